@@ -1,0 +1,66 @@
+"""Atomic output files: write to a temporary sibling, rename into place on success.
+
+A job killed half-way leaves only a ``.tmp-*`` file behind, never a half-written output
+that a later run could mistake for a finished one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; rename it onto ``path`` if the block succeeds.
+
+    The temporary name keeps ``suffix`` (e.g. ``.parquet``) for libraries that look at it.
+    On error the temporary file or directory is removed and ``path`` is left untouched.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".tmp-{target.name}.", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if tmp.is_file():  # mkstemp makes 0600; give the output the usual permissions
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_csv_atomic(frame, path: str | os.PathLike) -> None:
+    """Write a pandas DataFrame as CSV (no index) atomically."""
+    with atomic_path(path, suffix=".csv") as tmp:
+        frame.to_csv(tmp, index=False)
+
+
+def save_figure_atomic(figure, path: str | os.PathLike, dpi: int = 150) -> None:
+    """Save a matplotlib figure atomically and close it."""
+    import matplotlib.pyplot as plt
+
+    suffix = Path(path).suffix
+    with atomic_path(path, suffix=suffix) as tmp:
+        figure.savefig(tmp, dpi=dpi, bbox_inches="tight")
+    plt.close(figure)

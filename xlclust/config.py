@@ -1,0 +1,97 @@
+"""Configuration: JSON-schema validation with defaults, and the checks a schema cannot express.
+
+Errors name the config key (``sampling.alpha``) and, where the schema has them, the allowed
+values, so that a wrong value is fixed in one look.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Mapping
+
+import jsonschema
+import yaml
+
+from xlclust.errors import ConfigError
+from xlclust.languages import known_languages
+
+
+def _with_defaults(validator_class):
+    """A validator class that fills in schema defaults while it validates (jsonschema FAQ recipe)."""
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for name, subschema in properties.items():
+                if "default" in subschema and name not in instance:
+                    instance[name] = copy.deepcopy(subschema["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+
+
+def config_key(path) -> str:
+    """``['sampling', 'alpha']`` -> ``sampling.alpha``; list positions as ``languages[3]``."""
+    key = ""
+    for part in path:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key or "(top level)"
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    key = config_key(error.absolute_path)
+    if error.validator == "enum":
+        allowed = ", ".join(repr(v) for v in error.validator_value)
+        return f"config key '{key}': {error.instance!r} is not allowed; allowed values: {allowed}"
+    if error.validator == "additionalProperties":
+        known = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"config key '{key}': {error.message}; known keys here: {known}"
+    if error.validator == "pattern" and "[a-z]{2,3}" in error.validator_value:
+        return f"config key '{key}': {error.instance!r} is not a language code (e.g. 'en', 'sw', 'zh-yue')"
+    return f"config key '{key}': {error.message}"
+
+
+def validate_config(config: dict, schema_path: str | Path) -> dict:
+    """Validate ``config`` in place against the schema, fill defaults, run semantic checks.
+
+    Returns the same dict. Raises ConfigError naming the first offending key.
+    """
+    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+    validator_class = _with_defaults(jsonschema.validators.validator_for(schema))
+    validator = validator_class(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        raise ConfigError(_describe(jsonschema.exceptions.best_match(errors)))
+    check_semantics(config)
+    return config
+
+
+def check_semantics(config: Mapping[str, Any]) -> None:
+    languages = list(config["languages"])
+    if config["pivot"] not in languages:
+        raise ConfigError(
+            f"config key 'pivot': {config['pivot']!r} is not one of the configured languages "
+            f"({', '.join(languages)})"
+        )
+    wikipedia = config["wikipedia"]
+    sources = wikipedia.get("sources", {})
+    known = known_languages()
+    for position, lang in enumerate(languages):
+        if lang not in known and lang not in sources and lang not in config.get("demo_world", {}).get("languages", {}):
+            raise ConfigError(
+                f"config key 'languages[{position}]': unknown language code {lang!r}: no Wikipedia "
+                f"edition with this code is known to xlclust. If it exists, give its dump under "
+                f"'wikipedia.sources.{lang}'."
+            )
+    for lang in sources:
+        if lang not in languages:
+            raise ConfigError(
+                f"config key 'wikipedia.sources.{lang}': {lang!r} is not one of the configured "
+                f"languages ({', '.join(languages)})"
+            )
+
+
+def per_language(mapping: Mapping[str, Any], lang: str) -> Any:
+    """The value for ``lang`` in a ``{default: ..., <lang>: ...}`` mapping."""
+    return mapping.get(lang, mapping["default"])

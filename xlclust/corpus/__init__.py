@@ -1,0 +1,1 @@
+"""Corpus tables: their schemas, statistics, packing into lines, α-smoothed sampling, shuffling."""

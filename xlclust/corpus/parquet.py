@@ -1,0 +1,58 @@
+"""Streaming Parquet writing: rows are buffered into row groups and written atomically."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from xlclust.atomic import atomic_path
+
+
+class RowGroupWriter:
+    """Collects rows (dicts of columns) and writes a row group every ``row_group_size`` rows."""
+
+    def __init__(self, writer: pq.ParquetWriter, schema: pa.Schema, row_group_size: int):
+        self.writer = writer
+        self.schema = schema
+        self.row_group_size = row_group_size
+        self.columns: dict[str, list] = {name: [] for name in schema.names}
+        self.rows_written = 0
+
+    def append(self, **row) -> None:
+        for name, values in self.columns.items():
+            values.append(row[name])
+        if len(self.columns[self.schema.names[0]]) >= self.row_group_size:
+            self.flush()
+
+    def write_table(self, table: pa.Table) -> None:
+        self.flush()
+        self.writer.write_table(table.cast(self.schema))
+        self.rows_written += table.num_rows
+
+    def flush(self) -> None:
+        count = len(self.columns[self.schema.names[0]])
+        if count:
+            self.writer.write_table(pa.table(self.columns, schema=self.schema))
+            self.rows_written += count
+            self.columns = {name: [] for name in self.schema.names}
+
+
+@contextmanager
+def parquet_writer(path: str | os.PathLike, schema: pa.Schema, row_group_size: int = 50_000) -> Iterator[RowGroupWriter]:
+    """Write a Parquet file with ``schema`` atomically; an empty table if no rows come."""
+    with atomic_path(path, suffix=".parquet") as tmp:
+        writer = pq.ParquetWriter(tmp, schema, compression="zstd")
+        rows = RowGroupWriter(writer, schema, row_group_size)
+        try:
+            yield rows
+            rows.flush()
+        finally:
+            writer.close()
+
+
+def iter_batches(path: str | os.PathLike, columns: list[str] | None = None, batch_size: int = 65_536) -> Iterator[pa.RecordBatch]:
+    yield from pq.ParquetFile(path).iter_batches(batch_size=batch_size, columns=columns)

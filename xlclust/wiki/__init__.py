@@ -1,0 +1,1 @@
+"""Wikipedia dumps: download, multistream access, XML streaming, markup cleaning, extraction."""
