@@ -30,7 +30,7 @@ class RowGroupWriter:
 
     def write_table(self, table: pa.Table) -> None:
         self.flush()
-        self.writer.write_table(table.cast(self.schema))
+        self.writer.write_table(table.cast(self.schema), row_group_size=self.row_group_size)
         self.rows_written += table.num_rows
 
     def flush(self) -> None:

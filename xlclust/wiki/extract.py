@@ -22,6 +22,8 @@ from xlclust.wiki.xmldump import iter_pages
 
 log = logging.getLogger(__name__)
 
+SUMMARY_KEYS = ("pages", "articles", "redirects", "disambiguation", "other_namespace", "empty_articles", "sentences")
+
 
 def extract_part(
     dump: str | os.PathLike,
@@ -45,7 +47,7 @@ def extract_part(
         raise DumpError(f"{dump}: not a bz2 file; dumps are read as the bz2 files Wikimedia publishes")
     size = dump.stat().st_size
     start, end = plan_parts(read_stream_offsets(index), size, n_parts)[part]
-    counts: Counter = Counter()
+    counts: Counter = Counter(dict.fromkeys(SUMMARY_KEYS, 0))
     log.info("%s: part %d/%d is bytes %d-%d of %d", dump.name, part + 1, n_parts, start, end, size)
     with parquet_writer(output, SENTENCES, row_group_size) as rows:
         if start == end:

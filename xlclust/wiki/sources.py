@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ def local_path(location: str) -> Path | None:
     """The filesystem path of a local path or file:// URL; None for a remote URL."""
     parsed = urlparse(location)
     if parsed.scheme == "file":
-        return Path(parsed.path)
+        if parsed.netloc not in ("", "localhost"):
+            raise ValueError(f"{location}: a file:// URL needs an absolute path (file:///data/...)")
+        return Path(unquote(parsed.path))
     if parsed.scheme in ("http", "https", "ftp"):
         return None
     return Path(location)

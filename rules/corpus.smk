@@ -1,0 +1,139 @@
+# The corpus stage: Wikipedia dumps -> sentence tables -> statistics -> the α-smoothed mix.
+
+
+wildcard_constraints:
+    lang="|".join(LANGUAGES),
+    part=r"\d+",
+
+
+rule download_wikipedia:
+    input:
+        unpack(local_source_files),
+    output:
+        dump="resources/wikipedia/{lang}/pages-articles-multistream.xml.bz2",
+        index="resources/wikipedia/{lang}/pages-articles-multistream-index.txt.bz2",
+        manifest="resources/wikipedia/{lang}/source.json",
+    params:
+        source=lambda wildcards: asdict(dump_source(wildcards.lang)),
+    log:
+        "logs/download_wikipedia/{lang}.log",
+    benchmark:
+        "logs/benchmarks/download_wikipedia/{lang}.tsv"
+    retries: 2
+    conda:
+        "../envs/corpus.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=360,
+    script:
+        "../scripts/download_wikipedia.py"
+
+
+rule extract_wikipedia:
+    input:
+        dump=rules.download_wikipedia.output.dump,
+        index=rules.download_wikipedia.output.index,
+    output:
+        sentences=temp("results/corpus/{lang}/parts/{part}.parquet"),
+        summary=temp("results/corpus/{lang}/parts/{part}.json"),
+    params:
+        n_parts=lambda wildcards: n_parts(wildcards.lang),
+        disambiguation_templates=lambda wildcards: per_language(
+            config["wikipedia"]["disambiguation_templates"], wildcards.lang
+        ),
+        extract=config["extract"],
+    log:
+        "logs/extract_wikipedia/{lang}/{part}.log",
+    benchmark:
+        "logs/benchmarks/extract_wikipedia/{lang}/{part}.tsv"
+    conda:
+        "../envs/corpus.yaml"
+    resources:
+        mem_mb=2000,
+        # about 0.5 compressed MB/s on one core, with room to spare
+        runtime=lambda wildcards, input: 15 + int(input.size_mb / n_parts(wildcards.lang) / 10),
+    script:
+        "../scripts/extract_wikipedia.py"
+
+
+rule gather_wikipedia:
+    input:
+        sentences=lambda wildcards: extraction_parts(wildcards, "parquet"),
+        summaries=lambda wildcards: extraction_parts(wildcards, "json"),
+    output:
+        sentences="results/corpus/{lang}/sentences.parquet",
+        summary="results/corpus/{lang}/extraction.json",
+    log:
+        "logs/gather_wikipedia/{lang}.log",
+    conda:
+        "../envs/corpus.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=lambda wildcards, input: 10 + int(input.size_mb / 100),
+    script:
+        "../scripts/gather_wikipedia.py"
+
+
+rule corpus_stats:
+    input:
+        sentences=expand("results/corpus/{lang}/sentences.parquet", lang=LANGUAGES),
+        summaries=expand("results/corpus/{lang}/extraction.json", lang=LANGUAGES),
+    output:
+        table="results/corpus/stats.csv",
+        figure="results/corpus/stats.png",
+    params:
+        languages=LANGUAGES,
+    log:
+        "logs/corpus_stats.log",
+    conda:
+        "../envs/corpus.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=lambda wildcards, input: 10 + int(input.size_mb / 200),
+    script:
+        "../scripts/corpus_stats.py"
+
+
+rule pack_corpus:
+    input:
+        "results/corpus/{lang}/sentences.parquet",
+    output:
+        "results/pretraining/lines/{lang}.parquet",
+    params:
+        max_seq_len=config["sampling"]["max_seq_len"],
+    log:
+        "logs/pack_corpus/{lang}.log",
+    benchmark:
+        "logs/benchmarks/pack_corpus/{lang}.tsv"
+    conda:
+        "../envs/corpus.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=lambda wildcards, input: 10 + int(input.size_mb / 50),
+    script:
+        "../scripts/pack_corpus.py"
+
+
+rule sample_corpus:
+    input:
+        expand("results/pretraining/lines/{lang}.parquet", lang=LANGUAGES),
+    output:
+        mix="results/pretraining/mix.parquet",
+        table="results/pretraining/sampling.csv",
+        figure="results/pretraining/sampling.png",
+    params:
+        languages=LANGUAGES,
+        alpha=config["sampling"]["alpha"],
+        bucket_mb=config["sampling"]["shuffle_bucket_mb"],
+        seed=config["seed"],
+    log:
+        "logs/sample_corpus.log",
+    benchmark:
+        "logs/benchmarks/sample_corpus.tsv"
+    conda:
+        "../envs/corpus.yaml"
+    resources:
+        mem_mb=lambda wildcards: int(3 * config["sampling"]["shuffle_bucket_mb"]) + 2000,
+        runtime=lambda wildcards, input: 15 + int(input.size_mb / 20),
+    script:
+        "../scripts/sample_corpus.py"

@@ -1,0 +1,18 @@
+# The offline demo world (demo/config.yaml): dumps of real English Wikipedia text and of fake
+# languages derived from it, with their true dictionaries, in Wikimedia's dump layout.
+rule demo_world:
+    output:
+        demo_world_files(),
+    params:
+        root=lambda wildcards, output: os.path.commonpath(output),
+        fake_languages=config.get("demo_world", {}).get("languages", {}),
+        pages_per_stream=config.get("demo_world", {}).get("pages_per_stream", 20),
+    log:
+        "logs/demo_world.log",
+    conda:
+        "../envs/corpus.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/demo_world.py"

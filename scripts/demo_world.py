@@ -1,0 +1,12 @@
+"""Rule demo_world: build the offline demo dumps and dictionaries."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import logging
+
+from xlclust.demo.world import build_demo_world
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+counts = build_demo_world(
+    snakemake.params.root, snakemake.params.fake_languages, pages_per_stream=snakemake.params.pages_per_stream
+)
+logging.info("demo world pages per language: %s", counts)

@@ -1,0 +1,23 @@
+"""Rule download_wikipedia: fetch and verify one language's dump and its multistream index."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import json
+import logging
+
+from xlclust.atomic import write_text_atomic
+from xlclust.runlog import setup_logging
+from xlclust.wiki.download import expected_sha1, fetch
+from xlclust.wiki.multistream import build_index
+from xlclust.wiki.sources import DumpSource
+
+setup_logging(snakemake.log[0])
+source = DumpSource(**snakemake.params.source)
+out = snakemake.output
+dump_sha1 = fetch(source.dump, out.dump, expected_sha1(source, source.dump))
+if source.index:
+    index_sha1 = fetch(source.index, out.index, expected_sha1(source, source.index))
+else:
+    pages = build_index(out.dump, out.index)
+    logging.info("no index configured: built one for %d pages from the dump's bz2 streams", pages)
+    index_sha1 = None
+manifest = {**snakemake.params.source, "dump_sha1": dump_sha1, "index_sha1": index_sha1, "index_built": not source.index}
+write_text_atomic(out.manifest, json.dumps(manifest, indent=2) + "\n")

@@ -1,0 +1,23 @@
+"""Rule extract_wikipedia: one part of a dump -> sentence table (Parquet) and counts (JSON)."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import json
+
+from xlclust.atomic import write_text_atomic
+from xlclust.runlog import setup_logging
+from xlclust.wiki.extract import extract_part
+
+setup_logging(snakemake.log[0])
+settings = snakemake.params.extract
+counts = extract_part(
+    snakemake.input.dump,
+    snakemake.input.index,
+    int(snakemake.wildcards.part),
+    snakemake.params.n_parts,
+    snakemake.wildcards.lang,
+    snakemake.output.sentences,
+    disambiguation_templates=snakemake.params.disambiguation_templates,
+    normalization=settings["unicode_normalization"],
+    min_sentence_chars=settings["min_sentence_chars"],
+    row_group_size=settings["row_group_size"],
+)
+write_text_atomic(snakemake.output.summary, json.dumps(counts, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,16 @@
+"""Rule gather_wikipedia: the parts of one language -> results/corpus/{lang}/sentences.parquet."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import logging
+
+from xlclust.runlog import setup_logging
+from xlclust.wiki.extract import gather_parts
+
+setup_logging(snakemake.log[0])
+totals = gather_parts(
+    snakemake.input.sentences,
+    snakemake.input.summaries,
+    snakemake.output.sentences,
+    snakemake.output.summary,
+    where=f"language {snakemake.wildcards.lang!r} ({len(snakemake.input.sentences)} extracted parts)",
+)
+logging.info("%s: %s", snakemake.wildcards.lang, totals)

@@ -1,0 +1,10 @@
+"""Rule pack_corpus: a language's sentences -> pretraining lines of at most max_seq_len tokens."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import logging
+
+from xlclust.corpus.packing import pack_sentence_table
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+counts = pack_sentence_table(snakemake.input[0], snakemake.output[0], snakemake.params.max_seq_len)
+logging.info("%s: %s", snakemake.wildcards.lang, counts)

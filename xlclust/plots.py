@@ -1,0 +1,43 @@
+"""Figures of the corpus stage (matplotlib, Agg backend, saved atomically)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from xlclust.atomic import save_figure_atomic  # noqa: E402
+
+
+def corpus_stats_figure(stats: pd.DataFrame, path) -> None:
+    """Documents, sentences and tokens per language, log scale."""
+    measures = ["documents", "sentences", "tokens"]
+    figure, axes = plt.subplots(1, len(measures), figsize=(4 * len(measures), 3.5))
+    for axis, measure in zip(axes, measures):
+        axis.bar(stats["language"], stats[measure], color="#4878a8")
+        axis.set_yscale("log")
+        axis.set_title(measure)
+        axis.tick_params(axis="x", rotation=45)
+    figure.suptitle("Extracted Wikipedia per language")
+    figure.tight_layout()
+    save_figure_atomic(figure, path)
+
+
+def sampling_figure(sampling: pd.DataFrame, alpha: float, path) -> None:
+    """Language shares before (p_i) and after (q_i) smoothing, and the duplication factors."""
+    x = np.arange(len(sampling))
+    figure, (shares, factors) = plt.subplots(1, 2, figsize=(10, 3.5))
+    shares.bar(x - 0.2, sampling["p_i"], width=0.4, label="p_i (data)", color="#999999")
+    shares.bar(x + 0.2, sampling["q_i"], width=0.4, label=f"q_i (α = {alpha})", color="#4878a8")
+    shares.set_xticks(x, sampling["language"], rotation=45)
+    shares.set_ylabel("share of lines")
+    shares.legend()
+    factors.bar(x, sampling["duplication_factor"], color="#d08040")
+    factors.set_xticks(x, sampling["language"], rotation=45)
+    factors.set_ylabel("duplication factor")
+    figure.suptitle("Exponentially smoothed language sampling")
+    figure.tight_layout()
+    save_figure_atomic(figure, path)
