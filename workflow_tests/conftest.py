@@ -1,0 +1,8 @@
+import pytest
+
+from workflow_tests.realdata import REPO
+
+
+@pytest.fixture
+def repo():
+    return REPO

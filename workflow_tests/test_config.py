@@ -1,0 +1,83 @@
+import copy
+
+import pytest
+import yaml
+
+from xlclust.config import config_key, per_language, validate_config
+from xlclust.errors import ConfigError
+from xlclust.languages import known_languages
+from workflow_tests.realdata import REPO
+
+SCHEMA = REPO / "schemas" / "config.schema.yaml"
+PAPER = yaml.safe_load((REPO / "config.yaml").read_text())
+
+
+def validated(**changes):
+    config = copy.deepcopy(PAPER)
+    for dotted, value in changes.items():
+        node = config
+        *parents, last = dotted.split("__")
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[last] = value
+    return validate_config(config, SCHEMA)
+
+
+def test_paper_config_is_valid_and_gets_defaults():
+    config = validated()
+    assert config["languages"] == ["ar", "bn", "en", "fi", "id", "ko", "ru", "sw", "te"]
+    assert config["pivot"] == "en"
+    assert config["sampling"]["alpha"] == 0.3
+    assert config["sampling"]["max_seq_len"] == 512
+    assert set(config["languages"]) <= set(known_languages())
+
+
+def test_defaults_fill_missing_sections():
+    config = copy.deepcopy(PAPER)
+    del config["sampling"], config["extract"]
+    validate_config(config, SCHEMA)
+    assert config["sampling"] == {"alpha": 0.3, "max_seq_len": 512, "shuffle_bucket_mb": 256}
+    assert config["extract"]["unicode_normalization"] == "NFC"
+
+
+def test_demo_config_is_valid():
+    config = copy.deepcopy(PAPER)
+    demo = yaml.safe_load((REPO / "demo" / "config.yaml").read_text())
+    config.update(demo)
+    validate_config(config, SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"sampling__alpha": 1.5}, "config key 'sampling.alpha': 1.5 is greater than the maximum of 1"),
+        ({"sampling__alpha": 0}, "config key 'sampling.alpha'"),
+        ({"extract__unicode_normalization": "NFD"}, "allowed values: 'NFC', 'NFKC', 'none'"),
+        ({"languages": ["en", "EN!"]}, "config key 'languages[1]': 'EN!' is not a language code"),
+        ({"languages": ["en", "xx"]}, "config key 'languages[1]': unknown language code 'xx'"),
+        ({"pivot": "de"}, "config key 'pivot': 'de' is not one of the configured languages"),
+        ({"wikipedia__dump_date": "2024-03-01"}, "config key 'wikipedia.dump_date'"),
+        ({"wikipedia__mirror": "dumps.wikimedia.org"}, "config key 'wikipedia.mirror'"),
+        ({"wikipedia__parts": {"default": 0}}, "config key 'wikipedia.parts.default'"),
+        ({"sampling__shuffle_bucket": 3}, "known keys here: alpha, max_seq_len, shuffle_bucket_mb"),
+        ({"wikipedia__sources": {"de": {"dump": "/x.bz2"}}}, "'wikipedia.sources.de': 'de' is not one of the configured"),
+        ({"wikipedia__sources": {"en": {"dump": "/x.bz2", "sha1": "abc"}}}, "config key 'wikipedia.sources.en.sha1'"),
+        ({"seed": -1}, "config key 'seed'"),
+    ],
+)
+def test_invalid_values_name_the_key(changes, message):
+    with pytest.raises(ConfigError) as error:
+        validated(**changes)
+    assert message in str(error.value)
+
+
+def test_unknown_language_is_accepted_with_an_explicit_source():
+    config = validated(languages=["en", "xx"], wikipedia__sources={"xx": {"dump": "/data/xxwiki.xml.bz2"}})
+    assert config["languages"] == ["en", "xx"]
+
+
+def test_config_key_formatting_and_per_language():
+    assert config_key(["languages", 3]) == "languages[3]"
+    assert config_key(["sampling", "alpha"]) == "sampling.alpha"
+    assert per_language({"default": 2, "en": 64}, "en") == 64
+    assert per_language({"default": 2, "en": 64}, "sw") == 2
