@@ -1,11 +1,14 @@
 # xlclust — cross-lingual vocabulary and language clustering.
 # The rules live in rules/, the algorithms in the xlclust package, settings in config.yaml.
+import os
+
 from snakemake.utils import min_version
 
 min_version("9.0")
 
 
-configfile: "config.yaml"
+# The paper configuration that ships with the workflow; --configfile files are merged over it.
+configfile: os.path.join(workflow.basedir, "config.yaml")
 
 
 include: "rules/common.smk"

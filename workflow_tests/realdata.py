@@ -46,7 +46,7 @@ def real_paragraphs(lang: str, limit: int) -> list[tuple[str, str]]:
 
 def marked_up(title: str, paragraph: str) -> str:
     """Wrap real text in the markup an article has; the extractor must give the text back."""
-    words = paragraph.split(" ")
+    words = paragraph.split()
     if len(words) > 4:
         words[1] = f"[[{words[1]}]]"
         words[3] = f"'''{words[3]}'''"

@@ -1,0 +1,56 @@
+"""The offline demo, end to end through Snakemake, twice: it must give identical outputs."""
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from workflow_tests.realdata import REPO
+from workflow_tests.snakemake_runner import output_of, run_workflow
+
+pytestmark = pytest.mark.workflow
+
+DEMO = str(REPO / "demo" / "config.yaml")
+COMPARED = ["results/corpus/stats.csv", "results/pretraining/sampling.csv", "results/pretraining/mix.parquet"]
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory):
+    runs = []
+    for name in ("first", "second"):
+        workdir = tmp_path_factory.mktemp(name)
+        result = run_workflow(workdir, DEMO)
+        assert result.returncode == 0, output_of(result)[-4000:]
+        runs.append(workdir)
+    return runs
+
+
+def test_demo_builds_every_output(demo_runs):
+    workdir = demo_runs[0]
+    stats = pd.read_csv(workdir / "results/corpus/stats.csv").set_index("language")
+    assert list(stats.index) == ["en", "qcy", "qgr"]
+    assert stats.loc["en", "pages_read"] == 206 and stats.loc["en", "documents"] > 90
+    assert (stats["sentences"] > 0).all()
+    # the fake languages are rewrites of subsets of the English pages
+    assert stats.loc["en", "sentences"] > stats.loc["qcy", "sentences"] > stats.loc["qgr", "sentences"]
+    sampling = pd.read_csv(workdir / "results/pretraining/sampling.csv").set_index("language")
+    assert sampling.loc["en", "duplication_factor"] == 1.0
+    assert sampling.loc["qgr", "duplication_factor"] > sampling.loc["qcy", "duplication_factor"] > 1
+    mix = pq.read_table(workdir / "results/pretraining/mix.parquet")
+    assert mix.num_rows == sampling["lines_after"].sum()
+    assert max(mix.column("n_tokens").to_pylist()) <= 128
+    for figure in ("results/corpus/stats.png", "results/pretraining/sampling.png"):
+        assert (workdir / figure).stat().st_size > 10_000
+    for log in ("logs/extract_wikipedia/en/0.log", "logs/sample_corpus.log", "logs/download_wikipedia/qcy.log"):
+        assert (workdir / log).exists()
+    assert "verified" in (workdir / "logs/download_wikipedia/qcy.log").read_text()
+
+
+def test_demo_is_deterministic(demo_runs):
+    first, second = demo_runs
+    for path in COMPARED:
+        assert (first / path).read_bytes() == (second / path).read_bytes(), path
+
+
+def test_a_finished_demo_has_nothing_left_to_do(demo_runs):
+    result = run_workflow(demo_runs[0], DEMO, ("all",), "-n")
+    assert result.returncode == 0 and "Nothing to be done" in output_of(result)
