@@ -1,0 +1,69 @@
+"""The corpus stage through Snakemake on real text of several scripts, each dump reached by
+another route: the default mirror (a local HTTP server laid out like dumps.wikimedia.org), a
+file:// URL, a local path with a literal sha1, and the raw single-stream enwiki sample from the
+gensim wheel with no index at all."""
+
+import shutil
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from xlclust.demo.world import gensim_enwiki_sample
+from xlclust.wiki.download import sha1_of
+from workflow_tests.httpmirror import serve
+from workflow_tests.realdata import write_real_dump
+from workflow_tests.snakemake_runner import output_of, run_workflow
+
+pytestmark = pytest.mark.workflow
+DATE = "20990101"
+
+
+def mirror_layout(root, lang):
+    """Write a real-text dump where a mirror keeps it: {lang}wiki/{date}/{lang}wiki-{date}-*."""
+    return write_real_dump(root / f"{lang}wiki" / DATE, lang, n_articles=30, pages_per_stream=4)
+
+
+def test_corpus_stage_on_real_text(tmp_path):
+    mirror = tmp_path / "mirror"
+    for lang in ("ru", "sw"):
+        mirror_layout(mirror, lang)
+    ar = write_real_dump(tmp_path / "local" / "ar", "ar", n_articles=25)
+    ko = write_real_dump(tmp_path / "local" / "ko", "ko", n_articles=25)
+    enwiki = tmp_path / "local" / "enwiki-sample.xml.bz2"
+    shutil.copy(gensim_enwiki_sample(), enwiki)
+    with serve(mirror) as server:
+        config = {
+            "languages": ["ar", "en", "ko", "ru", "sw"],
+            "pivot": "en",
+            "wikipedia": {
+                "dump_date": DATE,
+                "mirror": server.url,
+                "parts": {"default": 1, "en": 2, "ru": 3, "ar": 2, "ko": 1, "sw": 1},
+                "sources": {
+                    "ar": {"dump": f"file://{ar['dump']}", "index": f"file://{ar['index']}", "checksums": str(ar["checksums"])},
+                    "ko": {"dump": str(ko["dump"]), "index": str(ko["index"]), "sha1": sha1_of(ko["dump"])},
+                    "en": {"dump": str(enwiki)},
+                },
+            },
+            "sampling": {"max_seq_len": 64, "shuffle_bucket_mb": 0.05},
+        }
+        result = run_workflow(tmp_path / "work", config)
+        assert result.returncode == 0, output_of(result)[-5000:]
+        requested = {path for path, _ in server.requests}
+    work = tmp_path / "work"
+    assert f"/ruwiki/{DATE}/ruwiki-{DATE}-sha1sums.txt" in requested
+    assert f"/swwiki/{DATE}/swwiki-{DATE}-pages-articles-multistream.xml.bz2" in requested
+    stats = pd.read_csv(work / "results/corpus/stats.csv").set_index("language")
+    assert list(stats.index) == ["ar", "en", "ko", "ru", "sw"]
+    assert stats.loc[["ar", "ru", "sw", "ko"], "documents"].tolist() == [25, 30, 30, 25]
+    assert stats.loc["en", "documents"] > 90 and stats.loc["en", "redirects_skipped"] > 90
+    assert (stats.loc[["ar", "ko", "ru", "sw"], "disambiguation_skipped"] == 1).all()
+    manifest = (work / "resources/wikipedia/en/source.json").read_text()
+    assert '"index_built": true' in manifest
+    assert "no published checksum given; not verified" in (work / "logs/download_wikipedia/en.log").read_text()
+    ru = pq.read_table(work / "results/corpus/ru/sentences.parquet").column("text").to_pylist()
+    assert any("\u0400" <= c <= "\u04ff" for c in ru[0])
+    sampling = pd.read_csv(work / "results/pretraining/sampling.csv").set_index("language")
+    assert sampling["duplication_factor"].idxmin() == sampling["n_i"].idxmax()
+    assert pq.ParquetFile(work / "results/pretraining/mix.parquet").metadata.num_rows == sampling["lines_after"].sum()
