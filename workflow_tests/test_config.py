@@ -81,3 +81,11 @@ def test_config_key_formatting_and_per_language():
     assert config_key(["sampling", "alpha"]) == "sampling.alpha"
     assert per_language({"default": 2, "en": 64}, "en") == 64
     assert per_language({"default": 2, "en": 64}, "sw") == 2
+
+
+def test_paper_config_fetches_the_pinned_dump_from_the_wikimedia_mirror():
+    from xlclust.wiki.sources import source_for
+
+    source = source_for("sw", validated()["wikipedia"])
+    assert source.dump == "https://dumps.wikimedia.org/swwiki/20261101/swwiki-20261101-pages-articles-multistream.xml.bz2"
+    assert source.checksums == "https://dumps.wikimedia.org/swwiki/20261101/swwiki-20261101-sha1sums.txt"

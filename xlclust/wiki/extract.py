@@ -8,11 +8,10 @@ import os
 from collections import Counter
 from pathlib import Path
 
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from xlclust.atomic import write_text_atomic
-from xlclust.corpus.parquet import parquet_writer
+from xlclust.corpus.parquet import open_parquet, parquet_writer
 from xlclust.corpus.schema import SENTENCES
 from xlclust.errors import DumpError
 from xlclust.wiki.markup import WikitextCleaner
@@ -116,7 +115,7 @@ def gather_parts(
         )
     with parquet_writer(output, SENTENCES) as rows:
         for part in parts:
-            source = pq.ParquetFile(part)
+            source = open_parquet(part)
             if not source.schema_arrow.equals(SENTENCES, check_metadata=False):
                 raise DumpError(f"{part}: schema differs from the sentence table's: {source.schema_arrow}")
             for group in range(source.num_row_groups):

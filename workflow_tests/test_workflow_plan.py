@@ -1,0 +1,39 @@
+"""The paper configuration plans the whole corpus stage for the nine languages, quickly, and
+the workflow passes Snakemake's linter."""
+
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+from workflow_tests.realdata import REPO
+
+pytestmark = pytest.mark.workflow
+LANGUAGES = ["ar", "bn", "en", "fi", "id", "ko", "ru", "sw", "te"]
+
+
+def snakemake(*args, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(cwd), *args],
+        capture_output=True, text=True, timeout=300, cwd=cwd,
+    )
+
+
+def test_paper_config_plans_the_corpus_stage_for_nine_languages(tmp_path):
+    started = time.monotonic()
+    result = snakemake("-n", "--quiet", "rules", "all", cwd=tmp_path)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
+    assert counts["download_wikipedia"] == "9" and counts["gather_wikipedia"] == "9"
+    assert counts["pack_corpus"] == "9" and counts["corpus_stats"] == "1" and counts["sample_corpus"] == "1"
+    # 64 en + 24 ru + 8 ar + 4 fi + 4 id + 4 ko + 2 each for bn, sw, te
+    assert counts["extract_wikipedia"] == str(64 + 24 + 8 + 4 + 4 + 4 + 2 * 3)
+    assert elapsed < 60
+
+
+def test_lint_is_clean(tmp_path):
+    result = snakemake("--lint", cwd=REPO)
+    assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr, result.stdout[-3000:]
