@@ -4,11 +4,17 @@ import os
 
 from snakemake.utils import min_version
 
+from xlclust.config import validate_config
+
 min_version("9.0")
 
 
 # The paper configuration that ships with the workflow; --configfile files are merged over it.
 configfile: os.path.join(workflow.basedir, "config.yaml")
+
+
+# Fails with the offending config key before anything runs; fills in schema defaults.
+validate_config(config, os.path.join(workflow.basedir, "schemas", "config.schema.yaml"))
 
 
 include: "rules/common.smk"

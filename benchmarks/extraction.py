@@ -27,8 +27,9 @@ from xlclust.wiki.writer import write_multistream_dump  # noqa: E402
 RESULTS = Path(__file__).resolve().parent / "results"
 OURS = """
 import sys
-from xlclust.wiki.extract import extract_part
-extract_part(sys.argv[1], sys.argv[2], 0, 1, "en", sys.argv[3], disambiguation_templates=["disambiguation"])
+from xlclust.wiki.extract import extract_part, plan_extraction
+(byte_range,) = plan_extraction(sys.argv[1], sys.argv[2], 1)["parts"]
+extract_part(sys.argv[1], byte_range, "en", sys.argv[3], disambiguation_templates=["disambiguation"])
 """
 
 

@@ -22,7 +22,7 @@ from measure import measure  # noqa: E402
 
 from xlclust.corpus.schema import SENTENCES  # noqa: E402
 from xlclust.demo.world import gensim_enwiki_sample  # noqa: E402
-from xlclust.wiki.extract import extract_part  # noqa: E402
+from xlclust.wiki.extract import extract_part, plan_extraction  # noqa: E402
 from xlclust.wiki.multistream import build_index  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -46,7 +46,8 @@ def real_sentences(scratch: Path) -> pa.Table:
     index = scratch / "index.txt.bz2"
     build_index(gensim_enwiki_sample(), index)
     out = scratch / "sample.parquet"
-    extract_part(gensim_enwiki_sample(), index, 0, 1, "en", out, disambiguation_templates=[])
+    (byte_range,) = plan_extraction(gensim_enwiki_sample(), index, 1)["parts"]
+    extract_part(gensim_enwiki_sample(), byte_range, "en", out, disambiguation_templates=[])
     return pq.read_table(out)
 
 

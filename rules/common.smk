@@ -2,11 +2,9 @@
 import os
 from dataclasses import asdict
 
-from xlclust.config import per_language, validate_config
+from xlclust.config import per_language
 from xlclust.demo.world import demo_dump_paths
 from xlclust.wiki.sources import local_path, source_for
-
-validate_config(config, os.path.join(workflow.basedir, "schemas", "config.schema.yaml"))
 
 LANGUAGES = config["languages"]
 

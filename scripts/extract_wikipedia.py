@@ -1,6 +1,7 @@
 """Rule extract_wikipedia: one part of a dump -> sentence table (Parquet) and counts (JSON)."""
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 import json
+from pathlib import Path
 
 from xlclust.atomic import write_text_atomic
 from xlclust.runlog import setup_logging
@@ -8,11 +9,10 @@ from xlclust.wiki.extract import extract_part
 
 setup_logging(snakemake.log[0])
 settings = snakemake.params.extract
+plan = json.loads(Path(snakemake.input.plan).read_text())
 counts = extract_part(
     snakemake.input.dump,
-    snakemake.input.index,
-    int(snakemake.wildcards.part),
-    snakemake.params.n_parts,
+    plan["parts"][int(snakemake.wildcards.part)],
     snakemake.wildcards.lang,
     snakemake.output.sentences,
     disambiguation_templates=snakemake.params.disambiguation_templates,

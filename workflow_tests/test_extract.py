@@ -6,17 +6,18 @@ import pytest
 
 from xlclust.corpus.schema import SENTENCES
 from xlclust.errors import DumpError
-from xlclust.wiki.extract import extract_part, gather_parts
+from xlclust.wiki.extract import extract_part, gather_parts, plan_extraction
 from workflow_tests.realdata import LEIPZIG_ONLY, TYDIQA_FILES, real_paragraphs, write_real_dump
 
 
 def extract_all(paths, lang, out_dir, n_parts):
     parts, summaries = [], []
     out_dir.mkdir(parents=True, exist_ok=True)
-    for part in range(n_parts):
+    plan = plan_extraction(paths["dump"], paths["index"], n_parts)
+    for part, byte_range in enumerate(plan["parts"]):
         sentences, summary = out_dir / f"{part}.parquet", out_dir / f"{part}.json"
         counts = extract_part(
-            paths["dump"], paths["index"], part, n_parts, lang, sentences,
+            paths["dump"], byte_range, lang, sentences,
             disambiguation_templates=["disambig"], min_sentence_chars=2,
         )
         summary.write_text(json.dumps(counts))
@@ -76,4 +77,10 @@ def test_a_plain_xml_file_is_refused(tmp_path):
     plain = tmp_path / "x.xml"
     plain.write_text("<mediawiki></mediawiki>")
     with pytest.raises(DumpError, match="x.xml: not a bz2 file"):
-        extract_part(plain, plain, 0, 1, "xx", tmp_path / "o.parquet", disambiguation_templates=[])
+        plan_extraction(plain, plain, 1)
+
+
+def test_a_plan_for_another_dump_is_refused(tmp_path):
+    paths = write_real_dump(tmp_path / "dump", "sw", n_articles=3)
+    with pytest.raises(DumpError, match=r"byte range 0-99999999 is outside the file"):
+        extract_part(paths["dump"], (0, 99_999_999), "sw", tmp_path / "o.parquet", disambiguation_templates=[])

@@ -28,6 +28,7 @@ def test_paper_config_plans_the_corpus_stage_for_nine_languages(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
     assert counts["download_wikipedia"] == "9" and counts["gather_wikipedia"] == "9"
+    assert counts["plan_extraction"] == "9"
     assert counts["pack_corpus"] == "9" and counts["corpus_stats"] == "1" and counts["sample_corpus"] == "1"
     # 64 en + 24 ru + 8 ar + 4 fi + 4 id + 4 ko + 2 each for bn, sw, te
     assert counts["extract_wikipedia"] == str(64 + 24 + 8 + 4 + 4 + 4 + 2 * 3)

@@ -24,11 +24,20 @@ log = logging.getLogger(__name__)
 SUMMARY_KEYS = ("pages", "articles", "redirects", "disambiguation", "other_namespace", "empty_articles", "sentences")
 
 
+def plan_extraction(dump: str | os.PathLike, index: str | os.PathLike, n_parts: int) -> dict:
+    """The byte ranges that ``n_parts`` extraction jobs take from a dump (read from its index once,
+    so that the jobs need not each read an index of millions of lines)."""
+    dump = Path(dump)
+    if not is_bz2(dump):
+        raise DumpError(f"{dump}: not a bz2 file; dumps are read as the bz2 files Wikimedia publishes")
+    offsets = read_stream_offsets(index)
+    size = dump.stat().st_size
+    return {"dump_bytes": size, "streams": len(offsets), "parts": plan_parts(offsets, size, n_parts)}
+
+
 def extract_part(
     dump: str | os.PathLike,
-    index: str | os.PathLike,
-    part: int,
-    n_parts: int,
+    byte_range: tuple[int, int],
     lang: str,
     output: str | os.PathLike,
     *,
@@ -37,17 +46,15 @@ def extract_part(
     min_sentence_chars: int = 2,
     row_group_size: int = 50_000,
 ) -> dict:
-    """Extract the articles in part ``part`` of ``n_parts`` of a dump into ``output`` (Parquet).
-
-    Returns counts of what was read and skipped (pages by kind, sentences written).
-    """
+    """Extract the articles in ``byte_range`` (a part from plan_extraction) of a dump into
+    ``output`` (Parquet). Returns counts of what was read and skipped."""
     dump = Path(dump)
-    if not is_bz2(dump):
-        raise DumpError(f"{dump}: not a bz2 file; dumps are read as the bz2 files Wikimedia publishes")
     size = dump.stat().st_size
-    start, end = plan_parts(read_stream_offsets(index), size, n_parts)[part]
+    start, end = byte_range
+    if not 0 <= start <= end <= size:
+        raise DumpError(f"{dump}: byte range {start}-{end} is outside the file ({size} bytes); was the plan made for another dump?")
     counts: Counter = Counter(dict.fromkeys(SUMMARY_KEYS, 0))
-    log.info("%s: part %d/%d is bytes %d-%d of %d", dump.name, part + 1, n_parts, start, end, size)
+    log.info("%s: bytes %d-%d of %d", dump.name, start, end, size)
     with parquet_writer(output, SENTENCES, row_group_size) as rows:
         if start == end:
             log.info("empty part: the dump has fewer streams than parts")
@@ -63,7 +70,7 @@ def extract_part(
             has_root_start=start == 0,
             has_root_end=end == size,
         )
-        for page in tqdm(pages, unit="page", mininterval=30, desc=f"{lang} part {part}"):
+        for page in tqdm(pages, unit="page", mininterval=30, desc=f"{lang} bytes {start}-{end}"):
             counts["pages"] += 1
             if page.ns != 0:
                 counts["other_namespace"] += 1
@@ -76,7 +83,7 @@ def extract_part(
                 counts["articles"] += 1
                 counts["empty_articles"] += written == 0
                 counts["sentences"] += written
-    log.info("%s part %d: %s", lang, part, dict(counts))
+    log.info("%s bytes %d-%d: %s", lang, start, end, dict(counts))
     return dict(counts)
 
 
