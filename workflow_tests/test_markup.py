@@ -1,4 +1,4 @@
-from xlclust.wiki.markup import WikitextCleaner, prestrip
+from xlclust.wiki.markup import WikitextCleaner, prestrip, tidy
 
 CLEANER = WikitextCleaner(namespaces=["Файл", "Категория"], disambiguation_templates=["disambiguation", "неоднозначность"])
 
@@ -54,3 +54,12 @@ def test_disambiguation_detection_is_case_insensitive_on_names():
 
 def test_prestrip_cuts_nested_templates_innermost_first():
     assert prestrip("a{{x|{{y|{{z}}}}}}b") == "ab"
+
+
+def test_tidy_removes_what_removed_templates_leave():
+    text = "Apollo (Attic, Greek: , Apollōn ( ); Doric: , Apellōn; Aeolic: , Aploun; ) is a god ."
+    assert tidy(text) == "Apollo (Attic, Greek: Apollōn; Doric: Apellōn; Aeolic: Aploun) is a god."
+    assert tidy("Phoebus ( ; , Phoibos, literally bright)") == "Phoebus (Phoibos, literally bright)"
+    assert tidy("Il a dit : « oui » !") == "Il a dit : « oui » !"  # French spacing stays
+    assert tidy("f(x) = (a, b)") == "f(x) = (a, b)"
+    assert CLEANER.paragraphs("Apollo ({{lang-grc|Ἀπόλλων}}, {{IPA|x}}) was") == ["Apollo was"]

@@ -44,6 +44,12 @@ INNERMOST_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 INNERMOST_TABLE = re.compile(r"^[ \t]*\{\|(?:(?!^[ \t]*\{\|).)*?^[ \t]*\|\}", re.S | re.M)
 BEHAVIOR_SWITCH = re.compile(r"__[A-ZÀ-ÿ_]+__")
 SPACES = re.compile(r"[ \t\u00a0\u2009\u200b]+")
+# What removed templates leave behind: "Apollo ( ; Greek: , Apollōn )" -> "Apollo (Greek: Apollōn)"
+EMPTY_PARENTHESES = re.compile(r"\s*\((?:\s|[,;:])*\)")
+REPEATED_SEPARATORS = re.compile(r"([,;:])(?:\s*[,;:])+")
+SPACE_BEFORE_CLOSING = re.compile(r"\s+([,.)])")
+SEPARATOR_AFTER_OPENING = re.compile(r"\(\s*[,;:]\s*")
+SEPARATOR_BEFORE_CLOSING = re.compile(r"\s*[,;:]\s*\)")
 INTERWIKI = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]+)*$")
 
 
@@ -62,6 +68,15 @@ def prestrip(text: str) -> str:
     text = _cut_repeatedly(INNERMOST_TEMPLATE, text)
     text = _cut_repeatedly(INNERMOST_TABLE, text)
     return BEHAVIOR_SWITCH.sub("", text)
+
+
+def tidy(line: str) -> str:
+    """Remove the empty brackets and doubled separators that removed templates leave behind."""
+    line = EMPTY_PARENTHESES.sub("", line)
+    line = REPEATED_SEPARATORS.sub(r"\1", line)
+    line = SEPARATOR_AFTER_OPENING.sub("(", line)
+    line = SEPARATOR_BEFORE_CLOSING.sub(")", line)
+    return SPACE_BEFORE_CLOSING.sub(r"\1", line).strip()
 
 
 class WikitextCleaner:
@@ -97,7 +112,7 @@ class WikitextCleaner:
         text = self._render(tokens)
         if self.normalization:
             text = unicodedata.normalize(self.normalization, text)
-        lines = (SPACES.sub(" ", line).strip() for line in text.split("\n"))
+        lines = (tidy(SPACES.sub(" ", line)) for line in text.split("\n"))
         return [line for line in lines if line]
 
     def _render(self, token_list) -> str:
