@@ -17,7 +17,8 @@ def corpus_stats_figure(stats: pd.DataFrame, path) -> None:
     measures = ["documents", "sentences", "tokens"]
     figure, axes = plt.subplots(1, len(measures), figsize=(4 * len(measures), 3.5))
     for axis, measure in zip(axes, measures):
-        axis.bar(stats["language"], stats[measure], color="#4878a8")
+        bars = axis.bar(stats["language"], stats[measure], color="#4878a8")
+        axis.bar_label(bars, fmt="{:,.0f}", fontsize=7)
         axis.set_yscale("log")
         axis.set_title(measure)
         axis.tick_params(axis="x", rotation=45)
