@@ -6,13 +6,14 @@ import logging
 from xlclust.atomic import write_text_atomic
 from xlclust.runlog import setup_logging
 from xlclust.wiki.download import expected_sha1, fetch
-from xlclust.wiki.multistream import build_index
+from xlclust.wiki.multistream import build_index, require_bz2
 from xlclust.wiki.sources import DumpSource
 
 setup_logging(snakemake.log[0])
 source = DumpSource(**snakemake.params.source)
 out = snakemake.output
 dump_sha1 = fetch(source.dump, out.dump, expected_sha1(source, source.dump))
+require_bz2(out.dump)
 if source.index:
     index_sha1 = fetch(source.index, out.index, expected_sha1(source, source.index))
 else:

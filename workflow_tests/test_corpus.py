@@ -9,7 +9,7 @@ from xlclust.corpus.packing import pack_document, pack_sentence_table
 from xlclust.corpus.sampling import copies_per_line, smoothed_shares
 from xlclust.corpus.schema import LINES, SENTENCES
 from xlclust.corpus.shuffle import write_shuffled_mix
-from xlclust.corpus.stats import sentence_table_stats
+from xlclust.corpus.stats import corpus_stats, sentence_table_stats
 
 
 def sentence_table(path, docs):
@@ -26,6 +26,16 @@ def sentence_table(path, docs):
 def test_stats_count_documents_across_batches(tmp_path):
     path = sentence_table(tmp_path / "s.parquet", [(1, ["a b", "c"]), (2, ["d e f"]), (3, ["ü"]), (3, ["g"])])
     assert sentence_table_stats(path) == {"documents": 3, "sentences": 5, "tokens": 8, "characters": 11}
+
+
+def test_corpus_stats_table_joins_extraction_counts(tmp_path):
+    path = sentence_table(tmp_path / "s.parquet", [(1, ["a b", "c d"]), (2, ["e"])])
+    (tmp_path / "x.json").write_text('{"pages": 9, "redirects": 4, "disambiguation": 1, "other_namespace": 2}')
+    table = corpus_stats({"sw": path}, {"sw": tmp_path / "x.json"})
+    assert table.to_dict("records") == [
+        {"language": "sw", "documents": 2, "sentences": 3, "tokens": 5, "characters": 7, "pages_read": 9,
+         "redirects_skipped": 4, "disambiguation_skipped": 1, "other_namespace_skipped": 2, "tokens_per_sentence": 1.67}
+    ]
 
 
 def test_pack_document_respects_the_limit_and_keeps_every_token():

@@ -15,7 +15,7 @@ from xlclust.corpus.parquet import open_parquet, parquet_writer
 from xlclust.corpus.schema import SENTENCES
 from xlclust.errors import DumpError
 from xlclust.wiki.markup import WikitextCleaner
-from xlclust.wiki.multistream import is_bz2, iter_chunks, plan_parts, read_namespaces, read_stream_offsets
+from xlclust.wiki.multistream import iter_chunks, require_bz2, plan_parts, read_namespaces, read_stream_offsets
 from xlclust.wiki.sentences import split_sentences
 from xlclust.wiki.xmldump import iter_pages
 
@@ -28,8 +28,7 @@ def plan_extraction(dump: str | os.PathLike, index: str | os.PathLike, n_parts: 
     """The byte ranges that ``n_parts`` extraction jobs take from a dump (read from its index once,
     so that the jobs need not each read an index of millions of lines)."""
     dump = Path(dump)
-    if not is_bz2(dump):
-        raise DumpError(f"{dump}: not a bz2 file; dumps are read as the bz2 files Wikimedia publishes")
+    require_bz2(dump)
     offsets = read_stream_offsets(index)
     size = dump.stat().st_size
     return {"dump_bytes": size, "streams": len(offsets), "parts": plan_parts(offsets, size, n_parts)}

@@ -69,25 +69,19 @@ def iter_stream_chunks(path: str | os.PathLike, start: int = 0, end: int | None 
 
 
 def iter_chunks(path: str | os.PathLike, start: int = 0, end: int | None = None) -> Iterator[bytes]:
-    """Decompressed bytes of [start, end): bz2 by stream, or the plain bytes of an .xml file."""
-    if is_bz2(path):
-        for _, data in iter_stream_chunks(path, start, end):
-            yield data
-        return
-    with open(path, "rb") as handle:
-        handle.seek(start)
-        remaining = (os.path.getsize(path) if end is None else end) - start
-        while remaining > 0:
-            block = handle.read(min(CHUNK, remaining))
-            if not block:
-                break
-            remaining -= len(block)
-            yield block
+    """The decompressed bytes of [start, end), without the stream offsets."""
+    for _, data in iter_stream_chunks(path, start, end):
+        yield data
 
 
 def is_bz2(path: str | os.PathLike) -> bool:
     with open(path, "rb") as handle:
         return handle.read(3) == b"BZh"
+
+
+def require_bz2(path: str | os.PathLike) -> None:
+    if not is_bz2(path):
+        raise DumpError(f"{path}: not a bz2 file; dumps are read as the bz2 files Wikimedia publishes")
 
 
 INDEX_LINE = re.compile(r"^(\d+):(\d+):(.*)$")
