@@ -2,8 +2,8 @@
 
 Input: the real enwiki sample of the gensim wheel, its pages repeated 1x, 4x and 16x (new page
 ids), written as a multistream dump like Wikimedia's (100 pages a stream). Both tools read the
-same bz2 file on one core: xlclust extracts it as one part; WikiExtractor runs with
---processes 1 --no-templates (its reader and writer processes count too).
+same bz2 file, pinned to one core with taskset: xlclust extracts it as one part; WikiExtractor
+runs with --processes 1 --no-templates (its reader, worker and writer processes share the core).
 Writes benchmarks/results/extraction.csv.
 """
 
@@ -57,7 +57,7 @@ def main() -> None:
                 ],
             }
             for tool, command in runs.items():
-                result = measure(command)
+                result = measure(["taskset", "-c", "0", *command])
                 rows.append(
                     {
                         "tool": tool, "input": f"{times}x", "pages": pages, "compressed_mb": round(size_mb, 2), **result,

@@ -34,6 +34,14 @@ class RowGroupWriter:
         if len(self.columns[self.schema.names[0]]) >= self.row_group_size or self.buffered_text >= ROW_GROUP_TEXT_BYTES:
             self.flush()
 
+    def extend(self, **columns: list) -> None:
+        """Append many rows at once, given column by column."""
+        for name, values in self.columns.items():
+            values.extend(columns[name])
+        self.buffered_text += sum(map(len, columns.get("text", ())))
+        if len(self.columns[self.schema.names[0]]) >= self.row_group_size or self.buffered_text >= ROW_GROUP_TEXT_BYTES:
+            self.flush()
+
     def write_table(self, table: pa.Table) -> None:
         self.flush()
         self.writer.write_table(table.cast(self.schema), row_group_size=self.row_group_size)

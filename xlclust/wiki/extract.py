@@ -87,17 +87,19 @@ def extract_part(
 
 
 def _write_article(rows, page, cleaner: WikitextCleaner, lang: str, min_sentence_chars: int) -> int:
-    written = 0
-    paragraph_index = 0
+    paragraph_numbers, sentence_numbers, texts = [], [], []
     for paragraph in cleaner.paragraphs(page.text):
         sentences = split_sentences(lang, paragraph, min_sentence_chars)
-        if not sentences:
-            continue
-        for sentence_index, sentence in enumerate(sentences):
-            rows.append(doc_id=page.id, title=page.title, paragraph=paragraph_index, sentence=sentence_index, text=sentence)
-        paragraph_index += 1
-        written += len(sentences)
-    return written
+        if sentences:
+            paragraph_numbers += [paragraph_numbers[-1] + 1 if paragraph_numbers else 0] * len(sentences)
+            sentence_numbers += range(len(sentences))
+            texts += sentences
+    if texts:
+        rows.extend(
+            doc_id=[page.id] * len(texts), title=[page.title] * len(texts),
+            paragraph=paragraph_numbers, sentence=sentence_numbers, text=texts,
+        )
+    return len(texts)
 
 
 def gather_parts(

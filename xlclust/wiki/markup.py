@@ -45,11 +45,11 @@ INNERMOST_TABLE = re.compile(r"^[ \t]*\{\|(?:(?!^[ \t]*\{\|).)*?^[ \t]*\|\}", re
 BEHAVIOR_SWITCH = re.compile(r"__[A-ZÀ-ÿ_]+__")
 SPACES = re.compile(r"[ \t\u00a0\u2009\u200b]+")
 # What removed templates leave behind: "Apollo ( ; Greek: , Apollōn )" -> "Apollo (Greek: Apollōn)"
-EMPTY_PARENTHESES = re.compile(r"\s*\((?:\s|[,;:])*\)")
-REPEATED_SEPARATORS = re.compile(r"([,;:])(?:\s*[,;:])+")
-SPACE_BEFORE_CLOSING = re.compile(r"\s+([,.)])")
-SEPARATOR_AFTER_OPENING = re.compile(r"\(\s*[,;:]\s*")
-SEPARATOR_BEFORE_CLOSING = re.compile(r"\s*[,;:]\s*\)")
+EMPTY_PARENTHESES = re.compile(r" ?\((?:\s|[,;:])*\)")
+REPEATED_SEPARATORS = re.compile(r"([,;:])(?: ?[,;:])+")
+SPACE_BEFORE_CLOSING = re.compile(r" +([,.)])")
+SEPARATOR_AFTER_OPENING = re.compile(r"\( ?[,;:] ?")
+SEPARATOR_BEFORE_CLOSING = re.compile(r" ?[,;:] ?\)")
 INTERWIKI = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]+)*$")
 
 
@@ -71,12 +71,19 @@ def prestrip(text: str) -> str:
 
 
 def tidy(line: str) -> str:
-    """Remove the empty brackets and doubled separators that removed templates leave behind."""
-    line = EMPTY_PARENTHESES.sub("", line)
-    line = REPEATED_SEPARATORS.sub(r"\1", line)
-    line = SEPARATOR_AFTER_OPENING.sub("(", line)
-    line = SEPARATOR_BEFORE_CLOSING.sub(")", line)
-    return SPACE_BEFORE_CLOSING.sub(r"\1", line).strip()
+    """Remove the empty brackets and doubled separators that removed templates leave behind.
+
+    Each pattern runs only on lines that hold its trigger: most lines need none of them.
+    """
+    if "(" in line:
+        line = EMPTY_PARENTHESES.sub("", line)
+    if ", " in line or "; " in line or ": " in line or ",," in line or ";;" in line:
+        line = REPEATED_SEPARATORS.sub(r"\1", line)
+    if "(" in line:
+        line = SEPARATOR_BEFORE_CLOSING.sub(")", SEPARATOR_AFTER_OPENING.sub("(", line))
+    if " ," in line or " ." in line or " )" in line:
+        line = SPACE_BEFORE_CLOSING.sub(r"\1", line)
+    return line.strip()
 
 
 class WikitextCleaner:
@@ -112,7 +119,7 @@ class WikitextCleaner:
         text = self._render(tokens)
         if self.normalization:
             text = unicodedata.normalize(self.normalization, text)
-        lines = (tidy(SPACES.sub(" ", line)) for line in text.split("\n"))
+        lines = (tidy(SPACES.sub(" ", line)) for line in text.split("\n") if line and not line.isspace())
         return [line for line in lines if line]
 
     def _render(self, token_list) -> str:
