@@ -1,0 +1,1 @@
+"""Cross-lingual embedding spaces: dictionaries, Procrustes alignment, BLI evaluation."""

@@ -1,0 +1,44 @@
+"""Bilingual lexicon induction scores (MUSE's definition).
+
+A query (a source word of the test dictionary) is correct at k if any of its gold translations is
+among its k best targets; MRR uses the rank of its best-ranked gold translation over the whole
+target vocabulary. Queries are scored in blocks: batch × |target| similarities at a time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from xlclust.align.retrieval import Retriever
+
+PRECISION_AT = (1, 5, 10)
+
+
+def group_gold(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(queries, gold targets, start of each query's golds) from (source, target) row pairs."""
+    pairs = np.unique(np.asarray(pairs, dtype=np.int64).reshape(-1, 2), axis=0)  # sorted by source
+    queries, starts = np.unique(pairs[:, 0], return_index=True)
+    return queries, pairs[:, 1], starts
+
+
+def bli_scores(retriever: Retriever, test_pairs: np.ndarray, precision_at=PRECISION_AT, batch_size: int = 1024) -> dict:
+    """P@k for each k and MRR of ``test_pairs`` (rows of the retriever's sources and targets)."""
+    queries, golds, starts = group_gold(test_pairs)
+    if len(queries) == 0:
+        raise ValueError("no test pairs to evaluate")
+    ends = np.append(starts[1:], len(golds))
+    hits = {k: 0 for k in precision_at}
+    reciprocal_ranks = 0.0
+    for first in range(0, len(queries), batch_size):
+        last = min(first + batch_size, len(queries))
+        scores = retriever.scores(queries[first:last])
+        gold_rows = np.repeat(np.arange(last - first), ends[first:last] - starts[first:last])
+        gold_cols = golds[starts[first] : ends[last - 1]]
+        gold_scores = scores[gold_rows, gold_cols]
+        best_gold = np.maximum.reduceat(gold_scores, starts[first:last] - starts[first])
+        ranks = (scores > best_gold[:, None]).sum(axis=1) + 1
+        reciprocal_ranks += float((1.0 / ranks).sum())
+        for k in precision_at:
+            hits[k] += int((ranks <= k).sum())
+    n = len(queries)
+    return {**{f"P@{k}": hits[k] / n for k in precision_at}, "MRR": reciprocal_ranks / n, "n": n}
