@@ -20,6 +20,8 @@ validate_config(config, os.path.join(workflow.basedir, "schemas", "config.schema
 include: "rules/common.smk"
 include: "rules/demo.smk"
 include: "rules/corpus.smk"
+include: "rules/vocab.smk"
+include: "rules/align.smk"
 
 
 rule all:

@@ -42,6 +42,10 @@ def all_targets():
         "results/pretraining/sampling.csv",
         "results/pretraining/sampling.png",
         "results/pretraining/mix.parquet",
+        "results/vocab/joint_vocabulary.parquet",
+        *expand("results/alignment/{lang}/mapped.npy", lang=LANGUAGES),
+        "results/bli_scores.csv",
+        "results/bli/bli.png",
     ]
 
 
@@ -55,3 +59,35 @@ def demo_world_files():
     for lang in languages[1:]:
         files += [f"{DEMO_ROOT}/dictionaries/en-{lang}.txt", f"{DEMO_ROOT}/dictionaries/{lang}-en.txt"]
     return files
+
+
+PIVOT = config["pivot"]
+NON_PIVOT = [lang for lang in LANGUAGES if lang != PIVOT]
+
+
+def vocabulary_source(lang):
+    return per_language(config["vocabulary"]["source"], lang)
+
+
+def vocabulary_inputs(wildcards):
+    """The extracted sentences when a language's vocabulary is trained; nothing for BPEmb."""
+    if vocabulary_source(wildcards.lang) == "train":
+        return {"sentences": f"results/corpus/{wildcards.lang}/sentences.parquet"}
+    return {}
+
+
+def dictionary_files(wildcards):
+    """The configured local dictionary files of a language, so that Snakemake tracks (or builds) them."""
+    spec = config["dictionaries"][wildcards.lang]
+    files = {name: spec[name] for name in ("train", "test", "full") if name in spec}
+    return {name: str(local_path(loc)) for name, loc in files.items() if local_path(loc) is not None}
+
+
+def alignment_inputs(wildcards):
+    inputs = {
+        "embeddings": f"results/vocab/{wildcards.lang}/embeddings.npy",
+        "pivot_embeddings": f"results/vocab/{PIVOT}/embeddings.npy",
+    }
+    if wildcards.lang != PIVOT:
+        inputs["train"] = f"results/dictionaries/{wildcards.lang}/train.tsv"
+    return inputs

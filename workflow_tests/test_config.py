@@ -63,6 +63,10 @@ def test_demo_config_is_valid():
         ({"wikipedia__sources": {"de": {"dump": "/x.bz2"}}}, "'wikipedia.sources.de': 'de' is not one of the configured"),
         ({"wikipedia__sources": {"en": {"dump": "/x.bz2", "sha1": "abc"}}}, "config key 'wikipedia.sources.en.sha1'"),
         ({"seed": -1}, "config key 'seed'"),
+        ({"languages": ["en", "sw", "de"]}, "config key 'dictionaries.de': language 'de' has no dictionary"),
+        ({"dictionaries__fi": {"format": "csv", "pivot_first": True, "train": "x"}}, "config key 'dictionaries.fi'"),
+        ({"alignment__self_learning": "vecmap"}, "allowed values: 'none', 'procb', 'mnn'"),
+        ({"vocabulary__source": {"default": "glove"}}, "config key 'vocabulary.source.default'"),
     ],
 )
 def test_invalid_values_name_the_key(changes, message):
@@ -72,7 +76,10 @@ def test_invalid_values_name_the_key(changes, message):
 
 
 def test_unknown_language_is_accepted_with_an_explicit_source():
-    config = validated(languages=["en", "xx"], wikipedia__sources={"xx": {"dump": "/data/xxwiki.xml.bz2"}})
+    config = validated(
+        languages=["en", "xx"], wikipedia__sources={"xx": {"dump": "/data/xxwiki.xml.bz2"}},
+        dictionaries={"xx": {"unsupervised": "numerals"}},
+    )
     assert config["languages"] == ["en", "xx"]
 
 

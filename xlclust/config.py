@@ -84,6 +84,13 @@ def check_semantics(config: Mapping[str, Any]) -> None:
                 f"edition with this code is known to xlclust. If it exists, give its dump under "
                 f"'wikipedia.sources.{lang}'."
             )
+    dictionaries = config.get("dictionaries", {})
+    for lang in languages:
+        if lang != config["pivot"] and lang not in dictionaries:
+            raise ConfigError(
+                f"config key 'dictionaries.{lang}': language {lang!r} has no dictionary with the pivot "
+                f"{config['pivot']!r} and no unsupervised seed; give one, e.g. {{unsupervised: identical}}"
+            )
     for lang in sources:
         if lang not in languages:
             raise ConfigError(

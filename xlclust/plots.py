@@ -42,3 +42,27 @@ def sampling_figure(sampling: pd.DataFrame, alpha: float, path) -> None:
     figure.suptitle("Exponentially smoothed language sampling")
     figure.tight_layout()
     save_figure_atomic(figure, path)
+
+
+def bli_figure(scores: pd.DataFrame, path) -> None:
+    """P@1 per language pair and retrieval method."""
+    figure, axis = plt.subplots(figsize=(max(4, 1.2 * max(1, scores[["source", "target"]].drop_duplicates().shape[0])), 3.5))
+    p1 = scores[scores["metric"] == "P@1"].copy()
+    if p1.empty:
+        axis.text(0.5, 0.5, "no language has a test dictionary", ha="center", va="center")
+    else:
+        p1["pair"] = p1["source"] + "→" + p1["target"]
+        pairs = list(dict.fromkeys(p1["pair"]))
+        methods = list(dict.fromkeys(p1["retrieval"]))
+        width = 0.8 / len(methods)
+        for number, method in enumerate(methods):
+            values = p1[p1["retrieval"] == method].set_index("pair").reindex(pairs)["value"]
+            bars = axis.bar(np.arange(len(pairs)) + number * width, values, width, label=method)
+            axis.bar_label(bars, fmt="{:.2f}", fontsize=7)
+        axis.set_xticks(np.arange(len(pairs)) + width * (len(methods) - 1) / 2, pairs, rotation=45)
+        axis.set_ylim(0, 1.05)
+        axis.legend()
+    axis.set_ylabel("P@1")
+    axis.set_title("Bilingual lexicon induction")
+    figure.tight_layout()
+    save_figure_atomic(figure, path)

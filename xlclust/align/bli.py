@@ -42,3 +42,23 @@ def bli_scores(retriever: Retriever, test_pairs: np.ndarray, precision_at=PRECIS
             hits[k] += int((ranks <= k).sum())
     n = len(queries)
     return {**{f"P@{k}": hits[k] / n for k in precision_at}, "MRR": reciprocal_ranks / n, "n": n}
+
+
+def bli_table(mapped: dict[str, np.ndarray], tests: dict[str, np.ndarray], coverages: dict[str, float], pivot: str,
+              retrievals=("nn", "csls"), csls_k: int = 10, precision_at=PRECISION_AT, batch_size: int = 1024) -> "pd.DataFrame":
+    """Tidy BLI scores, both directions for every language with test pairs: source, target,
+    retrieval, metric, value, n, coverage."""
+    import pandas as pd
+
+    rows = []
+    for lang, pairs in tests.items():
+        if len(pairs) == 0:
+            continue
+        for source, target, direction in ((lang, pivot, pairs), (pivot, lang, pairs[:, ::-1])):
+            for retrieval in retrievals:
+                retriever = Retriever(mapped[source], mapped[target], retrieval, csls_k, batch_size)
+                scores = bli_scores(retriever, direction, precision_at, batch_size)
+                n = scores.pop("n")
+                rows += [{"source": source, "target": target, "retrieval": retrieval, "metric": metric, "value": value,
+                          "n": n, "coverage": coverages[lang]} for metric, value in scores.items()]
+    return pd.DataFrame(rows, columns=["source", "target", "retrieval", "metric", "value", "n", "coverage"])

@@ -1,0 +1,74 @@
+# Seed dictionaries, Procrustes alignment into the pivot space, and BLI (ICEBERT §2.2).
+
+
+rule seed_dictionary:
+    input:
+        unpack(dictionary_files),
+        pieces="results/vocab/{lang}/pieces.parquet",
+        pivot_pieces=f"results/vocab/{PIVOT}/pieces.parquet",
+    output:
+        train="results/dictionaries/{lang}/train.tsv",
+        test="results/dictionaries/{lang}/test.tsv",
+        coverage="results/dictionaries/{lang}/coverage.json",
+    params:
+        spec=lambda wildcards: config["dictionaries"][wildcards.lang],
+    log:
+        "logs/seed_dictionary/{lang}.log",
+    conda:
+        "../envs/vocab.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/seed_dictionary.py"
+
+
+rule align_embeddings:
+    input:
+        unpack(alignment_inputs),
+    output:
+        mapping="results/alignment/{lang}/mapping.npy",
+        mapped="results/alignment/{lang}/mapped.npy",
+        report="results/alignment/{lang}/report.json",
+    params:
+        settings=config["alignment"],
+        is_pivot=lambda wildcards: wildcards.lang == PIVOT,
+    log:
+        "logs/align_embeddings/{lang}.log",
+    benchmark:
+        "logs/benchmarks/align_embeddings/{lang}.tsv"
+    threads: 2
+    conda:
+        "../envs/vocab.yaml"
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    script:
+        "../scripts/align_embeddings.py"
+
+
+rule evaluate_bli:
+    input:
+        mapped=expand("results/alignment/{lang}/mapped.npy", lang=LANGUAGES),
+        tests=expand("results/dictionaries/{lang}/test.tsv", lang=NON_PIVOT),
+        coverage=expand("results/dictionaries/{lang}/coverage.json", lang=NON_PIVOT),
+    output:
+        table="results/bli_scores.csv",
+        figure="results/bli/bli.png",
+    params:
+        languages=LANGUAGES,
+        non_pivot=NON_PIVOT,
+        pivot=PIVOT,
+        settings=config["bli"],
+    log:
+        "logs/evaluate_bli.log",
+    benchmark:
+        "logs/benchmarks/evaluate_bli.tsv"
+    threads: 2
+    conda:
+        "../envs/vocab.yaml"
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    script:
+        "../scripts/evaluate_bli.py"

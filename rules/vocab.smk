@@ -1,0 +1,46 @@
+# Monolingual subword vocabularies (ICEBERT §2.1) and the joint vocabulary.
+
+
+rule subword_vocab:
+    input:
+        unpack(vocabulary_inputs),
+    output:
+        pieces="results/vocab/{lang}/pieces.parquet",
+        embeddings="results/vocab/{lang}/embeddings.npy",
+        model="results/vocab/{lang}/segmenter.model",
+        metadata="results/vocab/{lang}/metadata.json",
+    params:
+        source=lambda wildcards: vocabulary_source(wildcards.lang),
+        settings=config["vocabulary"],
+        seed=config["seed"],
+        work_dir="resources/trained-bpemb",
+    log:
+        "logs/subword_vocab/{lang}.log",
+    benchmark:
+        "logs/benchmarks/subword_vocab/{lang}.tsv"
+    threads: 2
+    conda:
+        "../envs/vocab.yaml"
+    resources:
+        mem_mb=8000,
+        runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),
+    script:
+        "../scripts/subword_vocab.py"
+
+
+rule joint_vocabulary:
+    input:
+        expand("results/vocab/{lang}/pieces.parquet", lang=LANGUAGES),
+    output:
+        "results/vocab/joint_vocabulary.parquet",
+    params:
+        languages=LANGUAGES,
+    log:
+        "logs/joint_vocabulary.log",
+    conda:
+        "../envs/vocab.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/joint_vocabulary.py"

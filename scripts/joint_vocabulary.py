@@ -1,0 +1,14 @@
+"""Rule joint_vocabulary: every language's pieces, language-marked, plus shared specials."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import logging
+
+from xlclust.atomic import atomic_path
+from xlclust.runlog import setup_logging
+from xlclust.vocab.build import read_pieces
+from xlclust.vocab.joint import joint_vocabulary
+
+setup_logging(snakemake.log[0])
+table = joint_vocabulary({lang: read_pieces(path) for lang, path in zip(snakemake.params.languages, snakemake.input)})
+logging.info("%d tokens, %d specials", len(table), int(table["is_special"].sum()))
+with atomic_path(snakemake.output[0], suffix=".parquet") as tmp:
+    table.to_parquet(tmp, index=False)

@@ -1,0 +1,15 @@
+"""Rule seed_dictionary: train and test pairs of a language with the pivot, and their coverage."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import json
+
+from xlclust.align.dictionaries import seed_dictionary, write_pairs
+from xlclust.atomic import write_text_atomic
+from xlclust.runlog import setup_logging
+from xlclust.vocab.build import read_pieces
+
+setup_logging(snakemake.log[0])
+language_pieces, pivot_pieces = read_pieces(snakemake.input.pieces), read_pieces(snakemake.input.pivot_pieces)
+train, test, report = seed_dictionary(snakemake.wildcards.lang, snakemake.params.spec, language_pieces, pivot_pieces)
+write_pairs(train, language_pieces, pivot_pieces, snakemake.output.train)
+write_pairs(test, language_pieces, pivot_pieces, snakemake.output.test)
+write_text_atomic(snakemake.output.coverage, json.dumps(report, indent=2) + "\n")

@@ -1,0 +1,145 @@
+"""Bilingual dictionaries: MUSE and xling-eval files, splits, vocabulary coverage, and seeds
+made without a dictionary (identical strings and numerals, Artetxe et al. 2017).
+
+Pairs are kept as (language word, pivot word) whatever the file's direction. A word counts only
+if, normalized as the vocabulary was (lowercase, digits → 0), it is one vocabulary entry as a
+whole word (``▁word``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from xlclust.errors import XlclustError
+from xlclust.vocab.joint import CONTROL
+from xlclust.vocab.normalization import normalize
+from xlclust.vocab.space import WORD_START
+from xlclust.wiki.download import read_location_text
+
+log = logging.getLogger(__name__)
+FORMATS = {"muse": None, "xling": "\t"}  # MUSE: any whitespace; xling-eval: tab separated
+
+
+def parse_dictionary(text: str, fmt: str, where: str, pivot_first: bool) -> list[tuple[str, str]]:
+    """(language word, pivot word) pairs of a dictionary file, in file order, duplicates dropped."""
+    if fmt not in FORMATS:
+        raise XlclustError(f"{where}: unknown dictionary format {fmt!r}; use muse or xling")
+    pairs, seen = [], set()
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        fields = line.strip().split(FORMATS[fmt])
+        if len(fields) != 2 or not all(f.strip() for f in fields):
+            raise XlclustError(f"{where}:{number}: expected two words ({fmt} format), got {line!r}")
+        first, second = (f.strip() for f in fields)
+        pair = (second, first) if pivot_first else (first, second)
+        if pair not in seen:
+            seen.add(pair)
+            pairs.append(pair)
+    return pairs
+
+
+def read_dictionary(location: str, fmt: str, pivot_first: bool) -> list[tuple[str, str]]:
+    return parse_dictionary(read_location_text(location), fmt, location, pivot_first)
+
+
+def split_by_frequency(pairs: list[tuple[str, str]], train_words: int, test_words: int) -> tuple[list, list]:
+    """MUSE's split of a full dictionary (ordered by source frequency): the first ``train_words``
+    distinct language words train, the next ``test_words`` test."""
+    order: dict[str, int] = {}
+    for word, _ in pairs:
+        order.setdefault(word, len(order))
+    train = [p for p in pairs if order[p[0]] < train_words]
+    test = [p for p in pairs if train_words <= order[p[0]] < train_words + test_words]
+    return train, test
+
+
+def word_rows(pieces: list[str]) -> dict[str, int]:
+    """Normalized whole word -> vocabulary row, for pieces that start a word."""
+    return {piece[1:]: row for row, piece in enumerate(pieces) if piece.startswith(WORD_START) and len(piece) > 1}
+
+
+def restrict_to_vocabulary(pairs, language_pieces: list[str], pivot_pieces: list[str]) -> np.ndarray:
+    """Row pairs (language row, pivot row) of the pairs whose both words are single entries."""
+    language, pivot = word_rows(language_pieces), word_rows(pivot_pieces)
+    rows = [
+        (language[normalize(a)], pivot[normalize(b)])
+        for a, b in pairs
+        if normalize(a) in language and normalize(b) in pivot
+    ]
+    return np.array(sorted(set(rows), key=rows.index), dtype=np.int64).reshape(-1, 2)
+
+
+def unsupervised_seed(language_pieces: list[str], pivot_pieces: list[str], kind: str) -> np.ndarray:
+    """Row pairs of pieces spelled the same in both vocabularies: ``numerals`` (digit pieces only)
+    or ``identical`` (every shared piece, numerals included)."""
+    if kind not in ("numerals", "identical"):
+        raise XlclustError(f"unknown unsupervised seed {kind!r}; use numerals or identical")
+    pivot = {piece: row for row, piece in enumerate(pivot_pieces)}
+    pairs = []
+    for row, piece in enumerate(language_pieces):
+        if piece in CONTROL or piece not in pivot:
+            continue
+        body = piece.replace(WORD_START, "")
+        if kind == "identical" or (body and body.isdigit()):
+            pairs.append((row, pivot[piece]))
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def coverage(read: int, kept: int, where: str) -> dict:
+    """Pairs kept / pairs read; none kept is an error, some lost a warning with the counts."""
+    if read and not kept:
+        raise XlclustError(f"{where}: none of the {read} dictionary pairs has both words as single vocabulary entries")
+    if kept < read:
+        log.warning("%s: %d of %d pairs (%.1f%%) have both words in the vocabulary", where, kept, read, 100 * kept / read)
+    return {"pairs_read": read, "pairs_kept": kept, "coverage": kept / read if read else 0.0}
+
+
+def seed_dictionary(lang: str, spec: dict, language_pieces: list[str], pivot_pieces: list[str]) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Train and test row pairs of ``lang`` against the pivot, per its config entry:
+    ``{format, train, test, pivot_first}`` (published splits), ``{format, full, train_words,
+    test_words, pivot_first}`` (split here, MUSE's way) or ``{unsupervised: identical|numerals}``."""
+    where = f"config key 'dictionaries.{lang}'"
+    if "unsupervised" in spec:
+        train = unsupervised_seed(language_pieces, pivot_pieces, spec["unsupervised"])
+        if len(train) == 0:
+            raise XlclustError(f"{where}: the {spec['unsupervised']} seed is empty: no piece is spelled the same in both vocabularies")
+        report = {"train": {"unsupervised": spec["unsupervised"], "pairs_kept": len(train)}, "test": None}
+        return train, np.zeros((0, 2), np.int64), report
+    fmt, pivot_first = spec["format"], spec["pivot_first"]
+    if "full" in spec:
+        pairs = read_dictionary(spec["full"], fmt, pivot_first)
+        splits = dict(zip(("train", "test"), split_by_frequency(pairs, spec["train_words"], spec["test_words"])))
+        sources = {"train": spec["full"], "test": spec["full"]}
+    elif "train" in spec:
+        sources = {name: spec[name] for name in ("train", "test") if name in spec}
+        splits = {name: read_dictionary(location, fmt, pivot_first) for name, location in sources.items()}
+    else:
+        raise XlclustError(f"{where}: give 'train' (and 'test'), 'full', or 'unsupervised'")
+    rows, report = {}, {}
+    for name in ("train", "test"):
+        pairs = splits.get(name, [])
+        rows[name] = restrict_to_vocabulary(pairs, language_pieces, pivot_pieces)
+        report[name] = {"source": sources.get(name), **coverage(len(pairs), len(rows[name]), f"{sources.get(name)} ({name})")} if pairs else None
+    return rows["train"], rows["test"], report
+
+
+def write_pairs(rows: np.ndarray, language_pieces: list[str], pivot_pieces: list[str], path) -> None:
+    import pandas as pd
+
+    from xlclust.atomic import atomic_path
+
+    table = pd.DataFrame({
+        "language_row": rows[:, 0], "pivot_row": rows[:, 1],
+        "language_piece": [language_pieces[i] for i in rows[:, 0]], "pivot_piece": [pivot_pieces[j] for j in rows[:, 1]],
+    })
+    with atomic_path(path, suffix=".tsv") as tmp:
+        table.to_csv(tmp, sep="\t", index=False)
+
+
+def read_pairs(path) -> np.ndarray:
+    import pandas as pd
+
+    return pd.read_csv(path, sep="\t", usecols=["language_row", "pivot_row"]).to_numpy(np.int64).reshape(-1, 2)

@@ -1,0 +1,1 @@
+"""Monolingual subword vocabularies (BPEmb or trained), their embeddings, the joint vocabulary."""

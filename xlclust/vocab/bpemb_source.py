@@ -1,0 +1,84 @@
+"""Real BPEmb vocabularies through the ``bpemb`` package, cut to ICEBERT's size.
+
+BPEmb has lists of 25k and 50k pieces but none of 30k. A SentencePiece BPE list holds the merged
+pieces in merge (frequency) order followed by the single characters it backs off to. ICEBERT's
+notebook therefore took the frequency-ordered 50k list and kept its first pieces plus the back-off
+characters, found as the single characters that close the 25k list; :func:`cut_vocabulary` does
+the same, and reports what it kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import sentencepiece as spm
+
+from xlclust.errors import XlclustError
+from xlclust.vocab.space import SubwordSpace, bpemb_paths, load_space
+
+log = logging.getLogger(__name__)
+CONTROL = ("<unk>", "<s>", "</s>")
+
+
+def trailing_characters(pieces: list[str]) -> list[str]:
+    """The single-character pieces after the last longer piece: the back-off characters."""
+    end = len(pieces)
+    start = end
+    while start > 0 and len(pieces[start - 1]) == 1:
+        start -= 1
+    return pieces[start:end]
+
+
+def cut_vocabulary(large: list[str], small: list[str], size: int) -> tuple[list[int], dict]:
+    """Rows of ``large`` to keep: control symbols, then its first merged pieces, then the back-off
+    characters of ``small`` (those ``large`` has), ``size`` in all, in ``large``'s order."""
+    position = {piece: i for i, piece in enumerate(large)}
+    characters = [position[c] for c in trailing_characters(small) if c in position]
+    control = [position[c] for c in CONTROL if c in position]
+    budget = size - len(characters) - len(control)
+    if budget <= 0:
+        raise XlclustError(f"vocabulary size {size} is smaller than the {len(characters) + len(control)} characters and control symbols to keep")
+    taken = set(characters) | set(control)
+    merges = [i for i, piece in enumerate(large) if i not in taken and len(piece) > 1][:budget]
+    keep = sorted(set(control) | set(merges) | set(characters))
+    report = {
+        "large_list": len(large), "small_list": len(small), "size": len(keep),
+        "control": len(control), "merges": len(merges), "backoff_characters": len(characters),
+        "last_merge_kept": large[merges[-1]] if merges else None,
+    }
+    return keep, report
+
+
+def fetch_bpemb(lang: str, *, vs: int, dim: int, cache_dir: str | os.PathLike, base_url: str, segmentation_only: bool = False) -> None:
+    """Have the ``bpemb`` package put a model (and its vectors) into ``cache_dir``, BPEmb's own
+    cache layout: nothing is fetched when the files are there already (offline use). The
+    package's built-in host is dead; ``base_url`` replaces it."""
+    from bpemb import BPEmb
+
+    host = type("BPEmbHost", (BPEmb,), {"base_url": base_url.rstrip("/") + "/"})
+    try:
+        host(lang=lang, vs=vs, dim=dim, cache_dir=Path(cache_dir), vs_fallback=False, segmentation_only=segmentation_only)
+    except Exception as error:  # the package raises bare errors for missing hosts and files
+        raise XlclustError(f"BPEmb {lang} vs={vs} d={dim} from {host.base_url} into {cache_dir}: {error}") from error
+
+
+def load_bpemb(lang: str, *, vs: int, dim: int, cache_dir: str | os.PathLike, base_url: str) -> SubwordSpace:
+    fetch_bpemb(lang, vs=vs, dim=dim, cache_dir=cache_dir, base_url=base_url)
+    return load_space(*bpemb_paths(cache_dir, lang, vs, dim))
+
+
+def bpemb_vocabulary(lang: str, *, size: int, large_vs: int, small_vs: int, dim: int, cache_dir, base_url: str) -> tuple[SubwordSpace, dict]:
+    """ICEBERT's vocabulary: the ``large_vs`` BPEmb list cut to ``size`` pieces (see module doc)."""
+    large = load_bpemb(lang, vs=large_vs, dim=dim, cache_dir=cache_dir, base_url=base_url)
+    if size >= len(large.pieces):
+        return large, {"large_list": len(large.pieces), "size": len(large.pieces), "cut": False}
+    fetch_bpemb(lang, vs=small_vs, dim=dim, cache_dir=cache_dir, base_url=base_url, segmentation_only=True)
+    small_model, _ = bpemb_paths(cache_dir, lang, small_vs, dim)
+    processor = spm.SentencePieceProcessor(model_file=str(small_model))
+    small = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    keep, report = cut_vocabulary(large.pieces, small, size)
+    report["cut"] = True
+    log.info("%s: cut BPEmb vs%d to %d pieces: %s", lang, large_vs, len(keep), report)
+    return SubwordSpace([large.pieces[i] for i in keep], large.vectors[keep], large.model_path), report
