@@ -19,6 +19,7 @@ import sentencepiece as spm
 
 from xlclust.atomic import atomic_path
 from xlclust.corpus.parquet import iter_batches
+from xlclust.errors import XlclustError
 from xlclust.vocab.normalization import normalize
 from xlclust.vocab.space import bpemb_paths, save_word2vec
 
@@ -43,12 +44,18 @@ def train_segmenter(sentences_path, model_path: str | os.PathLike, *, vocab_size
     model_path = Path(model_path)
     with atomic_path(model_path, suffix=".model") as tmp:
         prefix = str(tmp)[: -len(".model")]
-        spm.SentencePieceTrainer.train(
-            sentence_iterator=normalized_sentences(sentences_path, max_sentences),
-            model_prefix=prefix, model_type="bpe", vocab_size=vocab_size, hard_vocab_limit=False,
-            character_coverage=character_coverage, num_threads=threads, bos_id=1, eos_id=2, unk_id=0,
-            minloglevel=2,
-        )
+        try:
+            spm.SentencePieceTrainer.train(
+                sentence_iterator=normalized_sentences(sentences_path, max_sentences),
+                model_prefix=prefix, model_type="bpe", vocab_size=vocab_size, hard_vocab_limit=False,
+                character_coverage=character_coverage, num_threads=threads, bos_id=1, eos_id=2, unk_id=0,
+                minloglevel=2,
+            )
+        except RuntimeError as error:
+            raise XlclustError(
+                f"{sentences_path}: SentencePiece training failed (vocabulary.size {vocab_size}, "
+                f"vocabulary.train.character_coverage {character_coverage}): {error}"
+            ) from error
         Path(prefix + ".vocab").unlink()
 
 

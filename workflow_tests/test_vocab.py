@@ -1,0 +1,117 @@
+import json
+import shutil
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from xlclust.corpus.schema import SENTENCES
+from xlclust.errors import XlclustError
+from xlclust.vocab.bpemb_source import bpemb_vocabulary, cut_vocabulary, load_bpemb, trailing_characters
+from xlclust.vocab.build import build_vocabulary, read_pieces, write_vocabulary
+from xlclust.vocab.joint import is_language_agnostic, joint_vocabulary
+from xlclust.vocab.normalization import normalize
+from xlclust.vocab.space import bpemb_paths, load_space
+from workflow_tests.realdata import real_paragraphs, shared_data
+
+DEAD_HOST = "http://127.0.0.1:9/"  # nothing listens: any download attempt fails loudly
+
+
+def test_normalization_lowercases_and_zeroes_digits():
+    assert normalize("Москва 1984 ٣ ABC x²") == "москва 0000 0 abc x0"
+
+
+def test_cut_keeps_first_merges_and_backoff_characters():
+    large = ["<unk>", "<s>", "</s>", "▁the", "er", "▁a", "in", "▁of", "on", "a", "b", "é", "ж"]
+    small = ["<unk>", "<s>", "</s>", "▁the", "er", "a", "b", "é"]
+    assert trailing_characters(small) == ["a", "b", "é"]
+    keep, report = cut_vocabulary(large, small, size=8)
+    assert [large[i] for i in keep] == ["<unk>", "<s>", "</s>", "▁the", "er", "a", "b", "é"]
+    assert report["merges"] == 2 and report["backoff_characters"] == 3 and report["last_merge_kept"] == "er"
+    with pytest.raises(XlclustError, match="smaller than the 6 characters and control symbols"):
+        cut_vocabulary(large, small, size=5)
+
+
+def test_real_bpemb_files_load_through_the_bpemb_package_cache():
+    cache = shared_data() / "bpemb"
+    space = load_bpemb("nl", vs=1000, dim=25, cache_dir=cache, base_url=DEAD_HOST)
+    assert len(space.pieces) == 1000 and space.vectors.shape == (1000, 25)
+    assert space.pieces[:3] == ["<unk>", "<s>", "</s>"] and "▁de" in space.pieces
+    assert np.abs(space.vectors[space.pieces.index("▁de")]).sum() > 0
+    cut, report = bpemb_vocabulary("nl", size=600, large_vs=1000, small_vs=1000, dim=25, cache_dir=cache, base_url=DEAD_HOST)
+    assert len(cut.pieces) == 600 and report["cut"] and report["backoff_characters"] > 50
+    assert cut.pieces[-report["backoff_characters"]:] == trailing_characters(space.pieces)
+    rows = [space.pieces.index(p) for p in cut.pieces]
+    assert np.array_equal(cut.vectors, space.vectors[rows])
+
+
+def test_missing_bpemb_files_fail_with_the_host_named(tmp_path):
+    with pytest.raises(XlclustError, match=r"BPEmb nl vs=1000 d=25 from http://127.0.0.1:9/"):
+        load_bpemb("nl", vs=1000, dim=25, cache_dir=tmp_path, base_url=DEAD_HOST)
+    assert not list(tmp_path.rglob("*.model"))
+
+
+def sentences_table(path, lang):
+    rows = [
+        {"doc_id": i, "title": t, "paragraph": 0, "sentence": 0, "text": p}
+        for i, (t, p) in enumerate(real_paragraphs(lang, 400))
+    ]
+    pq.write_table(pa.Table.from_pylist(rows, schema=SENTENCES), path)
+    return path
+
+
+TRAIN = {"character_coverage": 0.9995, "max_sentences": 100000, "algorithm": "skipgram", "window": 5, "epochs": 3,
+         "negative": 5, "min_count": 1, "deterministic": True}
+
+
+@pytest.mark.parametrize("lang, size", [("fi", 800), ("ko", 2000)])
+def test_trained_vocabulary_is_in_bpemb_layout_and_deterministic(tmp_path, lang, size):
+    sentences = sentences_table(tmp_path / "s.parquet", lang)
+    settings = {"size": size, "dim": 16, "train": TRAIN}
+    spaces = []
+    for run in ("a", "b"):
+        space, metadata = build_vocabulary(lang, "train", settings, sentences=sentences, work_dir=tmp_path / run, seed=3, threads=2)
+        model, vectors = bpemb_paths(tmp_path / run, lang, size, 16)
+        assert model.exists() and vectors.exists()
+        spaces.append(space)
+    assert spaces[0].pieces == spaces[1].pieces and np.array_equal(spaces[0].vectors, spaces[1].vectors)
+    assert metadata["normalization"] == {"unicode": "NFKC", "lowercase": True, "digits": "0"} and metadata["source"] == "train"
+    assert not any(c.isupper() for piece in spaces[0].pieces for c in piece)
+    assert not any(c.isdecimal() and c != "0" for piece in spaces[0].pieces for c in piece)
+    out = tmp_path / "out"
+    write_vocabulary(spaces[0], metadata, out / "p.parquet", out / "e.npy", out / "m.model", out / "meta.json")
+    assert read_pieces(out / "p.parquet") == spaces[0].pieces
+    assert np.load(out / "e.npy").shape == (len(spaces[0].pieces), 16)
+    assert json.loads((out / "meta.json").read_text())["language"] == lang
+    reloaded = load_space(*bpemb_paths(tmp_path / "a", lang, size, 16))
+    assert np.array_equal(reloaded.vectors, spaces[0].vectors)
+
+
+def test_unknown_source_is_a_config_error(tmp_path):
+    with pytest.raises(XlclustError, match="config key 'vocabulary.source.fi': unknown source 'glove'"):
+        build_vocabulary("fi", "glove", {"size": 10, "dim": 2}, work_dir=tmp_path, seed=0, threads=1)
+
+
+def test_joint_vocabulary_marks_languages_and_shares_specials():
+    table = joint_vocabulary({"en": ["<unk>", "▁the", "▁0", ",", "ing"], "sw": ["<unk>", "▁ya", ",", "▁the", "ـ"]})
+    assert table["token"].tolist() == ["▁the_en", "ing_en", "▁ya_sw", "▁the_sw", "ـ_sw", "▁0", ","]
+    specials = table[table["is_special"]].set_index("token")
+    assert specials.loc[",", "languages"] == "en,sw" and specials.loc[",", "language"] == ""
+    assert table.set_index("token").loc["▁the_sw", "rank"] == 3
+    assert is_language_agnostic("▁000") and is_language_agnostic("…") and not is_language_agnostic("▁")
+    assert not is_language_agnostic("ـ")  # Arabic tatweel is a modifier letter: language-bound
+
+
+def test_bpemb_cache_layout_is_what_the_package_writes(tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(shared_data() / "bpemb", cache)
+    model, vectors = bpemb_paths(cache, "nl", 1000, 25)
+    assert model.exists() and vectors.exists()
+
+
+def test_a_vocabulary_too_small_for_the_script_is_reported(tmp_path):
+    sentences = sentences_table(tmp_path / "s.parquet", "ko")
+    with pytest.raises(XlclustError, match=r"SentencePiece training failed \(vocabulary.size 300"):
+        build_vocabulary("ko", "train", {"size": 300, "dim": 8, "train": TRAIN}, sentences=sentences, work_dir=tmp_path, seed=0, threads=1)
+    assert not list(tmp_path.rglob("*.model"))
