@@ -65,6 +65,7 @@ def test_demo_config_is_valid():
         ({"seed": -1}, "config key 'seed'"),
         ({"languages": ["en", "sw", "de"]}, "config key 'dictionaries.de': language 'de' has no dictionary"),
         ({"dictionaries__fi": {"format": "csv", "pivot_first": True, "train": "x"}}, "config key 'dictionaries.fi'"),
+        ({"dictionaries__fi": {"unsupervised": "identical", "format": "muse"}}, "has none of the allowed forms ({unsupervised}; {format, pivot_first, train}"),
         ({"alignment__self_learning": "vecmap"}, "allowed values: 'none', 'procb', 'mnn'"),
         ({"vocabulary__source": {"default": "glove"}}, "config key 'vocabulary.source.default'"),
     ],

@@ -1,5 +1,6 @@
 """The offline demo, end to end through Snakemake, twice: it must give identical outputs."""
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -10,7 +11,10 @@ from workflow_tests.snakemake_runner import output_of, run_workflow
 pytestmark = pytest.mark.workflow
 
 DEMO = str(REPO / "demo" / "config.yaml")
-COMPARED = ["results/corpus/stats.csv", "results/pretraining/sampling.csv", "results/pretraining/mix.parquet"]
+COMPARED = [
+    "results/corpus/stats.csv", "results/pretraining/sampling.csv", "results/pretraining/mix.parquet",
+    "results/vocab/qgr/embeddings.npy", "results/alignment/qcy/mapped.npy", "results/bli_scores.csv",
+]
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +47,22 @@ def test_demo_builds_every_output(demo_runs):
     for log in ("logs/extract_wikipedia/en/0.log", "logs/sample_corpus.log", "logs/download_wikipedia/qcy.log"):
         assert (workdir / log).exists()
     assert "verified" in (workdir / "logs/download_wikipedia/qcy.log").read_text()
+
+
+def test_demo_aligns_the_fake_languages_with_english(demo_runs):
+    workdir = demo_runs[0]
+    joint = pd.read_parquet(workdir / "results/vocab/joint_vocabulary.parquet")
+    assert set(joint.loc[~joint.is_special, "language"]) == {"en", "qcy", "qgr"}
+    assert joint["token"].is_unique and joint.loc[joint.is_special, "token"].str.contains("0").any()
+    bli = pd.read_csv(workdir / "results/bli_scores.csv")
+    assert set(bli["source"]) == {"en", "qcy", "qgr"} and set(bli["retrieval"]) == {"nn", "csls"}
+    p1 = bli[(bli.metric == "P@1") & (bli.retrieval == "csls")].set_index(["source", "target"])["value"]
+    # qcy rewrites 70 % of the English pages letter by letter: its space is nearly English's
+    assert p1.loc[("qcy", "en")] > 0.8 and p1.loc[("en", "qcy")] > 0.8
+    assert (bli["coverage"] > 0.3).all() and (bli["n"] > 50).all()
+    mapped = np.load(workdir / "results/alignment/qcy/mapped.npy")
+    assert mapped.shape[1] == 64
+    assert (workdir / "results/bli/bli.png").stat().st_size > 10_000
 
 
 def test_demo_is_deterministic(demo_runs):

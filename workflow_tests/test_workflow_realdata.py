@@ -3,6 +3,7 @@ another route: the default mirror (a local HTTP server laid out like dumps.wikim
 file:// URL, a local path with a literal sha1, and the raw single-stream enwiki sample from the
 gensim wheel with no index at all."""
 
+import json
 import shutil
 
 import pandas as pd
@@ -12,23 +13,24 @@ import pytest
 from xlclust.demo.world import gensim_enwiki_sample
 from xlclust.wiki.download import sha1_of
 from workflow_tests.httpmirror import serve
-from workflow_tests.realdata import write_real_dump
+from workflow_tests.realdata import shared_data, write_real_dump
 from workflow_tests.snakemake_runner import output_of, run_workflow
 
 pytestmark = pytest.mark.workflow
 DATE = "20990101"
+XLING = "dictionaries/xling-eval/en-ru/yacle.{split}.en-ru.tsv"
 
 
-def mirror_layout(root, lang):
+def mirror_layout(root, lang, n_articles):
     """Write a real-text dump where a mirror keeps it: {lang}wiki/{date}/{lang}wiki-{date}-*."""
-    return write_real_dump(root / f"{lang}wiki" / DATE, lang, n_articles=30, pages_per_stream=4)
+    return write_real_dump(root / f"{lang}wiki" / DATE, lang, n_articles=n_articles, pages_per_stream=4)
 
 
 def test_corpus_stage_on_real_text(tmp_path):
     mirror = tmp_path / "mirror"
-    for lang in ("ru", "sw"):
-        mirror_layout(mirror, lang)
-    ar = write_real_dump(tmp_path / "local" / "ar", "ar", n_articles=25)
+    for lang, n in (("ru", 150), ("sw", 30)):
+        mirror_layout(mirror, lang, n)
+    ar = write_real_dump(tmp_path / "local" / "ar", "ar", n_articles=150)
     ko = write_real_dump(tmp_path / "local" / "ko", "ko", n_articles=25)
     enwiki = tmp_path / "local" / "enwiki-sample.xml.bz2"
     shutil.copy(gensim_enwiki_sample(), enwiki)
@@ -36,6 +38,7 @@ def test_corpus_stage_on_real_text(tmp_path):
         config = {
             "languages": ["ar", "en", "ko", "ru", "sw"],
             "pivot": "en",
+            "seed": 7,
             "wikipedia": {
                 "dump_date": DATE,
                 "mirror": server.url,
@@ -47,8 +50,20 @@ def test_corpus_stage_on_real_text(tmp_path):
                 },
             },
             "sampling": {"max_seq_len": 64, "shuffle_bucket_mb": 0.05},
+            "vocabulary": {"source": {"default": "train"}, "size": 3000, "dim": 16,
+                           "train": {"epochs": 2, "character_coverage": 0.9995}},
+            "dictionaries": {
+                "ar": {"format": "muse", "pivot_first": False, "full": str(shared_data() / "dictionaries/muse/ar-en.txt"),
+                       "train_words": 2000, "test_words": 3000},
+                "ru": {"format": "xling", "pivot_first": True, "train": str(shared_data() / XLING.format(split="train.freq.5k")),
+                       "test": str(shared_data() / XLING.format(split="test.freq.2k"))},
+                "ko": {"unsupervised": "numerals"},
+                "sw": {"unsupervised": "identical"},
+            },
+            "alignment": {"most_frequent": 1000, "rounds": 1},
         }
-        result = run_workflow(tmp_path / "work", config)
+        # this config is complete: it replaces config.yaml rather than being merged into it
+        result = run_workflow(tmp_path / "work", config, ("all",), "--replace-workflow-config")
         assert result.returncode == 0, output_of(result)[-5000:]
         requested = {path for path, _ in server.requests}
     work = tmp_path / "work"
@@ -56,7 +71,7 @@ def test_corpus_stage_on_real_text(tmp_path):
     assert f"/swwiki/{DATE}/swwiki-{DATE}-pages-articles-multistream.xml.bz2" in requested
     stats = pd.read_csv(work / "results/corpus/stats.csv").set_index("language")
     assert list(stats.index) == ["ar", "en", "ko", "ru", "sw"]
-    assert stats.loc[["ar", "ru", "sw", "ko"], "documents"].tolist() == [25, 30, 30, 25]
+    assert stats.loc[["ar", "ru", "sw", "ko"], "documents"].tolist() == [150, 150, 30, 25]
     assert stats.loc["en", "documents"] > 90 and stats.loc["en", "redirects_skipped"] > 90
     assert (stats.loc[["ar", "ko", "ru", "sw"], "disambiguation_skipped"] == 1).all()
     manifest = (work / "resources/wikipedia/en/source.json").read_text()
@@ -67,3 +82,16 @@ def test_corpus_stage_on_real_text(tmp_path):
     sampling = pd.read_csv(work / "results/pretraining/sampling.csv").set_index("language")
     assert sampling["duplication_factor"].idxmin() == sampling["n_i"].idxmax()
     assert pq.ParquetFile(work / "results/pretraining/mix.parquet").metadata.num_rows == sampling["lines_after"].sum()
+
+    # vocabularies trained on the real text, aligned into English, BLI where there is a test set
+    bli = pd.read_csv(work / "results/bli_scores.csv")
+    assert set(zip(bli["source"], bli["target"])) == {("ar", "en"), ("en", "ar"), ("ru", "en"), ("en", "ru")}
+    assert set(bli["metric"]) == {"P@1", "P@5", "P@10", "MRR"} and (bli["n"] > 0).all()
+    assert bli["value"].between(0, 1).all() and bli["coverage"].between(0, 1).all()
+    coverage = json.loads((work / "results/dictionaries/ru/coverage.json").read_text())
+    assert coverage["train"]["pairs_read"] == 5000 and coverage["test"]["pairs_read"] == 2000
+    assert json.loads((work / "results/dictionaries/sw/coverage.json").read_text())["test"] is None
+    metadata = json.loads((work / "results/vocab/ko/metadata.json").read_text())
+    assert metadata["source"] == "train" and metadata["normalization"]["digits"] == "0"
+    report = json.loads((work / "results/alignment/ar/report.json").read_text())
+    assert [r["round"] for r in report["rounds"]] == [0, 1]

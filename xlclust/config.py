@@ -49,6 +49,15 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"config key '{key}': {error.message}; known keys here: {known}"
     if error.validator == "pattern" and "[a-z]{2,3}" in error.validator_value:
         return f"config key '{key}': {error.instance!r} is not a language code (e.g. 'en', 'sw', 'zh-yue')"
+    if error.validator == "oneOf":
+        forms = "; ".join(
+            "{" + ", ".join(option.get("required", [])) + "}" for option in error.validator_value
+        )
+        return (
+            f"config key '{key}': {error.instance!r} has none of the allowed forms ({forms}). "
+            f"Note that --configfile files are merged into the workflow's config.yaml entry by entry; "
+            f"run with --replace-workflow-config to replace config.yaml instead"
+        )
     return f"config key '{key}': {error.message}"
 
 
