@@ -91,3 +91,18 @@ def test_dimension_mismatch_and_empty_seed_are_errors():
         align(np.zeros((5, 3)), np.zeros((5, 4)), identity_pairs([0]))
     with pytest.raises(ValueError, match="no seed pairs"):
         align(np.zeros((5, 3)), np.zeros((5, 3)), np.zeros((0, 2)))
+
+
+def test_bli_table_reuses_hubness_and_matches_fresh_retrievers():
+    from xlclust.align.bli import bli_table
+
+    source, target, rotation = planted(n=1500, d=16, noise=0.3, seed=4)
+    mapped = {"xx": source @ rotation, "en": target}
+    tests = {"xx": identity_pairs(range(500, 900))}
+    table = bli_table(mapped, tests, {"xx": 0.5}, "en", csls_k=10)
+    assert list(table.columns) == ["source", "target", "retrieval", "metric", "value", "n", "coverage"]
+    assert len(table) == 2 * 2 * 4 and (table["n"] == 400).all() and (table["coverage"] == 0.5).all()
+    for (src, tgt, pairs) in (("xx", "en", tests["xx"]), ("en", "xx", tests["xx"][:, ::-1])):
+        fresh = bli_scores(Retriever(mapped[src], mapped[tgt], "csls", 10), pairs)
+        row = table[(table.source == src) & (table.target == tgt) & (table.retrieval == "csls")].set_index("metric")["value"]
+        assert row.loc["P@1"] == pytest.approx(fresh["P@1"]) and row.loc["MRR"] == pytest.approx(fresh["MRR"])

@@ -54,9 +54,14 @@ def bli_table(mapped: dict[str, np.ndarray], tests: dict[str, np.ndarray], cover
     for lang, pairs in tests.items():
         if len(pairs) == 0:
             continue
+        hubness = None  # CSLS's two hubness vectors, computed once per pair, swapped for the reverse
+        if "csls" in retrievals:
+            forward = Retriever(mapped[lang], mapped[pivot], "csls", csls_k, batch_size)
+            hubness = {lang: (forward.source_hubness, forward.target_hubness), pivot: (forward.target_hubness, forward.source_hubness)}
         for source, target, direction in ((lang, pivot, pairs), (pivot, lang, pairs[:, ::-1])):
             for retrieval in retrievals:
-                retriever = Retriever(mapped[source], mapped[target], retrieval, csls_k, batch_size)
+                known = hubness[source] if retrieval == "csls" else None
+                retriever = Retriever(mapped[source], mapped[target], retrieval, csls_k, batch_size, hubness=known)
                 scores = bli_scores(retriever, direction, precision_at, batch_size)
                 n = scores.pop("n")
                 rows += [{"source": source, "target": target, "retrieval": retrieval, "metric": metric, "value": value,

@@ -38,21 +38,30 @@ def mean_topk_similarity(queries: np.ndarray, keys: np.ndarray, k: int, batch_si
 class Retriever:
     """Scores of queries against all targets, by ``nn`` (cosine) or ``csls``."""
 
-    def __init__(self, sources: np.ndarray, targets: np.ndarray, method: str = "csls", k: int = 10, batch_size: int = 4096):
+    def __init__(self, sources: np.ndarray, targets: np.ndarray, method: str = "csls", k: int = 10, batch_size: int = 4096,
+                 hubness: tuple[np.ndarray, np.ndarray] | None = None):
+        """``hubness``: (r_T of the sources, r_S of the targets) when already known, e.g. from
+        the other direction of the same pair, where they are the same two vectors swapped."""
         if method not in ("nn", "csls"):
             raise ValueError(f"unknown retrieval {method!r}; use nn or csls")
         self.sources, self.targets = unit_rows(sources), unit_rows(targets)
         self.method, self.batch_size = method, batch_size
         if method == "csls":
-            self.source_hubness = mean_topk_similarity(self.sources, self.targets, k, batch_size)
-            self.target_hubness = mean_topk_similarity(self.targets, self.sources, k, batch_size)
+            if hubness is None:
+                hubness = (
+                    mean_topk_similarity(self.sources, self.targets, k, batch_size),
+                    mean_topk_similarity(self.targets, self.sources, k, batch_size),
+                )
+            self.source_hubness, self.target_hubness = hubness
 
     def scores(self, source_rows: np.ndarray) -> np.ndarray:
         """|source_rows| × |targets| scores (call with a batch of rows)."""
-        cosine = self.sources[source_rows] @ self.targets.T
-        if self.method == "nn":
-            return cosine
-        return 2 * cosine - self.source_hubness[source_rows, None] - self.target_hubness[None, :]
+        scores = self.sources[source_rows] @ self.targets.T
+        if self.method == "csls":  # in place: these blocks are hundreds of MB
+            scores *= 2
+            scores -= self.source_hubness[source_rows, None]
+            scores -= self.target_hubness[None, :]
+        return scores
 
     def top_k(self, source_rows: np.ndarray, k: int) -> np.ndarray:
         """The ``k`` best target rows of each source row, best first."""
@@ -60,6 +69,9 @@ class Retriever:
         out = np.empty((len(source_rows), k), dtype=np.int64)
         for block in _blocks(len(source_rows), self.batch_size):
             scores = self.scores(source_rows[block])
+            if k == 1:  # argmax is several times cheaper than a partition
+                out[block, 0] = scores.argmax(axis=1)
+                continue
             best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
             order = np.argsort(-np.take_along_axis(scores, best, axis=1), axis=1, kind="stable")
             out[block] = np.take_along_axis(best, order, axis=1)
@@ -68,7 +80,10 @@ class Retriever:
 
 def mutual_nearest_neighbours(sources: np.ndarray, targets: np.ndarray, csls_k: int = 10, batch_size: int = 4096) -> np.ndarray:
     """Pairs (i, j) where target j is source i's best CSLS match and source i is target j's."""
-    forward = Retriever(sources, targets, "csls", csls_k, batch_size).top_k(np.arange(len(sources)), 1)[:, 0]
-    backward = Retriever(targets, sources, "csls", csls_k, batch_size).top_k(np.arange(len(targets)), 1)[:, 0]
+    forward_retriever = Retriever(sources, targets, "csls", csls_k, batch_size)
+    backward_retriever = Retriever(targets, sources, "csls", csls_k, batch_size,
+                                   hubness=(forward_retriever.target_hubness, forward_retriever.source_hubness))
+    forward = forward_retriever.top_k(np.arange(len(sources)), 1)[:, 0]
+    backward = backward_retriever.top_k(np.arange(len(targets)), 1)[:, 0]
     rows = np.flatnonzero(backward[forward] == np.arange(len(sources)))
     return np.stack([rows, forward[rows]], axis=1)
