@@ -115,3 +115,12 @@ def test_a_vocabulary_too_small_for_the_script_is_reported(tmp_path):
     with pytest.raises(XlclustError, match=r"SentencePiece training failed \(vocabulary.size 300"):
         build_vocabulary("ko", "train", {"size": 300, "dim": 8, "train": TRAIN}, sentences=sentences, work_dir=tmp_path, seed=0, threads=1)
     assert not list(tmp_path.rglob("*.model"))
+
+
+def test_bpemb_source_builds_a_cut_vocabulary_with_metadata(tmp_path):
+    settings = {"size": 700, "dim": 25, "bpemb": {"base_url": DEAD_HOST, "cache_dir": str(shared_data() / "bpemb"),
+                                                  "large_vocab": 1000, "small_vocab": 1000}}
+    space, metadata = build_vocabulary("nl", "bpemb", settings, work_dir=tmp_path, seed=0, threads=1)
+    assert len(space.pieces) == 700 and space.vectors.shape == (700, 25)
+    assert metadata["source"] == "bpemb" and metadata["bpemb"]["cut"] and metadata["bpemb"]["vs"] == 1000
+    assert metadata["normalization"]["lowercase"] and metadata["size"] == 700
