@@ -32,6 +32,8 @@ def test_paper_config_plans_the_corpus_stage_for_nine_languages(tmp_path):
     assert counts["pack_corpus"] == "9" and counts["corpus_stats"] == "1" and counts["sample_corpus"] == "1"
     # 64 en + 24 ru + 8 ar + 4 fi + 4 id + 4 ko + 2 each for bn, sw, te
     assert counts["extract_wikipedia"] == str(64 + 24 + 8 + 4 + 4 + 4 + 2 * 3)
+    assert counts["subword_vocab"] == "9" and counts["joint_vocabulary"] == "1"
+    assert counts["seed_dictionary"] == "8" and counts["align_embeddings"] == "9" and counts["evaluate_bli"] == "1"
     assert elapsed < 60
 
 
