@@ -33,17 +33,26 @@ def test_cut_keeps_first_merges_and_backoff_characters():
         cut_vocabulary(large, small, size=5)
 
 
-def test_real_bpemb_files_load_through_the_bpemb_package_cache():
+def test_real_bpemb_files_load_through_the_bpemb_package_cache(tmp_path):
     cache = shared_data() / "bpemb"
     space = load_bpemb("nl", vs=1000, dim=25, cache_dir=cache, base_url=DEAD_HOST)
     assert len(space.pieces) == 1000 and space.vectors.shape == (1000, 25)
     assert space.pieces[:3] == ["<unk>", "<s>", "</s>"] and "▁de" in space.pieces
     assert np.abs(space.vectors[space.pieces.index("▁de")]).sum() > 0
-    cut, report = bpemb_vocabulary("nl", size=600, large_vs=1000, small_vs=1000, dim=25, cache_dir=cache, base_url=DEAD_HOST)
+    cut, report = bpemb_vocabulary("nl", size=600, large_vs=1000, small_vs=1000, dim=25, cache_dir=cache, base_url=DEAD_HOST,
+                                   work_dir=tmp_path)
     assert len(cut.pieces) == 600 and report["cut"] and report["backoff_characters"] > 50
     assert cut.pieces[-report["backoff_characters"]:] == trailing_characters(space.pieces)
     rows = [space.pieces.index(p) for p in cut.pieces]
     assert np.array_equal(cut.vectors, space.vectors[rows])
+    # the cut vocabulary's segmenter emits only kept pieces, and still covers the text
+    import sentencepiece as spm
+
+    text = normalize("De kattenluik zat op de mat in Amsterdam en Rotterdam, 1984 ñandú")
+    full = spm.SentencePieceProcessor(model_file=str(space.model_path)).encode(text, out_type=str)
+    pieces = spm.SentencePieceProcessor(model_file=str(cut.model_path)).encode(text, out_type=str)
+    assert set(pieces) <= set(cut.pieces) and not set(full) <= set(cut.pieces)
+    assert "".join(pieces) == "".join(full)
 
 
 def test_missing_bpemb_files_fail_with_the_host_named(tmp_path):

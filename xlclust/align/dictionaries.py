@@ -64,12 +64,10 @@ def word_rows(pieces: list[str]) -> dict[str, int]:
 def restrict_to_vocabulary(pairs, language_pieces: list[str], pivot_pieces: list[str]) -> np.ndarray:
     """Row pairs (language row, pivot row) of the pairs whose both words are single entries."""
     language, pivot = word_rows(language_pieces), word_rows(pivot_pieces)
-    rows = [
-        (language[normalize(a)], pivot[normalize(b)])
-        for a, b in pairs
-        if normalize(a) in language and normalize(b) in pivot
-    ]
-    return np.array(sorted(set(rows), key=rows.index), dtype=np.int64).reshape(-1, 2)
+    rows = dict.fromkeys(  # ordered and without duplicates (two spellings can normalize alike)
+        (language[a], pivot[b]) for a, b in ((normalize(a), normalize(b)) for a, b in pairs) if a in language and b in pivot
+    )
+    return np.array(list(rows), dtype=np.int64).reshape(-1, 2)
 
 
 def unsupervised_seed(language_pieces: list[str], pivot_pieces: list[str], kind: str) -> np.ndarray:

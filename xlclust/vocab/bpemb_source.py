@@ -69,8 +69,26 @@ def load_bpemb(lang: str, *, vs: int, dim: int, cache_dir: str | os.PathLike, ba
     return load_space(*bpemb_paths(cache_dir, lang, vs, dim))
 
 
-def bpemb_vocabulary(lang: str, *, size: int, large_vs: int, small_vs: int, dim: int, cache_dir, base_url: str) -> tuple[SubwordSpace, dict]:
-    """ICEBERT's vocabulary: the ``large_vs`` BPEmb list cut to ``size`` pieces (see module doc)."""
+def restrict_segmenter(model_path, kept: set[str], output) -> None:
+    """A copy of a SentencePiece model whose pieces outside ``kept`` are marked unused, so that
+    segmenting never emits them (BPE then stops at the kept pieces they were merged from)."""
+    from sentencepiece import sentencepiece_model_pb2 as model_pb2
+
+    from xlclust.atomic import atomic_path
+
+    model = model_pb2.ModelProto()
+    model.ParseFromString(Path(model_path).read_bytes())
+    for piece in model.pieces:
+        if piece.piece not in kept and piece.type == model_pb2.ModelProto.SentencePiece.NORMAL:
+            piece.type = model_pb2.ModelProto.SentencePiece.UNUSED
+    with atomic_path(output, suffix=".model") as tmp:
+        tmp.write_bytes(model.SerializeToString())
+
+
+def bpemb_vocabulary(lang: str, *, size: int, large_vs: int, small_vs: int, dim: int, cache_dir, base_url: str,
+                     work_dir) -> tuple[SubwordSpace, dict]:
+    """ICEBERT's vocabulary: the ``large_vs`` BPEmb list cut to ``size`` pieces (see module doc),
+    with a segmenter restricted to them written under ``work_dir``."""
     large = load_bpemb(lang, vs=large_vs, dim=dim, cache_dir=cache_dir, base_url=base_url)
     if size >= len(large.pieces):
         return large, {"large_list": len(large.pieces), "size": len(large.pieces), "cut": False}
@@ -79,6 +97,9 @@ def bpemb_vocabulary(lang: str, *, size: int, large_vs: int, small_vs: int, dim:
     processor = spm.SentencePieceProcessor(model_file=str(small_model))
     small = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
     keep, report = cut_vocabulary(large.pieces, small, size)
-    report["cut"] = True
+    pieces = [large.pieces[i] for i in keep]
+    restricted = Path(work_dir) / lang / f"{lang}.wiki.bpe.vs{large_vs}.cut{size}.model"
+    restrict_segmenter(large.model_path, set(pieces), restricted)
+    report.update(cut=True, segmenter="the large list's model with the cut pieces marked unused")
     log.info("%s: cut BPEmb vs%d to %d pieces: %s", lang, large_vs, len(keep), report)
-    return SubwordSpace([large.pieces[i] for i in keep], large.vectors[keep], large.model_path), report
+    return SubwordSpace(pieces, large.vectors[keep], restricted), report

@@ -29,7 +29,7 @@ def build_vocabulary(lang: str, source: str, settings: dict, *, sentences=None, 
         bpemb = settings["bpemb"]
         space, cut = bpemb_vocabulary(
             lang, size=size, large_vs=bpemb["large_vocab"], small_vs=bpemb["small_vocab"], dim=dim,
-            cache_dir=bpemb["cache_dir"], base_url=bpemb["base_url"],
+            cache_dir=bpemb["cache_dir"], base_url=bpemb["base_url"], work_dir=work_dir,
         )
         details = {"bpemb": {"base_url": bpemb["base_url"], "vs": bpemb["large_vocab"], **cut}}
     elif source == "train":
