@@ -22,6 +22,7 @@ include: "rules/demo.smk"
 include: "rules/corpus.smk"
 include: "rules/vocab.smk"
 include: "rules/align.smk"
+include: "rules/cluster.smk"
 
 
 rule all:

@@ -46,6 +46,8 @@ def all_targets():
         *expand("results/alignment/{lang}/mapped.npy", lang=LANGUAGES),
         "results/bli_scores.csv",
         "results/bli/bli.png",
+        "results/clusters/token2cid.parquet",
+        "results/clusters/clusters.png",
     ]
 
 

@@ -66,3 +66,21 @@ def bli_figure(scores: pd.DataFrame, path) -> None:
     axis.set_title("Bilingual lexicon induction")
     figure.tight_layout()
     save_figure_atomic(figure, path)
+
+
+def clusters_figure(analysis: dict, path) -> None:
+    """ICEBERT Fig. 5–7: cluster sizes, languages per cluster, shortest paths inside clusters."""
+    panels = (("sizes", "size", "cluster size"), ("languages", "languages", "languages in the cluster"),
+              ("path_lengths", "length", "shortest path between members"))
+    figure, axes = plt.subplots(1, 3, figsize=(13, 3.5))
+    for axis, (name, column, label) in zip(axes, panels):
+        frame = analysis[name]
+        counts = frame.columns[1]
+        axis.bar(frame[column].astype(str), frame[counts], color="#4878a8")
+        axis.set_xlabel(label)
+        axis.set_ylabel(counts)
+        axis.set_yscale("log")
+        axis.tick_params(axis="x", rotation=90 if len(frame) > 15 else 0, labelsize=7)
+    figure.suptitle("Token clusters")
+    figure.tight_layout()
+    save_figure_atomic(figure, path)

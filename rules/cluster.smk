@@ -1,0 +1,77 @@
+# ICEBERT §2.2 clusters: mutual top-k translation graph, METIS partition, the cluster map.
+
+
+rule translation_graph:
+    input:
+        joint="results/vocab/joint_vocabulary.parquet",
+        mapped=expand("results/alignment/{lang}/mapped.npy", lang=LANGUAGES),
+    output:
+        graph="results/clusters/graph.npz",
+        nodes="results/clusters/nodes.parquet",
+    params:
+        languages=LANGUAGES,
+        k=config["translation_graph"]["k"],
+    log:
+        "logs/translation_graph.log",
+    benchmark:
+        "logs/benchmarks/translation_graph.tsv"
+    threads: 2
+    conda:
+        "../envs/cluster.yaml"
+    resources:
+        mem_mb=16000,
+        runtime=120,
+    script:
+        "../scripts/translation_graph.py"
+
+
+rule partition_graph:
+    input:
+        "results/clusters/graph.npz",
+    output:
+        "results/clusters/parts.npy",
+    params:
+        parts=config["partition"]["parts"],
+        imbalance=config["partition"]["imbalance"],
+        seed=config["seed"],
+    log:
+        "logs/partition_graph.log",
+    benchmark:
+        "logs/benchmarks/partition_graph.tsv"
+    conda:
+        "../envs/cluster.yaml"
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    script:
+        "../scripts/partition_graph.py"
+
+
+rule token_clusters:
+    input:
+        graph="results/clusters/graph.npz",
+        nodes="results/clusters/nodes.parquet",
+        parts="results/clusters/parts.npy",
+        joint="results/vocab/joint_vocabulary.parquet",
+    output:
+        map="results/clusters/token2cid.parquet",
+        vocab="results/clusters/vocab.txt",
+        summary="results/clusters/summary.json",
+        sizes="results/clusters/sizes.csv",
+        languages="results/clusters/languages.csv",
+        path_lengths="results/clusters/path_lengths.csv",
+        sample="results/clusters/sample.csv",
+        figure="results/clusters/clusters.png",
+    params:
+        parts=config["partition"]["parts"],
+        sample=config["clusters"]["sample"],
+        seed=config["seed"],
+    log:
+        "logs/token_clusters.log",
+    conda:
+        "../envs/cluster.yaml"
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    script:
+        "../scripts/token_clusters.py"

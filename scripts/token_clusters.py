@@ -1,0 +1,30 @@
+"""Rule token_clusters: the token → cluster-ID map, its vocab.txt, counts and analysis."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import json
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sparse
+
+from xlclust.atomic import atomic_path, write_csv_atomic, write_text_atomic
+from xlclust.cluster.clusters import cluster_analysis, cluster_names, sample_clusters, token_clusters
+from xlclust.plots import clusters_figure
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+inputs, out, params = snakemake.input, snakemake.output, snakemake.params
+graph = sparse.load_npz(inputs.graph).tocsr()
+joint = pd.read_parquet(inputs.joint)
+table, summary = token_clusters(
+    pd.read_parquet(inputs.nodes), graph, np.load(inputs.parts),
+    joint.loc[joint["is_special"], "token"].tolist(), params.parts,
+)
+with atomic_path(out.map, suffix=".parquet") as tmp:
+    table.to_parquet(tmp, index=False)
+write_text_atomic(out.vocab, "".join(f"{name}\n" for name in cluster_names(table)))
+write_text_atomic(out.summary, json.dumps(summary, indent=2) + "\n")
+analysis = cluster_analysis(table, graph)
+for name in ("sizes", "languages", "path_lengths"):
+    write_csv_atomic(analysis[name], out[name])
+write_csv_atomic(sample_clusters(table, params.sample, params.seed), out.sample)
+clusters_figure(analysis, out.figure)
