@@ -1,5 +1,7 @@
 """The offline demo, end to end through Snakemake, twice: it must give identical outputs."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
@@ -14,6 +16,7 @@ DEMO = str(REPO / "demo" / "config.yaml")
 COMPARED = [
     "results/corpus/stats.csv", "results/pretraining/sampling.csv", "results/pretraining/mix.parquet",
     "results/vocab/qgr/embeddings.npy", "results/alignment/qcy/mapped.npy", "results/bli_scores.csv",
+    "results/clusters/token2cid.parquet", "results/clusters/vocab.txt",
 ]
 
 
@@ -63,6 +66,29 @@ def test_demo_aligns_the_fake_languages_with_english(demo_runs):
     mapped = np.load(workdir / "results/alignment/qcy/mapped.npy")
     assert mapped.shape[1] == 64
     assert (workdir / "results/bli/bli.png").stat().st_size > 10_000
+
+
+def test_demo_clusters_hold_true_translations(demo_runs):
+    """The demo knows every translation: most multilingual clusters must contain one."""
+    import itertools
+
+    from xlclust.demo.fake_languages import FakeLanguage
+
+    workdir = demo_runs[0]
+    table = pd.read_parquet(workdir / "results/clusters/token2cid.parquet")
+    summary = json.loads((workdir / "results/clusters/summary.json").read_text())
+    assert summary["clusters"] == table["cluster_id"].max() + 1 == len((workdir / "results/clusters/vocab.txt").read_text().splitlines())
+    fakes = {"qcy": FakeLanguage("cyrillic"), "qgr": FakeLanguage("greek", reverse_words=True)}
+    words = table[table.kind == "graph"].copy()
+    words["piece"] = words["token"].str.rsplit("_", n=1).str[0]
+    words = words[words["piece"].str.startswith("▁") & (words["piece"].str.len() > 2)]  # whole words: known translation
+    words["english"] = [p if lang == "en" else "▁" + fakes[lang].invert(p[1:]) for p, lang in zip(words["piece"], words["language"])]
+    with_translation = []
+    for _, members in words.groupby("cluster_id"):
+        if members["language"].nunique() > 1:
+            pairs = itertools.combinations(members.itertuples(), 2)
+            with_translation.append(any(a.language != b.language and a.english == b.english for a, b in pairs))
+    assert len(with_translation) > 300 and np.mean(with_translation) > 0.5
 
 
 def test_demo_is_deterministic(demo_runs):
