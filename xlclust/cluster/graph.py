@@ -14,7 +14,7 @@ import scipy.sparse as sparse
 from xlclust.align.retrieval import Retriever
 
 
-def top_k_neighbours(queries: np.ndarray, keys: np.ndarray, k: int, exclude_self: bool, batch_size: int = 4096) -> np.ndarray:
+def top_k_neighbours(queries: np.ndarray, keys: np.ndarray, k: int, exclude_self: bool, batch_size: int = 2048) -> np.ndarray:
     """The k most cosine-similar key rows of every query row (without the row itself when the
     queries are the keys)."""
     retriever = Retriever(queries, keys, "nn", batch_size=batch_size)
@@ -26,7 +26,7 @@ def top_k_neighbours(queries: np.ndarray, keys: np.ndarray, k: int, exclude_self
     return found[keep].reshape(len(queries), k)
 
 
-def mutual_top_k_graph(spaces: dict[str, np.ndarray], k: int, batch_size: int = 4096) -> tuple[sparse.csr_matrix, np.ndarray]:
+def mutual_top_k_graph(spaces: dict[str, np.ndarray], k: int, batch_size: int = 2048) -> tuple[sparse.csr_matrix, np.ndarray]:
     """The symmetric mutual top-k graph. Nodes are the rows of the spaces, language after
     language in the given order; returns the adjacency (CSR, int8) and each language's first node."""
     languages = list(spaces)
