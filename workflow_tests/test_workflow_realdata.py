@@ -6,6 +6,7 @@ gensim wheel with no index at all."""
 import json
 import shutil
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -61,6 +62,7 @@ def test_corpus_stage_on_real_text(tmp_path):
                 "sw": {"unsupervised": "identical"},
             },
             "alignment": {"most_frequent": 1000, "rounds": 1},
+            "partition": {"parts": 800},
         }
         # this config is complete: it replaces config.yaml rather than being merged into it
         result = run_workflow(tmp_path / "work", config, ("all",), "--replace-workflow-config")
@@ -95,3 +97,10 @@ def test_corpus_stage_on_real_text(tmp_path):
     assert metadata["source"] == "train" and metadata["normalization"]["digits"] == "0"
     report = json.loads((work / "results/alignment/ar/report.json").read_text())
     assert [r["round"] for r in report["rounds"]] == [0, 1]
+    # the cluster map over all five languages
+    clusters = pd.read_parquet(work / "results/clusters/token2cid.parquet")
+    summary = json.loads((work / "results/clusters/summary.json").read_text())
+    ids = np.sort(clusters["cluster_id"].unique())
+    assert np.array_equal(ids, np.arange(summary["clusters"])) and clusters["token"].is_unique
+    assert set(clusters.loc[clusters.kind == "graph", "language"]) == {"ar", "en", "ko", "ru", "sw"}
+    assert summary["parts_requested"] == 800 and summary["bert_specials"] == 5
