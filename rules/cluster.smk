@@ -8,9 +8,13 @@ rule translation_graph:
     output:
         graph="results/clusters/graph.npz",
         nodes="results/clusters/nodes.parquet",
+        cliques="results/clusters/cliques.csv",
+        clique_languages="results/clusters/clique_languages.csv",
+        figure="results/clusters/cliques.png",
     params:
         languages=LANGUAGES,
         k=config["translation_graph"]["k"],
+        sweep=config["translation_graph"]["sweep"],
     log:
         "logs/translation_graph.log",
     benchmark:

@@ -48,6 +48,7 @@ def all_targets():
         "results/bli/bli.png",
         "results/clusters/token2cid.parquet",
         "results/clusters/clusters.png",
+        "results/clusters/cliques.png",
     ]
 
 

@@ -5,7 +5,8 @@ import scipy.sparse as sparse
 from scipy.sparse.csgraph import connected_components
 
 from xlclust.cluster.clusters import BERT_SPECIALS, cluster_analysis, cluster_names, connected_pieces, sample_clusters, token_clusters
-from xlclust.cluster.graph import mutual_top_k_graph, top_k_neighbours
+from xlclust.cluster.cliques import clique_analysis
+from xlclust.cluster.graph import mutual_graph, mutual_top_k_graph, neighbour_lists, top_k_neighbours
 from xlclust.cluster.partition import max_part_size, partition, ufactor
 
 
@@ -112,3 +113,22 @@ def test_partition_corner_cases():
     parts = partition(symmetric(4, [(0, 1)]), 10, 1.5, 0)  # more parts than connected nodes: clipped to 2
     assert sorted(parts[:2].tolist()) == [0, 1] and parts[2:].tolist() == [-1, -1]
     assert partition(symmetric(3, np.zeros((0, 2), int)), 5, 1.5, 0).tolist() == [-1, -1, -1]
+
+
+def test_one_neighbour_search_serves_a_sweep_of_k():
+    rng = np.random.default_rng(2)
+    spaces = {lang: rng.standard_normal((150, 8)).astype(np.float32) for lang in ("en", "fi")}
+    lists = neighbour_lists(spaces, 6)
+    for k in (1, 3, 6):
+        from_sweep, _ = mutual_graph(lists, {lang: 150 for lang in spaces}, k)
+        direct, _ = mutual_top_k_graph(spaces, k)
+        assert (from_sweep != direct).nnz == 0
+
+
+def test_clique_analysis_by_hand():
+    # a 3-clique over three languages, a 2-clique inside one language, one isolated token
+    graph = symmetric(6, [(0, 1), (1, 2), (0, 2), (3, 4)])
+    languages = np.array(["en", "fi", "sw", "en", "en", "fi"])
+    tokens, cliques = clique_analysis(graph, languages, max_size=4)
+    assert tokens["tokens_in_cliques_up_to_s"].tolist() == [1, 3, 6, 6]
+    assert cliques.to_dict("list") == {"size": [1, 2, 3], "cliques": [1, 1, 1], "mean_languages": [1.0, 1.0, 3.0]}

@@ -89,6 +89,10 @@ def test_demo_clusters_hold_true_translations(demo_runs):
             pairs = itertools.combinations(members.itertuples(), 2)
             with_translation.append(any(a.language != b.language and a.english == b.english for a, b in pairs))
     assert len(with_translation) > 300 and np.mean(with_translation) > 0.5
+    cliques = pd.read_csv(workdir / "results/clusters/cliques.csv")
+    assert sorted(cliques["k"].unique()) == [1, 2, 3, 5, 10]
+    everyone = cliques[cliques["s"] == 9].set_index("k")["tokens_in_cliques_up_to_s"]
+    assert (everyone <= summary["tokens_in_graph"]).all() and everyone.loc[1] == summary["tokens_in_graph"]
 
 
 def test_demo_is_deterministic(demo_runs):

@@ -84,3 +84,20 @@ def clusters_figure(analysis: dict, path) -> None:
     figure.suptitle("Token clusters")
     figure.tight_layout()
     save_figure_atomic(figure, path)
+
+
+def cliques_figure(tokens: pd.DataFrame, cliques: pd.DataFrame, path) -> None:
+    """ICEBERT Fig. 3–4: tokens in cliques of size ≤ s, and languages per clique by size, per k."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    for k, frame in tokens.groupby("k"):
+        left.plot(frame["s"], frame["tokens_in_cliques_up_to_s"], marker="o", label=f"k = {k}")
+    left.set_xlabel("clique size s")
+    left.set_ylabel("tokens in cliques of size ≤ s")
+    left.legend(fontsize=7, ncol=2)
+    for k, frame in cliques.groupby("k"):
+        right.plot(frame["size"], frame["mean_languages"], marker="o", label=f"k = {k}")
+    right.set_xlabel("clique size")
+    right.set_ylabel("mean languages per clique")
+    figure.suptitle("Cliques of the mutual top-k translation graph")
+    figure.tight_layout()
+    save_figure_atomic(figure, path)

@@ -26,20 +26,29 @@ def top_k_neighbours(queries: np.ndarray, keys: np.ndarray, k: int, exclude_self
     return found[keep].reshape(len(queries), k)
 
 
-def mutual_top_k_graph(spaces: dict[str, np.ndarray], k: int, batch_size: int = 2048) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """The symmetric mutual top-k graph. Nodes are the rows of the spaces, language after
-    language in the given order; returns the adjacency (CSR, int8) and each language's first node."""
-    languages = list(spaces)
-    offsets = np.cumsum([0] + [len(spaces[lang]) for lang in languages])
+def neighbour_lists(spaces: dict[str, np.ndarray], k: int, batch_size: int = 2048) -> dict[tuple[str, str], np.ndarray]:
+    """Every ordered language pair's k-nearest lists (rows of the second space, best first; a
+    space against itself leaves each row out). Smaller k are prefixes, so one search serves a sweep."""
+    return {
+        (a, b): top_k_neighbours(spaces[a], spaces[b], k, exclude_self=a == b, batch_size=batch_size)
+        for a in spaces
+        for b in spaces
+    }
+
+
+def mutual_graph(lists: dict[tuple[str, str], np.ndarray], sizes: dict[str, int], k: int) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The symmetric mutual top-k graph from neighbour lists of at least k. Nodes are the rows of
+    the spaces, language after language in ``sizes`` order; returns the adjacency (CSR, int8) and
+    each language's first node."""
+    languages = list(sizes)
+    offsets = np.cumsum([0] + [sizes[lang] for lang in languages])
     n = int(offsets[-1])
     rows, cols = [], []
     for i, a in enumerate(languages):
         for j in range(i, len(languages)):
             b = languages[j]
-            same = a == b
-            forward = top_k_neighbours(spaces[a], spaces[b], k, exclude_self=same, batch_size=batch_size)
-            backward = forward if same else top_k_neighbours(spaces[b], spaces[a], k, exclude_self=False, batch_size=batch_size)
-            shape = (len(spaces[a]), len(spaces[b]))
+            forward, backward = lists[(a, b)][:, :k], lists[(b, a)][:, :k]
+            shape = (sizes[a], sizes[b])
             ab = sparse.csr_matrix((np.ones(forward.size, np.int8), (np.repeat(np.arange(shape[0]), k), forward.ravel())), shape=shape)
             ba = sparse.csr_matrix((np.ones(backward.size, np.int8), (np.repeat(np.arange(shape[1]), k), backward.ravel())), shape=shape[::-1])
             mutual = ab.multiply(ba.T).tocoo()
@@ -52,3 +61,9 @@ def mutual_top_k_graph(spaces: dict[str, np.ndarray], k: int, batch_size: int = 
     graph.setdiag(0)
     graph.eliminate_zeros()
     return graph, offsets[:-1]
+
+
+def mutual_top_k_graph(spaces: dict[str, np.ndarray], k: int, batch_size: int = 2048) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The mutual top-k graph of ``spaces`` (see :func:`mutual_graph`)."""
+    lists = neighbour_lists(spaces, k, batch_size)
+    return mutual_graph(lists, {lang: len(space) for lang, space in spaces.items()}, k)
