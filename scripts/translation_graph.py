@@ -19,7 +19,7 @@ spaces = {}
 for lang, path in zip(snakemake.params.languages, snakemake.input.mapped):
     spaces[lang] = np.load(path)[nodes.loc[nodes["language"] == lang, "rank"].to_numpy()]
 k, sweep = snakemake.params.k, sorted(snakemake.params.sweep)
-lists = neighbour_lists(spaces, max(k, *sweep))  # one search; smaller k are prefixes
+lists = neighbour_lists(spaces, max(k, *sweep), threads=snakemake.threads)  # one search; smaller k are prefixes
 sizes = {lang: len(space) for lang, space in spaces.items()}
 graph, _ = mutual_graph(lists, sizes, k)
 logging.info("k = %d: %d nodes, %d edges, %d isolated", k, graph.shape[0], graph.nnz // 2, int((np.diff(graph.indptr) == 0).sum()))

@@ -51,6 +51,14 @@ def test_local_fetch_verifies_and_links(tmp_path, mirror_dir):
     assert out.read_bytes() == PAYLOAD
 
 
+def test_a_linked_local_dump_keeps_its_owners_mode(tmp_path, mirror_dir):
+    source = mirror_dir / "dump.xml.bz2"
+    source.chmod(0o444)
+    out = tmp_path / "out" / "dump.xml.bz2"
+    fetch(str(source), out, SHA1)
+    assert source.stat().st_mode & 0o777 == 0o444 and out.read_bytes() == PAYLOAD
+
+
 def test_local_checksum_mismatch_leaves_nothing(tmp_path, mirror_dir):
     out = tmp_path / "out" / "dump.xml.bz2"
     with pytest.raises(DownloadError, match=r"dump.xml.bz2: sha1 mismatch: expected 0000.*the file was removed"):

@@ -28,7 +28,9 @@ def atomic_path(path: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        if tmp.is_file():  # mkstemp makes 0600; give the output the usual permissions
+        # mkstemp makes 0600: give the output the usual permissions, unless it is a hard link to
+        # someone else's file (a linked local dump), whose mode is not ours to change
+        if tmp.is_file() and tmp.stat().st_nlink == 1:
             os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:

@@ -78,7 +78,7 @@ class Retriever:
         def fill(block: slice) -> None:
             out[block] = _block_top_k(self.scores(source_rows[block]), k)
 
-        workers = threads or os.cpu_count() or 1
+        workers = threads or len(os.sched_getaffinity(0))  # the cores this job may use (SLURM sets them)
         # one BLAS thread per worker: the workers, not BLAS, keep the cores busy, and the
         # partitions, which numpy runs on one thread, overlap with the products
         with threadpool_limits(1 if workers > 1 else None, user_api="blas"), ThreadPoolExecutor(max_workers=workers) as pool:
