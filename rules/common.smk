@@ -13,15 +13,19 @@ def dump_source(lang):
     return source_for(lang, config["wikipedia"])
 
 
-def local_source_files(wildcards):
-    """The configured local dump files of a language, so that Snakemake tracks (or builds) them."""
-    source = dump_source(wildcards.lang)
-    files = {"dump": source.dump, "index": source.index, "checksums": source.checksums}
+def local_files(locations):
+    """The local paths among configured file locations (paths, file:// URLs), by name, so that
+    Snakemake tracks them, or builds them when a rule makes them (the demo world)."""
     return {
         name: str(local_path(location))
-        for name, location in files.items()
+        for name, location in locations.items()
         if location and local_path(location) is not None
     }
+
+
+def local_source_files(wildcards):
+    source = dump_source(wildcards.lang)
+    return local_files({"dump": source.dump, "index": source.index, "checksums": source.checksums})
 
 
 def n_parts(lang):
@@ -80,10 +84,8 @@ def vocabulary_inputs(wildcards):
 
 
 def dictionary_files(wildcards):
-    """The configured local dictionary files of a language, so that Snakemake tracks (or builds) them."""
     spec = config["dictionaries"][wildcards.lang]
-    files = {name: spec[name] for name in ("train", "test", "full") if name in spec}
-    return {name: str(local_path(loc)) for name, loc in files.items() if local_path(loc) is not None}
+    return local_files({name: spec.get(name) for name in ("train", "test", "full")})
 
 
 def alignment_inputs(wildcards):

@@ -48,10 +48,8 @@ def mutual_graph(lists: dict[tuple[str, str], np.ndarray], sizes: dict[str, int]
     for i, a in enumerate(languages):
         for j in range(i, len(languages)):
             b = languages[j]
-            forward, backward = lists[(a, b)][:, :k], lists[(b, a)][:, :k]
-            shape = (sizes[a], sizes[b])
-            ab = sparse.csr_matrix((np.ones(forward.size, np.int8), (np.repeat(np.arange(shape[0]), k), forward.ravel())), shape=shape)
-            ba = sparse.csr_matrix((np.ones(backward.size, np.int8), (np.repeat(np.arange(shape[1]), k), backward.ravel())), shape=shape[::-1])
+            ab = _selection(lists[(a, b)][:, :k], sizes[b])
+            ba = _selection(lists[(b, a)][:, :k], sizes[a])
             mutual = ab.multiply(ba.T).tocoo()
             rows.append(mutual.row + offsets[i])
             cols.append(mutual.col + offsets[j])
@@ -62,6 +60,12 @@ def mutual_graph(lists: dict[tuple[str, str], np.ndarray], sizes: dict[str, int]
     graph.setdiag(0)
     graph.eliminate_zeros()
     return graph, offsets[:-1]
+
+
+def _selection(neighbours: np.ndarray, n_keys: int) -> sparse.csr_matrix:
+    """Row i has a 1 at each of its neighbours' columns."""
+    n, k = neighbours.shape
+    return sparse.csr_matrix((np.ones(n * k, np.int8), (np.repeat(np.arange(n), k), neighbours.ravel())), shape=(n, n_keys))
 
 
 def mutual_top_k_graph(spaces: dict[str, np.ndarray], k: int, batch_size: int = 2048) -> tuple[sparse.csr_matrix, np.ndarray]:

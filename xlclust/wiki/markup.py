@@ -126,8 +126,8 @@ class WikitextCleaner:
         """The text a reader sees, from mwparserfromhell's token stream.
 
         Walking the tokens with a stack of open constructs gives the same text as building
-        mwparserfromhell's node tree and stripping it, at a quarter of the cost: most of a
-        parse is spent building nodes that would only be thrown away.
+        mwparserfromhell's node tree and stripping it, at about half the cost (1.8 s → 0.85 s
+        on the gensim sample): much of a parse is spent building nodes that are thrown away.
         """
         root = _Frame("root", [])
         stack = [root]
@@ -159,14 +159,14 @@ class WikitextCleaner:
             elif kind in _CLOSERS:
                 while len(stack) > 1:
                     frame = stack.pop()
-                    rendered = self._close(frame, kind)
+                    rendered = self._close(frame)
                     if rendered and stack[-1].sink is not None:
                         stack[-1].sink.append(rendered)
                     if _CLOSERS[kind] == frame.kind:
                         break
         return "".join(root.title)
 
-    def _close(self, frame: "_Frame", closer) -> str:
+    def _close(self, frame: "_Frame") -> str:
         kind = frame.kind
         if kind == "wikilink":
             title = "".join(frame.title)
