@@ -23,6 +23,7 @@ include: "rules/corpus.smk"
 include: "rules/vocab.smk"
 include: "rules/align.smk"
 include: "rules/cluster.smk"
+include: "rules/grouping.smk"
 
 
 rule all:

@@ -53,6 +53,7 @@ def all_targets():
         "results/clusters/token2cid.parquet",
         "results/clusters/clusters.png",
         "results/clusters/cliques.png",
+        *grouping_targets(),
     ]
 
 
@@ -96,3 +97,45 @@ def alignment_inputs(wildcards):
     if wildcards.lang != PIVOT:
         inputs["train"] = f"results/dictionaries/{wildcards.lang}/train.tsv"
     return inputs
+
+
+GROUPING = config["grouping"]
+
+
+def grouping_model(source):
+    """The configured model of a grouping source ({hub, revision} or {path}); None for the vocabulary."""
+    return None if source == "vocabulary" else GROUPING["models"][source]
+
+
+def grouping_source_inputs(wildcards):
+    if wildcards.source == "vocabulary":
+        return {
+            "joint": "results/vocab/joint_vocabulary.parquet",
+            "mapped": expand("results/alignment/{lang}/mapped.npy", lang=LANGUAGES),
+        }
+    return local_files({"model": grouping_model(wildcards.source).get("path")})
+
+
+def grouped_model_inputs(wildcards):
+    inputs = {"map": f"results/grouping/{wildcards.source}/{wildcards.method}{wildcards.ratio}/token2cid.parquet"}
+    return inputs | local_files({"model": grouping_model(wildcards.source).get("path")})
+
+
+def group_map_files(method):
+    prefix = f"results/grouping/{{source}}/{method}{{ratio}}"
+    return {name: f"{prefix}/{file}" for name, file in
+            [("map", "token2cid.parquet"), ("vocab", "vocab.txt"), ("summary", "summary.json"), ("sizes", "sizes.csv")]}
+
+
+def grouping_outputs(source, file):
+    return expand("results/grouping/{source}/{method}{ratio}/{file}", source=source,
+                  method=["kmeans", "firstk"], ratio=GROUPING["ratios"], file=file)
+
+
+def grouping_targets():
+    targets = []
+    for source in GROUPING["sources"]:
+        targets += [f"results/grouping/{source}/summary.csv", f"results/grouping/{source}/sizes.png"]
+        if source != "vocabulary":
+            targets += grouping_outputs(source, "model")
+    return targets

@@ -16,3 +16,24 @@ rule demo_world:
         runtime=10,
     script:
         "../scripts/demo_world.py"
+
+
+# The demo's stand-in for mBERT: a tiny BERT with random weights and a WordPiece tokenizer trained
+# on the demo world's sentences (grouping.models.tiny in demo/config.yaml).
+rule demo_model:
+    input:
+        expand("results/corpus/{lang}/sentences.parquet", lang=LANGUAGES),
+    output:
+        directory("resources/demo/model"),
+    params:
+        settings=config.get("demo_world", {}).get("model", {}),
+        seed=config["seed"],
+    log:
+        "logs/demo_model.log",
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/demo_model.py"

@@ -100,6 +100,13 @@ def check_semantics(config: Mapping[str, Any]) -> None:
                 f"config key 'dictionaries.{lang}': language {lang!r} has no dictionary with the pivot "
                 f"{config['pivot']!r} and no unsupervised seed; give one, e.g. {{unsupervised: identical}}"
             )
+    grouping = config.get("grouping", {})
+    for position, source in enumerate(grouping.get("sources", [])):
+        if source != "vocabulary" and source not in grouping.get("models", {}):
+            raise ConfigError(
+                f"config key 'grouping.sources[{position}]': {source!r} is neither 'vocabulary' nor a "
+                f"model under 'grouping.models' ({', '.join(grouping.get('models', {})) or 'none'})"
+            )
     for lang in sources:
         if lang not in languages:
             raise ConfigError(

@@ -101,3 +101,19 @@ def cliques_figure(tokens: pd.DataFrame, cliques: pd.DataFrame, path) -> None:
     figure.suptitle("Cliques of the mutual top-k translation graph")
     figure.tight_layout()
     save_figure_atomic(figure, path)
+
+
+def grouping_figure(sizes: pd.DataFrame, source: str, path) -> None:
+    """Group size distributions of k-means at each ratio (First-k groups are all of size 1)."""
+    kmeans = sizes[sizes["method"] == "kmeans"]
+    figure, axis = plt.subplots(figsize=(5.5, 3.8))
+    for ratio, group in kmeans.groupby("ratio"):
+        axis.plot(group["size"], group["groups"], marker="o", markersize=3, label=f"r_G = {ratio:.0%}")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("group size (tokens)")
+    axis.set_ylabel("groups")
+    axis.set_title(f"Semantic groups of {source}")
+    axis.legend()
+    figure.tight_layout()
+    save_figure_atomic(figure, path)

@@ -24,12 +24,16 @@ def connected_pieces(graph: sparse.csr_matrix, assignment: np.ndarray) -> np.nda
     n = graph.shape[0]
     inside = sparse.coo_matrix((np.ones(int(same.sum()), np.int8), (coo.row[same], coo.col[same])), shape=(n, n))
     _, labels = connected_components(inside, directed=False)
-    # renumber by first appearance so that IDs follow node order
-    _, first = np.unique(labels, return_index=True)
+    return renumber_by_first_appearance(labels)
+
+
+def renumber_by_first_appearance(labels: np.ndarray) -> np.ndarray:
+    """Dense IDs 0…n−1 that follow row order: the same grouping always gets the same IDs."""
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return rank[labels]
+    return rank[inverse.ravel()]
 
 
 def token_clusters(nodes: pd.DataFrame, graph: sparse.csr_matrix, assignment: np.ndarray, specials: list[str],

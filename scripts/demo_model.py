@@ -1,0 +1,20 @@
+"""Rule demo_model: a tiny random-weight BERT with a WordPiece tokenizer trained on the demo text."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import logging
+
+import pyarrow.parquet as pq
+
+from xlclust.demo.tiny_model import build_tiny_model
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+
+
+def sentences():
+    for path in snakemake.input:
+        for batch in pq.ParquetFile(path).iter_batches(columns=["text"]):
+            yield from batch.column("text").to_pylist()
+
+
+size = build_tiny_model(sentences(), snakemake.output[0], seed=snakemake.params.seed, **snakemake.params.settings)
+logging.info("demo model with %d tokens written to %s", size, snakemake.output[0])

@@ -1,0 +1,16 @@
+"""Rule grouping_report: one table of every grouping of a source, and its group size figure."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import json
+
+import pandas as pd
+
+from xlclust.atomic import write_csv_atomic
+from xlclust.plots import grouping_figure
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+summaries = [json.loads(open(path, encoding="utf-8").read()) for path in snakemake.input.summaries]
+table = pd.DataFrame([{k: v for k, v in s.items() if not isinstance(v, list)} for s in summaries])
+write_csv_atomic(table, snakemake.output.summary)
+sizes = pd.concat([pd.read_csv(path).assign(method=s["method"], ratio=s["ratio"]) for s, path in zip(summaries, snakemake.input.sizes)])
+grouping_figure(sizes, snakemake.wildcards.source, snakemake.output.figure)

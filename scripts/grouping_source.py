@@ -1,0 +1,28 @@
+"""Rule grouping_source: the token table and embedding rows that a grouping source offers."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import logging
+
+import numpy as np
+import pandas as pd
+
+from xlclust.atomic import atomic_path
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+params = snakemake.params
+if snakemake.wildcards.source == "vocabulary":
+    from xlclust.grouping.vocabulary import vocabulary_source
+
+    mapped = {lang: np.load(path) for lang, path in zip(params.languages, snakemake.input.mapped)}
+    tokens, embeddings = vocabulary_source(pd.read_parquet(snakemake.input.joint), mapped)
+else:
+    from xlclust.grouping.model import load_masked_lm, model_vocabulary
+
+    model = params.model
+    tokenizer, masked_lm = load_masked_lm(model.get("path") or model["hub"], cache_dir=params.cache_dir, revision=model.get("revision"))
+    tokens, embeddings = model_vocabulary(tokenizer, masked_lm)
+logging.info("%d tokens, %d to group, dimension %d", len(tokens), len(embeddings), embeddings.shape[1])
+with atomic_path(snakemake.output.tokens, suffix=".parquet") as tmp:
+    tokens.to_parquet(tmp, index=False)
+with atomic_path(snakemake.output.embeddings, suffix=".npy") as tmp:
+    np.save(tmp, embeddings)

@@ -1,0 +1,126 @@
+"""Hugging Face masked-LM models as a grouping source, and the grouped model they become.
+
+A model is loaded by Hub name or local path (``from_pretrained``: the Hub cache is the normal
+path, a local directory works offline). Its input-embedding rows are grouped; the grouped model
+has one embedding row per group — the mean of its members' rows, as in "Tomato, Tomahto, Tomate"
+§2.1 (First-k: the kept token's own row; dropped tokens read as the unknown token) — and the
+same for an untied output layer and its bias. Its tokenizer is a ``GroupedTokenizer`` over the
+original one, saved with its code, so both load with ``from_pretrained``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+
+import numpy as np
+import pandas as pd
+
+from xlclust.atomic import atomic_directory
+from xlclust.errors import XlclustError
+from xlclust.grouping.groups import representatives
+
+log = logging.getLogger(__name__)
+
+
+def load_masked_lm(name_or_path: str, *, cache_dir: str | None = None, revision: str | None = None):
+    """Tokenizer and masked-LM model of a Hub name or a local directory."""
+    from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name_or_path, cache_dir=cache_dir, revision=revision)
+        model = AutoModelForMaskedLM.from_pretrained(name_or_path, cache_dir=cache_dir, revision=revision)
+    except (OSError, ValueError) as error:
+        raise XlclustError(f"cannot load the masked-LM model {name_or_path!r}: {error}") from error
+    if not hasattr(tokenizer, "backend_tokenizer"):
+        raise XlclustError(f"{name_or_path!r}: grouping needs a fast (tokenizers) tokenizer, got {type(tokenizer).__name__}")
+    return tokenizer, model
+
+
+def model_vocabulary(tokenizer, model) -> tuple[pd.DataFrame, np.ndarray]:
+    """The token table (token, language '', is_special, is_unknown, token_id, frequency_rank =
+    token_id: First-k keeps the first IDs) and
+    the embedding rows of the groupable (non-special) tokens."""
+    size = len(tokenizer)
+    weights = model.get_input_embeddings().weight.detach().float().cpu().numpy()
+    if weights.shape[0] < size:
+        raise XlclustError(f"the tokenizer has {size} tokens but the input embeddings only {weights.shape[0]} rows")
+    special = np.zeros(size, dtype=bool)
+    special[[i for i in tokenizer.all_special_ids if i is not None and i < size]] = True
+    tokens = pd.DataFrame({
+        "token": tokenizer.convert_ids_to_tokens(list(range(size))),
+        "language": "",
+        "is_special": special,
+        "is_unknown": np.arange(size) == tokenizer.unk_token_id,
+        "token_id": np.arange(size),
+        "frequency_rank": np.where(special, -1, np.arange(size)),
+    })
+    return tokens, weights[:size][~special]
+
+
+def _group_means(matrix, groups, use, n_groups: int):
+    import torch
+
+    rows = matrix[: len(groups)][use].float()
+    index = torch.from_numpy(groups[use.numpy()])
+    sums = torch.zeros((n_groups, *rows.shape[1:]), dtype=torch.float32).index_add_(0, index, rows)
+    counts = torch.bincount(index, minlength=n_groups).clamp(min=1).reshape(-1, *([1] * (rows.dim() - 1)))
+    return (sums / counts).to(matrix.dtype)
+
+
+def group_model_embeddings(model, table: pd.DataFrame) -> None:
+    """Shrink ``model``'s vocabulary to the groups of ``table`` (in place)."""
+    import torch
+
+    table = table.sort_values("token_id")
+    if not np.array_equal(table["token_id"].to_numpy(), np.arange(len(table))):
+        raise XlclustError("the group map must hold every token ID of the model exactly once")
+    groups = table["cluster_id"].to_numpy(np.int64)
+    use = torch.from_numpy((table["kind"] != "dropped").to_numpy(copy=True))
+    n_groups = int(groups.max()) + 1
+    input_rows = model.get_input_embeddings().weight.detach().clone()
+    output = model.get_output_embeddings()
+    tied = output is not None and output.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
+    output_rows = None if output is None or tied else output.weight.detach().clone()
+    output_bias = None if output is None or getattr(output, "bias", None) is None else output.bias.detach().clone()
+    model.resize_token_embeddings(n_groups, mean_resizing=False)
+    with torch.no_grad():
+        model.get_input_embeddings().weight.copy_(_group_means(input_rows, groups, use, n_groups))
+        output = model.get_output_embeddings()
+        if output_rows is not None:
+            output.weight.copy_(_group_means(output_rows, groups, use, n_groups))
+        if output_bias is not None:
+            output.bias.copy_(_group_means(output_bias, groups, use, n_groups))
+    model.config.vocab_size = n_groups
+
+
+def grouped_tokenizer(tokenizer, table: pd.DataFrame, work_dir):
+    """A GroupedTokenizer over ``tokenizer`` with every setting of the original kept."""
+    from xlclust.tokenization.grouped import GroupedTokenizer
+
+    tokenizer.save_pretrained(work_dir)
+    with open(os.path.join(work_dir, "tokenizer_config.json"), encoding="utf-8") as handle:
+        settings = json.load(handle)
+    for key in ("tokenizer_class", "auto_map", "backend", "added_tokens_decoder"):
+        settings.pop(key, None)
+    table = table.sort_values("token_id").reset_index(drop=True)
+    grouped = GroupedTokenizer(
+        tokenizer_file=os.path.join(work_dir, "tokenizer.json"),
+        groups=table["cluster_id"].to_numpy(),
+        representatives=table.loc[representatives(table), "token_id"].to_numpy(),
+        **settings,
+    )
+    grouped.register_for_auto_class("AutoTokenizer")
+    return grouped
+
+
+def save_grouped_model(tokenizer, model, table: pd.DataFrame, out_dir, metadata: dict) -> None:
+    """The grouped model and tokenizer in one ``from_pretrained`` directory, written atomically."""
+    group_model_embeddings(model, table)
+    with tempfile.TemporaryDirectory() as work_dir, atomic_directory(out_dir) as tmp:
+        grouped_tokenizer(tokenizer, table, work_dir).save_pretrained(tmp)
+        model.save_pretrained(tmp)
+        (tmp / "grouping.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    log.info("grouped model with %d groups written to %s", model.config.vocab_size, out_dir)
