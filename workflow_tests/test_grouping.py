@@ -1,7 +1,11 @@
 import numpy as np
+import pandas as pd
 import pytest
 
+from xlclust.cluster.clusters import renumber_by_first_appearance
+from xlclust.grouping.groups import first_k_labels, group_names, group_summary, group_table, representatives, size_distribution
 from xlclust.grouping.kmeans import n_groups, spherical_kmeans
+from xlclust.grouping.vocabulary import vocabulary_source
 
 
 def planted_groups(groups=50, per_group=20, dim=32, noise=0.05, seed=0):
@@ -11,13 +15,14 @@ def planted_groups(groups=50, per_group=20, dim=32, noise=0.05, seed=0):
     return points, np.repeat(np.arange(groups), per_group)
 
 
-def test_kmeans_recovers_planted_groups_and_is_seeded():
+@pytest.mark.parametrize("init, whole", [("k-means++", 0.95), ("random", 0.8)])
+def test_kmeans_recovers_planted_groups_and_is_seeded(init, whole):
     points, truth = planted_groups()
     for seed in range(3):
-        result = spherical_kmeans(points, 50, seed=seed)
+        result = spherical_kmeans(points, 50, seed=seed, init=init)
         # groups are the planted ones: each planted group lands whole in one k-means group
-        assert np.mean([len(set(result.labels[truth == g])) == 1 for g in range(50)]) >= 0.95
-        again = spherical_kmeans(points, 50, seed=seed)
+        assert np.mean([len(set(result.labels[truth == g])) == 1 for g in range(50)]) >= whole
+        again = spherical_kmeans(points, 50, seed=seed, init=init)
         assert np.array_equal(result.labels, again.labels)
         assert np.allclose(np.linalg.norm(result.centroids, axis=1), 1, atol=1e-5)
         assert len(np.unique(result.labels)) == 50  # no empty group
@@ -36,3 +41,70 @@ def test_group_counts_follow_the_ratio():
         n_groups(10, 0)
     with pytest.raises(ValueError, match="cannot make 20 groups of 10 rows"):
         spherical_kmeans(np.ones((10, 2)), 20, seed=0)
+    with pytest.raises(ValueError, match="unknown k-means init"):
+        spherical_kmeans(np.ones((10, 2)), 2, seed=0, init="forgy")
+
+
+def test_renumbering_follows_row_order():
+    assert renumber_by_first_appearance(np.array([7, 7, 3, 9, 3, 7])).tolist() == [0, 0, 1, 2, 1, 0]
+
+
+def token_frame(n_words=10, specials=("[PAD]", "[UNK]")):
+    words = pd.DataFrame({"token": [f"w{i}" for i in range(n_words)], "language": "xx", "is_special": False, "is_unknown": False})
+    extra = pd.DataFrame({"token": list(specials), "language": "", "is_special": True, "is_unknown": [s == "[UNK]" for s in specials]})
+    return pd.concat([words, extra], ignore_index=True)
+
+
+def test_group_table_invariants_on_random_labels():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        n = int(rng.integers(1, 60))
+        labels = rng.integers(0, max(1, n // 3), size=n)
+        table = group_table(token_frame(n), labels, method="kmeans")
+        ids = table["cluster_id"].to_numpy()
+        assert len(table) == n + 2 and table["token"].is_unique  # every token exactly once
+        assert set(ids) == set(range(ids.max() + 1))  # dense 0…n−1
+        # same k-means label, same ID; specials alone
+        words = table.iloc[:n]
+        assert all(len(set(words.cluster_id[labels == label])) == 1 for label in set(labels))
+        assert len(set(words.cluster_id)) == len(set(labels))
+        specials = table[table.kind == "special"]
+        assert not set(specials.cluster_id) & set(words.cluster_id) and specials.cluster_id.is_unique
+        assert len(group_names(table)) == ids.max() + 1
+
+
+def test_first_k_keeps_the_most_frequent_and_reads_the_rest_as_unknown():
+    order = np.array([3, 0, 1, 2, 4, 5, 6, 7, 8, 9])  # row 3 is the most frequent
+    labels = first_k_labels(order, 0.3)
+    assert (labels >= 0).sum() == 3 and set(np.flatnonzero(labels >= 0)) == {3, 0, 1}
+    table = group_table(token_frame(), labels, method="firstk")
+    unk = table.loc[table.token == "[UNK]", "cluster_id"].item()
+    dropped = table[table.kind == "dropped"]
+    assert len(dropped) == 7 and (dropped.cluster_id == unk).all()
+    assert table.loc[table.kind == "kept", "cluster_id"].is_unique
+    names = group_names(table)
+    assert names[unk] == "[UNK]" and table.loc[representatives(table)[unk], "token"] == "[UNK]"
+    summary = group_summary(table, method="firstk", ratio=0.3)
+    assert summary["groups"] == 3 and summary["dropped_tokens"] == 7 and summary["ids"] == 5
+    assert size_distribution(table).to_dict("list") == {"size": [1], "groups": [3]}
+    with pytest.raises(ValueError, match="exactly one special unknown token"):
+        group_table(token_frame(specials=("[PAD]",)), labels, method="firstk")
+
+
+def test_vocabulary_source_interleaves_languages_for_first_k():
+    joint = pd.DataFrame({
+        "token": ["▁a_en", "▁b_en", "▁c_en", "▁x_de", "▁y_de", ","],
+        "language": ["en", "en", "en", "de", "de", ""],
+        "rank": [0, 1, 2, 0, 1, 5],
+        "is_special": [False] * 5 + [True],
+    })
+    mapped = {"en": np.eye(6, 4, dtype=np.float32), "de": 2 * np.eye(6, 4, dtype=np.float32)}
+    tokens, embeddings = vocabulary_source(joint, mapped)
+    assert embeddings.shape == (5, 4) and np.array_equal(embeddings[3], mapped["de"][0])
+    words = tokens[~tokens.is_special]
+    assert words.sort_values("frequency_rank")["token"].tolist() == ["▁a_en", "▁x_de", "▁b_en", "▁y_de", "▁c_en"]
+    assert tokens.loc[tokens.is_unknown, "token"].tolist() == ["[UNK]"] and tokens.is_special.sum() == 6
+    with pytest.raises(ValueError, match="no mapped embeddings"):
+        vocabulary_source(joint, {"en": mapped["en"]})
+    with pytest.raises(ValueError, match="each language's tokens together"):
+        vocabulary_source(joint.iloc[[0, 3, 1, 4, 2, 5]], mapped)

@@ -17,6 +17,8 @@ COMPARED = [
     "results/corpus/stats.csv", "results/pretraining/sampling.csv", "results/pretraining/mix.parquet",
     "results/vocab/qgr/embeddings.npy", "results/alignment/qcy/mapped.npy", "results/bli_scores.csv",
     "results/clusters/token2cid.parquet", "results/clusters/vocab.txt",
+    "results/grouping/vocabulary/kmeans20/token2cid.parquet", "results/grouping/tiny/firstk10/token2cid.parquet",
+    "results/grouping/tiny/kmeans10/model/model.safetensors", "results/grouping/tiny/kmeans10/model/token_groups.json",
 ]
 
 
@@ -68,31 +70,61 @@ def test_demo_aligns_the_fake_languages_with_english(demo_runs):
     assert (workdir / "results/bli/bli.png").stat().st_size > 10_000
 
 
-def test_demo_clusters_hold_true_translations(demo_runs):
-    """The demo knows every translation: most multilingual clusters must contain one."""
+def multilingual_groups_with_a_translation(table: pd.DataFrame, kinds) -> list[bool]:
+    """Per multilingual group of whole words (whose translations the demo knows): does it hold a
+    word and its translation?"""
     import itertools
 
     from xlclust.demo.fake_languages import FakeLanguage
 
+    fakes = {"qcy": FakeLanguage("cyrillic"), "qgr": FakeLanguage("greek", reverse_words=True)}
+    words = table[table.kind.isin(kinds)].copy()
+    words["piece"] = words["token"].str.rsplit("_", n=1).str[0]
+    words = words[words["piece"].str.startswith("▁") & (words["piece"].str.len() > 2)]
+    words["english"] = [p if lang == "en" else "▁" + fakes[lang].invert(p[1:]) for p, lang in zip(words["piece"], words["language"])]
+    found = []
+    for _, members in words.groupby("cluster_id"):
+        if members["language"].nunique() > 1:
+            pairs = itertools.combinations(members.itertuples(), 2)
+            found.append(any(a.language != b.language and a.english == b.english for a, b in pairs))
+    return found
+
+
+def test_demo_clusters_hold_true_translations(demo_runs):
+    """The demo knows every translation: most multilingual clusters must contain one."""
     workdir = demo_runs[0]
     table = pd.read_parquet(workdir / "results/clusters/token2cid.parquet")
     summary = json.loads((workdir / "results/clusters/summary.json").read_text())
     assert summary["clusters"] == table["cluster_id"].max() + 1 == len((workdir / "results/clusters/vocab.txt").read_text().splitlines())
-    fakes = {"qcy": FakeLanguage("cyrillic"), "qgr": FakeLanguage("greek", reverse_words=True)}
-    words = table[table.kind == "graph"].copy()
-    words["piece"] = words["token"].str.rsplit("_", n=1).str[0]
-    words = words[words["piece"].str.startswith("▁") & (words["piece"].str.len() > 2)]  # whole words: known translation
-    words["english"] = [p if lang == "en" else "▁" + fakes[lang].invert(p[1:]) for p, lang in zip(words["piece"], words["language"])]
-    with_translation = []
-    for _, members in words.groupby("cluster_id"):
-        if members["language"].nunique() > 1:
-            pairs = itertools.combinations(members.itertuples(), 2)
-            with_translation.append(any(a.language != b.language and a.english == b.english for a, b in pairs))
+    with_translation = multilingual_groups_with_a_translation(table, ["graph"])
     assert len(with_translation) > 300 and np.mean(with_translation) > 0.5
     cliques = pd.read_csv(workdir / "results/clusters/cliques.csv")
     assert sorted(cliques["k"].unique()) == [1, 2, 3, 5, 10]
     everyone = cliques[cliques["s"] == 9].set_index("k")["tokens_in_cliques_up_to_s"]
     assert (everyone <= summary["tokens_in_graph"]).all() and everyone.loc[1] == summary["tokens_in_graph"]
+
+
+def test_demo_groups_the_vocabulary_and_the_tiny_model(demo_runs):
+    from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+    workdir = demo_runs[0]
+    for source in ("vocabulary", "tiny"):
+        summary = pd.read_csv(workdir / f"results/grouping/{source}/summary.csv").set_index(["method", "ratio"])
+        assert sorted(summary.index) == [(m, r) for m in ("firstk", "kmeans") for r in (0.05, 0.1, 0.2, 0.4)]
+        assert (summary["groups"] == (summary.index.get_level_values("ratio") * summary["tokens"]).round()).all()
+        assert (summary["ids"] == summary["groups"] + summary["specials"]).all()
+        assert (workdir / f"results/grouping/{source}/sizes.png").stat().st_size > 10_000
+    table = pd.read_parquet(workdir / "results/grouping/vocabulary/kmeans40/token2cid.parquet")
+    assert table["token"].is_unique and table["cluster_id"].max() + 1 == len((workdir / "results/grouping/vocabulary/kmeans40/vocab.txt").read_text().splitlines())
+    # groups over the mapped spaces put translations together, as the clusters do
+    with_translation = multilingual_groups_with_a_translation(table, ["grouped"])
+    assert len(with_translation) > 300 and np.mean(with_translation) > 0.5
+    model_dir = workdir / "results/grouping/tiny/kmeans10/model"
+    tokenizer = AutoTokenizer.from_pretrained(model_dir, trust_remote_code=True)
+    model = AutoModelForMaskedLM.from_pretrained(model_dir)
+    assert len(tokenizer) == model.config.vocab_size == summary.loc[("kmeans", 0.1), "ids"]
+    batch = tokenizer(["The river flows.", "Река течёт."], padding=True, return_tensors="pt")
+    assert model(**batch).logits.shape[-1] == len(tokenizer)
 
 
 def test_demo_is_deterministic(demo_runs):

@@ -14,7 +14,8 @@ import pytest
 from xlclust.demo.world import gensim_enwiki_sample
 from xlclust.wiki.download import sha1_of
 from workflow_tests.httpmirror import serve
-from workflow_tests.realdata import shared_data, write_real_dump
+from workflow_tests.realdata import real_paragraphs, shared_data, write_real_dump
+from xlclust.demo.tiny_model import build_tiny_model
 from workflow_tests.snakemake_runner import output_of, run_workflow
 
 pytestmark = pytest.mark.workflow
@@ -35,6 +36,11 @@ def test_corpus_stage_on_real_text(tmp_path):
     ko = write_real_dump(tmp_path / "local" / "ko", "ko", n_articles=25)
     enwiki = tmp_path / "local" / "enwiki-sample.xml.bz2"
     shutil.copy(gensim_enwiki_sample(), enwiki)
+    # a masked-LM model directory to group, as from_pretrained finds one on disk: random weights,
+    # a WordPiece tokenizer trained on real text of the five languages
+    model_dir = tmp_path / "local" / "mini-bert"
+    texts = [text for lang in ("ar", "en", "ko", "ru", "sw") for _, text in real_paragraphs(lang, 60)]
+    build_tiny_model(texts, model_dir, vocab_size=4000, hidden_size=24, layers=1, heads=2, max_positions=64, seed=3)
     with serve(mirror) as server:
         config = {
             "languages": ["ar", "en", "ko", "ru", "sw"],
@@ -63,6 +69,7 @@ def test_corpus_stage_on_real_text(tmp_path):
             },
             "alignment": {"most_frequent": 1000, "rounds": 1},
             "partition": {"parts": 800},
+            "grouping": {"ratios": [10, 40], "sources": ["vocabulary", "mini"], "models": {"mini": {"path": str(model_dir)}}},
         }
         # this config is complete: it replaces config.yaml rather than being merged into it
         result = run_workflow(tmp_path / "work", config, ("all",), "--replace-workflow-config")
@@ -104,3 +111,20 @@ def test_corpus_stage_on_real_text(tmp_path):
     assert np.array_equal(ids, np.arange(summary["clusters"])) and clusters["token"].is_unique
     assert set(clusters.loc[clusters.kind == "graph", "language"]) == {"ar", "en", "ko", "ru", "sw"}
     assert summary["parts_requested"] == 800 and summary["bert_specials"] == 5
+
+    # semantic groups and First-k of the joint vocabulary and of the model, and the grouped models
+    from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+    for source in ("vocabulary", "mini"):
+        groupings = pd.read_csv(work / f"results/grouping/{source}/summary.csv")
+        assert sorted(zip(groupings["method"], groupings["ratio"])) == [("firstk", 0.1), ("firstk", 0.4), ("kmeans", 0.1), ("kmeans", 0.4)]
+    vocabulary = pd.read_parquet(work / "results/grouping/vocabulary/kmeans40/token2cid.parquet")
+    assert set(vocabulary["token"]) == set(clusters["token"])  # the same tokens as the ICEBERT map
+    kept = pd.read_parquet(work / "results/grouping/vocabulary/firstk10/token2cid.parquet")
+    assert set(kept.loc[kept.kind == "kept", "language"]) == {"ar", "en", "ko", "ru", "sw"}  # every language keeps its share
+    grouped = work / "results/grouping/mini/kmeans40/model"
+    tokenizer = AutoTokenizer.from_pretrained(grouped, trust_remote_code=True)
+    model = AutoModelForMaskedLM.from_pretrained(grouped)
+    assert len(tokenizer) == model.config.vocab_size < 4000
+    text = real_paragraphs("ko", 1)[0][1]
+    assert model(**tokenizer(text, truncation=True, max_length=64, return_tensors="pt")).logits.shape[-1] == len(tokenizer)

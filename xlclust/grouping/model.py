@@ -70,6 +70,27 @@ def _group_means(matrix, groups, use, n_groups: int):
     return (sums / counts).to(matrix.dtype)
 
 
+def _shared_parameters(model) -> set[frozenset[str]]:
+    """Sets of parameter names that share one tensor."""
+    by_tensor: dict[int, list[str]] = {}
+    for name, parameter in model.named_parameters(remove_duplicate=False):
+        by_tensor.setdefault(parameter.data_ptr(), []).append(name)
+    return {frozenset(names) for names in by_tensor.values() if len(names) > 1}
+
+
+def _keep_parameters_apart(model, shared_before: set[frozenset[str]]) -> None:
+    """``resize_token_embeddings`` can leave two parameters that were apart sharing one tensor
+    (BERT's untied decoder bias and head bias): saving would keep one and loading re-initialize
+    the other. Give each its own copy again."""
+    import torch
+
+    for names in _shared_parameters(model) - shared_before:
+        for name in sorted(names)[1:]:
+            module_name, _, leaf = name.rpartition(".")
+            module = model.get_submodule(module_name)
+            setattr(module, leaf, torch.nn.Parameter(getattr(module, leaf).detach().clone()))
+
+
 def group_model_embeddings(model, table: pd.DataFrame) -> None:
     """Shrink ``model``'s vocabulary to the groups of ``table`` (in place)."""
     import torch
@@ -85,6 +106,7 @@ def group_model_embeddings(model, table: pd.DataFrame) -> None:
     tied = output is not None and output.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
     output_rows = None if output is None or tied else output.weight.detach().clone()
     output_bias = None if output is None or getattr(output, "bias", None) is None else output.bias.detach().clone()
+    shared_before = _shared_parameters(model)
     model.resize_token_embeddings(n_groups, mean_resizing=False)
     with torch.no_grad():
         model.get_input_embeddings().weight.copy_(_group_means(input_rows, groups, use, n_groups))
@@ -94,6 +116,18 @@ def group_model_embeddings(model, table: pd.DataFrame) -> None:
         if output_bias is not None:
             output.bias.copy_(_group_means(output_bias, groups, use, n_groups))
     model.config.vocab_size = n_groups
+    _keep_parameters_apart(model, shared_before)
+
+
+def _check_saved(model, directory) -> None:
+    """Load the saved model back: every tensor must come back as it was written."""
+    import torch
+    from transformers import AutoModelForMaskedLM
+
+    loaded = AutoModelForMaskedLM.from_pretrained(directory).state_dict()
+    for name, tensor in model.state_dict().items():
+        if name not in loaded or not torch.equal(loaded[name], tensor):
+            raise XlclustError(f"the grouped model does not load back as written: parameter {name} differs")
 
 
 def grouped_tokenizer(tokenizer, table: pd.DataFrame, work_dir):
@@ -122,5 +156,6 @@ def save_grouped_model(tokenizer, model, table: pd.DataFrame, out_dir, metadata:
     with tempfile.TemporaryDirectory() as work_dir, atomic_directory(out_dir) as tmp:
         grouped_tokenizer(tokenizer, table, work_dir).save_pretrained(tmp)
         model.save_pretrained(tmp)
+        _check_saved(model, tmp)
         (tmp / "grouping.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
     log.info("grouped model with %d groups written to %s", model.config.vocab_size, out_dir)
