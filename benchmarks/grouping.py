@@ -6,7 +6,7 @@ the values. For each shape and ratio: seconds of one iteration — the assignmen
 --sample rows against all k centroids and scaled to every row (its cost is linear in the rows),
 plus the centroid update — checked against a real full iteration where --full-iterations asks;
 the fraction of numpy's float32 matmul rate the assignment reaches; and the k-means++ seeding
-time, timed on a number of centres and extrapolated (all k would take hours). Writes
+time, timed on a number of centres and extrapolated (it is linear in k). Writes
 benchmarks/results/grouping.csv.
 
     python benchmarks/grouping.py [--models mbert xlmr] [--ratios 5 10 20 40]
