@@ -113,12 +113,17 @@ def grouping_source_inputs(wildcards):
             "joint": "results/vocab/joint_vocabulary.parquet",
             "mapped": expand("results/alignment/{lang}/mapped.npy", lang=LANGUAGES),
         }
-    return local_files({"model": grouping_model(wildcards.source).get("path")})
+    return model_files(wildcards.source)
+
+
+def model_files(source):
+    """A model source's local directory, so that Snakemake tracks it (or builds the demo's)."""
+    return local_files({"model": grouping_model(source).get("path")})
 
 
 def grouped_model_inputs(wildcards):
     inputs = {"map": f"results/grouping/{wildcards.source}/{wildcards.method}{wildcards.ratio}/token2cid.parquet"}
-    return inputs | local_files({"model": grouping_model(wildcards.source).get("path")})
+    return inputs | model_files(wildcards.source)
 
 
 def group_map_files(method):

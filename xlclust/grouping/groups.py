@@ -43,13 +43,11 @@ def group_table(tokens: pd.DataFrame, labels: np.ndarray, *, method: str) -> pd.
     if len(labels) != int((~special).sum()):
         raise ValueError(f"{len(labels)} labels for {int((~special).sum())} groupable tokens")
     dropped = labels < 0
-    groupable = np.where(dropped, -1, labels)
-    # specials and dropped rows get placeholder labels beyond the groups, then everything is
-    # renumbered in row order
+    # specials get labels beyond the groups, dropped rows the unknown token's; then everything
+    # is renumbered in row order
     all_labels = np.empty(len(tokens), dtype=np.int64)
-    offset = int(groupable.max()) + 1 if len(groupable) else 0
-    all_labels[~special] = groupable
-    all_labels[special] = offset + np.arange(int(special.sum()))
+    all_labels[~special] = labels
+    all_labels[special] = (int(labels.max()) + 1 if len(labels) else 0) + np.arange(int(special.sum()))
     table = tokens.reset_index(drop=True)
     kinds = np.full(len(tokens), "special", dtype=object)
     kinds[~special] = np.where(dropped, "dropped", "grouped" if method == "kmeans" else "kept")

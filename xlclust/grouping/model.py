@@ -41,8 +41,8 @@ def load_masked_lm(name_or_path: str, *, cache_dir: str | None = None, revision:
 
 def model_vocabulary(tokenizer, model) -> tuple[pd.DataFrame, np.ndarray]:
     """The token table (token, language '', is_special, is_unknown, token_id, frequency_rank =
-    token_id: First-k keeps the first IDs) and
-    the embedding rows of the groupable (non-special) tokens."""
+    token_id: First-k keeps the first IDs) and the embedding rows of the groupable (non-special)
+    tokens."""
     size = len(tokenizer)
     weights = model.get_input_embeddings().weight.detach().float().cpu().numpy()
     if weights.shape[0] < size:
@@ -60,11 +60,12 @@ def model_vocabulary(tokenizer, model) -> tuple[pd.DataFrame, np.ndarray]:
     return tokens, weights[:size][~special]
 
 
-def _group_means(matrix, groups, use, n_groups: int):
+def _group_means(matrix, groups: np.ndarray, use: np.ndarray, n_groups: int):
+    """Per group, the mean of its rows of ``matrix`` that ``use`` marks."""
     import torch
 
-    rows = matrix[: len(groups)][use].float()
-    index = torch.from_numpy(groups[use.numpy()])
+    rows = matrix[: len(groups)][torch.from_numpy(use)].float()
+    index = torch.from_numpy(groups[use])
     sums = torch.zeros((n_groups, *rows.shape[1:]), dtype=torch.float32).index_add_(0, index, rows)
     counts = torch.bincount(index, minlength=n_groups).clamp(min=1).reshape(-1, *([1] * (rows.dim() - 1)))
     return (sums / counts).to(matrix.dtype)
@@ -99,7 +100,7 @@ def group_model_embeddings(model, table: pd.DataFrame) -> None:
     if not np.array_equal(table["token_id"].to_numpy(), np.arange(len(table))):
         raise XlclustError("the group map must hold every token ID of the model exactly once")
     groups = table["cluster_id"].to_numpy(np.int64)
-    use = torch.from_numpy((table["kind"] != "dropped").to_numpy(copy=True))
+    use = (table["kind"] != "dropped").to_numpy(copy=True)  # writable: torch shares its memory
     n_groups = int(groups.max()) + 1
     input_rows = model.get_input_embeddings().weight.detach().clone()
     output = model.get_output_embeddings()

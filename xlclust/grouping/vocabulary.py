@@ -22,7 +22,8 @@ def vocabulary_source(joint: pd.DataFrame, mapped: dict[str, np.ndarray]) -> tup
     if runs != language_rows["language"].nunique():
         raise ValueError("the joint vocabulary must list each language's tokens together")
     embeddings = np.vstack([mapped[lang][group["rank"].to_numpy()] for lang, group in language_rows.groupby("language", sort=False)])
-    order = np.lexsort((language_rows["language"].map(languages.index).to_numpy(), language_rows["rank"].to_numpy()))
+    language_order = pd.Categorical(language_rows["language"], categories=languages).codes
+    order = np.lexsort((language_order, language_rows["rank"].to_numpy()))
     frequency_rank = np.empty(len(order), dtype=np.int64)
     frequency_rank[order] = np.arange(len(order))
     tokens = pd.concat([

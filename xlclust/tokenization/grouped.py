@@ -68,10 +68,10 @@ class GroupedTokenizer(TokenizersBackend):
         pad = self.pad_token_id
         mapped = []
         for e, ids in zip(encodings, encoding_dict["input_ids"]):
-            group_ids = self._to_groups(ids)
-            if pad is not None and 0 in e.attention_mask:  # the backend padded with an ID of ours
-                group_ids = [g if keep else pad for g, keep in zip(group_ids, e.attention_mask)]
-            mapped.append(group_ids)
+            group_ids = self._groups[np.asarray(ids, dtype=np.int64)]
+            if pad is not None:  # the backend padded with our pad ID, which is no original ID
+                group_ids = np.where(np.asarray(e.attention_mask, dtype=bool), group_ids, pad)
+            mapped.append(group_ids.tolist())
         encoding_dict["input_ids"] = mapped
         return encoding_dict, encodings
 
