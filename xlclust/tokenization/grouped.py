@@ -68,12 +68,24 @@ class GroupedTokenizer(TokenizersBackend):
         pad = self.pad_token_id
         mapped = []
         for e, ids in zip(encodings, encoding_dict["input_ids"]):
-            group_ids = self._groups[np.asarray(ids, dtype=np.int64)]
-            if pad is not None:  # the backend padded with our pad ID, which is no original ID
-                group_ids = np.where(np.asarray(e.attention_mask, dtype=bool), group_ids, pad)
+            # the backend padded with our pad ID, which is no original ID: padding is where the mask is 0
+            real = np.asarray(e.attention_mask, dtype=bool)
+            group_ids = self._groups[np.where(real, np.asarray(ids, dtype=np.int64), 0)]
+            if pad is not None:
+                group_ids = np.where(real, group_ids, pad)
             mapped.append(group_ids.tolist())
         encoding_dict["input_ids"] = mapped
         return encoding_dict, encodings
+
+    def encode_batch_ids(self, texts: list[str]) -> list[np.ndarray]:
+        """The IDs of many texts without special tokens, offsets or padding: the fast path for
+        encoding a corpus."""
+        encodings = self._tokenizer.encode_batch_fast(texts, add_special_tokens=False)
+        ids = [np.asarray(e.ids, dtype=np.int64) for e in encodings]
+        if not ids:
+            return []
+        mapped = self._groups[np.concatenate(ids)] if sum(map(len, ids)) else np.zeros(0, dtype=np.int64)
+        return np.split(mapped, np.cumsum([len(i) for i in ids])[:-1])
 
     def _encode_without_added_tokens(self, text: str) -> list[int]:
         return self._to_groups(super()._encode_without_added_tokens(text))

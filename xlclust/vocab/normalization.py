@@ -13,3 +13,19 @@ NORMALIZATION = {"unicode": "NFKC", "lowercase": True, "digits": "0"}  # recorde
 
 def normalize(text: str) -> str:
     return DIGIT.sub("0", unicodedata.normalize("NFKC", text).lower())
+
+
+def backend_normalizers() -> list:
+    """:func:`normalize` as Hugging Face ``tokenizers`` normalizers, which keep offsets into the
+    original text. ``str.lower`` writes a word-final capital sigma as ς; ``Lowercase`` works
+    character by character, so that rule comes first."""
+    from tokenizers import Regex, normalizers
+
+    cased = r"[\p{Ll}\p{Lu}\p{Lt}]"
+    ignorable = r"[\p{Mn}\p{Me}\p{Cf}\p{Lm}\p{Sk}.:'·’]"  # case-ignorable: "Δ.Σ." ends in ς too
+    return [
+        normalizers.NFKC(),
+        normalizers.Replace(Regex(f"(?<={cased}|{cased}{ignorable})Σ(?!{cased}|{ignorable}{cased})"), "ς"),
+        normalizers.Lowercase(),
+        normalizers.Replace(Regex(r"\p{Nd}"), "0"),
+    ]

@@ -1,0 +1,1 @@
+"""Corpus encoding and masked-LM pretraining (ICEBERT §3.3–3.4)."""
