@@ -117,3 +117,17 @@ def grouping_figure(sizes: pd.DataFrame, source: str, path) -> None:
     axis.legend()
     figure.tight_layout()
     save_figure_atomic(figure, path)
+
+
+def pretraining_loss_figure(rows: list[dict], path) -> None:
+    """Masked-LM loss and learning rate over the steps of one pretraining run."""
+    table = pd.DataFrame(rows).astype({"step": int, "loss": float, "learning_rate": float})
+    fig, loss_axis = plt.subplots(figsize=(6, 3.5))
+    loss_axis.plot(table["step"], table["loss"], color="tab:blue")
+    loss_axis.set_xlabel("step")
+    loss_axis.set_ylabel("masked-LM loss", color="tab:blue")
+    rate_axis = loss_axis.twinx()
+    rate_axis.plot(table["step"], table["learning_rate"], color="tab:gray", linewidth=0.8)
+    rate_axis.set_ylabel("learning rate", color="tab:gray")
+    fig.tight_layout()
+    save_figure_atomic(fig, path)

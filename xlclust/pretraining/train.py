@@ -1,0 +1,264 @@
+"""Masked-LM pretraining of a BERT (``BertForMaskedLM``) on an encoded corpus (ICEBERT §3.3–3.4).
+
+One loop for every device: CPU, one GPU, several GPUs or nodes (started by ``torchrun`` or
+``accelerate launch``; ``accelerate`` wraps the model for data parallelism) and TPUs where
+``torch_xla`` is installed. Every step's data, mask and dropout follow from (seed, step), and
+checkpoints hold the model, optimizer and schedule, so a run restarted from its last checkpoint
+ends with the weights of an uninterrupted one (on CPU exactly; on GPUs up to kernel
+non-determinism). SIGTERM or SIGUSR1 (SLURM's warning before preemption) saves a checkpoint at the
+end of the current step and stops.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import logging
+import math
+import os
+import signal
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+
+from xlclust.errors import ConfigError, XlclustError
+from xlclust.pretraining import checkpoint as ckpt
+from xlclust.pretraining.data import ExampleStream
+from xlclust.pretraining.flops import flops_per_token
+from xlclust.pretraining.masking import MaskingSpec, mask_tokens, pad_batch
+
+log = logging.getLogger(__name__)
+
+METRICS = ["step", "epoch", "examples", "tokens", "loss", "learning_rate", "tokens_per_second", "seconds"]
+FLOAT_METRICS = {"epoch", "loss", "learning_rate", "tokens_per_second", "seconds"}
+
+
+@dataclass
+class TrainingSpec:
+    """Optimisation settings; see config.yaml ``pretraining.sizes`` for the published values."""
+
+    learning_rate: float
+    batch_size: int  # examples per optimizer step, over all devices
+    max_steps: int | None = None
+    epochs: float | None = None  # instead of max_steps: passes over the corpus
+    per_device_batch_size: int | None = None  # micro-batch; gradients accumulate up to batch_size
+    max_seq_len: int = 512
+    warmup_steps: int = 0
+    weight_decay: float = 0.01
+    adam_betas: tuple[float, float] = (0.9, 0.999)
+    adam_epsilon: float = 1e-6
+    max_grad_norm: float = 1.0
+    mlm_probability: float = 0.15
+    mask_share: float = 0.8
+    random_share: float = 0.1
+    precision: str = "auto"  # auto: bf16 where the device has it, else fp32; or bf16, fp16, no
+    checkpoint_every: int = 1000  # steps
+    keep_checkpoints: int = 2
+    log_every: int = 50
+    seed: int = 42
+    extra: dict = field(default_factory=dict)
+
+    def total_steps(self, examples: int) -> int:
+        if (self.max_steps is None) == (self.epochs is None):
+            raise ConfigError("pretraining: give exactly one of max_steps and epochs")
+        steps = self.max_steps if self.max_steps is not None else math.ceil(self.epochs * examples / self.batch_size)
+        if steps < 1:
+            raise ConfigError(f"pretraining: {steps} steps to train")
+        return steps
+
+
+def linear_schedule(warmup: int, total: int) -> Callable[[int], float]:
+    """Linear warm-up to the peak learning rate, then linear decay to 0 at the last step (BERT)."""
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total - step) / max(1, total - warmup))
+    return factor
+
+
+def grouped_parameters(model: torch.nn.Module, weight_decay: float) -> list[dict]:
+    """No weight decay for biases and LayerNorm weights (BERT's optimizer)."""
+    decay, no_decay = [], []
+    for name, parameter in model.named_parameters():
+        (no_decay if name.endswith("bias") or "LayerNorm" in name or "layer_norm" in name else decay).append(parameter)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def choose_precision(requested: str) -> str:
+    if requested != "auto":
+        return requested
+    if torch.cuda.is_available() and torch.cuda.is_bf16_supported():
+        return "bf16"
+    try:
+        import torch_xla  # noqa: F401
+        return "bf16"
+    except ImportError:
+        return "no"
+
+
+def build_model(model_config: dict, tokenizer, max_seq_len: int, seed: int):
+    from transformers import BertConfig, BertForMaskedLM
+
+    settings = dict(model_config)
+    settings.setdefault("max_position_embeddings", max_seq_len)
+    if settings["max_position_embeddings"] < max_seq_len:
+        raise ConfigError(f"pretraining: max_seq_len {max_seq_len} exceeds the model's max_position_embeddings {settings['max_position_embeddings']}")
+    config = BertConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, **settings)
+    torch.manual_seed(seed)
+    return BertForMaskedLM(config)
+
+
+class StopRequest:
+    """Turns SIGTERM/SIGUSR1 into a request to checkpoint and stop after the current step."""
+
+    def __init__(self):
+        self.requested = False
+        self._previous = {}
+
+    def __enter__(self):
+        for sig in (signal.SIGTERM, signal.SIGUSR1):
+            try:
+                self._previous[sig] = signal.signal(sig, self._handle)
+            except ValueError:  # not the main thread
+                pass
+        return self
+
+    def _handle(self, signum, frame):
+        log.warning("signal %d: saving a checkpoint after this step, then stopping", signum)
+        self.requested = True
+
+    def __exit__(self, *exc):
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+
+class Preempted(XlclustError):
+    """Raised after a checkpoint was saved on a stop signal; the job should be requeued."""
+
+
+def _metrics_text(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=METRICS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec, checkpoint_dir: str | os.PathLike,
+             on_step: Callable[[int], None] | None = None):
+    """Train and return (model, metrics rows, summary); only the main process's values are complete."""
+    from accelerate import Accelerator
+    from tqdm import tqdm
+
+    precision = choose_precision(spec.precision)
+    accelerator = Accelerator(mixed_precision=precision, cpu=not torch.cuda.is_available() and os.environ.get("ACCELERATE_USE_XLA") is None)
+    world = accelerator.num_processes
+    micro = spec.per_device_batch_size or spec.batch_size // world
+    if spec.batch_size % (micro * world):
+        raise ConfigError(f"pretraining: batch_size {spec.batch_size} is not a multiple of per_device_batch_size {micro} × {world} processes")
+    accumulation = spec.batch_size // (micro * world)
+
+    stream = ExampleStream(shards, spec.max_seq_len, tokenizer.cls_token_id, tokenizer.sep_token_id, spec.seed)
+    total_steps = spec.total_steps(stream.total)
+    model = build_model(model_config, tokenizer, spec.max_seq_len, spec.seed)
+    optimizer = torch.optim.AdamW(grouped_parameters(model, spec.weight_decay), lr=spec.learning_rate,
+                                  betas=tuple(spec.adam_betas), eps=spec.adam_epsilon)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, linear_schedule(spec.warmup_steps, total_steps))
+    settings = {"model": model.config.to_diff_dict(), "spec": {k: v for k, v in asdict(spec).items()
+                                                               if k not in ("checkpoint_every", "keep_checkpoints", "log_every", "per_device_batch_size", "precision")},
+                "examples": stream.total, "vocab_size": len(tokenizer)}
+    run_fingerprint = ckpt.fingerprint(settings)
+    model, optimizer = accelerator.prepare(model, optimizer)
+
+    step, rows = 0, []
+    resumed = ckpt.load_latest(checkpoint_dir, run_fingerprint)
+    if resumed is not None:
+        state, metrics_csv, _ = resumed
+        accelerator.unwrap_model(model).load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        step = state["step"]
+        rows = [{key: float(value) if key in FLOAT_METRICS else int(value) for key, value in row.items()}
+                for row in csv.DictReader(io.StringIO(metrics_csv))] if metrics_csv else []
+
+    special_ids = torch.tensor(sorted(set(tokenizer.all_special_ids)), dtype=torch.long)
+    masking = MaskingSpec(spec.mlm_probability, spec.mask_share, spec.random_share)
+    examples = stream.iterate(step * spec.batch_size)
+    rank = accelerator.process_index
+    per_process = micro * accumulation
+
+    def save(at_step: int) -> None:
+        if accelerator.is_main_process:
+            state = {"model": accelerator.unwrap_model(model).state_dict(), "optimizer": optimizer.state_dict(),
+                     "scheduler": scheduler.state_dict(), "step": at_step}
+            ckpt.save_checkpoint(checkpoint_dir, at_step, state, _metrics_text(rows), run_fingerprint, spec.keep_checkpoints)
+        accelerator.wait_for_everyone()
+
+    model.train()
+    window_loss, window_tokens, window_start = [], 0, time.perf_counter()
+    progress = tqdm(total=total_steps, initial=step, desc="pretrain", mininterval=30, disable=not accelerator.is_local_main_process)
+    with StopRequest() as stop:
+        while step < total_steps:
+            batch = [next(examples) for _ in range(spec.batch_size)]
+            mine = batch[rank * per_process:(rank + 1) * per_process]
+            torch.manual_seed(spec.seed * 1_000_003 + step)  # dropout: a function of the step
+            step_loss = torch.zeros((), device=accelerator.device)
+            for index in range(accumulation):
+                ids, attention = pad_batch(mine[index * micro:(index + 1) * micro], tokenizer.pad_token_id)
+                generator = torch.Generator().manual_seed(hash((spec.seed, step, rank, index)) & 0x7FFFFFFF)
+                inputs, labels = mask_tokens(ids, special_ids, tokenizer.mask_token_id, len(tokenizer), masking, generator)
+                window_tokens += int(attention.sum()) * world
+                with accelerator.no_sync(model) if index < accumulation - 1 else contextlib.nullcontext():
+                    with accelerator.autocast():
+                        loss = model(input_ids=inputs.to(accelerator.device), attention_mask=attention.to(accelerator.device),
+                                     labels=labels.to(accelerator.device)).loss / accumulation
+                    accelerator.backward(loss)
+                step_loss += loss.detach()
+            if spec.max_grad_norm:
+                accelerator.clip_grad_norm_(model.parameters(), spec.max_grad_norm)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            progress.update(1)
+            window_loss.append(accelerator.reduce(step_loss, reduction="mean").item())
+            if step % spec.log_every == 0 or step == total_steps:
+                seconds = time.perf_counter() - window_start
+                rows.append({"step": step, "epoch": round(step * spec.batch_size / stream.total, 4),
+                             "examples": step * spec.batch_size, "tokens": window_tokens, "loss": round(float(np.mean(window_loss)), 6),
+                             "learning_rate": scheduler.get_last_lr()[0], "tokens_per_second": round(window_tokens / seconds, 1),
+                             "seconds": round(seconds, 3)})
+                log.info("step %d/%d loss %.4f lr %.3g %.0f tokens/s", step, total_steps, rows[-1]["loss"],
+                         rows[-1]["learning_rate"], rows[-1]["tokens_per_second"])
+                window_loss, window_tokens, window_start = [], 0, time.perf_counter()
+            if step % spec.checkpoint_every == 0 or step == total_steps or stop.requested:
+                save(step)
+            if on_step is not None:
+                on_step(step)
+            if stop.requested and step < total_steps:
+                raise Preempted(f"stopped by a signal at step {step} after saving its checkpoint; rerun to resume")
+    progress.close()
+    summary = {"steps": total_steps, "examples_per_epoch": stream.total, "batch_size": spec.batch_size, "per_device_batch_size": micro,
+               "gradient_accumulation": accumulation, "processes": world, "precision": precision,
+               "flops_per_token": flops_per_token(accelerator.unwrap_model(model).config, spec.max_seq_len),
+               "parameters": sum(p.numel() for p in accelerator.unwrap_model(model).parameters()), "fingerprint": run_fingerprint}
+    return accelerator.unwrap_model(model), rows, summary, accelerator
+
+
+def save_pretrained_model(model, tokenizer, rows: list[dict], summary: dict, output_dir: str | os.PathLike) -> None:
+    """Model and tokenizer (``save_pretrained``), the training log and its loss curve, atomically."""
+    from xlclust.atomic import atomic_directory
+    from xlclust.plots import pretraining_loss_figure
+
+    with atomic_directory(output_dir) as tmp:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        (tmp / "training_log.csv").write_text(_metrics_text(rows), encoding="utf-8")
+        (tmp / "training.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+        pretraining_loss_figure(rows, tmp / "loss.png")
