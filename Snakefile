@@ -24,6 +24,7 @@ include: "rules/vocab.smk"
 include: "rules/align.smk"
 include: "rules/cluster.smk"
 include: "rules/grouping.smk"
+include: "rules/pretrain.smk"
 
 
 rule all:

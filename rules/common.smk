@@ -54,6 +54,7 @@ def all_targets():
         "results/clusters/clusters.png",
         "results/clusters/cliques.png",
         *grouping_targets(),
+        *pretraining_targets(),
     ]
 
 
@@ -144,3 +145,39 @@ def grouping_targets():
         if source != "vocabulary":
             targets += grouping_outputs(source, "model")
     return targets
+
+
+PRETRAINING = config["pretraining"]
+
+
+def cluster_map_prefix(tokenizer):
+    """Where a cluster tokenizer's map lives: ICEBERT's clusters or a grouping of the joint vocabulary."""
+    if tokenizer == "icebert":
+        return "results/clusters"
+    return f"results/grouping/vocabulary/{tokenizer}"
+
+
+def cluster_tokenizer_inputs(wildcards):
+    prefix = cluster_map_prefix(wildcards.cluster_tokenizer)
+    return {
+        "map": f"{prefix}/token2cid.parquet",
+        "vocab": f"{prefix}/vocab.txt",
+        "segmenters": expand("results/vocab/{lang}/segmenter.model", lang=LANGUAGES),
+    }
+
+
+def tokenizer_max_length():
+    """The longest sequence any configured model trains on."""
+    return max(model["training"].get("max_seq_len", 512) for model in PRETRAINING["models"].values())
+
+
+def pretrained_model(tokenizer, size):
+    return f"results/pretraining/models/{tokenizer}-{size}"
+
+
+def pretraining_targets():
+    return [
+        *[pretrained_model(t, s) for t in PRETRAINING["tokenizers"] for s in PRETRAINING["sizes"]],
+        "results/pretraining/summary.csv",
+        "results/pretraining/loss.png",
+    ]

@@ -107,6 +107,17 @@ def check_semantics(config: Mapping[str, Any]) -> None:
                 f"config key 'grouping.sources[{position}]': {source!r} is neither 'vocabulary' nor a "
                 f"model under 'grouping.models' ({', '.join(grouping.get('models', {})) or 'none'})"
             )
+    pretraining = config.get("pretraining", {})
+    for position, size in enumerate(pretraining.get("sizes", [])):
+        if size not in pretraining.get("models", {}):
+            raise ConfigError(
+                f"config key 'pretraining.sizes[{position}]': {size!r} is not a model under 'pretraining.models' "
+                f"({', '.join(pretraining.get('models', {})) or 'none'})"
+            )
+    for size, model in pretraining.get("models", {}).items():
+        steps, epochs = model["training"].get("max_steps"), model["training"].get("epochs")
+        if (steps is None) == (epochs is None):
+            raise ConfigError(f"config key 'pretraining.models.{size}.training': give exactly one of max_steps and epochs")
     for lang in sources:
         if lang not in languages:
             raise ConfigError(

@@ -131,3 +131,16 @@ def pretraining_loss_figure(rows: list[dict], path) -> None:
     rate_axis.set_ylabel("learning rate", color="tab:gray")
     fig.tight_layout()
     save_figure_atomic(fig, path)
+
+
+def pretraining_comparison_figure(curves: dict[str, pd.DataFrame], path) -> None:
+    """Masked-LM loss of every pretrained model; the models differ in vocabulary, so the losses
+    compare training progress, not quality."""
+    fig, axis = plt.subplots(figsize=(6, 3.5))
+    for name, log in curves.items():
+        axis.plot(log["step"], log["loss"], label=name)
+    axis.set_xlabel("step")
+    axis.set_ylabel("masked-LM loss")
+    axis.legend(fontsize="small")
+    fig.tight_layout()
+    save_figure_atomic(fig, path)

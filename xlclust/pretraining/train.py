@@ -157,7 +157,7 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
     from tqdm import tqdm
 
     precision = choose_precision(spec.precision)
-    accelerator = Accelerator(mixed_precision=precision, cpu=not torch.cuda.is_available() and os.environ.get("ACCELERATE_USE_XLA") is None)
+    accelerator = Accelerator(mixed_precision=precision)  # finds CUDA, XLA (TPU) or the CPU itself
     world = accelerator.num_processes
     micro = spec.per_device_batch_size or spec.batch_size // world
     if spec.batch_size % (micro * world):
@@ -174,6 +174,7 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
                                                                if k not in ("checkpoint_every", "keep_checkpoints", "log_every", "per_device_batch_size", "precision")},
                 "examples": stream.total, "vocab_size": len(tokenizer)}
     run_fingerprint = ckpt.fingerprint(settings)
+    checkpoint_dir = Path(checkpoint_dir) / run_fingerprint  # other settings start afresh beside it
     model, optimizer = accelerator.prepare(model, optimizer)
 
     step, rows = 0, []
@@ -247,7 +248,8 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
     summary = {"steps": total_steps, "examples_per_epoch": stream.total, "batch_size": spec.batch_size, "per_device_batch_size": micro,
                "gradient_accumulation": accumulation, "processes": world, "precision": precision,
                "flops_per_token": flops_per_token(accelerator.unwrap_model(model).config, spec.max_seq_len),
-               "parameters": sum(p.numel() for p in accelerator.unwrap_model(model).parameters()), "fingerprint": run_fingerprint}
+               "parameters": sum(p.numel() for p in accelerator.unwrap_model(model).parameters()), "vocab_size": len(tokenizer),
+               "fingerprint": run_fingerprint}
     return accelerator.unwrap_model(model), rows, summary, accelerator
 
 

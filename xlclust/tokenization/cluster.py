@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import unicodedata
 
 import numpy as np
 from tokenizers import Tokenizer
@@ -95,9 +96,12 @@ class ClusterTokenizer(GroupedTokenizer):
         finally:
             self._active = previous
 
-    def _encode_plus(self, *args, language=None, **kwargs):
+    def _encode_plus(self, text, text_pair=None, *args, language=None, **kwargs):
         with self.using_language(language):
-            return super()._encode_plus(*args, **kwargs)
+            batch = super()._encode_plus(text, text_pair, *args, **kwargs)
+        if "offset_mapping" in batch and not kwargs.get("is_split_into_words"):
+            _attach_marks(batch, text, text_pair)
+        return batch
 
     def encode_batch_ids(self, texts: list[str], language=None) -> list[np.ndarray]:
         with self.using_language(language):
@@ -169,3 +173,35 @@ class ClusterTokenizer(GroupedTokenizer):
         with open(path, "w", encoding="utf-8") as handle:
             json.dump({"names": self._names, "languages": languages}, handle, ensure_ascii=False)
         return tuple(file_names) + (path,)
+
+
+def _is_mark(character: str) -> bool:
+    """Combining marks and format characters (vowel signs, ZWNJ, direction marks) belong to the
+    character before them."""
+    return unicodedata.category(character)[0] == "M" or unicodedata.category(character) == "Cf"
+
+
+def _attach_marks(batch, text, text_pair) -> None:
+    """Extend each ID's end over the marks right after it that no ID covers.
+
+    Normalization deletes some marks (direction marks) and composes others into the character
+    before them (a decomposed Bengali vowel sign); the backend then reports the ID's offsets
+    without them, and a span cut from those offsets would drop them."""
+    texts = [text] if isinstance(text, str) else list(text)
+    pairs = [text_pair] if isinstance(text_pair, str) else (list(text_pair) if text_pair is not None else None)
+    offsets = batch["offset_mapping"]
+    batched = len(batch.encodings) > 1 or (len(offsets) and not isinstance(offsets[0], tuple) and len(offsets[0]) and not isinstance(offsets[0][0], int))
+    rows = offsets if batched else [offsets]
+    samples = batch.get("overflow_to_sample_mapping", range(len(batch.encodings)))
+    for row, encoding, sample in zip(rows, batch.encodings, samples):
+        for position, sequence in enumerate(encoding.sequence_ids):
+            if sequence is None:
+                continue
+            source = texts[sample] if sequence == 0 else pairs[sample]
+            start, end = (int(v) for v in row[position])
+            following = row[position + 1] if position + 1 < len(row) and encoding.sequence_ids[position + 1] == sequence else None
+            limit = int(following[0]) if following is not None and int(following[0]) >= end else len(source)
+            while end < limit and _is_mark(source[end]):
+                end += 1
+            if end != int(row[position][1]):
+                row[position] = (start, end) if isinstance(row[position], tuple) else type(row[position])([start, end])

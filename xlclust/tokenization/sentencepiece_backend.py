@@ -81,6 +81,10 @@ def sentencepiece_normalizers(proto: model_pb2.ModelProto) -> list:
     """SentencePiece's normalization: its character map, then (by default) no leading, trailing
     or repeated spaces."""
     steps = []
+    if proto.normalizer_spec.name.startswith(("nmt_nfkc", "nfkc")):
+        # the charsmap holds NFKC's compositions, which SentencePiece matches across characters
+        # but ``Precompiled`` only inside one grapheme (a decomposed Bengali ো stays two)
+        steps.append(normalizers.NFKC())
     if proto.normalizer_spec.precompiled_charsmap:
         steps.append(normalizers.Precompiled(proto.normalizer_spec.precompiled_charsmap))
     if proto.normalizer_spec.remove_extra_whitespaces:

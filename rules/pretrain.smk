@@ -1,0 +1,119 @@
+# ICEBERT §3.2-3.4: cluster-ID and baseline tokenizers, the encoded pretraining corpus, masked-LM
+# pretraining of each tokenizer's BERT.
+
+
+wildcard_constraints:
+    tokenizer="icebert|baseline|kmeans[0-9]+|firstk[0-9]+",
+    cluster_tokenizer="icebert|kmeans[0-9]+|firstk[0-9]+",
+    size="[A-Za-z0-9_]+",
+
+
+rule icebert_tokenizer:
+    input:
+        unpack(cluster_tokenizer_inputs),
+    output:
+        directory("results/tokenizers/{cluster_tokenizer}"),
+    params:
+        languages=LANGUAGES,
+        model_max_length=tokenizer_max_length(),
+    log:
+        "logs/icebert_tokenizer/{cluster_tokenizer}.log",
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/icebert_tokenizer.py"
+
+
+rule baseline_tokenizer:
+    input:
+        sentences=expand("results/corpus/{lang}/sentences.parquet", lang=LANGUAGES),
+        cluster_vocab="results/clusters/vocab.txt",  # the baseline gets as many IDs
+    output:
+        directory("results/tokenizers/baseline"),
+    params:
+        languages=LANGUAGES,
+        sentences=PRETRAINING["baseline"]["sentences"],
+        model_type=PRETRAINING["baseline"]["model_type"],
+        character_coverage=PRETRAINING["baseline"]["character_coverage"],
+        model_max_length=tokenizer_max_length(),
+        seed=config["seed"],
+    log:
+        "logs/baseline_tokenizer.log",
+    benchmark:
+        "logs/benchmarks/baseline_tokenizer.tsv"
+    threads: 2
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    script:
+        "../scripts/baseline_tokenizer.py"
+
+
+rule encode_corpus:
+    input:
+        mix="results/pretraining/mix.parquet",
+        tokenizer="results/tokenizers/{tokenizer}",
+    output:
+        directory("results/pretraining/encoded/{tokenizer}"),
+    params:
+        shard_lines=PRETRAINING["encode"]["shard_lines"],
+    log:
+        "logs/encode_corpus/{tokenizer}.log",
+    benchmark:
+        "logs/benchmarks/encode_corpus/{tokenizer}.tsv"
+    threads: 2
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=lambda wildcards, threads: 2000 + 1500 * threads,
+        runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),
+    script:
+        "../scripts/encode_corpus.py"
+
+
+rule pretrain:
+    input:
+        corpus="results/pretraining/encoded/{tokenizer}",
+        tokenizer="results/tokenizers/{tokenizer}",
+    output:
+        directory("results/pretraining/models/{tokenizer}-{size}"),
+    params:
+        model=lambda wildcards: PRETRAINING["models"][wildcards.size],
+        checkpoints=lambda wildcards: f"{PRETRAINING['checkpoint_dir']}/{wildcards.tokenizer}-{wildcards.size}",
+        launcher=PRETRAINING["launcher"],
+        seed=config["seed"],
+    log:
+        "logs/pretrain/{tokenizer}-{size}.log",
+    benchmark:
+        "logs/benchmarks/pretrain/{tokenizer}-{size}.tsv"
+    threads: 4
+    conda:
+        "../envs/model.yaml"
+    resources:
+        gpu=1,  # profiles raise it (and nodes) for data-parallel runs
+        mem_mb=32000,
+        runtime=2880,
+    script:
+        "../scripts/pretrain.py"
+
+
+rule pretraining_report:
+    input:
+        [pretrained_model(t, s) for t in PRETRAINING["tokenizers"] for s in PRETRAINING["sizes"]],
+    output:
+        table="results/pretraining/summary.csv",
+        figure="results/pretraining/loss.png",
+    log:
+        "logs/pretraining_report.log",
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/pretraining_report.py"

@@ -1,0 +1,20 @@
+"""Rule pretrain: a BERT masked LM on one tokenizer's corpus; resumes from its last checkpoint."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import os
+
+from xlclust.pretraining.run import launch
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+params, wildcards = snakemake.params, snakemake.wildcards
+os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
+description = {
+    "tokenizer": snakemake.input.tokenizer,
+    "corpus": snakemake.input.corpus,
+    "size": wildcards.size,
+    "architecture": params.model["architecture"],
+    "training": {"seed": params.seed} | params.model["training"],
+    "checkpoints": params.checkpoints,
+    "output": snakemake.output[0],
+}
+launch(description, os.path.join(params.checkpoints, "run.json"), params.launcher)
