@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -19,6 +20,9 @@ COMPARED = [
     "results/clusters/token2cid.parquet", "results/clusters/vocab.txt",
     "results/grouping/vocabulary/kmeans20/token2cid.parquet", "results/grouping/tiny/firstk10/token2cid.parquet",
     "results/grouping/tiny/kmeans10/model/model.safetensors", "results/grouping/tiny/kmeans10/model/token_groups.json",
+    "results/tokenizers/icebert/cluster_tokenizer.json", "results/tokenizers/baseline/sentencepiece.model",
+    "results/pretraining/encoded/icebert/shard-00001.parquet", "results/pretraining/encoded/baseline/shard-00002.parquet",
+    "results/pretraining/models/icebert-tiny/model.safetensors", "results/pretraining/models/baseline-tiny/model.safetensors",
 ]
 
 
@@ -27,7 +31,7 @@ def demo_runs(tmp_path_factory):
     runs = []
     for name in ("first", "second"):
         workdir = tmp_path_factory.mktemp(name)
-        result = run_workflow(workdir, DEMO)
+        result = run_workflow(workdir, DEMO, timeout=1200)
         assert result.returncode == 0, output_of(result)[-4000:]
         runs.append(workdir)
     return runs
@@ -125,6 +129,30 @@ def test_demo_groups_the_vocabulary_and_the_tiny_model(demo_runs):
     assert len(tokenizer) == model.config.vocab_size == summary.loc[("kmeans", 0.1), "ids"]
     batch = tokenizer(["The river flows.", "Река течёт."], padding=True, return_tensors="pt")
     assert model(**batch).logits.shape[-1] == len(tokenizer)
+
+
+def test_demo_pretrains_a_model_for_each_tokenizer(demo_runs):
+    from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+    workdir = demo_runs[0]
+    mix = pq.read_table(workdir / "results/pretraining/mix.parquet", columns=["position", "lang"])
+    for name in ("icebert", "baseline"):
+        encoded = pa.concat_tables([pq.read_table(p) for p in sorted((workdir / f"results/pretraining/encoded/{name}").glob("shard-*.parquet"))])
+        assert encoded.column("position").to_pylist() == mix.column("position").to_pylist()
+        assert encoded.column("lang").to_pylist() == mix.column("lang").to_pylist()
+    summary = pd.read_csv(workdir / "results/pretraining/summary.csv").set_index("tokenizer")
+    assert sorted(summary.index) == ["baseline", "icebert"] and (summary["steps"] == 200).all()
+    assert summary.loc["icebert", "vocab_size"] == summary.loc["baseline", "vocab_size"]  # the baseline matches the clusters
+    for name, text in (("icebert", "Ριβερ φλοως."), ("baseline", "The river flows.")):
+        directory = workdir / f"results/pretraining/models/{name}-tiny"
+        log = pd.read_csv(directory / "training_log.csv")
+        assert log["loss"].iloc[-1] < log["loss"].iloc[0] - 0.5
+        tokenizer = AutoTokenizer.from_pretrained(directory, trust_remote_code=True)
+        model = AutoModelForMaskedLM.from_pretrained(directory)
+        batch = tokenizer([text], language="qgr", return_tensors="pt") if name == "icebert" else tokenizer([text], return_tensors="pt")
+        assert model(**batch).logits.shape[-1] == len(tokenizer) == model.config.vocab_size
+        assert (directory / "loss.png").stat().st_size > 10_000
+    assert (workdir / "results/pretraining/loss.png").stat().st_size > 10_000
 
 
 def test_demo_is_deterministic(demo_runs):

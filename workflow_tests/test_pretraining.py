@@ -1,0 +1,211 @@
+"""Corpus encoding and masked-LM pretraining: aligned corpora, the example stream, masking,
+loss going down, exact resumption after a kill, corrupt checkpoints refused, launch commands."""
+
+import json
+import multiprocessing
+import os
+import signal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import torch
+from transformers import AutoTokenizer, BertConfig
+
+from workflow_tests.test_tokenization import LANGUAGES, cluster_map, leipzig, segmenters  # noqa: F401  (fixture)
+from xlclust.corpus.schema import MIX
+from xlclust.errors import XlclustError
+from xlclust.pretraining import checkpoint as ckpt
+from xlclust.pretraining.data import ExampleStream, chunk_bounds
+from xlclust.pretraining.encode import encode_corpus, encoded_shards
+from xlclust.pretraining.flops import flops_per_token
+from xlclust.pretraining.masking import IGNORE, MaskingSpec, mask_tokens
+from xlclust.pretraining.run import launch_command
+from xlclust.pretraining.train import TrainingSpec, linear_schedule, pretrain
+from xlclust.tokenization.build import balanced_sample, build_baseline_tokenizer, build_cluster_tokenizer, train_baseline_segmenter
+
+TINY = {"num_hidden_layers": 2, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2}
+
+
+@pytest.fixture(scope="module")
+def mix(tmp_path_factory):
+    """A shuffled mix of real lines of every test language, in several row groups."""
+    rows = [(lang, line, text) for lang in LANGUAGES for line, text in enumerate(leipzig(lang, 0, 300))]
+    order = np.random.default_rng(0).permutation(len(rows))
+    table = pa.table({"position": np.arange(len(rows)), "lang": [rows[i][0] for i in order], "line": [rows[i][1] for i in order],
+                      "copy": np.zeros(len(rows), dtype=np.int32), "n_tokens": [len(rows[i][2].split()) for i in order],
+                      "text": [rows[i][2] for i in order]}, schema=MIX)
+    path = tmp_path_factory.mktemp("mix") / "mix.parquet"
+    pq.write_table(table, path, row_group_size=250)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tokenizers(segmenters, tmp_path_factory, mix):  # noqa: F811
+    directory = tmp_path_factory.mktemp("tokenizers")
+    table, names = cluster_map(segmenters, 8)  # about 1,100 IDs: a tiny model learns them in a few steps
+    build_cluster_tokenizer(table, names, segmenters, model_max_length=64)[0].save_pretrained(directory / "icebert")
+    sentences = directory / "sentences.parquet"
+    pq.write_table(pq.read_table(mix, columns=["text"]), sentences)
+    train_baseline_segmenter(balanced_sample({"all": sentences}, 1800, seed=0), directory / "sp.model", vocab_size=len(names) - 5,
+                             model_type="unigram", character_coverage=0.9995, seed=0)
+    build_baseline_tokenizer(directory / "sp.model", model_max_length=64).save_pretrained(directory / "baseline")
+    return {name: directory / name for name in ("icebert", "baseline")}
+
+
+@pytest.fixture(scope="module")
+def corpora(tokenizers, mix, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("encoded")
+    return {name: (encode_corpus(mix, path, directory / name, shard_lines=500, workers=2), directory / name)
+            for name, path in tokenizers.items()}
+
+
+def test_both_corpora_hold_the_same_lines_in_the_same_order(corpora, tokenizers, mix):
+    texts = pq.read_table(mix)
+    tables = {name: pa.concat_tables(pq.read_table(s) for s in encoded_shards(path)) for name, (_, path) in corpora.items()}
+    assert len(encoded_shards(corpora["icebert"][1])) == 4  # 1800 lines in row groups of 250, ≥ 500 per shard
+    for name, table in tables.items():
+        assert table.column("position").to_pylist() == texts.column("position").to_pylist()
+        assert table.column("lang").to_pylist() == texts.column("lang").to_pylist()
+        manifest = corpora[name][0]
+        assert manifest["lines"] == texts.num_rows and manifest["ids"] == sum(map(len, table.column("input_ids").to_pylist()))
+        tokenizer = AutoTokenizer.from_pretrained(tokenizers[name], trust_remote_code=True)
+        for row in range(0, texts.num_rows, 97):  # the stored IDs are the tokenizer's, without [CLS] and [SEP]
+            text, lang = texts.column("text")[row].as_py(), texts.column("lang")[row].as_py()
+            expected = tokenizer(text, language=lang)["input_ids"] if name == "icebert" else tokenizer(text)["input_ids"]
+            assert table.column("input_ids")[row].as_py() == expected[1:-1]
+
+
+def test_long_lines_become_several_examples_and_empty_lines_none():
+    starts, ends = chunk_bounds(np.array([5, 0, 2, 7]), 3)
+    assert list(zip(starts, ends)) == [(0, 3), (3, 5), (5, 7), (7, 10), (10, 13), (13, 14)]
+
+
+def test_the_example_stream_can_start_anywhere(corpora):
+    shards = encoded_shards(corpora["baseline"][1])
+    stream = ExampleStream(shards, 64, cls_id=1, sep_id=2, seed=5)
+    first = stream.iterate(0)
+    examples = [next(first) for _ in range(stream.total + 40)]
+    assert all(e[0] == 1 and e[-1] == 2 and len(e) <= 64 for e in examples)
+    assert len({tuple(e) for e in examples[: stream.total]}) > 0.95 * stream.total
+    for start in (0, 7, stream.total - 3, stream.total + 11):
+        resumed = stream.iterate(start)
+        assert all(np.array_equal(next(resumed), examples[start + i]) for i in range(20))
+    assert not all(np.array_equal(a, b) for a, b in zip(examples[:40], examples[stream.total:]))  # epochs reshuffle
+
+
+def test_masking_follows_bert():
+    generator = torch.Generator().manual_seed(0)
+    ids = torch.randint(5, 1000, (64, 512), generator=generator)
+    ids[:, 0], ids[:, -1], ids[:3, 100:] = 1, 2, 0  # [CLS], [SEP], padding
+    specials = torch.tensor([0, 1, 2, 3, 4])
+    masked, labels = mask_tokens(ids, specials, 4, 1000, MaskingSpec(), torch.Generator().manual_seed(1))
+    chosen = labels != IGNORE
+    assert not chosen[torch.isin(ids, specials)].any()
+    assert abs(chosen.float().sum() / (~torch.isin(ids, specials)).sum() - 0.15) < 0.01
+    assert torch.equal(labels[chosen], ids[chosen])
+    share = lambda mask: (mask & chosen).sum() / chosen.sum()  # noqa: E731
+    assert abs(share(masked == 4) - 0.8) < 0.02 and abs(share((masked != 4) & (masked != ids)) - 0.1) < 0.02
+    assert not torch.isin(masked[chosen & (masked != 4)], specials).any()
+    assert torch.equal(masked[~chosen], ids[~chosen])
+    again, _ = mask_tokens(ids, specials, 4, 1000, MaskingSpec(), torch.Generator().manual_seed(1))
+    assert torch.equal(again, masked)
+
+
+def test_schedule_warms_up_then_decays_to_zero():
+    factor = linear_schedule(10, 110)
+    assert factor(0) == pytest.approx(0.1) and factor(9) == 1.0 and factor(60) == pytest.approx(0.5) and factor(110) == 0.0
+
+
+def small_spec(**changes):
+    settings = dict(learning_rate=1e-2, batch_size=32, per_device_batch_size=16, max_steps=60, max_seq_len=64, warmup_steps=5,
+                    checkpoint_every=10, log_every=5, seed=3)
+    return TrainingSpec(**(settings | changes))
+
+
+def train(corpus, tokenizer_dir, checkpoint_dir, spec, kill_at=None):
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir, trust_remote_code=True)
+
+    def on_step(step):
+        if step == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)  # a job killed without warning
+
+    model, rows, summary, _ = pretrain(shards=encoded_shards(corpus), tokenizer=tokenizer, model_config=TINY, spec=spec,
+                                       checkpoint_dir=checkpoint_dir, on_step=on_step)
+    return model, rows, summary
+
+
+def test_loss_goes_down_and_a_killed_run_resumes_to_the_same_weights(corpora, tokenizers, tmp_path):
+    corpus = corpora["icebert"][1]
+    model, rows, summary = train(corpus, tokenizers["icebert"], tmp_path / "whole", small_spec())
+    assert [r["step"] for r in rows] == list(range(5, 61, 5))
+    assert rows[-1]["loss"] < rows[0]["loss"] - 0.5 and rows[-1]["learning_rate"] == 0.0
+    assert summary["gradient_accumulation"] == 2 and summary["steps"] == 60
+    killed = multiprocessing.get_context("spawn").Process(
+        target=train, args=(corpus, tokenizers["icebert"], tmp_path / "killed", small_spec()), kwargs={"kill_at": 17})
+    killed.start()
+    killed.join()
+    assert killed.exitcode == -signal.SIGKILL
+    [run_dir] = (tmp_path / "killed").iterdir()
+    assert [p.name for p in ckpt.checkpoints(run_dir)] == ["step-00000010"]
+    resumed, resumed_rows, _ = train(corpus, tokenizers["icebert"], tmp_path / "killed", small_spec())
+    reference = model.state_dict()
+    assert all(torch.equal(value, reference[name]) for name, value in resumed.state_dict().items())
+    assert [r["loss"] for r in resumed_rows] == [r["loss"] for r in rows]
+
+
+def test_corrupt_and_partial_checkpoints_are_never_used(corpora, tokenizers, tmp_path):
+    corpus, tokenizer = corpora["baseline"][1], tokenizers["baseline"]
+    spec = small_spec(max_steps=10, checkpoint_every=5)
+    train(corpus, tokenizer, tmp_path, spec)
+    [run_dir] = tmp_path.iterdir()
+    latest = ckpt.checkpoints(run_dir)[-1]
+    state = latest / "state.pt"
+    data = bytearray(state.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    state.write_bytes(bytes(data))
+    with pytest.raises(XlclustError, match="checksum"):
+        train(corpus, tokenizer, tmp_path, spec)
+    (latest / ckpt.MANIFEST).unlink()
+    with pytest.raises(XlclustError, match="not a complete checkpoint"):
+        train(corpus, tokenizer, tmp_path, spec)
+    for checkpoint in ckpt.checkpoints(run_dir):
+        checkpoint.rename(run_dir / f".tmp-{checkpoint.name}.abc")  # what a kill during saving leaves
+    model, rows, _ = train(corpus, tokenizer, tmp_path, spec)  # unfinished ones removed: a fresh start
+    assert [r["step"] for r in rows] == [5, 10] and not list(run_dir.glob(".tmp-*"))
+    other = small_spec(max_steps=10, checkpoint_every=5, learning_rate=1e-3)
+    train(corpus, tokenizer, tmp_path, other)  # other settings: a run directory of their own
+    assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_saved_checkpoint_of_other_settings_is_refused(tmp_path):
+    ckpt.save_checkpoint(tmp_path, 4, {"step": 4}, None, "aaaa", keep=2)
+    with pytest.raises(XlclustError, match="other model, data or training settings"):
+        ckpt.load_latest(tmp_path, "bbbb")
+    assert ckpt.load_latest(tmp_path, "aaaa")[0]["step"] == 4
+
+
+def test_launch_commands():
+    assert launch_command("run.json", "auto", gpus=1, nodes=1) is None
+    assert launch_command("run.json", "auto", gpus=0, nodes=1) is None
+    command = launch_command("run.json", "auto", gpus=4, nodes=1)
+    assert command[1:4] == ["-m", "torch.distributed.run", "--standalone"] and "--nproc_per_node=4" in command
+    assert command[-3:] == ["-m", "xlclust.pretraining.run", "run.json"]
+    multi = launch_command("run.json", "auto", gpus=8, nodes=2)
+    assert multi[0] == "srun" and "--nnodes=2" in multi and "--nproc_per_node=8" in multi
+    assert launch_command("run.json", "accelerate", gpus=2, nodes=1)[:2] == ["accelerate", "launch"]
+    with pytest.raises(XlclustError):
+        launch_command("run.json", "mpirun", gpus=2, nodes=1)
+
+
+def test_model_flops_count_every_weight_multiplication():
+    config = BertConfig(vocab_size=30000)  # BERT-base
+    from transformers import BertForMaskedLM
+
+    model = BertForMaskedLM(config)
+    embeddings = sum(p.numel() for n, p in model.named_parameters() if "embeddings" in n and p.dim() == 2)
+    weights = sum(p.numel() for n, p in model.named_parameters() if n.endswith("weight") and p.dim() == 2) - embeddings
+    per_token = flops_per_token(config, 512)
+    # the decoder shares the word embeddings, so its projection counts once more than the weights do
+    assert per_token == pytest.approx(6 * (weights + config.vocab_size * config.hidden_size) + 12 * 12 * 768 * 512)
