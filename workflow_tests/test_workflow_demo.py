@@ -20,7 +20,7 @@ COMPARED = [
     "results/clusters/token2cid.parquet", "results/clusters/vocab.txt",
     "results/grouping/vocabulary/kmeans20/token2cid.parquet", "results/grouping/tiny/firstk10/token2cid.parquet",
     "results/grouping/tiny/kmeans10/model/model.safetensors", "results/grouping/tiny/kmeans10/model/token_groups.json",
-    "results/tokenizers/icebert/cluster_tokenizer.json", "results/tokenizers/baseline/sentencepiece.model",
+    "results/vocab/qcy/segmenter.model", "results/tokenizers/icebert/cluster_tokenizer.json", "results/tokenizers/baseline/sentencepiece.model",
     "results/pretraining/encoded/icebert/shard-00001.parquet", "results/pretraining/encoded/baseline/shard-00002.parquet",
     "results/pretraining/models/icebert-tiny/model.safetensors", "results/pretraining/models/baseline-tiny/model.safetensors",
 ]

@@ -70,6 +70,14 @@ def test_corpus_stage_on_real_text(tmp_path):
             "alignment": {"most_frequent": 1000, "rounds": 1},
             "partition": {"parts": 800},
             "grouping": {"ratios": [10, 40], "sources": ["vocabulary", "mini"], "models": {"mini": {"path": str(model_dir)}}},
+            "pretraining": {
+                "tokenizers": ["icebert", "baseline", "kmeans40"], "sizes": ["mini"],
+                "baseline": {"sentences": 2000, "model_type": "unigram", "character_coverage": 0.9995},
+                "encode": {"shard_lines": 500}, "launcher": "auto", "checkpoint_dir": "checkpoints/pretrain",
+                "models": {"mini": {"architecture": {"num_hidden_layers": 1, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2},
+                                    "training": {"learning_rate": 5e-3, "batch_size": 16, "max_steps": 40, "max_seq_len": 64,
+                                                 "warmup_steps": 5, "checkpoint_every": 20, "log_every": 5}}},
+            },
         }
         # this config is complete: it replaces config.yaml rather than being merged into it
         result = run_workflow(tmp_path / "work", config, ("all",), "--replace-workflow-config")
@@ -128,3 +136,23 @@ def test_corpus_stage_on_real_text(tmp_path):
     assert len(tokenizer) == model.config.vocab_size < 4000
     text = real_paragraphs("ko", 1)[0][1]
     assert model(**tokenizer(text, truncation=True, max_length=64, return_tensors="pt")).logits.shape[-1] == len(tokenizer)
+
+    # cluster-ID and baseline tokenizers, both encoded corpora in the mix's order, a model for each
+    mix = pq.read_table(work / "results/pretraining/mix.parquet", columns=["position", "lang"])
+    ko_text = real_paragraphs("ko", 3)[2][1]
+    for name in ("icebert", "baseline", "kmeans40"):
+        encoded = pd.concat([pd.read_parquet(p) for p in sorted((work / f"results/pretraining/encoded/{name}").glob("shard-*.parquet"))])
+        assert encoded["position"].tolist() == mix.column("position").to_pylist() and encoded["lang"].tolist() == mix.column("lang").to_pylist()
+        directory = work / f"results/pretraining/models/{name}-mini"
+        tokenizer = AutoTokenizer.from_pretrained(directory, trust_remote_code=True)
+        model = AutoModelForMaskedLM.from_pretrained(directory)
+        kwargs = {} if name == "baseline" else {"language": "ko"}
+        batch = tokenizer(ko_text, truncation=True, max_length=64, return_offsets_mapping=True, return_tensors="pt", **kwargs)
+        offsets = batch.pop("offset_mapping")[0].tolist()
+        assert all(ko_text[a:b].strip() for a, b in offsets[1:-1])  # every ID points at text
+        assert model(**batch).logits.shape[-1] == len(tokenizer) == model.config.vocab_size
+        log = pd.read_csv(directory / "training_log.csv")
+        assert log["step"].tolist() == list(range(5, 41, 5)) and log["loss"].iloc[-1] < log["loss"].iloc[0]
+    clusters_tokenizer = AutoTokenizer.from_pretrained(work / "results/tokenizers/icebert", trust_remote_code=True)
+    assert len(clusters_tokenizer) == summary["clusters"] == len(AutoTokenizer.from_pretrained(work / "results/tokenizers/baseline"))
+

@@ -58,6 +58,7 @@ class TrainingSpec:
     mask_share: float = 0.8
     random_share: float = 0.1
     precision: str = "auto"  # auto: bf16 where the device has it, else fp32; or bf16, fp16, no
+    compile: bool = False  # torch.compile the model (faster GPU steps after a compilation pause)
     checkpoint_every: int = 1000  # steps
     keep_checkpoints: int = 2
     log_every: int = 50
@@ -171,8 +172,10 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
                                   betas=tuple(spec.adam_betas), eps=spec.adam_epsilon)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, linear_schedule(spec.warmup_steps, total_steps))
     settings = {"model": model.config.to_diff_dict(), "spec": {k: v for k, v in asdict(spec).items()
-                                                               if k not in ("checkpoint_every", "keep_checkpoints", "log_every", "per_device_batch_size", "precision")},
+                                                               if k not in ("checkpoint_every", "keep_checkpoints", "log_every", "per_device_batch_size", "precision", "compile")},
                 "examples": stream.total, "vocab_size": len(tokenizer)}
+    if spec.compile:
+        model = torch.compile(model)
     run_fingerprint = ckpt.fingerprint(settings)
     checkpoint_dir = Path(checkpoint_dir) / run_fingerprint  # other settings start afresh beside it
     model, optimizer = accelerator.prepare(model, optimizer)

@@ -14,7 +14,7 @@ from tokenizers import Tokenizer, processors
 
 from xlclust.errors import XlclustError
 from xlclust.tokenization.cluster import ClusterTokenizer
-from xlclust.tokenization.sentencepiece_backend import sentencepiece_backend
+from xlclust.tokenization.sentencepiece_backend import drop_training_paths, sentencepiece_backend
 from xlclust.vocab.joint import marked
 from xlclust.vocab.normalization import backend_normalizers
 
@@ -130,6 +130,7 @@ def train_baseline_segmenter(sentences: Iterable[str], model_path: str | os.Path
         except RuntimeError as error:
             raise XlclustError(f"baseline SentencePiece training failed (vocab_size {vocab_size}, model_type {model_type}): {error}") from error
         Path(prefix + ".vocab").unlink()
+        drop_training_paths(tmp)
 
 
 def build_baseline_tokenizer(model_path: str | os.PathLike, *, model_max_length: int):

@@ -39,6 +39,16 @@ def load_model_proto(path: str | os.PathLike) -> model_pb2.ModelProto:
     return proto
 
 
+def drop_training_paths(path: str | os.PathLike) -> None:
+    """Clear the temporary paths SentencePiece records in a model it trained, so that reruns
+    write identical bytes."""
+    path = Path(path)
+    proto = load_model_proto(path)
+    proto.trainer_spec.model_prefix = ""
+    del proto.trainer_spec.input[:]
+    path.write_bytes(proto.SerializeToString())
+
+
 def _check_supported(proto: model_pb2.ModelProto, path) -> None:
     spec, normalizer = proto.trainer_spec, proto.normalizer_spec
     unsupported = []

@@ -20,6 +20,7 @@ import sentencepiece as spm
 from xlclust.atomic import atomic_path
 from xlclust.corpus.parquet import iter_batches
 from xlclust.errors import XlclustError
+from xlclust.tokenization.sentencepiece_backend import drop_training_paths
 from xlclust.vocab.normalization import normalize
 from xlclust.vocab.space import bpemb_paths, save_word2vec
 
@@ -57,6 +58,7 @@ def train_segmenter(sentences_path, model_path: str | os.PathLike, *, vocab_size
                 f"vocabulary.train.character_coverage {character_coverage}): {error}"
             ) from error
         Path(prefix + ".vocab").unlink()
+        drop_training_paths(tmp)
 
 
 class SegmentedCorpus:
