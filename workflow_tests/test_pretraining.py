@@ -155,6 +155,32 @@ def test_loss_goes_down_and_a_killed_run_resumes_to_the_same_weights(corpora, to
     assert [r["loss"] for r in resumed_rows] == [r["loss"] for r in rows]
 
 
+def test_two_processes_train_as_one_with_accumulation(corpora, tokenizers, tmp_path):
+    """Data parallelism (torchrun, gloo on CPUs) against one process accumulating the same micro-batches."""
+    import subprocess
+    import sys
+
+    from safetensors.torch import load_file
+
+    spec = {"learning_rate": 1e-2, "batch_size": 16, "per_device_batch_size": 8, "max_steps": 12, "max_seq_len": 64,
+            "warmup_steps": 2, "checkpoint_every": 6, "log_every": 3, "seed": 3}
+    outputs = {}
+    for processes in (1, 2):
+        description = {"tokenizer": str(tokenizers["baseline"]), "corpus": str(corpora["baseline"][1]), "size": "tiny",
+                       "architecture": TINY, "training": spec, "checkpoints": str(tmp_path / f"checkpoints{processes}"),
+                       "output": str(tmp_path / f"model{processes}")}
+        run_file = tmp_path / f"run{processes}.json"
+        run_file.write_text(json.dumps(description))
+        command = launch_command(str(run_file), "torchrun", gpus=processes, nodes=1) if processes > 1 else \
+            [sys.executable, "-m", "xlclust.pretraining.run", str(run_file)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-3000:]
+        outputs[processes] = load_file(tmp_path / f"model{processes}" / "model.safetensors")
+        info = json.loads((tmp_path / f"model{processes}" / "training.json").read_text())
+        assert info["processes"] == processes and info["gradient_accumulation"] == 3 - processes
+    assert max(float((outputs[1][k] - outputs[2][k]).abs().max()) for k in outputs[1]) < 1e-5
+
+
 def test_corrupt_and_partial_checkpoints_are_never_used(corpora, tokenizers, tmp_path):
     corpus, tokenizer = corpora["baseline"][1], tokenizers["baseline"]
     spec = small_spec(max_steps=10, checkpoint_every=5)

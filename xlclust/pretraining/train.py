@@ -158,7 +158,10 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
     from tqdm import tqdm
 
     precision = choose_precision(spec.precision)
-    accelerator = Accelerator(mixed_precision=precision)  # finds CUDA, XLA (TPU) or the CPU itself
+    from accelerate.utils import is_torch_xla_available
+
+    # CUDA and XLA (TPU) are found by themselves; processes on CPUs only (gloo) need cpu=True
+    accelerator = Accelerator(mixed_precision=precision, cpu=not torch.cuda.is_available() and not is_torch_xla_available())
     world = accelerator.num_processes
     micro = spec.per_device_batch_size or spec.batch_size // world
     if spec.batch_size % (micro * world):
@@ -211,13 +214,16 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
         while step < total_steps:
             batch = [next(examples) for _ in range(spec.batch_size)]
             mine = batch[rank * per_process:(rank + 1) * per_process]
-            torch.manual_seed(spec.seed * 1_000_003 + step)  # dropout: a function of the step
             step_loss = torch.zeros((), device=accelerator.device)
             for index in range(accumulation):
+                # masks and dropout follow from (seed, step, micro-batch of the global batch): the same
+                # for any number of processes, and for a resumed run
+                micro_seed = int(np.random.SeedSequence([spec.seed, step, rank * accumulation + index]).generate_state(1)[0])
+                torch.manual_seed(micro_seed)
                 ids, attention = pad_batch(mine[index * micro:(index + 1) * micro], tokenizer.pad_token_id)
-                generator = torch.Generator().manual_seed(hash((spec.seed, step, rank, index)) & 0x7FFFFFFF)
+                generator = torch.Generator().manual_seed(micro_seed)
                 inputs, labels = mask_tokens(ids, special_ids, tokenizer.mask_token_id, len(tokenizer), masking, generator)
-                window_tokens += int(attention.sum()) * world
+                window_tokens += int(attention.sum())
                 with accelerator.no_sync(model) if index < accumulation - 1 else contextlib.nullcontext():
                     with accelerator.autocast():
                         loss = model(input_ids=inputs.to(accelerator.device), attention_mask=attention.to(accelerator.device),
@@ -234,6 +240,7 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
             window_loss.append(accelerator.reduce(step_loss, reduction="mean").item())
             if step % spec.log_every == 0 or step == total_steps:
                 seconds = time.perf_counter() - window_start
+                window_tokens = int(accelerator.reduce(torch.tensor(window_tokens, device=accelerator.device), reduction="sum").item())
                 rows.append({"step": step, "epoch": round(step * spec.batch_size / stream.total, 4),
                              "examples": step * spec.batch_size, "tokens": window_tokens, "loss": round(float(np.mean(window_loss)), 6),
                              "learning_rate": scheduler.get_last_lr()[0], "tokens_per_second": round(window_tokens / seconds, 1),
