@@ -155,14 +155,17 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
              on_step: Callable[[int], None] | None = None):
     """Train and return (model, metrics rows, summary); only the main process's values are complete."""
     from accelerate import Accelerator
+    from accelerate.utils import is_torch_xla_available
     from tqdm import tqdm
 
     precision = choose_precision(spec.precision)
-    from accelerate.utils import is_torch_xla_available
-
     # CUDA and XLA (TPU) are found by themselves; processes on CPUs only (gloo) need cpu=True
     accelerator = Accelerator(mixed_precision=precision, cpu=not torch.cuda.is_available() and not is_torch_xla_available())
     world = accelerator.num_processes
+
+    def unwrapped(module):
+        return accelerator.unwrap_model(module, keep_torch_compile=False)
+
     micro = spec.per_device_batch_size or spec.batch_size // world
     if spec.batch_size % (micro * world):
         raise ConfigError(f"pretraining: batch_size {spec.batch_size} is not a multiple of per_device_batch_size {micro} × {world} processes")
@@ -187,7 +190,7 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
     resumed = ckpt.load_latest(checkpoint_dir, run_fingerprint)
     if resumed is not None:
         state, metrics_csv, _ = resumed
-        accelerator.unwrap_model(model).load_state_dict(state["model"])
+        unwrapped(model).load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         step = state["step"]
@@ -202,7 +205,7 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
 
     def save(at_step: int) -> None:
         if accelerator.is_main_process:
-            state = {"model": accelerator.unwrap_model(model).state_dict(), "optimizer": optimizer.state_dict(),
+            state = {"model": unwrapped(model).state_dict(), "optimizer": optimizer.state_dict(),
                      "scheduler": scheduler.state_dict(), "step": at_step}
             ckpt.save_checkpoint(checkpoint_dir, at_step, state, _metrics_text(rows), run_fingerprint, spec.keep_checkpoints)
         accelerator.wait_for_everyone()
@@ -257,10 +260,10 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
     progress.close()
     summary = {"steps": total_steps, "examples_per_epoch": stream.total, "batch_size": spec.batch_size, "per_device_batch_size": micro,
                "gradient_accumulation": accumulation, "processes": world, "precision": precision,
-               "flops_per_token": flops_per_token(accelerator.unwrap_model(model).config, spec.max_seq_len),
-               "parameters": sum(p.numel() for p in accelerator.unwrap_model(model).parameters()), "vocab_size": len(tokenizer),
+               "flops_per_token": flops_per_token(unwrapped(model).config, spec.max_seq_len),
+               "parameters": sum(p.numel() for p in unwrapped(model).parameters()), "vocab_size": len(tokenizer),
                "fingerprint": run_fingerprint}
-    return accelerator.unwrap_model(model), rows, summary, accelerator
+    return unwrapped(model), rows, summary, accelerator
 
 
 def save_pretrained_model(model, tokenizer, rows: list[dict], summary: dict, output_dir: str | os.PathLike) -> None:
