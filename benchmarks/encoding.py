@@ -45,9 +45,9 @@ SHARED = Path(os.environ.get("XLCLUST_TEST_DATA", Path(__file__).resolve().paren
 LANGUAGES = ["ar", "bn", "en", "fi", "id", "ko", "ru", "sw", "te"]
 
 
-def timed(function, *args):
+def timed(function, *args, **kwargs):
     started = time.perf_counter()
-    result = function(*args)
+    result = function(*args, **kwargs)
     return result, time.perf_counter() - started
 
 

@@ -4,7 +4,7 @@ import json
 
 from xlclust.atomic import atomic_directory
 from xlclust.runlog import setup_logging
-from xlclust.tokenization.build import (BERT_SPECIALS, balanced_sample, build_baseline_tokenizer, read_names,
+from xlclust.tokenization.build import (BERT_SPECIALS, balanced_sample, build_baseline_tokenizer, read_names, save_tokenizer,
                                         train_baseline_segmenter)
 
 setup_logging(snakemake.log[0])
@@ -16,7 +16,7 @@ with atomic_directory(snakemake.output[0]) as tmp:
     train_baseline_segmenter(sample, model, vocab_size=vocab_size - len(BERT_SPECIALS), model_type=params.model_type,
                              character_coverage=params.character_coverage, seed=params.seed, threads=snakemake.threads)
     tokenizer = build_baseline_tokenizer(model, model_max_length=params.model_max_length)
-    tokenizer.save_pretrained(tmp)
+    save_tokenizer(tokenizer, tmp, model)
     report = {"vocab_size": len(tokenizer), "sentences": params.sentences, "model_type": params.model_type,
               "character_coverage": params.character_coverage, "seed": params.seed}
     (tmp / "build.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

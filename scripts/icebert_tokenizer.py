@@ -6,7 +6,7 @@ import pandas as pd
 
 from xlclust.atomic import atomic_directory
 from xlclust.runlog import setup_logging
-from xlclust.tokenization.build import build_cluster_tokenizer, read_names
+from xlclust.tokenization.build import build_cluster_tokenizer, read_names, save_tokenizer
 
 setup_logging(snakemake.log[0])
 params = snakemake.params
@@ -14,5 +14,5 @@ segmenters = dict(zip(params.languages, snakemake.input.segmenters))
 tokenizer, report = build_cluster_tokenizer(pd.read_parquet(snakemake.input.map), read_names(snakemake.input.vocab), segmenters,
                                             model_max_length=params.model_max_length)
 with atomic_directory(snakemake.output[0]) as tmp:
-    tokenizer.save_pretrained(tmp)
+    save_tokenizer(tokenizer, tmp, segmenters)
     (tmp / "build.json").write_text(json.dumps(report | {"map": snakemake.input.map}, indent=1) + "\n", encoding="utf-8")

@@ -23,7 +23,8 @@ from xlclust.pretraining.flops import flops_per_token
 from xlclust.pretraining.masking import IGNORE, MaskingSpec, mask_tokens
 from xlclust.pretraining.run import launch_command
 from xlclust.pretraining.train import TrainingSpec, linear_schedule, pretrain
-from xlclust.tokenization.build import balanced_sample, build_baseline_tokenizer, build_cluster_tokenizer, train_baseline_segmenter
+from xlclust.tokenization.build import (balanced_sample, build_baseline_tokenizer, build_cluster_tokenizer, save_tokenizer,
+                                        train_baseline_segmenter)
 
 TINY = {"num_hidden_layers": 2, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2}
 
@@ -45,12 +46,12 @@ def mix(tmp_path_factory):
 def tokenizers(segmenters, tmp_path_factory, mix):  # noqa: F811
     directory = tmp_path_factory.mktemp("tokenizers")
     table, names = cluster_map(segmenters, 8)  # about 1,100 IDs: a tiny model learns them in a few steps
-    build_cluster_tokenizer(table, names, segmenters, model_max_length=64)[0].save_pretrained(directory / "icebert")
+    save_tokenizer(build_cluster_tokenizer(table, names, segmenters, model_max_length=64)[0], directory / "icebert", segmenters)
     sentences = directory / "sentences.parquet"
     pq.write_table(pq.read_table(mix, columns=["text"]), sentences)
     train_baseline_segmenter(balanced_sample({"all": sentences}, 1800, seed=0), directory / "sp.model", vocab_size=len(names) - 5,
-                             model_type="unigram", character_coverage=0.9995, seed=0)
-    build_baseline_tokenizer(directory / "sp.model", model_max_length=64).save_pretrained(directory / "baseline")
+                             model_type="bpe", character_coverage=0.9995, seed=0)
+    save_tokenizer(build_baseline_tokenizer(directory / "sp.model", model_max_length=64), directory / "baseline", directory / "sp.model")
     return {name: directory / name for name in ("icebert", "baseline")}
 
 
@@ -69,12 +70,24 @@ def test_both_corpora_hold_the_same_lines_in_the_same_order(corpora, tokenizers,
         assert table.column("position").to_pylist() == texts.column("position").to_pylist()
         assert table.column("lang").to_pylist() == texts.column("lang").to_pylist()
         manifest = corpora[name][0]
+        assert manifest["checked_against_tokenizer"] > 0 and manifest["differing"] == 0
         assert manifest["lines"] == texts.num_rows and manifest["ids"] == sum(map(len, table.column("input_ids").to_pylist()))
         tokenizer = AutoTokenizer.from_pretrained(tokenizers[name], trust_remote_code=True)
         for row in range(0, texts.num_rows, 97):  # the stored IDs are the tokenizer's, without [CLS] and [SEP]
             text, lang = texts.column("text")[row].as_py(), texts.column("lang")[row].as_py()
             expected = tokenizer(text, language=lang)["input_ids"] if name == "icebert" else tokenizer(text)["input_ids"]
             assert table.column("input_ids")[row].as_py() == expected[1:-1]
+
+
+def test_a_tokenizer_whose_segmenters_were_swapped_is_refused(tokenizers, mix, tmp_path):
+    import shutil
+
+    swapped = tmp_path / "swapped"
+    shutil.copytree(tokenizers["icebert"], swapped)
+    shutil.copyfile(swapped / "segmenters" / "ru.model", swapped / "segmenters" / "el.model")
+    with pytest.raises(XlclustError, match="do not belong together|does not have"):
+        encode_corpus(mix, swapped, tmp_path / "encoded", shard_lines=500, workers=1)
+    assert not (tmp_path / "encoded").exists()
 
 
 def test_long_lines_become_several_examples_and_empty_lines_none():

@@ -72,7 +72,7 @@ def test_corpus_stage_on_real_text(tmp_path):
             "grouping": {"ratios": [10, 40], "sources": ["vocabulary", "mini"], "models": {"mini": {"path": str(model_dir)}}},
             "pretraining": {
                 "tokenizers": ["icebert", "baseline", "kmeans40"], "sizes": ["mini"],
-                "baseline": {"sentences": 2000, "model_type": "unigram", "character_coverage": 0.9995},
+                "baseline": {"sentences": 2000, "model_type": "bpe", "character_coverage": 0.9995},
                 "encode": {"shard_lines": 500}, "launcher": "auto", "checkpoint_dir": "checkpoints/pretrain",
                 "models": {"mini": {"architecture": {"num_hidden_layers": 1, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2},
                                     "training": {"learning_rate": 5e-3, "batch_size": 16, "max_steps": 40, "max_seq_len": 64,

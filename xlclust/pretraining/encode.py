@@ -1,7 +1,9 @@
 """Encoding the pretraining mix with a tokenizer, in shards, in parallel.
 
 Every tokenizer's corpus keeps the mix's lines in the mix's order (``position``), so the
-cluster-ID and baseline models see the same text in the same order. IDs are stored without
+cluster-ID and baseline models see the same text in the same order. SentencePiece itself does the
+segmenting (:mod:`xlclust.tokenization.fast_encoder`); the first lines of every shard are checked
+against the tokenizer. IDs are stored without
 special tokens; the pretraining data adds ``[CLS]``/``[SEP]`` and cuts long lines.
 """
 
@@ -16,9 +18,12 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from xlclust.atomic import atomic_directory
+from xlclust.errors import XlclustError
+from xlclust.tokenization.fast_encoder import FastEncoder
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +44,6 @@ def load_tokenizer(path: str | os.PathLike):
     return AutoTokenizer.from_pretrained(str(path), trust_remote_code=True)
 
 
-def batch_ids(tokenizer, texts: list[str], language: str) -> list[np.ndarray]:
-    """IDs of ``texts`` (all in ``language``) without special tokens; cluster tokenizers use the
-    language's segmenter, plain fast tokenizers ignore it."""
-    if hasattr(tokenizer, "using_language"):
-        return tokenizer.encode_batch_ids(texts, language=language)
-    encodings = tokenizer.backend_tokenizer.encode_batch_fast(texts, add_special_tokens=False)
-    return [np.asarray(e.ids, dtype=np.int64) for e in encodings]
-
-
 def shard_row_groups(mix_path: str | os.PathLike, shard_lines: int) -> list[list[int]]:
     """Consecutive row groups of the mix, at least ``shard_lines`` rows per shard (the last may be short)."""
     metadata = pq.ParquetFile(mix_path).metadata
@@ -63,56 +59,68 @@ def shard_row_groups(mix_path: str | os.PathLike, shard_lines: int) -> list[list
     return shards
 
 
-def encode_table(tokenizer, table: pa.Table) -> pa.Table:
-    """One encoded row per mix row, in the same order; each language goes through its segmenter."""
+def encode_table(encoder: FastEncoder, table: pa.Table, check_lines: int = 0) -> tuple[pa.Table, int, int]:
+    """One encoded row per mix row, in the same order; each language goes through its segmenter.
+    Also returns how many of the first ``check_lines`` lines per language were checked against the
+    tokenizer itself, and how many of those differ."""
     langs = np.asarray(table.column("lang").to_pylist(), dtype=object)
     texts = table.column("text").to_pylist()
     ids: list = [None] * len(texts)
+    checked = differing = 0
     for lang in dict.fromkeys(langs):
         rows = np.flatnonzero(langs == lang)
-        for row, row_ids in zip(rows, batch_ids(tokenizer, [texts[i] for i in rows], lang)):
+        lang_texts = [texts[i] for i in rows]
+        for row, row_ids in zip(rows, encoder.encode(lang_texts, lang)):
             ids[row] = row_ids
+        if check_lines:
+            sample = lang_texts[:check_lines]
+            checked, differing = checked + len(sample), differing + encoder.check(sample, lang)
     lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
     values = np.concatenate(ids).astype(np.int32) if len(ids) and lengths.sum() else np.zeros(0, dtype=np.int32)
     input_ids = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values))
-    return pa.Table.from_arrays([table.column("position"), table.column("lang"), input_ids], schema=ENCODED)
+    return pa.Table.from_arrays([table.column("position"), table.column("lang"), input_ids], schema=ENCODED), checked, differing
 
 
-_worker_tokenizer = None
+_worker_encoder = None
 
 
 def _init_worker(tokenizer_path: str) -> None:
-    global _worker_tokenizer
+    global _worker_encoder
     os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one process per shard is the parallelism
-    _worker_tokenizer = load_tokenizer(tokenizer_path)
+    _worker_encoder = FastEncoder(tokenizer_path, load_tokenizer(tokenizer_path))
 
 
-def _encode_shard(args: tuple[str, list[int], str]) -> dict:
-    mix_path, row_groups, output = args
+def _encode_shard(args: tuple[str, list[int], str, int]) -> dict:
+    mix_path, row_groups, output, check_lines = args
     start = time.perf_counter()
     table = pq.ParquetFile(mix_path).read_row_groups(row_groups, columns=["position", "lang", "text"])
-    encoded = encode_table(_worker_tokenizer, table)
+    encoded, checked, differing = encode_table(_worker_encoder, table, check_lines)
     pq.write_table(encoded, output, compression="zstd")
-    return {"file": Path(output).name, "lines": encoded.num_rows, "ids": int(pa.compute.sum(pa.compute.list_value_length(encoded.column("input_ids"))).as_py() or 0),
-            "characters": int(sum(len(t) for t in table.column("text").to_pylist())), "seconds": time.perf_counter() - start}
+    return {"file": Path(output).name, "lines": encoded.num_rows, "ids": int(pc.sum(pc.list_value_length(encoded.column("input_ids"))).as_py() or 0),
+            "characters": int(sum(len(t) for t in table.column("text").to_pylist())), "seconds": time.perf_counter() - start,
+            "checked": checked, "differing": differing}
 
 
 def encode_corpus(mix_path: str | os.PathLike, tokenizer_path: str | os.PathLike, output_dir: str | os.PathLike, *,
-                  shard_lines: int, workers: int) -> dict:
+                  shard_lines: int, workers: int, check_lines: int = 100, max_differing: float = 0.01) -> dict:
     """Write ``shard-NNNNN.parquet`` files and a manifest into ``output_dir`` (atomically: all or nothing)."""
     from tqdm import tqdm
 
     shards = shard_row_groups(mix_path, shard_lines)
     start = time.perf_counter()
     with atomic_directory(output_dir) as tmp:
-        jobs = [(str(mix_path), groups, str(tmp / f"shard-{i:05d}.parquet")) for i, groups in enumerate(shards)]
+        jobs = [(str(mix_path), groups, str(tmp / f"shard-{i:05d}.parquet"), check_lines) for i, groups in enumerate(shards)]
         with ProcessPoolExecutor(max_workers=max(1, workers), initializer=_init_worker, initargs=(str(tokenizer_path),)) as pool:
             stats = list(tqdm(pool.map(_encode_shard, jobs), total=len(jobs), desc="encode shards", mininterval=10))
         seconds = time.perf_counter() - start
         lines, ids = sum(s["lines"] for s in stats), sum(s["ids"] for s in stats)
+        checked, differing = sum(s["checked"] for s in stats), sum(s["differing"] for s in stats)
+        if differing > max_differing * max(1, checked):
+            raise XlclustError(f"{tokenizer_path}: {differing} of {checked} checked lines encode differently through the tokenizer "
+                               f"than through its SentencePiece models; the tokenizer and its segmenters do not belong together")
         manifest = {"tokenizer": str(tokenizer_path), "vocab_size": len(load_tokenizer(tokenizer_path)), "shards": stats,
-                    "lines": lines, "ids": ids, "workers": workers, "seconds": round(seconds, 3),
+                    "lines": lines, "ids": ids, "checked_against_tokenizer": checked, "differing": differing, "workers": workers, "seconds": round(seconds, 3),
                     "ids_per_second": round(ids / seconds, 1) if seconds else None}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     log.info("encoded %d lines into %d IDs in %d shards, %.1f s (%.0f IDs/s with %d workers)",

@@ -140,3 +140,22 @@ def build_baseline_tokenizer(model_path: str | os.PathLike, *, model_max_length:
     backend = sentencepiece_backend(model_path, specials=list(BERT_SPECIALS.values()))
     add_bert_template(backend)
     return PreTrainedTokenizerFast(tokenizer_object=backend, model_max_length=model_max_length, **BERT_SPECIALS)
+
+
+def save_tokenizer(tokenizer, directory: str | os.PathLike, segmenters: Mapping[str, str | os.PathLike] | str | os.PathLike) -> None:
+    """``save_pretrained`` plus the SentencePiece models behind the tokenizer, which corpus
+    encoding runs directly (:mod:`xlclust.tokenization.fast_encoder`): one per language for a
+    cluster tokenizer, one for the baseline."""
+    import shutil
+
+    from xlclust.tokenization.fast_encoder import BASELINE_MODEL, SEGMENTERS
+
+    directory = Path(directory)
+    tokenizer.save_pretrained(directory)
+    if isinstance(segmenters, Mapping):
+        (directory / SEGMENTERS).mkdir(exist_ok=True)
+        for lang, path in segmenters.items():
+            shutil.copyfile(path, directory / SEGMENTERS / f"{lang}.model")
+    elif Path(segmenters) != directory / BASELINE_MODEL:
+        shutil.copyfile(segmenters, directory / BASELINE_MODEL)
+

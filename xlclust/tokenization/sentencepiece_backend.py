@@ -93,7 +93,9 @@ def sentencepiece_normalizers(proto: model_pb2.ModelProto) -> list:
     steps = []
     if proto.normalizer_spec.name.startswith(("nmt_nfkc", "nfkc")):
         # the charsmap holds NFKC's compositions, which SentencePiece matches across characters
-        # but ``Precompiled`` only inside one grapheme (a decomposed Bengali ো stays two)
+        # but ``Precompiled`` only inside one grapheme (a decomposed Bengali ো stays two); NFKC
+        # first makes both agree. It also orders combining marks canonically, which SentencePiece
+        # alone does not: such models read NFKC text (fast_encoder does the same).
         steps.append(normalizers.NFKC())
     if proto.normalizer_spec.precompiled_charsmap:
         steps.append(normalizers.Precompiled(proto.normalizer_spec.precompiled_charsmap))
