@@ -5,8 +5,11 @@ Compared on one core (RAYON_NUM_THREADS=1, SentencePiece num_threads=1), in IDs 
   sentencepiece   raw SentencePiece encoding of already-normalized text: the limit
   cid_mapping     ICEBERT's published approach: SentencePiece pieces of normalized text, then a
                   Python dictionary look-up of "piece_lang" per token
-  cluster         ClusterTokenizer.encode_batch_ids: normalization, segmentation, cluster IDs
-  baseline        the baseline fast tokenizer (one SentencePiece unigram model for all languages)
+  fast_cluster    encode_corpus's path for a cluster tokenizer (FastEncoder): normalization,
+                  SentencePiece, one array look-up
+  fast_baseline   the same for the baseline (one SentencePiece BPE model for all languages)
+  hf_cluster      the Hugging Face tokenizer itself (ClusterTokenizer.encode_batch_ids)
+  hf_baseline     the baseline's Hugging Face fast tokenizer
 and encode_corpus (Parquet in and out, the rule's code) with 1 and 2 worker processes.
 Segmenters are SentencePiece BPE models of --vocab pieces trained on the same text (BPEmb
 files are not reachable here). Writes benchmarks/results/encoding.csv.
@@ -36,7 +39,9 @@ import sentencepiece as spm  # noqa: E402
 
 from xlclust.corpus.schema import MIX  # noqa: E402
 from xlclust.pretraining.encode import encode_corpus  # noqa: E402
-from xlclust.tokenization.build import BERT_SPECIALS, build_baseline_tokenizer, build_cluster_tokenizer, train_baseline_segmenter  # noqa: E402
+from xlclust.tokenization.build import (BERT_SPECIALS, build_baseline_tokenizer, build_cluster_tokenizer, save_tokenizer,  # noqa: E402
+                                        train_baseline_segmenter)
+from xlclust.tokenization.fast_encoder import FastEncoder  # noqa: E402
 from xlclust.vocab.joint import joint_vocabulary, marked  # noqa: E402
 from xlclust.vocab.normalization import normalize  # noqa: E402
 
@@ -73,11 +78,12 @@ def main() -> None:
     table = pd.DataFrame({"token": [*joint["token"], *specials], "cluster_id": [*clusters, *(clusters.max() + 1 + np.arange(5))]})
     names = [f"[C{i}]" for i in range(clusters.max() + 1)] + specials
     cluster_tokenizer, _ = build_cluster_tokenizer(table, names, segmenters, model_max_length=512)
-    cluster_tokenizer.save_pretrained(work / "icebert")
+    save_tokenizer(cluster_tokenizer, work / "icebert", segmenters)
     train_baseline_segmenter((t for lang in LANGUAGES for t in texts[lang][:1000]), work / "baseline.model",
-                             vocab_size=len(names) - 5, model_type="unigram", character_coverage=0.9995, seed=0, threads=2)
+                             vocab_size=len(names) - 5, model_type="bpe", character_coverage=0.9995, seed=0, threads=2)
     baseline = build_baseline_tokenizer(work / "baseline.model", model_max_length=512)
-    baseline.save_pretrained(work / "baseline")
+    save_tokenizer(baseline, work / "baseline", work / "baseline.model")
+    fast_cluster, fast_baseline = FastEncoder(work / "icebert", cluster_tokenizer), FastEncoder(work / "baseline", baseline)
     cid = dict(zip(table["token"], table["cluster_id"]))
     unk = cid["[UNK]"]
 
@@ -96,11 +102,13 @@ def main() -> None:
             return out
         _, seconds = timed(cid_mapping)
         rows.append({"method": "cid_mapping", "language": lang, "ids": n_ids, "seconds": seconds})
-        mine, seconds = timed(lambda: cluster_tokenizer.encode_batch_ids(texts[lang], language=lang))
-        rows.append({"method": "cluster", "language": lang, "ids": int(sum(map(len, mine))), "seconds": seconds})
-        encodings, seconds = timed(lambda: baseline.backend_tokenizer.encode_batch_fast(texts[lang], add_special_tokens=False))
-        rows.append({"method": "baseline", "language": lang, "ids": int(sum(len(e.ids) for e in encodings)), "seconds": seconds})
-        print(rows[-4:], file=sys.stderr)
+        for method, encode in (("fast_cluster", lambda: fast_cluster.encode(texts[lang], lang)),
+                               ("fast_baseline", lambda: fast_baseline.encode(texts[lang], None)),
+                               ("hf_cluster", lambda: cluster_tokenizer.encode_batch_ids(texts[lang], language=lang)),
+                               ("hf_baseline", lambda: [e.ids for e in baseline.backend_tokenizer.encode_batch_fast(texts[lang], add_special_tokens=False)])):
+            encoded, seconds = timed(encode)
+            rows.append({"method": method, "language": lang, "ids": int(sum(map(len, encoded))), "seconds": seconds})
+        print(rows[-6:], file=sys.stderr)
 
     mixed = [(lang, t) for lang in LANGUAGES for t in texts[lang]]
     order = np.random.default_rng(0).permutation(len(mixed))

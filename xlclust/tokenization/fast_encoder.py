@@ -9,6 +9,7 @@ one array look-up. :meth:`FastEncoder.check` compares a sample with the tokenize
 
 from __future__ import annotations
 
+import itertools
 import os
 import unicodedata
 from pathlib import Path
@@ -65,7 +66,7 @@ class FastEncoder:
         inputs = [normalize(t) for t in texts] if self.per_language else [unicodedata.normalize("NFKC", t) for t in texts]
         encoded = self.processors[key].encode(inputs, num_threads=1)
         lengths = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
-        flat = np.fromiter((i for e in encoded for i in e), dtype=np.int64, count=int(lengths.sum()))
+        flat = np.fromiter(itertools.chain.from_iterable(encoded), dtype=np.int64, count=int(lengths.sum()))
         mapped = self.id_maps[key][flat]
         if (mapped < 0).any():
             raise XlclustError(f"SentencePiece produced pieces the tokenizer does not have (language {language!r})")
