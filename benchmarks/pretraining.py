@@ -5,7 +5,7 @@ A synthetic corpus of full-length lines (random IDs, 30,000-ID vocabulary) feeds
 the rule's own loop (masking, accumulation, AdamW, schedule; checkpointing off). The first
 --warmup steps are left out of the rate. MFU = model FLOPs per token (xlclust.pretraining.flops)
 × tokens/s ÷ peak: the device's dense bf16 peak on GPUs (vendor data sheet), numpy's measured
-float32 matmul rate on CPUs. Writes benchmarks/results/pretraining.csv (appends a device's rows).
+float32 matmul rate on CPUs. Writes benchmarks/results/pretraining.csv (a rerun replaces the rows of its settings).
 
     python benchmarks/pretraining.py [--sizes small base] [--seq-lens 128 512] [--steps 10]
     python benchmarks/pretraining.py --sizes base --seq-lens 512 --batch 32 --precision bf16   # on a GPU
@@ -106,9 +106,9 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "pretraining.csv"
     frame = pd.DataFrame(rows)
-    if path.exists():
-        previous = pd.read_csv(path)
-        frame = pd.concat([previous[previous["device"] != device], frame], ignore_index=True)
+    if path.exists():  # a rerun replaces the rows of the same setting and keeps the others
+        keys = ["device", "size", "seq_len", "batch", "precision", "compiled"]
+        frame = pd.concat([pd.read_csv(path), frame], ignore_index=True).drop_duplicates(keys, keep="last")
     frame.to_csv(path, index=False)
 
 
