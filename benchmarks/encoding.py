@@ -8,7 +8,7 @@ Compared on one core (RAYON_NUM_THREADS=1, SentencePiece num_threads=1), in IDs 
   fast_cluster    encode_corpus's path for a cluster tokenizer (FastEncoder): normalization,
                   SentencePiece, one array look-up
   fast_baseline   the same for the baseline (one SentencePiece BPE model for all languages)
-  hf_cluster      the Hugging Face tokenizer itself (ClusterTokenizer.encode_batch_ids)
+  hf_cluster      the Hugging Face tokenizer itself (ClusterTokenizer, no special tokens)
   hf_baseline     the baseline's Hugging Face fast tokenizer
 and encode_corpus (Parquet in and out, the rule's code) with 1 and 2 worker processes.
 Segmenters are SentencePiece BPE models of --vocab pieces trained on the same text (BPEmb
@@ -104,7 +104,7 @@ def main() -> None:
         rows.append({"method": "cid_mapping", "language": lang, "ids": n_ids, "seconds": seconds})
         for method, encode in (("fast_cluster", lambda: fast_cluster.encode(texts[lang], lang)),
                                ("fast_baseline", lambda: fast_baseline.encode(texts[lang], None)),
-                               ("hf_cluster", lambda: cluster_tokenizer.encode_batch_ids(texts[lang], language=lang)),
+                               ("hf_cluster", lambda: cluster_tokenizer(texts[lang], language=lang, add_special_tokens=False)["input_ids"]),
                                ("hf_baseline", lambda: [e.ids for e in baseline.backend_tokenizer.encode_batch_fast(texts[lang], add_special_tokens=False)])):
             encoded, seconds = timed(encode)
             rows.append({"method": method, "language": lang, "ids": int(sum(map(len, encoded))), "seconds": seconds})

@@ -40,9 +40,10 @@ def synthetic_tokenizer():
     from tokenizers.models import WordLevel
     from transformers import PreTrainedTokenizerFast
 
-    specials = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
-    vocab = {token: i for i, token in enumerate([*specials.values(), *(f"t{i}" for i in range(VOCAB - 5))])}
-    return PreTrainedTokenizerFast(tokenizer_object=Tokenizer(WordLevel(vocab, unk_token="[UNK]")), **specials)
+    from xlclust.tokenization.build import BERT_SPECIALS
+
+    vocab = {token: i for i, token in enumerate([*BERT_SPECIALS.values(), *(f"t{i}" for i in range(VOCAB - 5))])}
+    return PreTrainedTokenizerFast(tokenizer_object=Tokenizer(WordLevel(vocab, unk_token="[UNK]")), **BERT_SPECIALS)
 
 
 def synthetic_corpus(directory: Path, lines: int, length: int) -> Path:

@@ -20,9 +20,9 @@ from xlclust.pretraining import checkpoint as ckpt
 from xlclust.pretraining.data import ExampleStream, chunk_bounds
 from xlclust.pretraining.encode import encode_corpus, encoded_shards
 from xlclust.pretraining.flops import flops_per_token
-from xlclust.pretraining.masking import IGNORE, MaskingSpec, mask_tokens
+from xlclust.pretraining.masking import IGNORE, MaskingSpec, mask_tokens, replacement_ids
 from xlclust.pretraining.run import launch_command
-from xlclust.pretraining.train import TrainingSpec, linear_schedule, pretrain
+from xlclust.pretraining.train import Preempted, TrainingSpec, linear_schedule, pretrain
 from xlclust.tokenization.build import (balanced_sample, build_baseline_tokenizer, build_cluster_tokenizer, save_tokenizer,
                                         train_baseline_segmenter)
 
@@ -113,7 +113,8 @@ def test_masking_follows_bert():
     ids = torch.randint(5, 1000, (64, 512), generator=generator)
     ids[:, 0], ids[:, -1], ids[:3, 100:] = 1, 2, 0  # [CLS], [SEP], padding
     specials = torch.tensor([0, 1, 2, 3, 4])
-    masked, labels = mask_tokens(ids, specials, 4, 1000, MaskingSpec(), torch.Generator().manual_seed(1))
+    ordinary = replacement_ids(1000, specials)
+    masked, labels = mask_tokens(ids, specials, 4, ordinary, MaskingSpec(), torch.Generator().manual_seed(1))
     chosen = labels != IGNORE
     assert not chosen[torch.isin(ids, specials)].any()
     assert abs(chosen.float().sum() / (~torch.isin(ids, specials)).sum() - 0.15) < 0.01
@@ -122,7 +123,7 @@ def test_masking_follows_bert():
     assert abs(share(masked == 4) - 0.8) < 0.02 and abs(share((masked != 4) & (masked != ids)) - 0.1) < 0.02
     assert not torch.isin(masked[chosen & (masked != 4)], specials).any()
     assert torch.equal(masked[~chosen], ids[~chosen])
-    again, _ = mask_tokens(ids, specials, 4, 1000, MaskingSpec(), torch.Generator().manual_seed(1))
+    again, _ = mask_tokens(ids, specials, 4, ordinary, MaskingSpec(), torch.Generator().manual_seed(1))
     assert torch.equal(again, masked)
 
 
@@ -137,12 +138,14 @@ def small_spec(**changes):
     return TrainingSpec(**(settings | changes))
 
 
-def train(corpus, tokenizer_dir, checkpoint_dir, spec, kill_at=None):
+def train(corpus, tokenizer_dir, checkpoint_dir, spec, kill_at=None, signal_at=None):
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir, trust_remote_code=True)
 
     def on_step(step):
         if step == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)  # a job killed without warning
+        if step == signal_at:
+            os.kill(os.getpid(), signal.SIGTERM)  # SLURM's warning before preemption
 
     model, rows, summary, _ = pretrain(shards=encoded_shards(corpus), tokenizer=tokenizer, model_config=TINY, spec=spec,
                                        checkpoint_dir=checkpoint_dir, on_step=on_step)
@@ -192,6 +195,18 @@ def test_two_processes_train_as_one_with_accumulation(corpora, tokenizers, tmp_p
         info = json.loads((tmp_path / f"model{processes}" / "training.json").read_text())
         assert info["processes"] == processes and info["gradient_accumulation"] == 3 - processes
     assert max(float((outputs[1][k] - outputs[2][k]).abs().max()) for k in outputs[1]) < 1e-5
+
+
+def test_a_stop_signal_checkpoints_the_step_and_stops(corpora, tokenizers, tmp_path):
+    corpus, tokenizer = corpora["baseline"][1], tokenizers["baseline"]
+    spec = small_spec(max_steps=20, checkpoint_every=10)
+    with pytest.raises(Preempted, match="step 3"):
+        train(corpus, tokenizer, tmp_path, spec, signal_at=3)
+    [run_dir] = tmp_path.iterdir()
+    assert [p.name for p in ckpt.checkpoints(run_dir)] == ["step-00000003"]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
+    _, rows, _ = train(corpus, tokenizer, tmp_path, spec)  # the requeued job goes on from there
+    assert [r["step"] for r in rows] == [5, 10, 15, 20]
 
 
 def test_corrupt_and_partial_checkpoints_are_never_used(corpora, tokenizers, tmp_path):

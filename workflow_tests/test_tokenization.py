@@ -216,8 +216,11 @@ def test_baseline_is_a_cased_sentencepiece_model_as_a_plain_fast_tokenizer(tmp_p
         for text, encoding in zip(texts, batch.encodings):
             assert tokenizer.convert_ids_to_tokens(encoding.ids[1:-1]) == spm_pieces(processor, unicodedata.normalize("NFKC", text))
             for (start, end), piece in zip(encoding.offsets[1:-1], encoding.tokens[1:-1]):
-                if piece != "<unk>":
-                    assert piece.lstrip("▁") in text[start:end] or piece.lstrip("▁") in normalize(text[start:end]).upper() or start < end
+                if piece != "<unk>":  # the piece is the NFKC form of the characters it came from, except that a
+                    # plain fast tokenizer leaves out a mark NFKC composed into its character (ClusterTokenizer attaches it)
+                    while end < len(text) and unicodedata.category(text[end])[0] == "M":
+                        end += 1
+                    assert piece.lstrip("▁") in unicodedata.normalize("NFKC", text[start:end]), (piece, text[start:end])
     assert tokenizer.tokenize("Moscow") != tokenizer.tokenize("moscow")  # cased
     # text of every language, most of it in scripts the model never saw (unknown pieces)
     others = [t for lang in every_language() for t in leipzig(lang, 0, 60)]

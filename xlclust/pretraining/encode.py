@@ -119,7 +119,7 @@ def encode_corpus(mix_path: str | os.PathLike, tokenizer_path: str | os.PathLike
         if differing > max_differing * max(1, checked):
             raise XlclustError(f"{tokenizer_path}: {differing} of {checked} checked lines encode differently through the tokenizer "
                                f"than through its SentencePiece models; the tokenizer and its segmenters do not belong together")
-        manifest = {"tokenizer": str(tokenizer_path), "vocab_size": len(load_tokenizer(tokenizer_path)), "shards": stats,
+        manifest = {"tokenizer": str(tokenizer_path), "shards": stats,
                     "lines": lines, "ids": ids, "checked_against_tokenizer": checked, "differing": differing, "workers": workers, "seconds": round(seconds, 3),
                     "ids_per_second": round(ids / seconds, 1) if seconds else None}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")

@@ -34,16 +34,21 @@ def pad_batch(examples: list[np.ndarray], pad_id: int, multiple: int = 8) -> tup
     return ids, (ids != pad_id).long()
 
 
-def mask_tokens(input_ids: torch.Tensor, special_ids: torch.Tensor, mask_id: int, vocab_size: int,
+def replacement_ids(vocab_size: int, special_ids: torch.Tensor) -> torch.Tensor:
+    """The IDs a chosen token may be replaced by at random: every ID but the specials."""
+    return torch.from_numpy(np.setdiff1d(np.arange(vocab_size), special_ids.numpy()))
+
+
+def mask_tokens(input_ids: torch.Tensor, special_ids: torch.Tensor, mask_id: int, ordinary: torch.Tensor,
                 spec: MaskingSpec, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """(masked inputs, labels); labels are IGNORE except at the chosen positions."""
+    """(masked inputs, labels); labels are IGNORE except at the chosen positions; random
+    replacements are drawn from ``ordinary`` (:func:`replacement_ids`)."""
     candidates = ~torch.isin(input_ids, special_ids)
     chosen = (torch.rand(input_ids.shape, generator=generator) < spec.probability) & candidates
     labels = torch.where(chosen, input_ids, torch.full_like(input_ids, IGNORE))
     action = torch.rand(input_ids.shape, generator=generator)
     to_mask = chosen & (action < spec.mask_share)
     to_random = chosen & (action >= spec.mask_share) & (action < spec.mask_share + spec.random_share)
-    ordinary = torch.from_numpy(np.setdiff1d(np.arange(vocab_size), special_ids.numpy()))
     random_tokens = ordinary[torch.randint(len(ordinary), input_ids.shape, generator=generator)]
     masked = torch.where(to_mask, torch.full_like(input_ids, mask_id), input_ids)
     masked = torch.where(to_random, random_tokens, masked)

@@ -47,7 +47,7 @@ def visible_gpus() -> int:
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
-def launch_command(run_file: str, launcher: str, gpus: int, nodes: int, precision: str = "auto") -> list[str] | None:
+def launch_command(run_file: str, launcher: str, gpus: int, nodes: int) -> list[str] | None:
     """The command that starts the run's processes, or None to run in this process."""
     if launcher not in LAUNCHERS:
         raise ConfigError(f"pretraining.launcher: {launcher!r} is not one of {LAUNCHERS}")

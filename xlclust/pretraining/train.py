@@ -31,7 +31,7 @@ from xlclust.errors import ConfigError, XlclustError
 from xlclust.pretraining import checkpoint as ckpt
 from xlclust.pretraining.data import ExampleStream
 from xlclust.pretraining.flops import flops_per_token
-from xlclust.pretraining.masking import MaskingSpec, mask_tokens, pad_batch
+from xlclust.pretraining.masking import MaskingSpec, mask_tokens, pad_batch, replacement_ids
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +198,7 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
                 for row in csv.DictReader(io.StringIO(metrics_csv))] if metrics_csv else []
 
     special_ids = torch.tensor(sorted(set(tokenizer.all_special_ids)), dtype=torch.long)
+    ordinary = replacement_ids(len(tokenizer), special_ids)
     masking = MaskingSpec(spec.mlm_probability, spec.mask_share, spec.random_share)
     examples = stream.iterate(step * spec.batch_size)
     rank = accelerator.process_index
@@ -225,7 +226,7 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
                 torch.manual_seed(micro_seed)
                 ids, attention = pad_batch(mine[index * micro:(index + 1) * micro], tokenizer.pad_token_id)
                 generator = torch.Generator().manual_seed(micro_seed)
-                inputs, labels = mask_tokens(ids, special_ids, tokenizer.mask_token_id, len(tokenizer), masking, generator)
+                inputs, labels = mask_tokens(ids, special_ids, tokenizer.mask_token_id, ordinary, masking, generator)
                 window_tokens += int(attention.sum())
                 with accelerator.no_sync(model) if index < accumulation - 1 else contextlib.nullcontext():
                     with accelerator.autocast():
@@ -251,11 +252,12 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
                 log.info("step %d/%d loss %.4f lr %.3g %.0f tokens/s", step, total_steps, rows[-1]["loss"],
                          rows[-1]["learning_rate"], rows[-1]["tokens_per_second"])
                 window_loss, window_tokens, window_start = [], 0, time.perf_counter()
-            if step % spec.checkpoint_every == 0 or step == total_steps or stop.requested:
-                save(step)
             if on_step is not None:
                 on_step(step)
-            if stop.requested and step < total_steps:
+            stopping = stop.requested  # read once: a signal may land between two reads
+            if step % spec.checkpoint_every == 0 or step == total_steps or stopping:
+                save(step)
+            if stopping and step < total_steps:
                 raise Preempted(f"stopped by a signal at step {step} after saving its checkpoint; rerun to resume")
     progress.close()
     summary = {"steps": total_steps, "examples_per_epoch": stream.total, "batch_size": spec.batch_size, "per_device_batch_size": micro,

@@ -12,16 +12,17 @@ import numpy as np
 import pandas as pd
 from tokenizers import Tokenizer, processors
 
+from xlclust.cluster.clusters import BERT_SPECIALS as CLUSTER_SPECIALS
 from xlclust.errors import XlclustError
 from xlclust.tokenization.cluster import ClusterTokenizer
 from xlclust.tokenization.sentencepiece_backend import drop_training_paths, sentencepiece_backend
-from xlclust.vocab.joint import marked
+from xlclust.vocab.joint import CONTROL, marked
 from xlclust.vocab.normalization import backend_normalizers
 
 log = logging.getLogger(__name__)
 
-BERT_SPECIALS = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
-UNKNOWN_PIECES = {"<unk>", "<s>", "</s>", "<pad>"}  # SentencePiece's control pieces: never a subword
+# the cluster map's BERT specials by their Hugging Face role
+BERT_SPECIALS = dict(zip(("pad_token", "unk_token", "cls_token", "sep_token", "mask_token"), CLUSTER_SPECIALS))
 
 
 def add_bert_template(backend: Tokenizer) -> None:
@@ -51,7 +52,7 @@ def language_cluster_ids(backend: Tokenizer, lang: str, cluster_map: pd.DataFram
         cluster = ids_by_token.get(marked(piece, lang), ids_by_token.get(piece))
         if cluster is not None:
             cluster_ids[index] = cluster
-        elif piece not in UNKNOWN_PIECES:
+        elif piece not in CONTROL:  # SentencePiece's control pieces are no subwords
             missing.append(piece)
     return cluster_ids, missing
 

@@ -66,8 +66,11 @@ class ClusterTokenizer(GroupedTokenizer):
     def languages(self) -> list[str]:
         return list(self._backends)
 
+    def _requested_language(self, explicit=None):
+        return explicit or self._active or getattr(self, "language", None)
+
     def _current_language(self, required: bool):
-        lang = self._active or getattr(self, "language", None)
+        lang = self._requested_language()
         if lang is None:
             if required:
                 raise ValueError(f"say which language the text is in: tokenizer(text, language=...) or tokenizer.language = ...; one of {self.languages}")
@@ -100,12 +103,9 @@ class ClusterTokenizer(GroupedTokenizer):
         with self.using_language(language):
             batch = super()._encode_plus(text, text_pair, *args, **kwargs)
         if "offset_mapping" in batch and not kwargs.get("is_split_into_words"):
-            _attach_marks(batch, text, text_pair)
+            batched = not isinstance(text, str) or kwargs.get("return_overflowing_tokens") or kwargs.get("return_tensors") is not None
+            _attach_marks(batch, text, text_pair, batched)
         return batch
-
-    def encode_batch_ids(self, texts: list[str], language=None) -> list[np.ndarray]:
-        with self.using_language(language):
-            return super().encode_batch_ids(texts)
 
     def _encode_without_added_tokens(self, text: str) -> list[int]:
         self._current_language(required=True)
@@ -123,7 +123,7 @@ class ClusterTokenizer(GroupedTokenizer):
         """A cluster name (``[C17]``, ``[MASK]``) or, with a language set, one of its pieces."""
         if token in self._ids_by_name:
             return self._ids_by_name[token]
-        lang = self._active or getattr(self, "language", None)
+        lang = self._requested_language()
         index = self._backends[lang].token_to_id(token) if lang in self._backends else None
         if index is None:
             return self.unk_token_id if token != self.unk_token else None
@@ -143,7 +143,7 @@ class ClusterTokenizer(GroupedTokenizer):
         if skip_special_tokens:
             skip = set(self.all_special_ids)
             token_ids = [i for i in token_ids if i not in skip]
-        lang = language or self._active or getattr(self, "language", None)
+        lang = self._requested_language(language)
         if lang is None:
             return " ".join(self._names[i] for i in token_ids)
         backend, members = self._backends[lang], self._members[lang]
@@ -155,9 +155,6 @@ class ClusterTokenizer(GroupedTokenizer):
 
     @property
     def vocab_size(self) -> int:
-        return len(self._names)
-
-    def __len__(self) -> int:
         return len(self._names)
 
     def get_vocab(self) -> dict[str, int]:
@@ -181,7 +178,7 @@ def _is_mark(character: str) -> bool:
     return unicodedata.category(character)[0] == "M" or unicodedata.category(character) == "Cf"
 
 
-def _attach_marks(batch, text, text_pair) -> None:
+def _attach_marks(batch, text, text_pair, batched: bool) -> None:
     """Extend each ID's end over the marks right after it that no ID covers.
 
     Normalization deletes some marks (direction marks) and composes others into the character
@@ -189,9 +186,7 @@ def _attach_marks(batch, text, text_pair) -> None:
     without them, and a span cut from those offsets would drop them."""
     texts = [text] if isinstance(text, str) else list(text)
     pairs = [text_pair] if isinstance(text_pair, str) else (list(text_pair) if text_pair is not None else None)
-    offsets = batch["offset_mapping"]
-    batched = len(batch.encodings) > 1 or (len(offsets) and not isinstance(offsets[0], tuple) and len(offsets[0]) and not isinstance(offsets[0][0], int))
-    rows = offsets if batched else [offsets]
+    rows = batch["offset_mapping"] if batched else [batch["offset_mapping"]]
     samples = batch.get("overflow_to_sample_mapping", range(len(batch.encodings)))
     for row, encoding, sample in zip(rows, batch.encodings, samples):
         for position, sequence in enumerate(encoding.sequence_ids):

@@ -77,16 +77,6 @@ class GroupedTokenizer(TokenizersBackend):
         encoding_dict["input_ids"] = mapped
         return encoding_dict, encodings
 
-    def encode_batch_ids(self, texts: list[str]) -> list[np.ndarray]:
-        """The IDs of many texts without special tokens, offsets or padding: the fast path for
-        encoding a corpus."""
-        encodings = self._tokenizer.encode_batch_fast(texts, add_special_tokens=False)
-        ids = [np.asarray(e.ids, dtype=np.int64) for e in encodings]
-        if not ids:
-            return []
-        mapped = self._groups[np.concatenate(ids)] if sum(map(len, ids)) else np.zeros(0, dtype=np.int64)
-        return np.split(mapped, np.cumsum([len(i) for i in ids])[:-1])
-
     def _encode_without_added_tokens(self, text: str) -> list[int]:
         return self._to_groups(super()._encode_without_added_tokens(text))
 
@@ -122,7 +112,7 @@ class GroupedTokenizer(TokenizersBackend):
         return len(self._representatives)
 
     def __len__(self) -> int:
-        return len(self._representatives)
+        return self.vocab_size
 
     def get_vocab(self) -> dict[str, int]:
         """Every original token with its group's ID (many tokens share one ID)."""

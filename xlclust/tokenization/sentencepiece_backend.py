@@ -20,8 +20,7 @@ from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers
 from tokenizers.models import BPE, Unigram
 
 from xlclust.errors import XlclustError
-
-WORD_START = "\u2581"
+from xlclust.vocab.space import WORD_START
 Piece = model_pb2.ModelProto.SentencePiece
 
 
