@@ -25,6 +25,7 @@ include: "rules/align.smk"
 include: "rules/cluster.smk"
 include: "rules/grouping.smk"
 include: "rules/pretrain.smk"
+include: "rules/tydiqa.smk"
 
 
 rule all:

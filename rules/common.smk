@@ -55,6 +55,7 @@ def all_targets():
         "results/clusters/cliques.png",
         *grouping_targets(),
         *pretraining_targets(),
+        *tydiqa_targets(),
     ]
 
 
@@ -181,3 +182,54 @@ def pretraining_targets():
         "results/pretraining/summary.csv",
         "results/pretraining/loss.png",
     ]
+
+
+TYDIQA = config["tydiqa"]
+QA_LANGUAGES = TYDIQA["languages"]
+
+
+def qa_models():
+    """Every model fine-tuned on TyDi QA: name → tokenizer, size and where it comes from (a
+    workflow model's directory, or a Hugging Face model of grouping.models)."""
+    models = {
+        f"{t}-{s}": {"tokenizer": t, "size": s, "path": pretrained_model(t, s), "trust_remote_code": True}
+        for t in PRETRAINING["tokenizers"] for s in PRETRAINING["sizes"]
+    }
+    for name in TYDIQA["reference_models"]:
+        models[name] = {"tokenizer": name, "trust_remote_code": False} | GROUPING["models"][name]
+    return models
+
+
+QA_MODELS = qa_models()
+
+
+def qa_seeds(model):
+    seeds = TYDIQA["seeds"]
+    return seeds.get(QA_MODELS[model]["size"], seeds["default"])
+
+
+def qa_model_inputs(wildcards):
+    return local_files({"model": QA_MODELS[wildcards.model].get("path")})
+
+
+def tydiqa_dataset_files(wildcards):
+    dataset = TYDIQA["dataset"]
+    if dataset["source"] != "files":
+        return {}
+    files = dataset["files"]
+    return local_files({f"{split}_{lang}": files[split][lang] for split, langs in
+                        (("train", [TYDIQA["train_language"]]), ("dev", QA_LANGUAGES)) for lang in langs})
+
+
+def tydiqa_runs():
+    """One entry per (model, seed, language) answered: its labels and files."""
+    return [
+        {"model": model, "tokenizer": spec["tokenizer"], "size": spec["size"], "seed": seed, "language": lang,
+         "predictions": f"results/tydiqa/predictions/{model}/seed{seed}/{lang}.json",
+         "dev": f"results/tydiqa/data/dev/{lang}.parquet"}
+        for model, spec in QA_MODELS.items() for seed in qa_seeds(model) for lang in QA_LANGUAGES
+    ]
+
+
+def tydiqa_targets():
+    return ["results/tydiqa_scores.csv", "results/tydiqa/summary.csv", "results/tydiqa/scores.png"]

@@ -118,12 +118,40 @@ def check_semantics(config: Mapping[str, Any]) -> None:
         steps, epochs = model["training"].get("max_steps"), model["training"].get("epochs")
         if (steps is None) == (epochs is None):
             raise ConfigError(f"config key 'pretraining.models.{size}.training': give exactly one of max_steps and epochs")
+    _check_tydiqa(config, languages)
     for lang in sources:
         if lang not in languages:
             raise ConfigError(
                 f"config key 'wikipedia.sources.{lang}': {lang!r} is not one of the configured "
                 f"languages ({', '.join(languages)})"
             )
+
+
+def _check_tydiqa(config: Mapping[str, Any], languages: list[str]) -> None:
+    tydiqa = config.get("tydiqa", {})
+    if not tydiqa:
+        return
+    # the workflow's own models read every language with that language's segmenter
+    train_language = tydiqa["train_language"]
+    for key, lang in [("train_language", train_language), *((f"languages[{i}]", l) for i, l in enumerate(tydiqa["languages"]))]:
+        if lang not in languages:
+            raise ConfigError(f"config key 'tydiqa.{key}': {lang!r} is not one of the configured languages ({', '.join(languages)})")
+    models = config.get("grouping", {}).get("models", {})
+    for position, name in enumerate(tydiqa["reference_models"]):
+        if name not in models:
+            raise ConfigError(f"config key 'tydiqa.reference_models[{position}]': {name!r} is not a model under "
+                              f"'grouping.models' ({', '.join(models) or 'none'})")
+    dataset = tydiqa["dataset"]
+    if dataset["source"] == "files":
+        files = dataset.get("files", {})
+        for split, needed in (("train", [train_language]), ("dev", tydiqa["languages"])):
+            for lang in needed:
+                if lang not in files.get(split, {}):
+                    raise ConfigError(f"config key 'tydiqa.dataset.files.{split}.{lang}': no {split} file for {lang!r}")
+    features = tydiqa["features"]
+    if features["doc_stride"] >= features["max_seq_length"] - features["max_query_length"] - 3:
+        raise ConfigError(f"config key 'tydiqa.features.doc_stride': {features['doc_stride']} leaves no new context in "
+                          f"windows of {features['max_seq_length']} with questions of up to {features['max_query_length']}")
 
 
 def per_language(mapping: Mapping[str, Any], lang: str) -> Any:

@@ -119,13 +119,13 @@ def grouping_figure(sizes: pd.DataFrame, source: str, path) -> None:
     save_figure_atomic(figure, path)
 
 
-def pretraining_loss_figure(rows: list[dict], path) -> None:
-    """Masked-LM loss and learning rate over the steps of one pretraining run."""
+def training_loss_figure(rows: list[dict], path, loss_label: str = "masked-LM loss") -> None:
+    """Loss and learning rate over the steps of one training run."""
     table = pd.DataFrame(rows).astype({"step": int, "loss": float, "learning_rate": float})
     fig, loss_axis = plt.subplots(figsize=(6, 3.5))
     loss_axis.plot(table["step"], table["loss"], color="tab:blue")
     loss_axis.set_xlabel("step")
-    loss_axis.set_ylabel("masked-LM loss", color="tab:blue")
+    loss_axis.set_ylabel(loss_label, color="tab:blue")
     rate_axis = loss_axis.twinx()
     rate_axis.plot(table["step"], table["learning_rate"], color="tab:gray", linewidth=0.8)
     rate_axis.set_ylabel("learning rate", color="tab:gray")
@@ -144,3 +144,25 @@ def pretraining_comparison_figure(curves: dict[str, pd.DataFrame], path) -> None
     axis.legend(fontsize="small")
     fig.tight_layout()
     save_figure_atomic(fig, path)
+
+
+def tydiqa_figure(summary: pd.DataFrame, path) -> None:
+    """ICEBERT Fig. 8/9: EM and F1 per language (and the zero-shot average) for each model,
+    bars at the mean over seeds, whiskers at ± one standard deviation."""
+    languages = list(dict.fromkeys(summary["language"]))
+    models = list(dict.fromkeys(summary["model"]))
+    x = np.arange(len(languages))
+    width = 0.8 / len(models)
+    figure, axes = plt.subplots(1, 2, figsize=(max(8, 1.4 * len(languages) * 2), 3.8), sharey=True)
+    for axis, metric in zip(axes, ["EM", "F1"]):
+        for number, model in enumerate(models):
+            rows = summary[summary["model"] == model].set_index("language").reindex(languages)
+            axis.bar(x + number * width, rows[f"{metric}_mean"], width, yerr=rows[f"{metric}_std"], capsize=2, label=model)
+        axis.set_xticks(x + width * (len(models) - 1) / 2, languages)
+        axis.set_title(metric)
+        axis.set_ylim(0, 100)
+    axes[0].set_ylabel("score (%), mean ± std over seeds")
+    axes[1].legend(fontsize="small")
+    figure.suptitle("TyDi QA GoldP, zero-shot from English")
+    figure.tight_layout()
+    save_figure_atomic(figure, path)

@@ -271,11 +271,11 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
 def save_pretrained_model(model, tokenizer, rows: list[dict], summary: dict, output_dir: str | os.PathLike) -> None:
     """Model and tokenizer (``save_pretrained``), the training log and its loss curve, atomically."""
     from xlclust.atomic import atomic_directory
-    from xlclust.plots import pretraining_loss_figure
+    from xlclust.plots import training_loss_figure
 
     with atomic_directory(output_dir) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         (tmp / "training_log.csv").write_text(_metrics_text(rows), encoding="utf-8")
         (tmp / "training.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
-        pretraining_loss_figure(rows, tmp / "loss.png")
+        training_loss_figure(rows, tmp / "loss.png")

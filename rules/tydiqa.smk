@@ -1,0 +1,107 @@
+# ICEBERT §3.4-3.5: TyDi QA GoldP — fine-tuning on English, zero-shot answers in every language,
+# SQuAD v1.1 EM/F1 → results/tydiqa_scores.csv.
+
+
+wildcard_constraints:
+    model="[A-Za-z0-9_]+(-[A-Za-z0-9_]+)?",
+    seed="[0-9]+",
+
+
+rule tydiqa_data:
+    input:
+        unpack(tydiqa_dataset_files),
+    output:
+        train="results/tydiqa/data/train.parquet",
+        dev=expand("results/tydiqa/data/dev/{lang}.parquet", lang=QA_LANGUAGES),
+        counts="results/tydiqa/data/counts.csv",
+        problems="results/tydiqa/data/problems.csv",
+    params:
+        dataset=TYDIQA["dataset"],
+        train_language=TYDIQA["train_language"],
+        languages=QA_LANGUAGES,
+        limit=TYDIQA["limit"],
+        seed=config["seed"],
+        cache_dir=TYDIQA["cache_dir"],
+    log:
+        "logs/tydiqa_data.log",
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/tydiqa_data.py"
+
+
+rule finetune_tydiqa:
+    input:
+        unpack(qa_model_inputs),
+        train="results/tydiqa/data/train.parquet",
+    output:
+        directory("results/tydiqa/models/{model}/seed{seed}"),
+    params:
+        model=lambda wildcards: QA_MODELS[wildcards.model],
+        language=TYDIQA["train_language"],
+        features=TYDIQA["features"],
+        training=TYDIQA["training"],
+        checkpoints=lambda wildcards: f"{TYDIQA['checkpoint_dir']}/{wildcards.model}/seed{wildcards.seed}",
+        cache_dir=TYDIQA["cache_dir"],
+    log:
+        "logs/finetune_tydiqa/{model}/seed{seed}.log",
+    benchmark:
+        "logs/benchmarks/finetune_tydiqa/{model}/seed{seed}.tsv"
+    threads: 4
+    conda:
+        "../envs/model.yaml"
+    resources:
+        gpu=1,
+        mem_mb=16000,
+        runtime=360,
+    script:
+        "../scripts/finetune_tydiqa.py"
+
+
+rule predict_tydiqa:
+    input:
+        model="results/tydiqa/models/{model}/seed{seed}",
+        dev="results/tydiqa/data/dev/{lang}.parquet",
+    output:
+        "results/tydiqa/predictions/{model}/seed{seed}/{lang}.json",
+    params:
+        features=TYDIQA["features"],
+        prediction=TYDIQA["prediction"],
+    log:
+        "logs/predict_tydiqa/{model}/seed{seed}/{lang}.log",
+    benchmark:
+        "logs/benchmarks/predict_tydiqa/{model}/seed{seed}/{lang}.tsv"
+    threads: 2
+    conda:
+        "../envs/model.yaml"
+    resources:
+        gpu=1,
+        mem_mb=8000,
+        runtime=60,
+    script:
+        "../scripts/predict_tydiqa.py"
+
+
+rule tydiqa_scores:
+    input:
+        predictions=[run["predictions"] for run in tydiqa_runs()],
+        dev=expand("results/tydiqa/data/dev/{lang}.parquet", lang=QA_LANGUAGES),
+    output:
+        scores="results/tydiqa_scores.csv",
+        summary="results/tydiqa/summary.csv",
+        figure="results/tydiqa/scores.png",
+    params:
+        runs=tydiqa_runs(),
+        train_language=TYDIQA["train_language"],
+    log:
+        "logs/tydiqa_scores.log",
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/tydiqa_scores.py"

@@ -1,0 +1,11 @@
+"""Rule demo_qa: cloze questions over the demo world's articles, SQuAD JSON per language."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import logging
+
+from xlclust.demo.qa import build_demo_qa
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+params = snakemake.params
+counts = build_demo_qa(params.root, params.fake_languages, params.seed, **params.settings)
+logging.info("demo questions per file: %s", counts)

@@ -1,0 +1,20 @@
+"""Rule predict_tydiqa: a fine-tuned model's zero-shot answers to one language's dev questions."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import json
+import os
+
+import pyarrow.parquet as pq
+
+from xlclust.atomic import write_text_atomic
+from xlclust.qa.features import FeatureSpec
+from xlclust.qa.finetune import ModelSource
+from xlclust.qa.predict import PredictionSpec, answer_questions
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+params = snakemake.params
+os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
+tokenizer, model = ModelSource(snakemake.input.model, trust_remote_code=True).load()
+questions = pq.read_table(snakemake.input.dev).to_pylist()
+answers, stats = answer_questions(model, tokenizer, questions, FeatureSpec(**params.features), PredictionSpec(**params.prediction))
+write_text_atomic(snakemake.output[0], json.dumps(answers, ensure_ascii=False, indent=1) + "\n")

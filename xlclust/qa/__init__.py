@@ -1,0 +1,1 @@
+"""Extractive question answering: TyDi QA GoldP data, features, fine-tuning, prediction, SQuAD metrics."""
