@@ -2,7 +2,7 @@
 import os
 from dataclasses import asdict
 
-from xlclust.config import per_language
+from xlclust.config import per_language, tydiqa_languages
 from xlclust.demo.world import demo_dump_paths
 from xlclust.wiki.sources import local_path, source_for
 
@@ -185,7 +185,7 @@ def pretraining_targets():
 
 
 TYDIQA = config["tydiqa"]
-QA_LANGUAGES = TYDIQA["languages"]
+QA_LANGUAGES = tydiqa_languages(config)
 
 
 def qa_models():

@@ -39,17 +39,16 @@ rule demo_model:
         "../scripts/demo_model.py"
 
 
-# The demo's TyDi QA stand-in: cloze questions over the demo world's articles (English train,
+# The demo's TyDi QA stand-in: typed questions over the demo world's articles (English train,
 # a dev set per language), as SQuAD JSON files (tydiqa.dataset.files in demo/config.yaml).
 rule demo_qa:
     output:
         train=f"{DEMO_ROOT}/tydiqa/train/en.json",
         dev=[f"{DEMO_ROOT}/tydiqa/dev/{lang}.json" for lang in ["en", *config.get("demo_world", {}).get("languages", {})]],
     params:
-        root=f"{DEMO_ROOT}/tydiqa",
+        root=lambda wildcards, output: os.path.dirname(os.path.dirname(output.train)),
         fake_languages=config.get("demo_world", {}).get("languages", {}),
         settings=config.get("demo_world", {}).get("qa", {}),
-        seed=config["seed"],
     log:
         "logs/demo_qa.log",
     conda:

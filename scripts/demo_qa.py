@@ -1,4 +1,4 @@
-"""Rule demo_qa: cloze questions over the demo world's articles, SQuAD JSON per language."""
+"""Rule demo_qa: typed questions over the demo world's articles, SQuAD JSON per language."""
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 import logging
 
@@ -7,5 +7,5 @@ from xlclust.runlog import setup_logging
 
 setup_logging(snakemake.log[0])
 params = snakemake.params
-counts = build_demo_qa(params.root, params.fake_languages, params.seed, **params.settings)
+counts = build_demo_qa(params.root, params.fake_languages, **params.settings)
 logging.info("demo questions per file: %s", counts)

@@ -97,3 +97,21 @@ def test_paper_config_fetches_the_pinned_dump_from_the_wikimedia_mirror():
     source = source_for("sw", validated()["wikipedia"])
     assert source.dump == "https://dumps.wikimedia.org/swwiki/20261101/swwiki-20261101-pages-articles-multistream.xml.bz2"
     assert source.checksums == "https://dumps.wikimedia.org/swwiki/20261101/swwiki-20261101-sha1sums.txt"
+
+
+def test_tydiqa_settings_are_checked_against_the_rest_of_the_config():
+    from xlclust.config import tydiqa_languages
+
+    config = validated(languages=["en", "sw", "fi"], dictionaries={"sw": {"unsupervised": "identical"}, "fi": {"unsupervised": "identical"}})
+    assert tydiqa_languages(config) == ["en", "fi", "sw"]  # GoldP's languages that the workflow has
+    assert config["tydiqa"]["dataset"]["hub"]["config"] == "secondary_task" and config["tydiqa"]["seeds"]["small"] == [1, 2, 3, 4, 5]
+    with pytest.raises(ConfigError, match=r"tydiqa\.reference_models\[0\]': 'xlmr_large' is not a model under 'grouping\.models'"):
+        validated(tydiqa__reference_models=["xlmr_large"])
+    with pytest.raises(ConfigError, match=r"tydiqa\.dataset\.files\.dev\.ar': no dev file"):
+        validated(tydiqa__dataset={"source": "files", "files": {"train": {"en": "en.json"}, "dev": {"en": "en.json"}}})
+    with pytest.raises(ConfigError, match=r"tydiqa\.train_language': 'de' is not one of the configured languages"):
+        validated(tydiqa__train_language="de")
+    with pytest.raises(ConfigError, match=r"tydiqa\.features\.doc_stride"):
+        validated(tydiqa__features={"max_seq_length": 128, "doc_stride": 100, "max_query_length": 64})
+    with pytest.raises(ConfigError, match=r"tydiqa\.dataset\.source"):
+        validated(tydiqa__dataset={"source": "ftp"})

@@ -209,3 +209,45 @@ def test_the_best_valid_span_over_all_windows_is_cut_from_the_context():
     assert answers == {"a": "Dar es Salaam", "b": ""}  # 'b' has no window with context
     bengali = "বাংলা ভাষা"  # a vowel sign after a span's end stays with it
     assert answer_text(bengali, np.array([[0, 4]]), 0, 0) == "বাংলা"  # the offsets end before া
+
+
+# --- fine-tuning --------------------------------------------------------------------------------------
+
+def test_finetuning_is_deterministic_and_resumes_from_its_last_complete_checkpoint(tmp_path):
+    import shutil
+
+    from safetensors.numpy import load_file
+
+    from xlclust.demo.tiny_model import build_tiny_model
+    from xlclust.qa.finetune import FinetuneSpec, ModelSource, complete_checkpoints, finetune
+
+    questions = read_squad_json(tydiqa_file("train", "en"), "en")[:48]
+    build_tiny_model([q["context"] for q in questions], tmp_path / "bert", vocab_size=1500, hidden_size=16, layers=1, heads=1,
+                     max_positions=64, seed=1)
+    source = ModelSource(str(tmp_path / "bert"))
+    spec = FinetuneSpec(learning_rate=5e-3, batch_size=8, epochs=2, checkpoint_every=4, keep_checkpoints=10, log_every=2, seed=3)
+    features = FeatureSpec(max_seq_length=64, doc_stride=24, max_query_length=16)
+
+    def weights(directory):
+        return load_file(directory / "model.safetensors")
+
+    first = finetune(source, questions, spec, features, tmp_path / "ckpt-a", tmp_path / "a")
+    finetune(source, questions, spec, features, tmp_path / "ckpt-b", tmp_path / "b")
+    a, b = weights(tmp_path / "a"), weights(tmp_path / "b")
+    assert all(np.array_equal(a[k], b[k]) for k in a)  # a rerun gives the same model
+    assert first["steps"] > 8 and first["windows"] > len(questions) and (tmp_path / "a" / "loss.png").exists()
+
+    # killed while saving its latest checkpoint: the rerun drops that one and resumes from the one before
+    run_dir = next((tmp_path / "ckpt-b").iterdir())
+    saved = complete_checkpoints(run_dir)
+    assert len(saved) >= 3
+    for later in saved[2:]:
+        shutil.rmtree(later)
+    (saved[1] / "trainer_state.json").write_text('{"global_step": ', encoding="utf-8")
+    shutil.rmtree(tmp_path / "b")
+    resumed = finetune(source, questions, spec, features, tmp_path / "ckpt-b", tmp_path / "b")
+    assert resumed["resumed_from"] == str(saved[0])
+    b = weights(tmp_path / "b")
+    assert all(np.array_equal(a[k], b[k]) for k in a)  # the resumed run ends where the uninterrupted one did
+    tokenizer = AutoTokenizer.from_pretrained(tmp_path / "b")
+    assert tokenizer("What?", "This.")["input_ids"][0] == tokenizer.cls_token_id

@@ -14,7 +14,7 @@ import pytest
 from xlclust.demo.world import gensim_enwiki_sample
 from xlclust.wiki.download import sha1_of
 from workflow_tests.httpmirror import serve
-from workflow_tests.realdata import real_paragraphs, shared_data, write_real_dump
+from workflow_tests.realdata import TYDIQA_FILES, real_paragraphs, shared_data, write_real_dump
 from xlclust.demo.tiny_model import build_tiny_model
 from workflow_tests.snakemake_runner import output_of, run_workflow
 
@@ -41,6 +41,12 @@ def test_corpus_stage_on_real_text(tmp_path):
     model_dir = tmp_path / "local" / "mini-bert"
     texts = [text for lang in ("ar", "en", "ko", "ru", "sw") for _, text in real_paragraphs(lang, 60)]
     build_tiny_model(texts, model_dir, vocab_size=4000, hidden_size=24, layers=1, heads=2, max_positions=64, seed=3)
+    # the real GoldP files, one English training answer moved off its answer_start
+    train = json.loads((shared_data() / "tydiqa-goldp-v1.1/train/english.json").read_text(encoding="utf-8"))
+    shifted = train["data"][0]["paragraphs"][0]["qas"][0]
+    shifted["answers"][0]["answer_start"] += 1
+    (tmp_path / "local" / "tydiqa-en-train.json").write_text(json.dumps(train), encoding="utf-8")
+    goldp = shared_data() / "tydiqa-goldp-v1.1/dev"
     with serve(mirror) as server:
         config = {
             "languages": ["ar", "en", "ko", "ru", "sw"],
@@ -77,6 +83,18 @@ def test_corpus_stage_on_real_text(tmp_path):
                 "models": {"mini": {"architecture": {"num_hidden_layers": 1, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2},
                                     "training": {"learning_rate": 5e-3, "batch_size": 16, "max_steps": 40, "max_seq_len": 64,
                                                  "warmup_steps": 5, "checkpoint_every": 20, "log_every": 5}}},
+            },
+            "tydiqa": {
+                "dataset": {"source": "files", "files": {
+                    "train": {"en": str(tmp_path / "local" / "tydiqa-en-train.json")},
+                    "dev": {lang: f"file://{goldp}/{TYDIQA_FILES[lang]}.json" for lang in ("ar", "en", "ru")}}},
+                "languages": ["ar", "en", "ru"],  # the three scripts of the local GoldP files
+                "limit": {"train": 160, "dev": 30},
+                "reference_models": ["mini"],  # a Hugging Face model directory beside the workflow's own
+                "seeds": {"default": [1], "mini": [1, 2]},
+                "features": {"max_seq_length": 64, "doc_stride": 24, "max_query_length": 16},
+                "training": {"learning_rate": 5e-3, "batch_size": 16, "epochs": 1, "checkpoint_every": 10},
+                "checkpoint_dir": "checkpoints/tydiqa",
             },
         }
         # this config is complete: it replaces config.yaml rather than being merged into it
@@ -157,3 +175,28 @@ def test_corpus_stage_on_real_text(tmp_path):
     clusters_tokenizer = AutoTokenizer.from_pretrained(work / "results/tokenizers/icebert", trust_remote_code=True)
     assert len(clusters_tokenizer) == summary["clusters"] == len(AutoTokenizer.from_pretrained(work / "results/tokenizers/baseline"))
 
+
+    # TyDi QA: English fine-tuning of every model, zero-shot answers in every language, the scores
+    counts = pd.read_csv(work / "results/tydiqa/data/counts.csv").set_index(["split", "language"])
+    assert counts.loc[("train", "en"), "questions_read"] == 3696 and counts.loc[("train", "en"), "kept"] == 3695
+    assert counts.loc[("dev", "ar"), "matches_published"] and (counts["used"] == [160, 30, 30, 30]).all()
+    problems = pd.read_csv(work / "results/tydiqa/data/problems.csv")
+    assert problems[["split", "id", "action"]].values.tolist() == [["train", shifted["id"], "skipped"]]
+    scores = pd.read_csv(work / "results/tydiqa_scores.csv")
+    assert list(scores.columns) == ["model", "tokenizer", "size", "seed", "language", "n", "EM", "F1"]
+    runs = {(m, s) for m, s in zip(scores["model"], scores["seed"])}
+    assert runs == {("icebert-mini", 1), ("baseline-mini", 1), ("kmeans40-mini", 1), ("mini", 1), ("mini", 2)}
+    assert (scores["n"] == 30).all() and scores["F1"].between(0, 100).all() and (scores["F1"] >= scores["EM"]).all()
+    assert set(scores.loc[scores["model"] == "mini", "size"]) == {"base"}  # a reference model's size label
+    summary = pd.read_csv(work / "results/tydiqa/summary.csv")
+    assert set(summary["language"]) == {"ar", "en", "ru", "avg"}
+    mini_avg = summary[(summary["model"] == "mini") & (summary["language"] == "avg")].iloc[0]
+    per_seed = scores[(scores["model"] == "mini") & (scores["language"] != "en")].groupby("seed")["F1"].mean()
+    assert mini_avg["seeds"] == 2 and mini_avg["F1_mean"] == pytest.approx(per_seed.mean())
+    assert mini_avg["F1_std"] == pytest.approx(per_seed.std())
+    predictions = json.loads((work / "results/tydiqa/predictions/icebert-mini/seed1/ru.json").read_text(encoding="utf-8"))
+    dev = {q["id"]: q for q in pq.read_table(work / "results/tydiqa/data/dev/ru.parquet").to_pylist()}
+    assert set(predictions) == set(dev) and all(answer in dev[qid]["context"] for qid, answer in predictions.items())
+    assert (work / "results/tydiqa/scores.png").stat().st_size > 10_000
+    trained = json.loads((work / "results/tydiqa/models/icebert-mini/seed1/training.json").read_text())
+    assert trained["questions"] == 160 and trained["windows"] >= 160
