@@ -128,6 +128,8 @@ def check_semantics(config: Mapping[str, Any]) -> None:
 
 
 def _check_tydiqa(config: Mapping[str, Any], languages: list[str]) -> None:
+    from xlclust.qa.features import FeatureSpec
+
     tydiqa = config.get("tydiqa", {})
     if not tydiqa:
         return
@@ -148,10 +150,7 @@ def _check_tydiqa(config: Mapping[str, Any], languages: list[str]) -> None:
             for lang in needed:
                 if lang not in files.get(split, {}):
                     raise ConfigError(f"config key 'tydiqa.dataset.files.{split}.{lang}': no {split} file for {lang!r}")
-    features = tydiqa["features"]
-    if features["doc_stride"] >= features["max_seq_length"] - features["max_query_length"] - 3:
-        raise ConfigError(f"config key 'tydiqa.features.doc_stride': {features['doc_stride']} leaves no new context in "
-                          f"windows of {features['max_seq_length']} with questions of up to {features['max_query_length']}")
+    FeatureSpec(**tydiqa["features"]).check()
 
 
 def tydiqa_languages(config: Mapping[str, Any]) -> list[str]:

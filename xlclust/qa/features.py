@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from itertools import groupby
 
 import numpy as np
-import torch
 
 from xlclust.errors import ConfigError
 
@@ -26,10 +25,10 @@ class FeatureSpec:
     doc_stride: int = 128
     max_query_length: int = 64
 
-    def check(self, model_max_positions: int | None) -> None:
-        if self.doc_stride >= self.max_seq_length - self.max_query_length - 3:
-            raise ConfigError(f"tydiqa.features: doc_stride {self.doc_stride} leaves no room for new context in windows of "
-                              f"{self.max_seq_length} with questions of up to {self.max_query_length}")
+    def check(self, model_max_positions: int | None = None) -> None:
+        if self.doc_stride >= self.max_seq_length - self.max_query_length - 3:  # BERT's 3 specials
+            raise ConfigError(f"config key 'tydiqa.features.doc_stride': {self.doc_stride} leaves no new context in windows "
+                              f"of {self.max_seq_length} with questions of up to {self.max_query_length}")
         if model_max_positions is not None and self.max_seq_length > model_max_positions:
             raise ConfigError(f"tydiqa.features.max_seq_length {self.max_seq_length} exceeds the model's "
                               f"{model_max_positions} positions")
@@ -169,7 +168,9 @@ class Collator:
     def __init__(self, pad_id: int, multiple: int = 8):
         self.pad_id, self.multiple = pad_id, multiple
 
-    def __call__(self, features: list[dict]) -> dict[str, torch.Tensor]:
+    def __call__(self, features: list[dict]) -> dict:
+        import torch
+
         length = max(len(f["input_ids"]) for f in features)
         length = -(-length // self.multiple) * self.multiple
         batch = {}

@@ -62,7 +62,8 @@ class ModelSource:
     trust_remote_code: bool = False  # the workflow's own tokenizers carry their code
     cache_dir: str | None = None
 
-    def load(self, head: str = "question-answering"):
+    def load(self):
+        """(tokenizer, model with a span head; a new head is initialized from the current seed)."""
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
         options = {"revision": self.revision, "cache_dir": self.cache_dir}
