@@ -16,24 +16,24 @@ from workflow_tests.snakemake_runner import output_of, run_workflow
 pytestmark = pytest.mark.workflow
 
 DEMO = str(REPO / "demo" / "config.yaml")
-# Rebuilt in the second run and compared byte for byte with the first.
-COMPARED = [
-    "results/alignment/qcy/mapped.npy", "results/bli_scores.csv",
-    "results/clusters/token2cid.parquet", "results/clusters/vocab.txt",
-    "results/grouping/vocabulary/kmeans20/token2cid.parquet", "results/grouping/tiny/firstk10/token2cid.parquet",
-    "results/grouping/tiny/kmeans10/model/model.safetensors", "results/grouping/tiny/kmeans10/model/token_groups.json",
-    "results/tokenizers/icebert/cluster_tokenizer.json", "results/tokenizers/baseline/sentencepiece.model",
-    "results/pretraining/encoded/icebert/shard-00001.parquet", "results/pretraining/encoded/baseline/shard-00002.parquet",
-    "results/pretraining/models/icebert-tiny/model.safetensors", "results/pretraining/models/baseline-tiny/model.safetensors",
-    "results/tydiqa/data/train.parquet", "results/tydiqa/models/baseline-tiny/seed2/model.safetensors",
-    "results/tydiqa/predictions/icebert-tiny/seed1/qgr.json",
-]
-# What the second run deletes from its copy of the first: every stage from the alignment on. The
-# corpus and vocabulary stages are left as they are; their determinism is tested on its own
-# (test_corpus, test_vocab), and rebuilding them too would double the suite's longest test.
+# Rebuilt in the second run (the targets: files, or directory outputs) and compared byte for byte
+# with the first (the files; a directory's timing records, such as training.json, are left out).
+COMPARED = {
+    "results/alignment/qcy/mapped.npy": [], "results/bli_scores.csv": [],
+    "results/clusters/token2cid.parquet": [], "results/clusters/vocab.txt": [],
+    "results/grouping/vocabulary/kmeans20/token2cid.parquet": [], "results/grouping/tiny/firstk10/token2cid.parquet": [],
+    "results/grouping/tiny/kmeans10/model": ["model.safetensors", "token_groups.json"],
+    "results/tokenizers/icebert": ["cluster_tokenizer.json"], "results/tokenizers/baseline": ["sentencepiece.model"],
+    "results/pretraining/encoded/icebert": ["shard-00001.parquet"], "results/pretraining/encoded/baseline": ["shard-00002.parquet"],
+}
+COMPARED_FILES = [f"{target}/{name}" if names else target for target, names in COMPARED.items() for name in (names or [None])]
+# What the second run deletes from its copy of the first: the stages from the alignment to the
+# encoded corpora. The others are tested for determinism on their own — corpus and vocabulary
+# (test_corpus, test_vocab), pretraining and fine-tuning, which end with the same weights when run
+# again or resumed (test_pretraining, test_qa) — and rebuilding them too would double the suite's
+# longest test.
 REBUILT = ["results/alignment", "results/dictionaries", "results/bli", "results/bli_scores.csv", "results/clusters",
-           "results/grouping", "results/tokenizers", "results/pretraining/encoded", "results/pretraining/models",
-           "results/tydiqa", "results/tydiqa_scores.csv", "resources/demo/model", "checkpoints"]
+           "results/grouping", "results/tokenizers", "results/pretraining/encoded", "resources/demo/model"]
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def demo_runs(tmp_path_factory):
     for path in REBUILT:
         target = second / path
         shutil.rmtree(target) if target.is_dir() else target.unlink()
-    result = run_workflow(second, DEMO, COMPARED, timeout=1500)
+    result = run_workflow(second, DEMO, list(COMPARED), timeout=1500)
     assert result.returncode == 0, output_of(result)[-4000:]
     return first, second
 
@@ -171,7 +171,7 @@ def test_demo_pretrains_a_model_for_each_tokenizer(demo_runs):
 
 def test_demo_is_deterministic(demo_runs):
     first, second = demo_runs
-    for path in COMPARED:
+    for path in COMPARED_FILES:
         assert (first / path).read_bytes() == (second / path).read_bytes(), path
 
 
@@ -185,7 +185,7 @@ def test_demo_answers_its_questions_zero_shot_better_with_clusters(demo_runs):
     cluster-ID model must answer in the fake languages far better than the baseline does."""
     workdir = demo_runs[0]
     counts = pd.read_csv(workdir / "results/tydiqa/data/counts.csv").set_index(["split", "language"])
-    assert counts.loc[("train", "en"), "used"] == 800 and counts.loc[("train", "en"), "questions_read"] > 1000
+    assert counts.loc[("train", "en"), "used"] == 600 and counts.loc[("train", "en"), "questions_read"] > 1000
     assert counts["matches_published"].isna().all()  # not TyDi QA: nothing to compare with
     scores = pd.read_csv(workdir / "results/tydiqa_scores.csv")
     assert len(scores) == 12 and set(scores["language"]) == {"en", "qcy", "qgr"} and set(scores["seed"]) == {1, 2}
