@@ -51,6 +51,11 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
+        # libraries that write through temporary files (safetensors) leave them 0600: give every
+        # file of the output the usual permissions, so that a group can read a saved model
+        for file in tmp.rglob("*"):
+            if file.is_file() and not file.is_symlink() and file.stat().st_nlink == 1:
+                os.chmod(file, (0o777 if file.stat().st_mode & 0o100 else 0o666) & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
