@@ -1,6 +1,6 @@
 """Extractive QA fine-tuning (ICEBERT §3.4): a pretrained encoder with a span head
 (``AutoModelForQuestionAnswering``) trained on the English questions only, with the Hugging
-Face ``Trainer`` (CPU, one or several GPUs under torchrun, bf16 where the GPU has it).
+Face ``Trainer`` (CPU or a GPU, bf16 where the GPU has it; the Trainer also runs under torchrun).
 
 Checkpoints go to a directory of their own, keyed by the run's settings, and a rerun resumes
 from the newest complete one; the finished model is written atomically.
@@ -8,6 +8,7 @@ from the newest complete one; the finished model is written atomically.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -116,8 +117,9 @@ def finetune(source: ModelSource, questions: list[dict], spec: FinetuneSpec, fea
     per_device, accumulation = spec.accumulation(world_size)
     total_steps = math.ceil(math.ceil(len(features) / spec.batch_size) * spec.epochs)
     precision = choose_precision(spec.precision)
+    question_ids = hashlib.sha256("\n".join(q["id"] for q in questions).encode()).hexdigest()
     settings = {"spec": asdict(spec), "features": asdict(features_spec), "model": asdict(source) | {"cache_dir": None},
-                "questions": len(questions), "windows": len(features), "world_size": world_size}
+                "questions": len(questions), "question_ids_sha256": question_ids, "windows": len(features), "world_size": world_size}
     checkpoint_dir = Path(checkpoint_root) / fingerprint(settings)
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
     resume = (complete_checkpoints(checkpoint_dir) or [None])[-1]
