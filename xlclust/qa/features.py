@@ -73,7 +73,7 @@ class Window:
 
 
 def windows(examples: list[dict], tokenizer, spec: FeatureSpec, chunk: int = 512):
-    """Every window of every question, in order of the questions.
+    """Every window of every question, language by language, in the questions' order within one.
 
     As BERT's run_squad (and XTREME) do it, consecutive windows start ``doc_stride`` context
     tokens apart; the tokenizer's ``stride`` is the overlap, which therefore depends on the
