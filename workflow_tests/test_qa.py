@@ -251,3 +251,25 @@ def test_finetuning_is_deterministic_and_resumes_from_its_last_complete_checkpoi
     assert all(np.array_equal(a[k], b[k]) for k in a)  # the resumed run ends where the uninterrupted one did
     tokenizer = AutoTokenizer.from_pretrained(tmp_path / "b")
     assert tokenizer("What?", "This.")["input_ids"][0] == tokenizer.cls_token_id
+
+    # a preempted job (SIGTERM) checkpoints the step it is in and stops; the requeued job goes on from there
+    import os
+    import signal
+
+    from transformers import TrainerCallback
+
+    from xlclust.pretraining.train import Preempted
+
+    class Preempt(TrainerCallback):
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.global_step == 5:
+                os.kill(os.getpid(), signal.SIGTERM)
+
+    with pytest.raises(Preempted, match="step 5"):
+        finetune(source, questions, spec, features, tmp_path / "ckpt-c", tmp_path / "c", callbacks=[Preempt()])
+    [run_dir] = (tmp_path / "ckpt-c").iterdir()
+    assert [p.name for p in complete_checkpoints(run_dir)] == ["checkpoint-4", "checkpoint-5"] and not (tmp_path / "c").exists()
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
+    assert finetune(source, questions, spec, features, tmp_path / "ckpt-c", tmp_path / "c")["resumed_from"].endswith("checkpoint-5")
+    c = weights(tmp_path / "c")
+    assert all(np.array_equal(a[k], c[k]) for k in a)

@@ -22,7 +22,7 @@ import numpy as np
 
 from xlclust.atomic import atomic_directory
 from xlclust.pretraining.checkpoint import fingerprint
-from xlclust.pretraining.train import choose_precision
+from xlclust.pretraining.train import Preempted, StopRequest, choose_precision
 from xlclust.qa.features import Collator, FeatureSpec, training_features
 
 log = logging.getLogger(__name__)
@@ -95,10 +95,24 @@ def complete_checkpoints(directory: Path) -> list[Path]:
     return found
 
 
+def _stop_callback(stop: StopRequest):
+    """Makes the Trainer save a checkpoint and stop after the step in which a stop signal came."""
+    from transformers import TrainerCallback
+
+    class StopOnSignal(TrainerCallback):
+        def on_step_end(self, args, state, control, **kwargs):
+            if stop.requested:
+                control.should_save = control.should_training_stop = True
+            return control
+
+    return StopOnSignal()
+
+
 def finetune(source: ModelSource, questions: list[dict], spec: FinetuneSpec, features_spec: FeatureSpec,
-             checkpoint_root: str | os.PathLike, output_dir: str | os.PathLike) -> dict:
+             checkpoint_root: str | os.PathLike, output_dir: str | os.PathLike, callbacks: list | None = None) -> dict:
     """Fine-tune on ``questions``; write the model, its tokenizer, the training log and a summary
-    to ``output_dir``. Returns the summary."""
+    to ``output_dir``. Returns the summary. SIGTERM/SIGUSR1 (a preempted cluster job) save a
+    checkpoint after the current step and raise :class:`Preempted`; a rerun resumes from it."""
     import torch
     from transformers import Trainer, TrainingArguments, set_seed
 
@@ -135,8 +149,12 @@ def finetune(source: ModelSource, questions: list[dict], spec: FinetuneSpec, fea
         report_to="none", remove_unused_columns=False, dataloader_num_workers=0, disable_tqdm=False,
         use_cpu=not torch.cuda.is_available(),
     )
-    trainer = Trainer(model=model, args=arguments, train_dataset=features, data_collator=Collator(tokenizer.pad_token_id))
-    result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+    with StopRequest() as stop:
+        trainer = Trainer(model=model, args=arguments, train_dataset=features, data_collator=Collator(tokenizer.pad_token_id),
+                          callbacks=[*(callbacks or []), _stop_callback(stop)])
+        result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+    if stop.requested:
+        raise Preempted(f"stopped by a signal at step {trainer.state.global_step} after saving its checkpoint; rerun to resume")
     rows = [{"step": entry["step"], "loss": entry["loss"], "learning_rate": entry["learning_rate"]}
             for entry in trainer.state.log_history if "loss" in entry]
     summary = {
