@@ -11,7 +11,7 @@ from transformers import AutoTokenizer
 from workflow_tests.realdata import TYDIQA_FILES, shared_data
 from workflow_tests.test_tokenization import cluster_map, leipzig
 from xlclust.qa.data import PUBLISHED_SIZES, QADataError, check_questions, prepare_split, read_squad_json
-from xlclust.qa.features import NO_OFFSET, EvalFeatures, FeatureSpec, answer_positions, training_features, windows
+from xlclust.qa.features import NO_OFFSET, FeatureSpec, Window, answer_positions, training_features, windows
 from xlclust.qa.metrics import exact_match_score, f1_score, normalize_answer, squad_scores
 from xlclust.qa.spans import answer_text, best_span, predict_answers
 from xlclust.tokenization.build import build_baseline_tokenizer, build_cluster_tokenizer, train_baseline_segmenter
@@ -42,6 +42,23 @@ def test_squad_v1_metric_on_hand_made_cases():
     assert squad_scores({"q1": "Paris"}, gold)["EM"] == pytest.approx(100 / 3)
 
 
+def test_every_dev_question_needs_a_prediction(tmp_path):
+    import pyarrow.parquet as pq
+
+    from xlclust.qa.data import records_table
+    from xlclust.qa.report import score_runs
+
+    questions = read_squad_json(tydiqa_file("dev", "sw"), "sw")[:3]
+    pq.write_table(records_table(questions), tmp_path / "sw.parquet")
+    run = {"model": "m", "tokenizer": "t", "size": "s", "seed": 1, "language": "sw",
+           "predictions": str(tmp_path / "sw.json"), "dev": str(tmp_path / "sw.parquet")}
+    (tmp_path / "sw.json").write_text(json.dumps({q["id"]: q["answers"]["text"][0] for q in questions}))
+    assert score_runs([run])[["n", "EM", "F1"]].values.tolist() == [[3, 100.0, 100.0]]
+    (tmp_path / "sw.json").write_text(json.dumps({questions[0]["id"]: ""}))
+    with pytest.raises(ValueError, match="sw.json: no prediction for 2 of 3 questions"):
+        score_runs([run])
+
+
 # --- data -----------------------------------------------------------------------------------------
 
 def test_real_goldp_files_load_with_their_published_sizes():
@@ -57,6 +74,37 @@ def test_real_goldp_files_load_with_their_published_sizes():
     assert [q["id"] for q in again["sw"]] == [q["id"] for q in dev["sw"]]
     order = [q["id"] for q in read_squad_json(tydiqa_file("dev", "sw"), "sw")]
     assert sorted(order.index(q["id"]) for q in dev["sw"]) == [order.index(q["id"]) for q in dev["sw"]]
+
+
+def hub_layout(root, splits):
+    """A dataset directory laid out as the Hub's google-research-datasets/tydiqa (Parquet per split
+    under secondary_task/, configs in the README), which load_dataset reads as it reads the Hub."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (root / "secondary_task").mkdir(parents=True)
+    files = []
+    for split, rows in splits.items():
+        pq.write_table(pa.Table.from_pylist([{k: v for k, v in r.items() if k != "language"} for r in rows]),
+                       root / "secondary_task" / f"{split}-00000-of-00001.parquet")
+        files.append(f"  - split: {split}\n    path: secondary_task/{split}-*.parquet\n")
+    (root / "README.md").write_text("---\nconfigs:\n- config_name: secondary_task\n  data_files:\n" + "".join(files) + "---\n")
+    return {"hub": {"name": str(root), "config": "secondary_task"}}
+
+
+def test_the_hub_layout_gives_the_same_questions_as_the_files(tmp_path):
+    """The Hub path: one validation split for all languages, each question's language from its ID."""
+    files = {lang: read_squad_json(tydiqa_file("dev", lang), lang) for lang in ("fi", "sw")}
+    source = hub_layout(tmp_path / "tydiqa", {"validation": files["sw"][:20] + files["fi"][:30]})
+    dev, counts, _ = prepare_split(source, "dev", ["sw", "fi"], None, seed=1, cache_dir=str(tmp_path / "cache"))
+    assert dev == {"sw": files["sw"][:20], "fi": files["fi"][:30]}
+    assert [(row["language"], row["questions_read"], row["matches_published"]) for row in counts] == [("sw", 20, False), ("fi", 30, False)]
+    with pytest.raises(QADataError, match="no language \\['de'\\]"):
+        prepare_split(source, "dev", ["de"], None, seed=1, cache_dir=str(tmp_path / "cache"))
+    stray = dict(files["sw"][0], id="klingon-1-1")
+    source = hub_layout(tmp_path / "other", {"validation": [stray]})
+    with pytest.raises(QADataError, match="question klingon-1-1 names no TyDi QA GoldP language"):
+        prepare_split(source, "dev", ["sw"], None, seed=1, cache_dir=str(tmp_path / "cache"))
 
 
 def squad_file(path, qas, context="Nairobi is the capital of Kenya."):
@@ -203,9 +251,9 @@ def test_the_best_valid_span_over_all_windows_is_cut_from_the_context():
     start_b[5], end_b[3] = 8.0, 8.0  # the best pair ends before it starts: invalid; the valid ones score 3 < 4
     assert best_span(start_a, end_a, offsets, 20, 30)[1:] == (1, 3)
     assert best_span(start_a, end_a, offsets, 20, 2) is not None and best_span(start_a, end_a, offsets, 20, 2)[1:] != (1, 3)
-    features = EvalFeatures([{}] * 3, np.array([0, 0, 1]), [offsets, offsets, np.full((7, 2), -1)])
+    found = [Window(0, {}, offsets), Window(0, {}, offsets), Window(1, {}, np.full((7, 2), -1))]
     examples = [{"id": "a", "context": context}, {"id": "b", "context": context}]
-    answers = predict_answers(examples, features, [start_a, start_b, low], [end_a, end_b, low], n_best=20, max_answer_length=30)
+    answers = predict_answers(examples, found, [start_a, start_b, low], [end_a, end_b, low], n_best=20, max_answer_length=30)
     assert answers == {"a": "Dar es Salaam", "b": ""}  # 'b' has no window with context
     bengali = "বাংলা ভাষা"  # a vowel sign after a span's end stays with it
     assert answer_text(bengali, np.array([[0, 4]]), 0, 0) == "বাংলা"  # the offsets end before া

@@ -143,9 +143,9 @@ class Preempted(XlclustError):
     """Raised after a checkpoint was saved on a stop signal; the job should be requeued."""
 
 
-def _metrics_text(rows: list[dict]) -> str:
+def _metrics_text(rows: list[dict], fields: list[str] = METRICS) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=METRICS)
+    writer = csv.DictWriter(buffer, fieldnames=fields)
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
@@ -268,14 +268,17 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
     return unwrapped(model), rows, summary, accelerator
 
 
-def save_pretrained_model(model, tokenizer, rows: list[dict], summary: dict, output_dir: str | os.PathLike) -> None:
-    """Model and tokenizer (``save_pretrained``), the training log and its loss curve, atomically."""
+def save_pretrained_model(model, tokenizer, rows: list[dict], summary: dict, output_dir: str | os.PathLike,
+                          fields: list[str] = METRICS, loss_label: str = "masked-LM loss") -> None:
+    """Model and tokenizer (``save_pretrained``), the training log (``fields`` of ``rows``), a
+    summary and the loss curve, atomically."""
     from xlclust.atomic import atomic_directory
     from xlclust.plots import training_loss_figure
 
     with atomic_directory(output_dir) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
-        (tmp / "training_log.csv").write_text(_metrics_text(rows), encoding="utf-8")
+        (tmp / "training_log.csv").write_text(_metrics_text(rows, fields), encoding="utf-8")
         (tmp / "training.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
-        training_loss_figure(rows, tmp / "loss.png")
+        if rows:
+            training_loss_figure(rows, tmp / "loss.png", loss_label)

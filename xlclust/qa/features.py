@@ -15,6 +15,7 @@ from itertools import groupby
 import numpy as np
 
 from xlclust.errors import ConfigError
+from xlclust.tokenization import language_kwargs
 
 NO_OFFSET = -1
 
@@ -32,11 +33,6 @@ class FeatureSpec:
         if model_max_positions is not None and self.max_seq_length > model_max_positions:
             raise ConfigError(f"tydiqa.features.max_seq_length {self.max_seq_length} exceeds the model's "
                               f"{model_max_positions} positions")
-
-
-def language_kwargs(tokenizer, language: str) -> dict:
-    """``language=`` for tokenizers that segment per language (cluster tokenizers), nothing for others."""
-    return {"language": language} if hasattr(tokenizer, "using_language") else {}
 
 
 def is_mark(character: str) -> bool:
@@ -146,20 +142,6 @@ def training_features(examples: list[dict], tokenizer, spec: FeatureSpec) -> tup
         start, end = positions if positions is not None else (0, 0)
         features.append(window.inputs | {"start_positions": start, "end_positions": end})
     return features, len(examples) - len(reached)
-
-
-@dataclass
-class EvalFeatures:
-    """Windows of the questions to answer, each with its question's index and context offsets."""
-
-    inputs: list[dict]
-    example_index: np.ndarray
-    offsets: list[np.ndarray]
-
-
-def evaluation_features(examples: list[dict], tokenizer, spec: FeatureSpec) -> EvalFeatures:
-    found = list(windows(examples, tokenizer, spec))
-    return EvalFeatures([w.inputs for w in found], np.asarray([w.example for w in found], dtype=np.int64), [w.offsets for w in found])
 
 
 class Collator:

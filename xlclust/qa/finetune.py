@@ -20,13 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from xlclust.atomic import atomic_directory
 from xlclust.pretraining.checkpoint import fingerprint
-from xlclust.pretraining.train import Preempted, StopRequest, choose_precision
+from xlclust.pretraining.train import Preempted, StopRequest, choose_precision, save_pretrained_model
 from xlclust.qa.features import Collator, FeatureSpec, training_features
 
 log = logging.getLogger(__name__)
 CHECKPOINT_PREFIX = "checkpoint-"
+LOG_FIELDS = ("step", "loss", "learning_rate")  # of the Trainer's log history, to training_log.csv
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,7 @@ def finetune(source: ModelSource, questions: list[dict], spec: FinetuneSpec, fea
         result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     if stop.requested:
         raise Preempted(f"stopped by a signal at step {trainer.state.global_step} after saving its checkpoint; rerun to resume")
-    rows = [{"step": entry["step"], "loss": entry["loss"], "learning_rate": entry["learning_rate"]}
-            for entry in trainer.state.log_history if "loss" in entry]
+    rows = [{field: entry[field] for field in LOG_FIELDS} for entry in trainer.state.log_history if "loss" in entry]
     summary = {
         "questions": len(questions), "windows": len(features), "unreachable_answers": unreachable,
         "steps": trainer.state.global_step, "epochs": spec.epochs, "precision": precision, "world_size": world_size,
@@ -167,19 +166,5 @@ def finetune(source: ModelSource, questions: list[dict], spec: FinetuneSpec, fea
         "settings": settings,
     }
     if trainer.is_world_process_zero():
-        save_finetuned(trainer.model, tokenizer, rows, summary, output_dir)
+        save_pretrained_model(trainer.model, tokenizer, rows, summary, output_dir, list(LOG_FIELDS), "span loss")
     return summary
-
-
-def save_finetuned(model, tokenizer, rows: list[dict], summary: dict, output_dir: str | os.PathLike) -> None:
-    from xlclust.plots import training_loss_figure
-
-    with atomic_directory(output_dir) as tmp:
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        header = "step,loss,learning_rate\n"
-        (tmp / "training_log.csv").write_text(header + "".join(f"{r['step']},{r['loss']},{r['learning_rate']}\n" for r in rows),
-                                              encoding="utf-8")
-        (tmp / "training.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
-        if rows:
-            training_loss_figure(rows, tmp / "loss.png", "span loss")

@@ -25,10 +25,12 @@ def score_runs(runs: list[dict]) -> pd.DataFrame:
 
     A question without a prediction scores 0 (the official script's rule); that count goes to
     the log, not the table."""
-    rows = []
+    rows, gold = [], {}
     for run in runs:
+        if run["dev"] not in gold:  # one dev file serves every model and seed
+            gold[run["dev"]] = gold_answers(run["dev"])
         predictions = json.loads(Path(run["predictions"]).read_text(encoding="utf-8"))
-        scores = squad_scores(predictions, gold_answers(run["dev"]))
+        scores = squad_scores(predictions, gold[run["dev"]])
         if scores["missing"]:
             raise ValueError(f"{run['predictions']}: no prediction for {scores['missing']} of {scores['n']} questions")
         rows.append({key: run[key] for key in SCORE_COLUMNS[:5]} | {"n": scores["n"], "EM": scores["EM"], "F1": scores["F1"]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from xlclust.qa.features import NO_OFFSET, EvalFeatures, extend_over_marks
+from xlclust.qa.features import NO_OFFSET, Window, extend_over_marks
 
 
 def best_span(start_logits: np.ndarray, end_logits: np.ndarray, offsets: np.ndarray, n_best: int,
@@ -35,19 +35,19 @@ def answer_text(context: str, offsets: np.ndarray, first: int, last: int) -> str
     return context[int(offsets[first, 0]): extend_over_marks(context, int(offsets[last, 1]))].strip()
 
 
-def predict_answers(examples: list[dict], features: EvalFeatures, start_logits: list[np.ndarray],
+def predict_answers(examples: list[dict], windows: list[Window], start_logits: list[np.ndarray],
                     end_logits: list[np.ndarray], n_best: int = 20, max_answer_length: int = 30) -> dict[str, str]:
     """Question ID → answer text; a question none of whose windows gives a valid span gets ''."""
-    best: dict[int, tuple[float, int, int, int]] = {}
-    for window, example in enumerate(features.example_index):
-        found = best_span(start_logits[window], end_logits[window], features.offsets[window], n_best, max_answer_length)
-        if found is not None and (example not in best or found[0] > best[example][0]):
-            best[example] = (*found, window)
+    best: dict[int, tuple[float, int, int, Window]] = {}
+    for window, starts, ends in zip(windows, start_logits, end_logits, strict=True):
+        found = best_span(starts, ends, window.offsets, n_best, max_answer_length)
+        if found is not None and (window.example not in best or found[0] > best[window.example][0]):
+            best[window.example] = (*found, window)
     answers = {}
     for index, example in enumerate(examples):
         if index in best:
             _, first, last, window = best[index]
-            answers[example["id"]] = answer_text(example["context"], features.offsets[window], first, last)
+            answers[example["id"]] = answer_text(example["context"], window.offsets, first, last)
         else:
             answers[example["id"]] = ""
     return answers

@@ -18,6 +18,7 @@ import numpy as np
 import sentencepiece as spm
 
 from xlclust.errors import XlclustError
+from xlclust.tokenization import language_kwargs, segments_per_language
 from xlclust.vocab.normalization import normalize
 
 SEGMENTERS = "segmenters"
@@ -28,7 +29,7 @@ class FastEncoder:
     def __init__(self, tokenizer_dir: str | os.PathLike, tokenizer):
         directory = Path(tokenizer_dir)
         self.tokenizer = tokenizer
-        self.per_language = hasattr(tokenizer, "using_language")
+        self.per_language = segments_per_language(tokenizer)
         models = ({p.stem: p for p in (directory / SEGMENTERS).glob("*.model")} if self.per_language
                   else {None: directory / BASELINE_MODEL})
         if self.per_language and sorted(models) != sorted(tokenizer.languages):
@@ -75,6 +76,5 @@ class FastEncoder:
     def check(self, texts: list[str], language: str | None) -> int:
         """How many of ``texts`` the tokenizer itself encodes differently (a unigram model's
         equal-score ties can; BPE models never should)."""
-        kwargs = {"language": language} if self.per_language else {}
-        reference = self.tokenizer(texts, add_special_tokens=False, **kwargs)["input_ids"]
+        reference = self.tokenizer(texts, add_special_tokens=False, **language_kwargs(self.tokenizer, language))["input_ids"]
         return sum(list(mine) != theirs for mine, theirs in zip(self.encode(texts, language), reference))
