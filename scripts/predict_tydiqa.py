@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 
 from xlclust.atomic import write_text_atomic
 from xlclust.qa.features import FeatureSpec
-from xlclust.qa.finetune import ModelSource
+from xlclust.finetuning import ModelSource
 from xlclust.qa.predict import PredictionSpec, answer_questions
 from xlclust.runlog import setup_logging
 

@@ -1,0 +1,187 @@
+"""Supervised fine-tuning with the Hugging Face ``Trainer``, shared by every task head (TyDi QA
+spans, language identification, NER tags): CPU or GPUs (the Trainer also runs under torchrun),
+bf16 where the GPU has it, checkpoints in a directory keyed by the run's settings, resume from
+the newest complete one, and a checkpoint-then-stop on SIGTERM/SIGUSR1 (a preempted cluster job).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from xlclust.errors import ConfigError
+from xlclust.pretraining.checkpoint import fingerprint
+from xlclust.pretraining.train import Preempted, StopRequest, choose_precision
+
+log = logging.getLogger(__name__)
+CHECKPOINT_PREFIX = "checkpoint-"
+LOG_FIELDS = ("step", "loss", "learning_rate")  # of the Trainer's log history, to training_log.csv
+
+
+@dataclass(frozen=True)
+class FinetuneSpec:
+    learning_rate: float = 1e-5
+    batch_size: int = 16
+    per_device_batch_size: int | None = None  # None: the whole batch at once
+    epochs: float = 2.0
+    warmup_ratio: float = 0.1
+    weight_decay: float = 0.01
+    max_grad_norm: float = 1.0
+    precision: str = "auto"  # auto: bf16 where the GPU has it
+    checkpoint_every: int = 500
+    keep_checkpoints: int = 2
+    log_every: int = 10
+    seed: int = 1
+
+    def accumulation(self, world_size: int, config_key: str = "training") -> tuple[int, int]:
+        """(per-device batch, accumulation steps) that make ``batch_size`` over ``world_size`` processes."""
+        per_device = self.per_device_batch_size or max(1, self.batch_size // world_size)
+        steps, remainder = divmod(self.batch_size, per_device * world_size)
+        if remainder or steps == 0:
+            raise ConfigError(f"{config_key}: batch_size {self.batch_size} is not a multiple of "
+                              f"{per_device} per device × {world_size} processes")
+        return per_device, steps
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where a model comes from: a local directory, or a Hub ID with a revision."""
+
+    location: str
+    revision: str | None = None
+    trust_remote_code: bool = False  # the workflow's own tokenizers carry their code
+    cache_dir: str | None = None
+
+    def load_tokenizer(self):
+        from transformers import AutoTokenizer
+
+        return AutoTokenizer.from_pretrained(self.location, trust_remote_code=self.trust_remote_code,
+                                             revision=self.revision, cache_dir=self.cache_dir)
+
+    def load(self, auto_class=None, **model_options):
+        """(tokenizer, model) through ``auto_class`` (default: a span head); a new head is
+        initialized from the current seed."""
+        if auto_class is None:
+            from transformers import AutoModelForQuestionAnswering as auto_class
+        model = auto_class.from_pretrained(self.location, revision=self.revision, cache_dir=self.cache_dir, **model_options)
+        return self.load_tokenizer(), model
+
+
+def position_limit(model, tokenizer) -> int:
+    """The longest input the model takes (XLM-R's 514 positions hold 512 tokens; its tokenizer says so)."""
+    limits = [model.config.max_position_embeddings]
+    if 0 < getattr(tokenizer, "model_max_length", 0) < 1_000_000:
+        limits.append(tokenizer.model_max_length)
+    return min(limits)
+
+
+def complete_checkpoints(directory: Path) -> list[Path]:
+    """Trainer checkpoints, oldest first, that were written to the end (``trainer_state.json``
+    is written last); interrupted ones are removed."""
+    found = []
+    for path in sorted(directory.glob(f"{CHECKPOINT_PREFIX}*"), key=lambda p: int(p.name[len(CHECKPOINT_PREFIX):])):
+        try:
+            json.loads((path / "trainer_state.json").read_text(encoding="utf-8"))
+            found.append(path)
+        except (OSError, ValueError):
+            log.warning("%s: an interrupted checkpoint (no complete trainer_state.json); removed", path)
+            shutil.rmtree(path, ignore_errors=True)
+    return found
+
+
+def _stop_callback(stop: StopRequest):
+    """Makes the Trainer save a checkpoint and stop after the step in which a stop signal came."""
+    from transformers import TrainerCallback
+
+    class StopOnSignal(TrainerCallback):
+        def on_step_end(self, args, state, control, **kwargs):
+            if stop.requested:
+                control.should_save = control.should_training_stop = True
+            return control
+
+    return StopOnSignal()
+
+
+@dataclass
+class TrainingRun:
+    """What a finished :func:`train` leaves: the Trainer (its model and state) and a summary."""
+
+    trainer: object
+    rows: list[dict]
+    summary: dict
+
+
+def train(model, examples, collator, spec: FinetuneSpec, settings: dict, checkpoint_root: str | os.PathLike,
+          config_key: str = "training", callbacks: list | None = None) -> TrainingRun:
+    """Train ``model`` on ``examples`` (a list of feature dicts) with ``collator``. Checkpoints go
+    to ``checkpoint_root/<fingerprint of settings and spec>``; a rerun resumes from the newest
+    complete one. SIGTERM/SIGUSR1 save a checkpoint after the current step and raise
+    :class:`Preempted`."""
+    import torch
+    from transformers import Trainer, TrainingArguments
+
+    if not examples:
+        raise ValueError("no training examples")
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    per_device, accumulation = spec.accumulation(world_size, config_key)
+    total_steps = math.ceil(math.ceil(len(examples) / spec.batch_size) * spec.epochs)
+    precision = choose_precision(spec.precision)
+    settings = {**settings, "spec": asdict(spec), "examples": len(examples), "world_size": world_size}
+    checkpoint_dir = Path(checkpoint_root) / fingerprint(settings)
+    checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    resume = (complete_checkpoints(checkpoint_dir) or [None])[-1]
+    if resume is not None:
+        log.info("resuming from %s", resume)
+
+    arguments = TrainingArguments(
+        output_dir=str(checkpoint_dir), per_device_train_batch_size=per_device, gradient_accumulation_steps=accumulation,
+        learning_rate=spec.learning_rate, weight_decay=spec.weight_decay, num_train_epochs=spec.epochs,
+        warmup_steps=int(spec.warmup_ratio * total_steps), lr_scheduler_type="linear", max_grad_norm=spec.max_grad_norm,
+        bf16=precision == "bf16", fp16=precision == "fp16", logging_steps=spec.log_every, save_strategy="steps",
+        save_steps=spec.checkpoint_every, save_total_limit=spec.keep_checkpoints, seed=spec.seed, data_seed=spec.seed,
+        report_to="none", remove_unused_columns=False, dataloader_num_workers=0, disable_tqdm=False,
+        use_cpu=not torch.cuda.is_available(),
+    )
+    with StopRequest() as stop:
+        trainer = Trainer(model=model, args=arguments, train_dataset=examples, data_collator=collator,
+                          callbacks=[*(callbacks or []), _stop_callback(stop)])
+        result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+    if stop.requested:
+        raise Preempted(f"stopped by a signal at step {trainer.state.global_step} after saving its checkpoint; rerun to resume")
+    rows = [{field: entry[field] for field in LOG_FIELDS} for entry in trainer.state.log_history if "loss" in entry]
+    summary = {
+        "examples": len(examples), "steps": trainer.state.global_step, "epochs": spec.epochs, "precision": precision,
+        "world_size": world_size, "train_seconds": result.metrics.get("train_runtime"),
+        "examples_per_second": result.metrics.get("train_samples_per_second"),
+        "resumed_from": str(resume) if resume else None,
+        "final_loss": float(np.mean([r["loss"] for r in rows[-5:]])) if rows else None,
+        "settings": settings,
+    }
+    return TrainingRun(trainer, rows, summary)
+
+
+def batched_outputs(model, features: list[dict], collate, batch_size: int, device=None, desc: str = "batches"):
+    """Run ``model`` over ``features`` in batches of similar length (little padding), longest
+    first, without gradients (bf16 autocast on GPUs that have it); yields (indices, batch, output)."""
+    import contextlib
+
+    import torch
+    from tqdm.auto import tqdm
+
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    model = model.to(device).eval()
+    bf16 = device.type == "cuda" and torch.cuda.is_bf16_supported()
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+    order = np.argsort([-len(f["input_ids"]) for f in features], kind="stable")
+    with torch.inference_mode(), autocast:
+        for begin in tqdm(range(0, len(order), batch_size), desc=desc, unit="batch", mininterval=10):
+            chosen = order[begin:begin + batch_size]
+            batch = {k: v.to(device) for k, v in collate([features[i] for i in chosen]).items()}
+            yield chosen, batch, model(**batch)
