@@ -26,6 +26,8 @@ include: "rules/cluster.smk"
 include: "rules/grouping.smk"
 include: "rules/pretrain.smk"
 include: "rules/tydiqa.smk"
+include: "rules/langclust.smk"
+include: "rules/ner.smk"
 
 
 rule all:

@@ -2,6 +2,8 @@
 import os
 from dataclasses import asdict
 
+import pandas as pd
+
 from xlclust.config import per_language, tydiqa_languages
 from xlclust.demo.world import demo_dump_paths
 from xlclust.wiki.sources import local_path, source_for
@@ -56,6 +58,8 @@ def all_targets():
         *grouping_targets(),
         *pretraining_targets(),
         *tydiqa_targets(),
+        *language_clustering_targets(),
+        *ner_targets(),
     ]
 
 
@@ -233,3 +237,83 @@ def tydiqa_runs():
 
 def tydiqa_targets():
     return ["results/tydiqa_scores.csv", "results/tydiqa/summary.csv", "results/tydiqa/scores.png"]
+
+
+WIKIANN = config["wikiann"]
+NER_LANGUAGES = WIKIANN["languages"]
+LANGCLUST = config["language_clustering"]
+NER = config["ner"]
+SPLITS = ["train", "dev", "test"]
+
+
+def wikiann_source(lang):
+    """The dataset source of one language: {"hub": {...}} or {"files": {...}}."""
+    dataset = WIKIANN["dataset"]
+    if dataset["source"] == "hub":
+        return {"hub": dataset["hub"]}
+    return {"files": dataset["files"][lang]}
+
+
+def wikiann_files(wildcards):
+    source = wikiann_source(wildcards.wikiann_lang)
+    if "files" not in source:
+        return {}
+    return local_files({split: source["files"][split] for split in SPLITS})
+
+
+def wikiann_data(split, languages=None):
+    return expand("results/wikiann/{lang}/{split}.parquet", lang=languages or NER_LANGUAGES, split=split)
+
+
+def encoder(name):
+    """A model of grouping.models as a ModelSource's fields: location, revision, cache_dir."""
+    spec = GROUPING["models"][name]
+    return {"location": spec.get("path") or spec["hub"], "revision": spec.get("revision"), "cache_dir": GROUPING["cache_dir"]}
+
+
+def embedding_model_input(wildcards):
+    """The model a representation is read from: the language-ID model or the model before fine-tuning."""
+    if wildcards.representation.startswith("finetuned"):
+        return {"model": "results/langclust/langid/model"}
+    return model_files(LANGCLUST["model"])
+
+
+def ward_memory_mb():
+    """Ward over n sentences keeps n(n-1)/2 float64 distances, and scipy a copy of them:
+    15 languages × 1,000 sentences ≈ 1.7 GB."""
+    n = len(NER_LANGUAGES) * LANGCLUST["embedding"]["sentences_per_language"]
+    return 2 * 8 * n * (n - 1) // 2 // 2**20
+
+
+def language_clustering_targets():
+    return [
+        "results/langclust/langid/accuracy.csv",
+        "results/language_clusters.csv",
+        "results/langclust/votes.csv",
+        "results/langclust/projection.png",
+        *expand("results/langclust/{representation}/dendrogram.png", representation=LANGCLUST["representations"]),
+    ]
+
+
+def ner_group(wildcards):
+    """The train and evaluate languages of one NER group (known once the languages are clustered)."""
+    from xlclust.ner.groups import read_group
+
+    return read_group(pd.read_csv(checkpoints.ner_groups.get().output[0]), wildcards.grouping, wildcards.group)
+
+
+def train_ner_inputs(wildcards):
+    group = ner_group(wildcards)
+    inputs = {"groups": "results/ner/groups.csv", "train": wikiann_data("train", group["train"]),
+              "test": wikiann_data("test", group["evaluate"])}
+    return inputs | model_files(NER["model"])
+
+
+def ner_runs(wildcards):
+    """The score tables of every NER run: each group of results/ner/groups.csv × each seed."""
+    groups = pd.read_csv(checkpoints.ner_groups.get().output[0])[["grouping", "group"]].drop_duplicates()
+    return [f"results/ner/{g.grouping}/{g.group}/seed{seed}/scores.csv" for g in groups.itertuples() for seed in NER["seeds"]]
+
+
+def ner_targets():
+    return ["results/wikiann_ner_scores.csv", "results/ner/summary.csv", "results/ner/table3.csv", "results/ner/f1_boxplot.png"]

@@ -58,3 +58,45 @@ rule demo_qa:
         runtime=10,
     script:
         "../scripts/demo_qa.py"
+
+
+# The demo's WikiAnn stand-in: gazetteer-tagged sentences of the demo world's articles, English and
+# each fake language, in Rahimi's lang:token<TAB>TAG files (CoNLL columns for demo_world.ner.conll_languages).
+rule demo_ner:
+    output:
+        [f"{DEMO_ROOT}/wikiann/{lang}/{split}" for lang in ["en", *config.get("demo_world", {}).get("languages", {})]
+         for split in ("train", "dev", "test")],
+    params:
+        root=f"{DEMO_ROOT}/wikiann",
+        fake_languages=config.get("demo_world", {}).get("languages", {}),
+        conll_languages=config.get("demo_world", {}).get("ner", {}).get("conll_languages", []),
+    log:
+        "logs/demo_ner.log",
+    conda:
+        "../envs/corpus.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/demo_ner.py"
+
+
+# The demo's stand-in for XLM-R: a tiny XLM-R with random weights and a SentencePiece unigram
+# tokenizer trained on the demo's NER training sentences (grouping.models.tinyxlmr in demo/config.yaml).
+rule demo_xlmr:
+    input:
+        wikiann_data("train"),
+    output:
+        directory(f"{DEMO_ROOT}/xlmr"),
+    params:
+        settings=config.get("demo_world", {}).get("xlmr", {}),
+        seed=config["seed"],
+    log:
+        "logs/demo_xlmr.log",
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/demo_xlmr.py"

@@ -119,6 +119,7 @@ def check_semantics(config: Mapping[str, Any]) -> None:
         if (steps is None) == (epochs is None):
             raise ConfigError(f"config key 'pretraining.models.{size}.training': give exactly one of max_steps and epochs")
     _check_tydiqa(config, languages)
+    _check_language_clustering(config)
     for lang in sources:
         if lang not in languages:
             raise ConfigError(
@@ -151,6 +152,44 @@ def _check_tydiqa(config: Mapping[str, Any], languages: list[str]) -> None:
                 if lang not in files.get(split, {}):
                     raise ConfigError(f"config key 'tydiqa.dataset.files.{split}.{lang}': no {split} file for {lang!r}")
     FeatureSpec(**tydiqa["features"]).check()
+
+
+def _check_language_clustering(config: Mapping[str, Any]) -> None:
+    wikiann, clustering, ner = (config.get(key, {}) for key in ("wikiann", "language_clustering", "ner"))
+    if not wikiann:
+        return
+    languages = wikiann["languages"]
+    models = config.get("grouping", {}).get("models", {})
+    for key, section in (("language_clustering.model", clustering), ("ner.model", ner)):
+        if section and section["model"] not in models:
+            raise ConfigError(f"config key '{key}': {section['model']!r} is not a model under 'grouping.models' "
+                              f"({', '.join(models) or 'none'})")
+    if wikiann["dataset"]["source"] == "files":
+        for lang in languages:
+            if lang not in wikiann["dataset"].get("files", {}):
+                raise ConfigError(f"config key 'wikiann.dataset.files.{lang}': no files for {lang!r} "
+                                  f"(format, train, dev, test)")
+    if clustering:
+        for position, k in enumerate(clustering["ks"]):
+            if k > len(languages):
+                raise ConfigError(f"config key 'language_clustering.ks[{position}]': {k} clusters of "
+                                  f"{len(languages)} languages (wikiann.languages)")
+        if clustering["k"] not in clustering["ks"]:
+            raise ConfigError(f"config key 'language_clustering.k': {clustering['k']} is not one of "
+                              f"language_clustering.ks ({clustering['ks']})")
+    if ner:
+        if "family" in ner["groupings"]:
+            for lang in languages:
+                if lang not in wikiann["families"]:
+                    raise ConfigError(f"config key 'wikiann.families.{lang}': {lang!r} has no family "
+                                      f"(needed by the 'family' grouping of ner.groupings)")
+        if ner["cluster_representation"] not in clustering.get("representations", []):
+            raise ConfigError(f"config key 'ner.cluster_representation': {ner['cluster_representation']!r} is not "
+                              f"one of language_clustering.representations")
+        for position, lang in enumerate(ner["zero_shot"]["held_out"]):
+            if lang not in languages:
+                raise ConfigError(f"config key 'ner.zero_shot.held_out[{position}]': {lang!r} is not one of "
+                                  f"wikiann.languages")
 
 
 def tydiqa_languages(config: Mapping[str, Any]) -> list[str]:

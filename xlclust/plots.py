@@ -166,3 +166,73 @@ def tydiqa_figure(summary: pd.DataFrame, path) -> None:
     figure.suptitle("TyDi QA GoldP, zero-shot from English")
     figure.tight_layout()
     save_figure_atomic(figure, path)
+
+
+def _language_colours(languages: list[str]) -> dict[str, tuple]:
+    palette = plt.get_cmap("tab20" if len(languages) > 10 else "tab10")
+    return {lang: palette(i % palette.N) for i, lang in enumerate(languages)}
+
+
+def projection_figure(panels: dict[str, np.ndarray], languages: list[str], path) -> None:
+    """Shaffer (2021) Fig. 1: sentence vectors projected to 2-D (one panel per representation),
+    coloured by language, each language's code at its centroid."""
+    names = sorted(set(languages))
+    colours = _language_colours(names)
+    labels = np.asarray(languages)
+    figure, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.8), squeeze=False)
+    for axis, (title, points) in zip(axes[0], panels.items()):
+        for lang in names:
+            chosen = points[labels == lang]
+            axis.scatter(chosen[:, 0], chosen[:, 1], s=4, alpha=0.6, color=colours[lang], label=lang)
+            centre = np.median(chosen, axis=0)
+            axis.annotate(lang, centre, fontsize=8, weight="bold", ha="center")
+        axis.set_title(title)
+        axis.set_xticks([])
+        axis.set_yticks([])
+    axes[0][-1].legend(fontsize="x-small", markerscale=3, loc="center left", bbox_to_anchor=(1, 0.5))
+    figure.tight_layout()
+    save_figure_atomic(figure, path)
+
+
+def dendrogram_figure(tree: np.ndarray, node_counts: np.ndarray, names: list[str], title: str, path, leaves: int = 40) -> None:
+    """The top of the Ward tree: its last ``leaves`` clusters as leaves, each labelled with its
+    largest language, that language's share and the cluster's size."""
+    from scipy.cluster.hierarchy import dendrogram
+
+    def label(node: int) -> str:
+        counts = node_counts[node]
+        best = int(counts.argmax())
+        return f"{names[best]} {counts[best] / counts.sum():.0%} (n={counts.sum()})"
+
+    figure, axis = plt.subplots(figsize=(10, max(4, 0.22 * leaves)))
+    dendrogram(tree, truncate_mode="lastp", p=leaves, orientation="left", leaf_label_func=label, ax=axis,
+               leaf_font_size=7, show_contracted=False)
+    axis.set_xlabel("Ward distance")
+    axis.set_title(title)
+    figure.tight_layout()
+    save_figure_atomic(figure, path)
+
+
+def ner_boxplot_figure(scores: pd.DataFrame, path) -> None:
+    """Shaffer (2021) Fig. 2: F1 over seeds per language, one box per grouping."""
+    languages = sorted(scores["language"].unique())
+    groupings = list(dict.fromkeys(scores["grouping"]))
+    colours = _language_colours(groupings)
+    width = 0.8 / len(groupings)
+    figure, axis = plt.subplots(figsize=(max(6, 0.9 * len(languages) * max(1, len(groupings) / 2)), 4))
+    for number, grouping in enumerate(groupings):
+        rows = scores[scores["grouping"] == grouping]
+        data = [rows.loc[rows["language"] == lang, "f1"].to_numpy() for lang in languages]
+        positions = np.arange(len(languages)) + number * width
+        present = [i for i, d in enumerate(data) if len(d)]
+        boxes = axis.boxplot([data[i] for i in present], positions=positions[present], widths=width * 0.9,
+                             patch_artist=True, manage_ticks=False)
+        for patch in boxes["boxes"]:
+            patch.set_facecolor(colours[grouping])
+        axis.plot([], [], color=colours[grouping], linewidth=6, label=grouping)
+    axis.set_xticks(np.arange(len(languages)) + width * (len(groupings) - 1) / 2, languages)
+    axis.set_ylabel("span F1 (%), over seeds")
+    axis.set_title("WikiAnn NER by training grouping")
+    axis.legend(fontsize="small", ncols=min(5, len(groupings)))
+    figure.tight_layout()
+    save_figure_atomic(figure, path)

@@ -1,5 +1,6 @@
-"""The demo's stand-in for mBERT: a tiny BERT masked-LM with random weights and a cased WordPiece
-tokenizer learnt from the demo world's sentences, saved as a Hugging Face model directory."""
+"""The demo's stand-ins for mBERT and XLM-R: tiny masked-LMs with random weights — a BERT with a
+cased WordPiece tokenizer, an XLM-R with a SentencePiece unigram tokenizer, both learnt from the
+given sentences — saved as Hugging Face model directories."""
 
 from __future__ import annotations
 
@@ -15,16 +16,7 @@ def wordpiece_vocabulary(texts: Iterable[str], vocab_size: int, seed: int) -> li
     """A WordPiece vocabulary (``word``, ``##piece``) from a SentencePiece BPE model: the
     tokenizers library's WordPiece trainer breaks frequency ties in hash order, so its IDs
     change from run to run; SentencePiece on one thread does not."""
-    import io
-
-    import sentencepiece as spm
-
-    spm.set_random_generator_seed(seed)
-    model = io.BytesIO()
-    spm.SentencePieceTrainer.train(sentence_iterator=iter(texts), model_writer=model, vocab_size=vocab_size - len(SPECIALS),
-                                   model_type="bpe", character_coverage=0.9995, num_threads=1, hard_vocab_limit=False,
-                                   minloglevel=2)
-    processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
+    processor = _sentencepiece(texts, vocab_size - len(SPECIALS), "bpe", seed)
     vocabulary = list(SPECIALS)
     for index in range(processor.get_piece_size()):
         if processor.is_control(index) or processor.is_unknown(index):
@@ -35,6 +27,20 @@ def wordpiece_vocabulary(texts: Iterable[str], vocab_size: int, seed: int) -> li
             words = [piece, "##" + piece]
         vocabulary += [w for w in words if w and w != "##"]
     return list(dict.fromkeys(vocabulary))
+
+
+def _sentencepiece(texts: Iterable[str], vocab_size: int, model_type: str, seed: int):
+    """A SentencePiece model trained on one thread (reproducible IDs)."""
+    import io
+
+    import sentencepiece as spm
+
+    spm.set_random_generator_seed(seed)
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(sentence_iterator=iter(texts), model_writer=model, vocab_size=vocab_size,
+                                   model_type=model_type, character_coverage=0.9995, num_threads=1, hard_vocab_limit=False,
+                                   minloglevel=2)
+    return spm.SentencePieceProcessor(model_proto=model.getvalue())
 
 
 def wordpiece_tokenizer(vocabulary: list[str]):
@@ -65,6 +71,38 @@ def build_tiny_model(texts: Iterable[str], out_dir: str | os.PathLike, *, vocab_
                         pad_token_id=tokenizer.pad_token_id)
     torch.manual_seed(seed)
     model = BertForMaskedLM(config)
+    with atomic_directory(out_dir) as tmp:
+        tokenizer.save_pretrained(tmp)
+        model.save_pretrained(tmp)
+    return len(tokenizer)
+
+
+def xlmr_tokenizer(texts: Iterable[str], vocab_size: int, max_positions: int, seed: int):
+    """An ``XLMRobertaTokenizer`` over a SentencePiece unigram model, with XLM-R's layout: <s>,
+    <pad>, </s>, <unk> first, <mask> last."""
+    from transformers import XLMRobertaTokenizer
+
+    processor = _sentencepiece(texts, vocab_size - 5, "unigram", seed)
+    pieces = [(processor.id_to_piece(i), processor.get_score(i)) for i in range(processor.get_piece_size())
+              if not (processor.is_control(i) or processor.is_unknown(i))]
+    vocabulary = [("<s>", 0.0), ("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), *pieces, ("<mask>", 0.0)]
+    return XLMRobertaTokenizer(vocab=vocabulary, model_max_length=max_positions - 2)
+
+
+def build_tiny_xlmr(texts: Iterable[str], out_dir: str | os.PathLike, *, vocab_size: int, hidden_size: int, layers: int,
+                    heads: int, max_positions: int, seed: int) -> int:
+    """An XLM-R-shaped masked LM with random weights (``max_positions`` counts XLM-R's two offset
+    positions, as its 514 do); returns the vocabulary size."""
+    import torch
+    from transformers import XLMRobertaConfig, XLMRobertaForMaskedLM
+
+    tokenizer = xlmr_tokenizer(texts, vocab_size, max_positions, seed)
+    config = XLMRobertaConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, num_hidden_layers=layers,
+                              num_attention_heads=heads, intermediate_size=4 * hidden_size,
+                              max_position_embeddings=max_positions, pad_token_id=tokenizer.pad_token_id,
+                              bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
+    torch.manual_seed(seed)
+    model = XLMRobertaForMaskedLM(config)
     with atomic_directory(out_dir) as tmp:
         tokenizer.save_pretrained(tmp)
         model.save_pretrained(tmp)

@@ -1,0 +1,158 @@
+# Shaffer (2021) §3.1-3.2: WikiAnn sentences, XLM-R fine-tuned for language identification, one
+# vector per sentence, Ward clustering and a majority vote per language → results/language_clusters.csv.
+import re
+
+
+wildcard_constraints:
+    wikiann_lang="|".join(re.escape(lang) for lang in NER_LANGUAGES),
+    representation="finetuned_cls|pretrained_cls|pretrained_max",
+
+
+rule wikiann_data:
+    input:
+        unpack(wikiann_files),
+    output:
+        train="results/wikiann/{wikiann_lang}/train.parquet",
+        dev="results/wikiann/{wikiann_lang}/dev.parquet",
+        test="results/wikiann/{wikiann_lang}/test.parquet",
+        counts="results/wikiann/{wikiann_lang}/counts.csv",
+        problems="results/wikiann/{wikiann_lang}/problems.csv",
+    params:
+        source=lambda wildcards: wikiann_source(wildcards.wikiann_lang),
+        classes=WIKIANN["classes"],
+        invalid_tags=WIKIANN["invalid_tags"],
+        limit=WIKIANN["limit"],
+        seed=config["seed"],
+        cache_dir=WIKIANN["cache_dir"],
+    log:
+        "logs/wikiann_data/{wikiann_lang}.log",
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    script:
+        "../scripts/wikiann_data.py"
+
+
+rule langid_finetune:
+    input:
+        unpack(lambda wildcards: model_files(LANGCLUST["model"])),
+        train=wikiann_data("train"),
+        dev=wikiann_data("dev"),
+    output:
+        model=directory("results/langclust/langid/model"),
+        accuracy="results/langclust/langid/accuracy.csv",
+    params:
+        languages=NER_LANGUAGES,
+        encoder=encoder(LANGCLUST["model"]),
+        settings=LANGCLUST["langid"],
+        seed=config["seed"],
+        checkpoints=f"{LANGCLUST['checkpoint_dir']}/{LANGCLUST['model']}",
+    log:
+        "logs/langid_finetune.log",
+    benchmark:
+        "logs/benchmarks/langid_finetune.tsv"
+    threads: 4
+    conda:
+        "../envs/model.yaml"
+    resources:
+        gpu=1,
+        mem_mb=16000,
+        runtime=480,
+    script:
+        "../scripts/langid_finetune.py"
+
+
+rule langclust_sentences:
+    input:
+        wikiann_data(LANGCLUST["embedding"]["split"]),
+    output:
+        "results/langclust/sentences.parquet",
+    params:
+        languages=NER_LANGUAGES,
+        per_language=LANGCLUST["embedding"]["sentences_per_language"],
+        seed=config["seed"],
+    log:
+        "logs/langclust_sentences.log",
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/langclust_sentences.py"
+
+
+rule embed_sentences:
+    input:
+        unpack(embedding_model_input),
+        sentences="results/langclust/sentences.parquet",
+    output:
+        vectors="results/langclust/embeddings/{representation}.npy",
+        stats="results/langclust/embeddings/{representation}.json",
+    params:
+        encoder=encoder(LANGCLUST["model"]),
+        embedding=LANGCLUST["embedding"],
+    log:
+        "logs/embed_sentences/{representation}.log",
+    benchmark:
+        "logs/benchmarks/embed_sentences/{representation}.tsv"
+    threads: 2
+    conda:
+        "../envs/model.yaml"
+    resources:
+        gpu=1,
+        mem_mb=8000,
+        runtime=60,
+    script:
+        "../scripts/embed_sentences.py"
+
+
+rule cluster_languages:
+    input:
+        vectors="results/langclust/embeddings/{representation}.npy",
+        sentences="results/langclust/sentences.parquet",
+    output:
+        clusters="results/langclust/{representation}/clusters.csv",
+        votes="results/langclust/{representation}/votes.csv",
+        dendrogram="results/langclust/{representation}/dendrogram.png",
+    params:
+        ks=LANGCLUST["ks"],
+    log:
+        "logs/cluster_languages/{representation}.log",
+    benchmark:
+        "logs/benchmarks/cluster_languages/{representation}.tsv"
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=2000 + ward_memory_mb(),
+        runtime=60,
+    script:
+        "../scripts/cluster_languages.py"
+
+
+rule language_clusters:
+    input:
+        clusters=expand("results/langclust/{representation}/clusters.csv", representation=LANGCLUST["representations"]),
+        votes=expand("results/langclust/{representation}/votes.csv", representation=LANGCLUST["representations"]),
+        vectors=expand("results/langclust/embeddings/{representation}.npy", representation=LANGCLUST["representations"]),
+        sentences="results/langclust/sentences.parquet",
+    output:
+        clusters="results/language_clusters.csv",
+        votes="results/langclust/votes.csv",
+        projection="results/langclust/projection.png",
+    params:
+        representations=LANGCLUST["representations"],
+        projection=LANGCLUST["projection"],
+        seed=config["seed"],
+    log:
+        "logs/language_clusters.log",
+    threads: 2
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    script:
+        "../scripts/language_clusters.py"

@@ -1,0 +1,27 @@
+"""Rule embed_sentences: one vector per sentence from the fine-tuned or the original encoder."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import json
+import os
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from xlclust.atomic import atomic_path, write_text_atomic
+from xlclust.finetuning import ModelSource
+from xlclust.langid.embedding import REPRESENTATIONS, sentence_vectors
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+params = snakemake.params
+os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
+_, pooling = REPRESENTATIONS[snakemake.wildcards.representation]
+encoder = params.encoder
+if snakemake.wildcards.representation.startswith("finetuned"):
+    source = ModelSource(snakemake.input.model)
+else:
+    source = ModelSource(snakemake.input.get("model", encoder["location"]), encoder["revision"], cache_dir=encoder["cache_dir"])
+texts = pq.read_table(snakemake.input.sentences, columns=["text"]).column("text").to_pylist()
+vectors, stats = sentence_vectors(source, texts, pooling, params.embedding["max_length"], params.embedding["batch_size"])
+with atomic_path(snakemake.output.vectors, suffix=".npy") as tmp:
+    np.save(tmp, vectors)
+write_text_atomic(snakemake.output.stats, json.dumps(stats, indent=1) + "\n")

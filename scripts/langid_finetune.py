@@ -1,0 +1,39 @@
+"""Rule langid_finetune: the encoder fine-tuned to identify the WikiAnn languages; accuracy on
+held-out (dev) sentences."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import logging
+import os
+
+import pyarrow.parquet as pq
+
+from xlclust.atomic import write_csv_atomic
+from xlclust.finetuning import FinetuneSpec, ModelSource
+from xlclust.langid.identification import accuracy_table, finetune_langid, identify, sentence_text
+from xlclust.ner.data import subsample
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+params, output = snakemake.params, snakemake.output
+os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
+settings = params.settings
+
+
+def labelled_texts(paths, limit):
+    texts, languages = [], []
+    for lang, path in zip(params.languages, paths):
+        tokens = subsample(pq.read_table(path, columns=["tokens"]).column("tokens").to_pylist(), limit, params.seed)
+        texts += [sentence_text(t) for t in tokens]
+        languages += [lang] * len(tokens)
+    return texts, languages
+
+
+encoder = params.encoder
+source = ModelSource(snakemake.input.get("model", encoder["location"]), encoder["revision"], cache_dir=encoder["cache_dir"])
+texts, languages = labelled_texts(snakemake.input.train, settings["sentences_per_language"])
+spec = FinetuneSpec(seed=params.seed, **settings["training"])
+model, tokenizer, _ = finetune_langid(source, texts, params.languages, languages, spec, settings["max_length"],
+                                      params.checkpoints, output.model)
+held_out, gold = labelled_texts(snakemake.input.dev, settings["eval_sentences_per_language"])
+accuracy = accuracy_table(gold, identify(model, tokenizer, held_out, settings["max_length"]))
+logging.info("held-out language identification accuracy:\n%s", accuracy.to_string(index=False))
+write_csv_atomic(accuracy, output.accuracy)

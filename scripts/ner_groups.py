@@ -1,0 +1,19 @@
+"""Rule ner_groups: the language groups NER models are trained on, from the config and the language clusters."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import logging
+
+import pandas as pd
+
+from xlclust.atomic import write_csv_atomic
+from xlclust.ner.groups import groups_table, language_groups
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+params = snakemake.params
+table = pd.read_csv(snakemake.input[0])
+chosen = table[(table["representation"] == params.representation) & (table["k"] == params.k)]
+clusters = dict(zip(chosen["language"], chosen["cluster"]))
+groups = language_groups(params.languages, params.groupings, params.families, clusters, params.held_out)
+for group in groups:
+    logging.info("%s %s: train on %s, evaluate on %s", group["grouping"], group["group"], group["train"], group["evaluate"])
+write_csv_atomic(groups_table(groups), snakemake.output[0])

@@ -1,0 +1,35 @@
+"""Rule train_ner: one NER model trained on a group's languages (one seed), scored on each
+evaluated language's test set."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+import json
+import os
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from xlclust.atomic import atomic_path, write_csv_atomic, write_text_atomic
+from xlclust.finetuning import FinetuneSpec, ModelSource
+from xlclust.ner.training import evaluate_languages, finetune_ner
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+params, output, wildcards = snakemake.params, snakemake.output, snakemake.wildcards
+os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
+encoder = params.encoder
+source = ModelSource(snakemake.input.get("model", encoder["location"]), encoder["revision"], cache_dir=encoder["cache_dir"])
+train = [row for path in snakemake.input.train for row in pq.read_table(path).to_pylist()]
+spec = FinetuneSpec(seed=int(wildcards.seed), **params.training)
+model, tokenizer, run = finetune_ner(source, train, params.classes, spec, params.max_length, params.checkpoints)
+tests = {}
+for path in snakemake.input.test:
+    rows = pq.read_table(path).to_pylist()
+    tests[rows[0]["language"]] = rows
+scores, predictions, cut = evaluate_languages(model, tokenizer, tests, params.classes, params.max_length,
+                                              params.evaluation["batch_size"], params.evaluation["mode"])
+scores = pd.DataFrame(scores).assign(grouping=wildcards.grouping, group=wildcards.group, seed=int(wildcards.seed))
+write_csv_atomic(scores, output.scores)
+with atomic_path(output.predictions, suffix=".parquet") as tmp:
+    pq.write_table(predictions, tmp)
+write_csv_atomic(pd.DataFrame(run.rows, columns=["step", "loss", "learning_rate"]), output.training_log)
+write_text_atomic(output.summary, json.dumps({**run.summary, "train_languages": sorted({r["language"] for r in train}),
+                                              "evaluated_languages": sorted(tests), "words_cut": cut}, indent=1) + "\n")

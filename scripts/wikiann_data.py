@@ -1,0 +1,19 @@
+"""Rule wikiann_data: one language's WikiAnn (or CoNLL) splits → checked Parquet sentence tables."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from xlclust.atomic import atomic_path, write_csv_atomic
+from xlclust.ner.data import PROBLEM_COLUMNS, SPLITS, prepare_language
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+params, output = snakemake.params, snakemake.output
+tables, counts, problems = prepare_language(params.source, snakemake.wildcards.wikiann_lang, params.classes, params.limit,
+                                            params.seed, params.invalid_tags, params.cache_dir)
+for split in SPLITS:
+    with atomic_path(output[split], suffix=".parquet") as tmp:
+        pq.write_table(tables[split], tmp)
+write_csv_atomic(pd.DataFrame(counts), output.counts)
+write_csv_atomic(pd.DataFrame(problems, columns=PROBLEM_COLUMNS), output.problems)

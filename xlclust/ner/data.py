@@ -1,0 +1,206 @@
+"""NER sentences from WikiAnn (PAN-X, the Rahimi et al. 2019 splits) and CoNLL files.
+
+One loader per format — the Hugging Face Hub copy (``unimelb-nlp/wikiann``), Rahimi's
+``lang:token<TAB>TAG`` files, CoNLL columns — each yields :class:`Sentence` objects that know
+where they came from; one checker then validates every sentence the same way: strict IOB2 tags
+of the configured classes, no empty tokens. The checked sentences become a Parquet table per
+language and split (columns ``id``, ``language``, ``tokens``, ``tags``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import pyarrow as pa
+
+from xlclust.errors import XlclustError
+
+log = logging.getLogger(__name__)
+SPLITS = ("train", "dev", "test")
+HUB_SPLITS = {"train": "train", "dev": "validation", "test": "test"}
+SCHEMA = pa.schema([("id", pa.string()), ("language", pa.string()), ("tokens", pa.list_(pa.string())),
+                    ("tags", pa.list_(pa.string()))])
+PROBLEM_COLUMNS = ["language", "split", "where", "problem", "action"]
+
+
+class NerDataError(XlclustError):
+    """NER data that cannot be used; the message names the file and line (or dataset row)."""
+
+
+@dataclass
+class Sentence:
+    tokens: list[str]
+    tags: list[str]
+    where: str  # "file:line" of the first token, or "dataset (split) row N"
+
+
+@dataclass
+class CheckedSentences:
+    sentences: list[Sentence]
+    problems: list[dict] = field(default_factory=list)
+
+
+def read_rahimi(path: str | os.PathLike, language: str, encoding: str = "utf-8") -> Iterator[Sentence]:
+    """Rahimi et al.'s WikiAnn files: ``lang:token<TAB>TAG`` a line, a blank line between sentences."""
+    prefix = f"{language}:"
+    tokens, tags, start = [], [], 0
+    with open(path, encoding=encoding) as lines:
+        for number, line in enumerate(lines, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                if tokens:
+                    yield Sentence(tokens, tags, f"{path}:{start}")
+                tokens, tags = [], []
+                continue
+            token, tab, tag = line.rpartition("\t")
+            if not tab:
+                raise NerDataError(f"{path}:{number}: expected '{language}:token<TAB>TAG', found {line[:80]!r}")
+            if not token.startswith(prefix):
+                raise NerDataError(f"{path}:{number}: the token does not start with {prefix!r} (a file of another "
+                                   f"language?): {line[:80]!r}")
+            if not tokens:
+                start = number
+            tokens.append(token[len(prefix):])
+            tags.append(tag.strip())
+    if tokens:
+        yield Sentence(tokens, tags, f"{path}:{start}")
+
+
+def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int = -1,
+               encoding: str = "utf-8") -> Iterator[Sentence]:
+    """CoNLL column files (CoNLL-2002/2003): whitespace-separated columns, the token in
+    ``token_column`` and the tag in ``tag_column``; blank lines and ``-DOCSTART-`` lines end sentences."""
+    tokens, tags, start = [], [], 0
+    with open(path, encoding=encoding) as lines:
+        for number, line in enumerate(lines, 1):
+            columns = line.split()
+            if not columns or columns[0] == "-DOCSTART-":
+                if tokens:
+                    yield Sentence(tokens, tags, f"{path}:{start}")
+                tokens, tags = [], []
+                continue
+            try:
+                token, tag = columns[token_column], columns[tag_column]
+            except IndexError:
+                raise NerDataError(f"{path}:{number}: {len(columns)} columns, the token is in column {token_column} and "
+                                   f"the tag in column {tag_column}: {line.strip()[:80]!r}") from None
+            if not tokens:
+                start = number
+            tokens.append(token)
+            tags.append(tag)
+    if tokens:
+        yield Sentence(tokens, tags, f"{path}:{start}")
+
+
+def load_hub(name: str, language: str, split: str, revision: str | None = None,
+             cache_dir: str | None = None) -> Iterator[Sentence]:
+    """One language's split of the Hub's WikiAnn (one config per language; tags as class labels)."""
+    import datasets
+
+    hub_split = HUB_SPLITS[split]
+    dataset = datasets.load_dataset(name, language, split=hub_split, revision=revision, cache_dir=cache_dir)
+    missing = {"tokens", "ner_tags"} - set(dataset.column_names)
+    if missing:
+        raise NerDataError(f"{name} ({language}, {hub_split}): no column {sorted(missing)}; is this a NER dataset?")
+    names = dataset.features["ner_tags"].feature.names
+    for row_number, row in enumerate(dataset):
+        yield Sentence(list(row["tokens"]), [names[t] for t in row["ner_tags"]], f"{name} ({language}, {hub_split}) row {row_number}")
+
+
+def read_sentences(source: dict, language: str, split: str, cache_dir: str | None = None) -> Iterator[Sentence]:
+    """The sentences of one language's split from a configured source: ``{"hub": {name, revision}}``
+    or ``{"files": {format: rahimi|conll, train|dev|test: path, ...}}``."""
+    from xlclust.wiki.sources import local_path
+
+    if "hub" in source:
+        hub = source["hub"]
+        return load_hub(hub["name"], language, split, hub.get("revision"), cache_dir)
+    spec = source["files"]
+    path = local_path(spec[split])
+    if path is None:
+        raise NerDataError(f"{spec[split]}: NER files are read from local paths or file:// URLs ({language} {split})")
+    if not Path(path).exists():
+        raise NerDataError(f"{spec[split]}: no such file ({language} {split})")
+    encoding = spec.get("encoding", "utf-8")
+    if spec["format"] == "rahimi":
+        return read_rahimi(path, spec.get("prefix", language), encoding)
+    return read_conll(path, spec.get("token_column", 0), spec.get("tag_column", -1), encoding)
+
+
+def check_sentences(sentences: Iterable[Sentence], classes: list[str], invalid_tags: str = "repair",
+                    drop_classes: Iterable[str] = ()) -> CheckedSentences:
+    """Validate every sentence: tokens non-empty, tags ``O`` or ``B-``/``I-`` of ``classes``
+    (tags of ``drop_classes`` become ``O``), IOB2 order. An ``I-X`` that does not continue an X
+    entity is an error with ``invalid_tags: error``; with ``repair`` it becomes ``B-X`` (what the
+    CoNLL script reads it as) and is listed as a problem. A sentence without tokens is skipped and
+    listed."""
+    allowed = {"O", *(f"{p}-{c}" for c in classes for p in "BI")}
+    dropped = {f"{p}-{c}" for c in drop_classes for p in "BI"}
+    kept, problems = [], []
+    for sentence in sentences:
+        if not sentence.tokens:
+            problems.append({"where": sentence.where, "problem": "a sentence without tokens", "action": "skipped"})
+            continue
+        for position, (token, tag) in enumerate(zip(sentence.tokens, sentence.tags)):
+            if not token.strip():
+                raise NerDataError(f"{sentence.where}: token {position + 1} of the sentence is empty")
+            if tag in dropped:
+                sentence.tags[position] = "O"
+            elif tag not in allowed:
+                raise NerDataError(f"{sentence.where}: token {position + 1} ({token!r}) has the unknown tag {tag!r}; "
+                                   f"the classes are {', '.join(classes)} in IOB2 (O, B-X, I-X)")
+        for position, tag in enumerate(sentence.tags):
+            previous = sentence.tags[position - 1] if position else "O"
+            if tag.startswith("I-") and previous[2:] != tag[2:]:
+                problem = f"token {position + 1} ({sentence.tokens[position]!r}): {tag} after {previous} (I- without B-)"
+                if invalid_tags == "error":
+                    raise NerDataError(f"{sentence.where}: {problem}; set invalid_tags: repair to read it as B-{tag[2:]}")
+                sentence.tags[position] = "B-" + tag[2:]
+                problems.append({"where": sentence.where, "problem": problem, "action": f"read as B-{tag[2:]}"})
+        kept.append(sentence)
+    return CheckedSentences(kept, problems)
+
+
+def subsample(items: list, limit: int | None, seed: int) -> list:
+    """At most ``limit`` items, a seeded sample in the original order (all when ``limit`` is None)."""
+    if limit is None or len(items) <= limit:
+        return items
+    chosen = np.sort(np.random.default_rng(seed).choice(len(items), size=limit, replace=False))
+    return [items[i] for i in chosen]
+
+
+def sentences_table(sentences: list[Sentence], language: str, split: str) -> pa.Table:
+    return pa.Table.from_pylist(
+        [{"id": f"{language}-{split}-{i}", "language": language, "tokens": s.tokens, "tags": s.tags}
+         for i, s in enumerate(sentences)], schema=SCHEMA)
+
+
+def prepare_language(source: dict, language: str, classes: list[str], limits: dict, seed: int,
+                     invalid_tags: str = "repair", cache_dir: str | None = None) -> tuple[dict[str, pa.Table], list[dict], list[dict]]:
+    """Every split of one language, read, checked and limited: (split → table, counts rows, problem rows).
+    A language without training sentences is an error."""
+    drop = source.get("files", {}).get("drop_classes", [])
+    tables, counts, problems = {}, [], []
+    for split in SPLITS:
+        checked = check_sentences(read_sentences(source, language, split, cache_dir), classes, invalid_tags, drop)
+        used = subsample(checked.sentences, limits.get(split), seed)
+        if not used:
+            where = source["files"][split] if "files" in source else source["hub"]["name"]
+            raise NerDataError(f"{where}: no {split} sentences for {language!r}; every language needs "
+                               f"train, dev and test sentences")
+        tables[split] = sentences_table(used, language, split)
+        entities = sum(tag.startswith("B-") for s in used for tag in s.tags)
+        counts.append({"language": language, "split": split, "sentences_read": len(checked.sentences) + sum(
+            p["action"] == "skipped" for p in checked.problems), "sentences_used": len(used),
+            "tokens": sum(len(s.tokens) for s in used), "entities": entities})
+        problems += [{"language": language, "split": split, **p} for p in checked.problems]
+        if checked.problems:
+            log.warning("%s %s: %d problems (first: %s: %s)", language, split, len(checked.problems),
+                        checked.problems[0]["where"], checked.problems[0]["problem"])
+        log.info("%s %s: %d sentences, %d entities", language, split, len(used), entities)
+    return tables, counts, problems

@@ -1,0 +1,81 @@
+"""The language groups NER models are trained on (Shaffer 2021 §4): one model per language
+(monolingual), one for all (multilingual), one per linguistic family, one per language cluster,
+and the zero-shot check — a cluster's model trained without some of its languages, evaluated on
+them. Each group names the languages it trains on and those it is evaluated on."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+log = logging.getLogger(__name__)
+GROUPINGS = ("cluster", "monolingual", "multilingual", "family")
+MULTILINGUAL = "all"
+
+
+def group_name(text: str) -> str:
+    """A name usable as a path component and Snakemake wildcard."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "group"
+
+
+def members_name(languages) -> str:
+    return "_".join(sorted(languages))
+
+
+def language_groups(languages: list[str], groupings: list[str], families: dict[str, str] | None = None,
+                    clusters: dict[str, int] | None = None, held_out: list[str] = ()) -> list[dict]:
+    """Rows (grouping, group, train: [...], evaluate: [...]) for every grouping asked for;
+    ``clusters`` maps each language to its cluster (needed for 'cluster' and held-out languages)."""
+    groups = []
+
+    def add(grouping, name, train, evaluate):
+        groups.append({"grouping": grouping, "group": group_name(name), "train": sorted(train), "evaluate": sorted(evaluate)})
+
+    by_cluster: dict[int, list[str]] = {}
+    for lang in languages:
+        if clusters is not None:
+            by_cluster.setdefault(clusters[lang], []).append(lang)
+    for grouping in groupings:
+        if grouping == "monolingual":
+            for lang in languages:
+                add(grouping, lang, [lang], [lang])
+        elif grouping == "multilingual":
+            add(grouping, MULTILINGUAL, languages, languages)
+        elif grouping == "family":
+            by_family: dict[str, list[str]] = {}
+            for lang in languages:
+                by_family.setdefault(families[lang], []).append(lang)
+            for family, members in sorted(by_family.items()):
+                add(grouping, family, members, members)
+        elif grouping == "cluster":
+            for members in sorted(by_cluster.values()):
+                add(grouping, members_name(members), members, members)
+        else:
+            raise ValueError(f"unknown grouping {grouping!r} (one of {', '.join(GROUPINGS)})")
+    for members in sorted(by_cluster.values()) if held_out else []:
+        evaluate = [lang for lang in members if lang in held_out]
+        train = [lang for lang in members if lang not in held_out]
+        if not evaluate:
+            continue
+        if not train:
+            log.warning("zero-shot: %s form a cluster of their own; no cluster-mates to train on", ", ".join(evaluate))
+            continue
+        add("zeroshot", members_name(train), train, evaluate)
+    return groups
+
+
+def groups_table(groups: list[dict]):
+    """Tidy rows: grouping, group, role (train/evaluate), language."""
+    import pandas as pd
+
+    rows = [{"grouping": g["grouping"], "group": g["group"], "role": role, "language": lang}
+            for g in groups for role in ("train", "evaluate") for lang in g[role]]
+    return pd.DataFrame(rows, columns=["grouping", "group", "role", "language"])
+
+
+def read_group(table, grouping: str, group: str) -> dict[str, list[str]]:
+    """The train and evaluate languages of one group of a :func:`groups_table`."""
+    rows = table[(table["grouping"] == grouping) & (table["group"] == group)]
+    if rows.empty:
+        raise KeyError(f"no group {grouping}/{group}")
+    return {role: sorted(rows.loc[rows["role"] == role, "language"]) for role in ("train", "evaluate")}

@@ -1,0 +1,28 @@
+"""The NER tables: every run's scores in one tidy table, and the seed paper's Table 3 — F1 per
+language × grouping as mean (std) over seeds."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from xlclust.ner.metrics import OVERALL
+
+SCORE_COLUMNS = ["grouping", "group", "language", "class", "seed", "precision", "recall", "f1", "support"]
+
+
+def summarize(scores: pd.DataFrame) -> pd.DataFrame:
+    """Mean and standard deviation over seeds of each (grouping, group, language, class)."""
+    summary = (scores.groupby(["grouping", "group", "language", "class"], sort=True)["f1"]
+               .agg(f1_mean="mean", f1_std="std", seeds="count").reset_index())
+    summary["f1_std"] = summary["f1_std"].fillna(0.0)
+    return summary
+
+
+def table3(summary: pd.DataFrame) -> pd.DataFrame:
+    """Overall F1 'mean (std)' with a row per language and a column per grouping (zero-shot
+    rows only where the language was held out)."""
+    overall = summary[summary["class"] == OVERALL].copy()
+    overall["cell"] = [f"{m:.1f} ({s:.1f})" for m, s in zip(overall["f1_mean"], overall["f1_std"])]
+    wide = overall.pivot_table(index="language", columns="grouping", values="cell", aggfunc="first")
+    order = [g for g in ("monolingual", "family", "cluster", "multilingual", "zeroshot") if g in wide.columns]
+    return wide[order + [c for c in wide.columns if c not in order]].reset_index()

@@ -1,0 +1,117 @@
+"""NER fine-tuning and tagging (Shaffer 2021 §3.3): a pretrained encoder with a new token-
+classification head per run, trained on the sentences of every language of a group; a word's
+tag is read from its first subword (later subwords are not trained on), as in XTREME.
+
+Sentences longer than ``max_length`` subwords are cut; their cut-off words are tagged ``O`` at
+prediction and counted, so a too short ``max_length`` shows in the log instead of in the scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from dataclasses import asdict
+
+from xlclust.finetuning import FinetuneSpec, ModelSource, batched_outputs, position_limit, train
+from xlclust.errors import ConfigError
+
+log = logging.getLogger(__name__)
+IGNORED = -100  # label of the positions the loss skips (specials, later subwords)
+
+
+def label_names(classes: list[str]) -> list[str]:
+    """The head's labels: O, then B- and I- of each class."""
+    return ["O", *(f"{prefix}-{name}" for name in classes for prefix in "BI")]
+
+
+def encode(sentences: list[dict], tokenizer, max_length: int, labels: list[str] | None = None) -> tuple[list[dict], list[list]]:
+    """Model inputs of word-split sentences (and, with ``labels``, the first subword of each
+    word labelled): (features, word index of each position per sentence)."""
+    encoded = tokenizer([s["tokens"] for s in sentences], is_split_into_words=True, truncation=True, max_length=max_length)
+    label_id = {name: i for i, name in enumerate(labels or [])}
+    features, word_ids = [], []
+    for row, sentence in enumerate(sentences):
+        words = encoded.word_ids(row)
+        feature = {key: encoded[key][row] for key in ("input_ids", "attention_mask", "token_type_ids") if key in encoded}
+        if labels is not None:
+            previous, targets = None, []
+            for word in words:
+                targets.append(IGNORED if word is None or word == previous else label_id[sentence["tags"][word]])
+                previous = word
+            feature["labels"] = targets
+        features.append(feature)
+        word_ids.append(words)
+    return features, word_ids
+
+
+def _collator(tokenizer):
+    from transformers import DataCollatorForTokenClassification
+
+    return DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORED)
+
+
+def finetune_ner(source: ModelSource, sentences: list[dict], classes: list[str], spec: FinetuneSpec, max_length: int,
+                 checkpoint_root: str | os.PathLike, callbacks: list | None = None):
+    """Train a new head on ``sentences`` (dicts with ``id``, ``tokens``, ``tags``); returns
+    (model, tokenizer, summary). Checkpoints and resume as :func:`xlclust.finetuning.train`."""
+    from transformers import AutoModelForTokenClassification, set_seed
+
+    labels = label_names(classes)
+    set_seed(spec.seed)  # the new head's initialization
+    tokenizer, model = source.load(AutoModelForTokenClassification, num_labels=len(labels),
+                                   id2label=dict(enumerate(labels)), label2id={n: i for i, n in enumerate(labels)})
+    limit = position_limit(model, tokenizer)
+    if max_length > limit:
+        raise ConfigError(f"ner.training.max_length: {max_length} subwords, the model takes at most {limit}")
+    started = time.perf_counter()
+    features, _ = encode(sentences, tokenizer, max_length, labels)
+    log.info("%d sentences encoded in %.1f s", len(sentences), time.perf_counter() - started)
+    ids = hashlib.sha256("\n".join(s["id"] for s in sentences).encode()).hexdigest()
+    settings = {"task": "ner", "model": asdict(source) | {"cache_dir": None}, "labels": labels, "max_length": max_length,
+                "sentence_ids_sha256": ids}
+    run = train(model, features, _collator(tokenizer), spec, settings, checkpoint_root, "ner.training", callbacks)
+    return run.trainer.model, tokenizer, run
+
+
+def predict_tags(model, tokenizer, sentences: list[dict], max_length: int, batch_size: int = 64) -> tuple[list[list[str]], int]:
+    """Each sentence's predicted tags (one per word), and how many words were cut off (tagged O)."""
+    labels = [model.config.id2label[i] for i in range(len(model.config.id2label))]
+    features, word_ids = encode(sentences, tokenizer, max_length)
+    predicted = [["O"] * len(s["tokens"]) for s in sentences]
+    covered = 0
+    for chosen, batch, output in batched_outputs(model, features, _collator(tokenizer), batch_size, desc="sentences"):
+        best = output.logits.argmax(-1).cpu().numpy()
+        for row, index in enumerate(chosen):
+            previous = None
+            for position, word in enumerate(word_ids[index]):
+                if word is not None and word != previous:
+                    predicted[index][word] = labels[best[row, position]]
+                    covered += 1
+                previous = word
+    cut = sum(len(s["tokens"]) for s in sentences) - covered
+    if cut:
+        log.warning("%d words beyond %d subwords (or without any subword) were tagged O", cut, max_length)
+    return predicted, cut
+
+
+def evaluate_languages(model, tokenizer, tests: dict[str, list[dict]], classes: list[str], max_length: int,
+                       batch_size: int = 64, mode: str = "strict"):
+    """Span scores of each language's test sentences: (score rows with a ``language`` column,
+    a table of the predicted tags, words cut off over all languages)."""
+    import pyarrow as pa
+
+    from xlclust.ner.metrics import span_scores
+
+    rows, predictions, cut_total = [], [], 0
+    for lang, sentences in sorted(tests.items()):
+        predicted, cut = predict_tags(model, tokenizer, sentences, max_length, batch_size)
+        cut_total += cut
+        scores = span_scores([s["tags"] for s in sentences], predicted, classes, mode)
+        rows += [{"language": lang, **row} for row in scores]
+        log.info("%s: F1 %.1f over %d sentences (%s)", lang, scores[-1]["f1"], len(sentences),
+                 ", ".join(f"{r['class']} {r['f1']:.1f}" for r in scores[:-1]))
+        predictions += [{"id": s["id"], "language": lang, "predicted": tags} for s, tags in zip(sentences, predicted)]
+    schema = pa.schema([("id", pa.string()), ("language", pa.string()), ("predicted", pa.list_(pa.string()))])
+    return rows, pa.Table.from_pylist(predictions, schema=schema), cut_total
