@@ -216,7 +216,9 @@ def dendrogram_figure(tree: np.ndarray, node_counts: np.ndarray, names: list[str
 def ner_boxplot_figure(scores: pd.DataFrame, path) -> None:
     """Shaffer (2021) Fig. 2: F1 over seeds per language, one box per grouping."""
     languages = sorted(scores["language"].unique())
-    groupings = list(dict.fromkeys(scores["grouping"]))
+    order = ["monolingual", "family", "cluster", "multilingual", "zeroshot"]
+    present = set(scores["grouping"])
+    groupings = [g for g in order if g in present] + sorted(present - set(order))
     colours = _language_colours(groupings)
     width = 0.8 / len(groupings)
     figure, axis = plt.subplots(figsize=(max(6, 0.9 * len(languages) * max(1, len(groupings) / 2)), 4))
@@ -226,7 +228,7 @@ def ner_boxplot_figure(scores: pd.DataFrame, path) -> None:
         positions = np.arange(len(languages)) + number * width
         present = [i for i, d in enumerate(data) if len(d)]
         boxes = axis.boxplot([data[i] for i in present], positions=positions[present], widths=width * 0.9,
-                             patch_artist=True, manage_ticks=False)
+                             patch_artist=True, manage_ticks=False, medianprops={"color": "black"})
         for patch in boxes["boxes"]:
             patch.set_facecolor(colours[grouping])
         axis.plot([], [], color=colours[grouping], linewidth=6, label=grouping)

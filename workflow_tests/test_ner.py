@@ -1,0 +1,215 @@
+"""NER data loaders on the real WikiANN and CoNLL files, their bad-input errors, span F1 on
+hand-worked cases, the language groups, and fine-tuning determinism and resume."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from workflow_tests.realdata import shared_data
+from xlclust.ner.data import (NerDataError, Sentence, check_sentences, prepare_language, read_conll, read_rahimi,
+                              read_sentences)
+from xlclust.ner.groups import groups_table, language_groups, read_group
+from xlclust.ner.metrics import span_scores
+
+CLASSES = ["LOC", "ORG", "PER"]
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "nl"])
+def test_wikiann_files_load_as_published(lang):
+    """Rahimi et al.'s splits: 20k/10k/10k sentences, IOB2 tags of LOC, ORG, PER, no repairs."""
+    sizes = {}
+    for split in ("train", "dev", "test"):
+        checked = check_sentences(read_rahimi(shared_data() / f"wikiann/{lang}/{split}", lang), CLASSES, "error")
+        sizes[split] = len(checked.sentences)
+        assert not checked.problems
+    assert sizes == {"train": 20000, "dev": 10000, "test": 10000}
+    first = next(read_rahimi(shared_data() / f"wikiann/{lang}/train", lang))
+    assert len(first.tokens) == len(first.tags) and not any(t.startswith(f"{lang}:") for t in first.tokens)
+    assert first.where == f"{shared_data() / f'wikiann/{lang}/train'}:1"
+
+
+def test_conll_files_load_with_their_columns_and_repairs():
+    conll03 = list(read_conll(shared_data() / "conll2003/train.txt"))
+    assert len(conll03) == 14041 and conll03[0].tokens[:3] == ["EU", "rejects", "German"]
+    assert conll03[0].tags[:3] == ["B-ORG", "O", "B-MISC"]
+    # CoNLL-2003 (this copy) keeps 267 I- tags that start an entity, from its IOB1 origin
+    with pytest.raises(NerDataError, match=r"conll2003/train.txt:\d+: token \d+ .*I-MISC after O"):
+        check_sentences(conll03, CLASSES + ["MISC"], "error")
+    repaired = check_sentences(list(read_conll(shared_data() / "conll2003/train.txt")), CLASSES + ["MISC"], "repair")
+    assert len(repaired.problems) == 267 and all(p["action"].startswith("read as B-") for p in repaired.problems)
+    assert all(not (tag.startswith("I-") and prev[2:] != tag[2:])
+               for s in repaired.sentences for prev, tag in zip(["O", *s.tags], s.tags))
+    # CoNLL-2002: three columns (Dutch starts documents with -DOCSTART-), MISC dropped to O
+    ned = check_sentences(read_conll(shared_data() / "conll2002/ned.train"), CLASSES, drop_classes=["MISC"])
+    assert len(ned.sentences) == 15806 and ned.sentences[0].tokens[:2] == ["De", "tekst"]
+    assert not any(tag.endswith("MISC") for s in ned.sentences for tag in s.tags)
+    esp = check_sentences(read_conll(shared_data() / "conll2002/esp.train"), CLASSES, drop_classes=["MISC"])
+    assert [p["problem"].split(": ")[1] for p in esp.problems] == ["I-LOC after O (I- without B-)"]
+
+
+def test_bad_input_names_the_file_and_line(tmp_path):
+    bad = tmp_path / "bad"
+    bad.write_text("en:Paris\tB-LOC\n\nen:New\tO\nen:York\tI-LOC\n", encoding="utf-8")
+    with pytest.raises(NerDataError, match=rf"{bad}:3: token 2 \('York'\): I-LOC after O"):
+        check_sentences(read_rahimi(bad, "en"), CLASSES, "error")
+    bad.write_text("en:Paris\tB-CITY\n", encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"bad:1: token 1 \('Paris'\) has the unknown tag 'B-CITY'"):
+        check_sentences(read_rahimi(bad, "en"), CLASSES)
+    bad.write_text("en:Paris B-LOC\n", encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"bad:1: expected 'en:token<TAB>TAG'"):
+        list(read_rahimi(bad, "en"))
+    bad.write_text("de:Paris\tB-LOC\n", encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"does not start with 'en:'"):
+        list(read_rahimi(bad, "en"))
+    bad.write_text("en:\tO\n", encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"bad:1: token 1 of the sentence is empty"):
+        check_sentences(read_rahimi(bad, "en"), CLASSES)
+    bad.write_text("Paris\n", encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"bad:1: 1 columns"):
+        list(read_conll(bad, tag_column=2))
+    # a sentence without tokens (a Hub row) is skipped and listed
+    checked = check_sentences([Sentence([], [], "wikiann (en, train) row 7"), Sentence(["Rome"], ["B-LOC"], "x:1")], CLASSES)
+    assert len(checked.sentences) == 1 and checked.problems[0]["where"] == "wikiann (en, train) row 7"
+
+
+def test_a_language_without_training_sentences_is_an_error(tmp_path):
+    files = {}
+    for split, text in (("train", "\n\n"), ("dev", "en:Rome\tB-LOC\n"), ("test", "en:Rome\tB-LOC\n")):
+        files[split] = str(tmp_path / split)
+        (tmp_path / split).write_text(text, encoding="utf-8")
+    source = {"files": {"format": "rahimi", **files}}
+    with pytest.raises(NerDataError, match=r"train: no train sentences for 'en'"):
+        prepare_language(source, "en", CLASSES, {}, seed=1)
+    with pytest.raises(NerDataError, match="no such file"):
+        list(read_sentences({"files": {"format": "conll", "train": str(tmp_path / "missing")}}, "en", "train"))
+
+
+def test_prepare_language_limits_with_a_seed_and_counts():
+    source = {"files": {"format": "rahimi", **{s: str(shared_data() / f"wikiann/nl/{s}") for s in ("train", "dev", "test")}}}
+    tables, counts, problems = prepare_language(source, "nl", CLASSES, {"train": 50, "dev": 20, "test": 20}, seed=3)
+    again, _, _ = prepare_language(source, "nl", CLASSES, {"train": 50, "dev": 20, "test": 20}, seed=3)
+    assert tables["train"].equals(again["train"]) and tables["train"].num_rows == 50
+    assert [c["sentences_read"] for c in counts] == [20000, 10000, 10000] and not problems
+    assert tables["test"].column("id").to_pylist()[0] == "nl-test-0"
+
+
+def test_hub_rows_read_through_datasets(tmp_path, monkeypatch):
+    """The Hub path: a local dataset in WikiAnn's schema (class-label tags) through load_dataset."""
+    import datasets
+
+    features = datasets.Features({"tokens": datasets.Sequence(datasets.Value("string")),
+                                  "ner_tags": datasets.Sequence(datasets.ClassLabel(names=["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"])),
+                                  "langs": datasets.Sequence(datasets.Value("string"))})
+    rows = {"tokens": [["Anna", "Frank", "in", "Amsterdam"]], "ner_tags": [[1, 2, 0, 5]], "langs": [["nl"] * 4]}
+    directory = tmp_path / "wikiann" / "nl"
+    directory.mkdir(parents=True)
+    datasets.Dataset.from_dict(rows, features=features).to_parquet(str(directory / "validation-00000.parquet"))
+    original = datasets.load_dataset
+
+    def local(name, config, split, revision=None, cache_dir=None):
+        assert (name, config, split) == ("unimelb-nlp/wikiann", "nl", "validation")
+        return original("parquet", data_files={split: str(tmp_path / "wikiann" / config / "*.parquet")}, split=split,
+                        cache_dir=str(tmp_path / "cache"))
+
+    monkeypatch.setattr(datasets, "load_dataset", local)
+    sentence, = read_sentences({"hub": {"name": "unimelb-nlp/wikiann"}}, "nl", "dev")
+    assert sentence.tags == ["B-PER", "I-PER", "O", "B-LOC"] and sentence.where == "unimelb-nlp/wikiann (nl, validation) row 0"
+
+
+def _f1(rows, name):
+    return next(r for r in rows if r["class"] == name)
+
+
+def test_span_f1_on_hand_worked_cases():
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "I-ORG", "O"], ["O", "B-LOC", "I-LOC"]]
+    # PER right; LOC 1: right; ORG: one token short (wrong boundary); LOC 2: typed as ORG; an extra PER
+    predicted = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "O", "B-PER"], ["O", "B-ORG", "I-ORG"]]
+    rows = span_scores(gold, predicted, CLASSES)
+    # gold 4 entities, predicted 5, correct 2: P = 2/5, R = 2/4, F1 = 2PR/(P+R) = 4/9
+    overall = _f1(rows, "all")
+    assert (overall["precision"], overall["recall"], overall["support"]) == (40.0, 50.0, 4)
+    assert overall["f1"] == pytest.approx(100 * 4 / 9)
+    assert _f1(rows, "PER")["precision"] == 50.0 and _f1(rows, "PER")["recall"] == 100.0
+    assert _f1(rows, "LOC") == {"class": "LOC", "precision": 100.0, "recall": 50.0, "f1": pytest.approx(200 / 3), "support": 2}
+    assert _f1(rows, "ORG")["f1"] == 0.0
+    # an I- that starts a predicted entity: none in strict IOB2, an entity for the CoNLL perl script
+    gold, predicted = [["B-LOC", "I-LOC", "O"]], [["I-LOC", "I-LOC", "O"]]
+    assert _f1(span_scores(gold, predicted, CLASSES, "strict"), "all")["f1"] == 0.0
+    assert _f1(span_scores(gold, predicted, CLASSES, "conlleval"), "all")["f1"] == 100.0
+    with pytest.raises(ValueError, match="differ"):
+        span_scores([["O"]], [["O", "O"]], CLASSES)
+
+
+def test_language_groups_for_every_grouping():
+    families = {"en": "Germanic", "de": "Germanic", "nl": "Germanic", "fr": "Romance", "es": "Romance"}
+    clusters = {"en": 1, "de": 1, "nl": 2, "fr": 2, "es": 2}
+    groups = language_groups(["en", "de", "nl", "fr", "es"], ["cluster", "monolingual", "multilingual", "family"],
+                             families, clusters, held_out=["nl"])
+    named = {(g["grouping"], g["group"]): (g["train"], g["evaluate"]) for g in groups}
+    assert named[("cluster", "de_en")] == (["de", "en"], ["de", "en"])
+    assert named[("family", "Romance")] == (["es", "fr"], ["es", "fr"])
+    assert named[("multilingual", "all")][0] == ["de", "en", "es", "fr", "nl"]
+    assert named[("zeroshot", "es_fr")] == (["es", "fr"], ["nl"])  # nl's cluster without nl
+    assert sum(g == "monolingual" for g, _ in named) == 5
+    table = groups_table(groups)
+    assert read_group(table, "zeroshot", "es_fr") == {"train": ["es", "fr"], "evaluate": ["nl"]}
+    # a held-out language alone in its cluster has nobody to learn from: no zero-shot group
+    alone = language_groups(["en", "de"], ["cluster"], None, {"en": 1, "de": 2}, held_out=["de"])
+    assert [g["grouping"] for g in alone] == ["cluster", "cluster"]
+
+
+@pytest.fixture(scope="module")
+def tiny_xlmr(tmp_path_factory):
+    from xlclust.demo.tiny_model import build_tiny_xlmr
+
+    directory = tmp_path_factory.mktemp("xlmr") / "model"
+    texts = [line.strip() for lang in ("en", "de", "nl") for line in
+             (shared_data() / f"leipzig-sentences/{lang}.txt").read_text(encoding="utf-8").splitlines()[:400]]
+    build_tiny_xlmr(texts, directory, vocab_size=1500, hidden_size=32, layers=1, heads=2, max_positions=130, seed=5)
+    return directory
+
+
+def _sentences(lang, split, n):
+    return [{"id": f"{lang}-{i}", "tokens": s.tokens, "tags": s.tags}
+            for i, s in zip(range(n), read_rahimi(shared_data() / f"wikiann/{lang}/{split}", lang))]
+
+
+def test_ner_finetuning_is_deterministic_and_resumes(tiny_xlmr, tmp_path):
+    from xlclust.finetuning import FinetuneSpec, ModelSource, complete_checkpoints
+    from xlclust.ner.training import evaluate_languages, finetune_ner, predict_tags
+    from xlclust.pretraining.train import Preempted
+
+    train, test = _sentences("nl", "train", 80), {"nl": _sentences("nl", "test", 30)}
+    spec = FinetuneSpec(learning_rate=3e-3, batch_size=10, epochs=2, checkpoint_every=4, keep_checkpoints=10, log_every=2, seed=2)
+    source = ModelSource(str(tiny_xlmr))
+    model, tokenizer, run = finetune_ner(source, train, CLASSES, spec, 128, tmp_path / "a")
+    scores, predictions, cut = evaluate_languages(model, tokenizer, test, CLASSES, 128)
+    assert run.summary["steps"] == 16 and predictions.num_rows == 30
+    assert {r["class"] for r in scores} == {"LOC", "ORG", "PER", "all"} and all(0 <= r["f1"] <= 100 for r in scores)
+    assert cut == 0 and model.config.id2label[1] == "B-LOC"
+    tags, _ = predict_tags(model, tokenizer, test["nl"], 128)
+    assert [len(t) for t in tags] == [len(s["tokens"]) for s in test["nl"]]
+    again, tokenizer2, _ = finetune_ner(source, train, CLASSES, spec, 128, tmp_path / "b")
+    assert evaluate_languages(again, tokenizer2, test, CLASSES, 128)[0] == scores
+
+    class StopAt(__import__("transformers").TrainerCallback):
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.global_step == 5:
+                import os
+                import signal
+
+                os.kill(os.getpid(), signal.SIGTERM)
+
+    with pytest.raises(Preempted, match="at step 5"):
+        finetune_ner(source, train, CLASSES, spec, 128, tmp_path / "c", callbacks=[StopAt()])
+    run_dir, = (tmp_path / "c").iterdir()
+    assert [p.name for p in complete_checkpoints(run_dir)] == ["checkpoint-4", "checkpoint-5"]
+    resumed, tokenizer3, run3 = finetune_ner(source, train, CLASSES, spec, 128, tmp_path / "c")
+    assert run3.summary["resumed_from"].endswith("checkpoint-5")
+    assert evaluate_languages(resumed, tokenizer3, test, CLASSES, 128)[0] == scores
+    # sentences longer than max_length: the cut-off words are tagged O and counted
+    long = [{"id": "x", "tokens": ["Amsterdam"] * 80, "tags": ["B-LOC"] * 80}]
+    tags, cut = predict_tags(model, tokenizer, long, 16)
+    assert cut > 0 and tags[0][-1] == "O"
+    shutil.rmtree(tmp_path / "a")
