@@ -67,7 +67,7 @@ rule demo_ner:
         [f"{DEMO_ROOT}/wikiann/{lang}/{split}" for lang in ["en", *config.get("demo_world", {}).get("languages", {})]
          for split in ("train", "dev", "test")],
     params:
-        root=f"{DEMO_ROOT}/wikiann",
+        root=lambda wildcards, output: os.path.commonpath(output),
         fake_languages=config.get("demo_world", {}).get("languages", {}),
         conll_languages=config.get("demo_world", {}).get("ner", {}).get("conll_languages", []),
     log:

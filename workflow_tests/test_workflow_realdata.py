@@ -15,7 +15,7 @@ from xlclust.demo.world import gensim_enwiki_sample
 from xlclust.wiki.download import sha1_of
 from workflow_tests.httpmirror import serve
 from workflow_tests.realdata import TYDIQA_FILES, real_paragraphs, shared_data, write_real_dump
-from xlclust.demo.tiny_model import build_tiny_model
+from xlclust.demo.tiny_model import build_tiny_model, build_tiny_xlmr
 from workflow_tests.snakemake_runner import output_of, run_workflow
 
 pytestmark = pytest.mark.workflow
@@ -47,6 +47,18 @@ def test_corpus_stage_on_real_text(tmp_path):
     shifted["answers"][0]["answer_start"] += 1
     (tmp_path / "local" / "tydiqa-en-train.json").write_text(json.dumps(train), encoding="utf-8")
     goldp = shared_data() / "tydiqa-goldp-v1.1/dev"
+    # an XLM-R-shaped model for language clustering and NER, its tokenizer learnt on Leipzig sentences
+    xlmr_dir = tmp_path / "local" / "mini-xlmr"
+    ner_languages = ["de", "en", "es", "fr", "nl"]
+    texts = [line for lang in ner_languages for line in
+             (shared_data() / f"leipzig-sentences/{lang}.txt").read_text(encoding="utf-8").splitlines()]
+    build_tiny_xlmr(texts, xlmr_dir, vocab_size=4000, hidden_size=32, layers=1, heads=2, max_positions=130, seed=3)
+    wikiann = {lang: {"format": "rahimi", **{split: str(shared_data() / f"wikiann/{lang}/{split}") for split in ("train", "dev", "test")}}
+               for lang in ("de", "en", "fr")}
+    conll = shared_data() / "conll2002"
+    for lang, prefix in (("es", "esp"), ("nl", "ned")):  # CoNLL-2002 columns, MISC read as O beside WikiAnn
+        wikiann[lang] = {"format": "conll", "train": f"file://{conll}/{prefix}.train", "dev": str(conll / f"{prefix}.testa"),
+                         "test": str(conll / f"{prefix}.testb"), "drop_classes": ["MISC"]}
     with serve(mirror) as server:
         config = {
             "languages": ["ar", "en", "ko", "ru", "sw"],
@@ -75,7 +87,8 @@ def test_corpus_stage_on_real_text(tmp_path):
             },
             "alignment": {"most_frequent": 1000, "rounds": 1},
             "partition": {"parts": 800},
-            "grouping": {"ratios": [10, 40], "sources": ["vocabulary", "mini"], "models": {"mini": {"path": str(model_dir)}}},
+            "grouping": {"ratios": [10, 40], "sources": ["vocabulary", "mini"],
+                         "models": {"mini": {"path": str(model_dir)}, "minixlmr": {"path": str(xlmr_dir)}}},
             "pretraining": {
                 "tokenizers": ["icebert", "baseline", "kmeans40"], "sizes": ["mini"],
                 "baseline": {"sentences": 2000, "model_type": "bpe", "character_coverage": 0.9995},
@@ -95,6 +108,23 @@ def test_corpus_stage_on_real_text(tmp_path):
                 "features": {"max_seq_length": 64, "doc_stride": 24, "max_query_length": 16},
                 "training": {"learning_rate": 5e-3, "batch_size": 16, "epochs": 1, "checkpoint_every": 10},
                 "checkpoint_dir": "checkpoints/tydiqa",
+            },
+            "wikiann": {
+                "languages": ner_languages, "classes": ["LOC", "ORG", "PER"],
+                "families": {"de": "Germanic", "en": "Germanic", "nl": "Germanic", "es": "Romance", "fr": "Romance"},
+                "dataset": {"source": "files", "files": wikiann}, "limit": {"train": 300, "dev": 100, "test": 100},
+            },
+            "language_clustering": {
+                "model": "minixlmr", "representations": ["finetuned_cls", "pretrained_max"], "ks": [2, 3], "k": 2,
+                "langid": {"eval_sentences_per_language": 100, "max_length": 64,
+                           "training": {"learning_rate": 3e-3, "batch_size": 20, "epochs": 1}},
+                "embedding": {"sentences_per_language": 60, "max_length": 64},
+                "projection": {"sentences_per_language": 40, "perplexity": 10},
+            },
+            "ner": {
+                "model": "minixlmr", "groupings": ["cluster", "family"], "cluster_representation": "finetuned_cls",
+                "zero_shot": {"held_out": ["nl"]}, "seeds": [1], "max_length": 128,
+                "training": {"learning_rate": 2e-3, "batch_size": 20, "epochs": 2},
             },
         }
         # this config is complete: it replaces config.yaml rather than being merged into it
@@ -200,3 +230,27 @@ def test_corpus_stage_on_real_text(tmp_path):
     assert (work / "results/tydiqa/scores.png").stat().st_size > 10_000
     trained = json.loads((work / "results/tydiqa/models/icebert-mini/seed1/training.json").read_text())
     assert trained["questions"] == 160 and trained["windows"] >= 160
+
+
+    # language clusters of the five languages, NER per cluster and family, and the zero-shot check on nl
+    counts = pd.concat([pd.read_csv(work / f"results/wikiann/{lang}/counts.csv") for lang in ner_languages])
+    assert (counts.groupby("language")["sentences_used"].apply(list) == pd.Series({l: [300, 100, 100] for l in ner_languages})).all()
+    read = counts.set_index(["language", "split"])["sentences_read"]
+    assert read[("en", "train")] == 20000 and read[("nl", "train")] == 15806 and read[("es", "train")] == 8323
+    problems = pd.read_csv(work / "results/wikiann/es/problems.csv")
+    assert problems[["split", "action"]].values.tolist() == [["train", "read as B-LOC"]]  # esp.train's one I- without B-
+    assert not any(tag.endswith("MISC") for tags in pq.read_table(work / "results/wikiann/nl/test.parquet").column("tags").to_pylist() for tag in tags)
+    clusters = pd.read_csv(work / "results/language_clusters.csv")
+    per_k = clusters.groupby(["representation", "k"])["language"].apply(sorted)
+    assert all(languages == ner_languages for languages in per_k) and len(per_k) == 4
+    votes = pd.read_csv(work / "results/langclust/votes.csv")
+    assert np.allclose(votes.groupby(["representation", "k", "language"])["share"].sum(), 1.0)
+    groups = pd.read_csv(work / "results/ner/groups.csv")
+    scores = pd.read_csv(work / "results/wikiann_ner_scores.csv")
+    evaluated = groups[groups["role"] == "evaluate"]
+    overall = scores[scores["class"] == "all"]
+    assert len(overall) == len(evaluated) and set(overall["grouping"]) == set(groups["grouping"])
+    assert set(evaluated.loc[evaluated["grouping"] == "zeroshot", "language"]) <= {"nl"}
+    assert {("family", "Germanic"), ("family", "Romance")} <= set(zip(groups["grouping"], groups["group"]))
+    assert scores["f1"].between(0, 100).all() and set(scores["class"]) == {"LOC", "ORG", "PER", "all"}
+    assert (work / "results/ner/f1_boxplot.png").stat().st_size > 10_000
