@@ -115,3 +115,27 @@ def test_tydiqa_settings_are_checked_against_the_rest_of_the_config():
         validated(tydiqa__features={"max_seq_length": 128, "doc_stride": 100, "max_query_length": 64})
     with pytest.raises(ConfigError, match=r"tydiqa\.dataset\.source"):
         validated(tydiqa__dataset={"source": "ftp"})
+
+
+def test_language_clustering_and_ner_settings_are_checked():
+    config = validated()
+    assert config["wikiann"]["languages"][:3] == ["ar", "da", "de"] and len(config["wikiann"]["languages"]) == 15
+    assert set(config["wikiann"]["families"]) == set(config["wikiann"]["languages"])
+    assert config["language_clustering"]["k"] == 4 and config["ner"]["training"]["batch_size"] == 20
+    assert config["ner"]["max_length"] == 300 and config["ner"]["seeds"] == [1, 2, 3, 4, 5]
+    with pytest.raises(ConfigError, match=r"language_clustering\.model': 'xlmr_large' is not a model under 'grouping\.models'"):
+        validated(language_clustering__model="xlmr_large")
+    with pytest.raises(ConfigError, match=r"language_clustering\.k': 7 is not one of language_clustering\.ks"):
+        validated(language_clustering__k=7)
+    with pytest.raises(ConfigError, match=r"language_clustering\.ks\[0\]': 16 clusters of 15 languages"):
+        validated(language_clustering__ks=[16], language_clustering__k=16)
+    with pytest.raises(ConfigError, match=r"wikiann\.families\.ar': 'ar' has no family"):
+        validated(wikiann__families={"en": "Germanic"})
+    with pytest.raises(ConfigError, match=r"ner\.zero_shot\.held_out\[0\]': 'nl' is not one of wikiann\.languages"):
+        validated(ner__zero_shot={"held_out": ["nl"]})
+    with pytest.raises(ConfigError, match=r"wikiann\.dataset\.files\.ar': no files for 'ar'"):
+        validated(wikiann__dataset={"source": "files", "files": {}})
+    with pytest.raises(ConfigError, match=r"wikiann\.dataset\.files\.en\.format"):
+        validated(wikiann__dataset={"source": "files", "files": {"en": {"format": "iob", "train": "a", "dev": "b", "test": "c"}}})
+    with pytest.raises(ConfigError, match=r"ner\.evaluation\.mode"):
+        validated(ner__evaluation={"mode": "lenient"})
