@@ -33,3 +33,4 @@ with atomic_path(output.predictions, suffix=".parquet") as tmp:
 write_csv_atomic(pd.DataFrame(run.rows, columns=["step", "loss", "learning_rate"]), output.training_log)
 write_text_atomic(output.summary, json.dumps({**run.summary, "train_languages": sorted({r["language"] for r in train}),
                                               "evaluated_languages": sorted(tests), "words_cut": cut}, indent=1) + "\n")
+run.remove_checkpoints()  # the scores and predictions are the outputs; the weights are not kept

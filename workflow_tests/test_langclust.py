@@ -2,7 +2,6 @@
 small model; the clustering's bookkeeping on planted clusters."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from workflow_tests.realdata import shared_data

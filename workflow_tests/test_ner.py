@@ -3,7 +3,6 @@ hand-worked cases, the language groups, and fine-tuning determinism and resume."
 
 import shutil
 
-import numpy as np
 import pytest
 
 from workflow_tests.realdata import shared_data

@@ -116,6 +116,13 @@ class TrainingRun:
     trainer: object
     rows: list[dict]
     summary: dict
+    checkpoint_dir: Path
+
+    def remove_checkpoints(self) -> None:
+        """Delete this run's checkpoints once its outputs are written (they only serve a resume;
+        at XLM-R base size each is ~3 GB with the optimizer state)."""
+        shutil.rmtree(self.checkpoint_dir, ignore_errors=True)
+        log.info("checkpoints of the finished run removed: %s", self.checkpoint_dir)
 
 
 def train(model, examples, collator, spec: FinetuneSpec, settings: dict, checkpoint_root: str | os.PathLike,
@@ -164,7 +171,7 @@ def train(model, examples, collator, spec: FinetuneSpec, settings: dict, checkpo
         "final_loss": float(np.mean([r["loss"] for r in rows[-5:]])) if rows else None,
         "settings": settings,
     }
-    return TrainingRun(trainer, rows, summary)
+    return TrainingRun(trainer, rows, summary, checkpoint_dir)
 
 
 def batched_outputs(model, features: list[dict], collate, batch_size: int, device=None, desc: str = "batches"):
