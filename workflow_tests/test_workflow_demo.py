@@ -2,7 +2,6 @@
 identical outputs."""
 
 import json
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -10,46 +9,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from workflow_tests.realdata import REPO
+from workflow_tests.conftest import COMPARED_FILES, DEMO
 from workflow_tests.snakemake_runner import output_of, run_workflow
 
 pytestmark = pytest.mark.workflow
-
-DEMO = str(REPO / "demo" / "config.yaml")
-# Rebuilt in the second run (the targets: files, or directory outputs) and compared byte for byte
-# with the first (the files; a directory's timing records, such as training.json, are left out).
-COMPARED = {
-    "results/alignment/qcy/mapped.npy": [], "results/bli_scores.csv": [],
-    "results/clusters/token2cid.parquet": [], "results/clusters/vocab.txt": [],
-    "results/grouping/vocabulary/kmeans20/token2cid.parquet": [], "results/grouping/tiny/firstk10/token2cid.parquet": [],
-    "results/grouping/tiny/kmeans10/model": ["model.safetensors", "token_groups.json"],
-    "results/tokenizers/icebert": ["cluster_tokenizer.json"], "results/tokenizers/baseline": ["sentencepiece.model"],
-    "results/pretraining/encoded/icebert": ["shard-00001.parquet"], "results/pretraining/encoded/baseline": ["shard-00002.parquet"],
-}
-COMPARED_FILES = [f"{target}/{name}" if names else target for target, names in COMPARED.items() for name in (names or [None])]
-# What the second run deletes from its copy of the first: the stages from the alignment to the
-# encoded corpora. The others are tested for determinism on their own — corpus and vocabulary
-# (test_corpus, test_vocab), pretraining and fine-tuning, which end with the same weights when run
-# again or resumed (test_pretraining, test_qa) — and rebuilding them too would double the suite's
-# longest test.
-REBUILT = ["results/alignment", "results/dictionaries", "results/bli", "results/bli_scores.csv", "results/clusters",
-           "results/grouping", "results/tokenizers", "results/pretraining/encoded", "resources/demo/model"]
-
-
-@pytest.fixture(scope="module")
-def demo_runs(tmp_path_factory):
-    first = tmp_path_factory.mktemp("first")
-    result = run_workflow(first, DEMO, timeout=1500)
-    assert result.returncode == 0, output_of(result)[-4000:]
-    second = tmp_path_factory.mktemp("second") / "work"
-    shutil.copytree(first, second, symlinks=True)  # keeps modification times: Snakemake sees the kept outputs as done
-    for path in REBUILT:
-        target = second / path
-        shutil.rmtree(target) if target.is_dir() else target.unlink()
-    result = run_workflow(second, DEMO, list(COMPARED), timeout=1500)
-    assert result.returncode == 0, output_of(result)[-4000:]
-    return first, second
-
 
 def test_demo_builds_every_output(demo_runs):
     workdir = demo_runs[0]
