@@ -17,6 +17,10 @@ configfile: os.path.join(workflow.basedir, "config.yaml")
 validate_config(config, os.path.join(workflow.basedir, "schemas", "config.schema.yaml"))
 
 
+# snakemake --report report.html: every figure and table of a run, with the captions in report/.
+report: "report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/demo.smk"
 include: "rules/corpus.smk"

@@ -53,8 +53,8 @@ rule evaluate_bli:
         tests=expand("results/dictionaries/{lang}/test.tsv", lang=NON_PIVOT),
         coverage=expand("results/dictionaries/{lang}/coverage.json", lang=NON_PIVOT),
     output:
-        table="results/bli_scores.csv",
-        figure="results/bli/bli.png",
+        table=report("results/bli_scores.csv", caption="../report/bli_table.rst", category="2 Alignment and BLI"),
+        figure=report("results/bli/bli.png", caption="../report/bli.rst", category="2 Alignment and BLI"),
     params:
         languages=LANGUAGES,
         non_pivot=NON_PIVOT,

@@ -10,7 +10,7 @@ rule translation_graph:
         nodes="results/clusters/nodes.parquet",
         cliques="results/clusters/cliques.csv",
         clique_languages="results/clusters/clique_languages.csv",
-        figure="results/clusters/cliques.png",
+        figure=report("results/clusters/cliques.png", caption="../report/cliques.rst", category="3 Clusters"),
     params:
         languages=LANGUAGES,
         k=config["translation_graph"]["k"],
@@ -65,7 +65,7 @@ rule token_clusters:
         languages="results/clusters/languages.csv",
         path_lengths="results/clusters/path_lengths.csv",
         sample="results/clusters/sample.csv",
-        figure="results/clusters/clusters.png",
+        figure=report("results/clusters/clusters.png", caption="../report/clusters.rst", category="3 Clusters"),
     params:
         parts=config["partition"]["parts"],
         sample=config["clusters"]["sample"],

@@ -97,8 +97,8 @@ rule corpus_stats:
         sentences=expand("results/corpus/{lang}/sentences.parquet", lang=LANGUAGES),
         summaries=expand("results/corpus/{lang}/extraction.json", lang=LANGUAGES),
     output:
-        table="results/corpus/stats.csv",
-        figure="results/corpus/stats.png",
+        table=report("results/corpus/stats.csv", caption="../report/corpus_table.rst", category="1 Corpus"),
+        figure=report("results/corpus/stats.png", caption="../report/corpus.rst", category="1 Corpus"),
     params:
         languages=LANGUAGES,
     log:
@@ -138,7 +138,7 @@ rule sample_corpus:
     output:
         mix="results/pretraining/mix.parquet",
         table="results/pretraining/sampling.csv",
-        figure="results/pretraining/sampling.png",
+        figure=report("results/pretraining/sampling.png", caption="../report/sampling.rst", category="1 Corpus"),
     params:
         languages=LANGUAGES,
         alpha=config["sampling"]["alpha"],

@@ -97,7 +97,7 @@ rule grouping_report:
         sizes=lambda wildcards: grouping_outputs(wildcards.source, "sizes.csv"),
     output:
         summary="results/grouping/{source}/summary.csv",
-        figure="results/grouping/{source}/sizes.png",
+        figure=report("results/grouping/{source}/sizes.png", caption="../report/grouping.rst", category="4 Semantic grouping", subcategory="{source}"),
     log:
         "logs/grouping_report/{source}.log",
     conda:

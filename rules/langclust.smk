@@ -42,7 +42,7 @@ rule langid_finetune:
         dev=wikiann_data("dev"),
     output:
         model=directory("results/langclust/langid/model"),
-        accuracy="results/langclust/langid/accuracy.csv",
+        accuracy=report("results/langclust/langid/accuracy.csv", caption="../report/langid.rst", category="7 Language clusters"),
     params:
         languages=NER_LANGUAGES,
         encoder=encoder(LANGCLUST["model"]),
@@ -116,7 +116,7 @@ rule cluster_languages:
     output:
         clusters="results/langclust/{representation}/clusters.csv",
         votes="results/langclust/{representation}/votes.csv",
-        dendrogram="results/langclust/{representation}/dendrogram.png",
+        dendrogram=report("results/langclust/{representation}/dendrogram.png", caption="../report/dendrogram.rst", category="7 Language clusters", subcategory="{representation}"),
     params:
         ks=LANGCLUST["ks"],
     log:
@@ -139,9 +139,9 @@ rule language_clusters:
         vectors=expand("results/langclust/embeddings/{representation}.npy", representation=LANGCLUST["representations"]),
         sentences="results/langclust/sentences.parquet",
     output:
-        clusters="results/language_clusters.csv",
+        clusters=report("results/language_clusters.csv", caption="../report/language_clusters.rst", category="7 Language clusters"),
         votes="results/langclust/votes.csv",
-        projection="results/langclust/projection.png",
+        projection=report("results/langclust/projection.png", caption="../report/projection.rst", category="7 Language clusters"),
     params:
         representations=LANGCLUST["representations"],
         projection=LANGCLUST["projection"],

@@ -65,10 +65,10 @@ rule wikiann_ner_scores:
     input:
         ner_runs,
     output:
-        scores="results/wikiann_ner_scores.csv",
+        scores=report("results/wikiann_ner_scores.csv", caption="../report/ner_scores.rst", category="8 NER"),
         summary="results/ner/summary.csv",
-        table="results/ner/table3.csv",
-        figure="results/ner/f1_boxplot.png",
+        table=report("results/ner/table3.csv", caption="../report/ner_table.rst", category="8 NER"),
+        figure=report("results/ner/f1_boxplot.png", caption="../report/ner.rst", category="8 NER"),
     log:
         "logs/wikiann_ner_scores.log",
     conda:

@@ -107,7 +107,7 @@ rule pretraining_report:
         [pretrained_model(t, s) for t in PRETRAINING["tokenizers"] for s in PRETRAINING["sizes"]],
     output:
         table="results/pretraining/summary.csv",
-        figure="results/pretraining/loss.png",
+        figure=report("results/pretraining/loss.png", caption="../report/pretraining.rst", category="5 Pretraining"),
     log:
         "logs/pretraining_report.log",
     conda:

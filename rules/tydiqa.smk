@@ -90,9 +90,9 @@ rule tydiqa_scores:
         predictions=[run["predictions"] for run in tydiqa_runs()],
         dev=expand("results/tydiqa/data/dev/{lang}.parquet", lang=QA_LANGUAGES),
     output:
-        scores="results/tydiqa_scores.csv",
+        scores=report("results/tydiqa_scores.csv", caption="../report/tydiqa_table.rst", category="6 TyDi QA"),
         summary="results/tydiqa/summary.csv",
-        figure="results/tydiqa/scores.png",
+        figure=report("results/tydiqa/scores.png", caption="../report/tydiqa.rst", category="6 TyDi QA"),
     params:
         runs=tydiqa_runs(),
         train_language=TYDIQA["train_language"],

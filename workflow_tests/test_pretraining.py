@@ -240,7 +240,7 @@ def test_a_saved_checkpoint_of_other_settings_is_refused(tmp_path):
     assert ckpt.load_latest(tmp_path, "aaaa")[0]["step"] == 4
 
 
-def test_launch_commands():
+def test_launch_commands(monkeypatch):
     assert launch_command("run.json", "auto", gpus=1, nodes=1) is None
     assert launch_command("run.json", "auto", gpus=0, nodes=1) is None
     command = launch_command("run.json", "auto", gpus=4, nodes=1)
@@ -249,6 +249,13 @@ def test_launch_commands():
     multi = launch_command("run.json", "auto", gpus=8, nodes=2)
     assert multi[0] == "srun" and "--nnodes=2" in multi and "--nproc_per_node=8" in multi
     assert launch_command("run.json", "accelerate", gpus=2, nodes=1)[:2] == ["accelerate", "launch"]
+    # a TPU host (torch_xla sees 8 cores): accelerate starts one process per core — the command only;
+    # no TPU here to run it on
+    import xlclust.pretraining.run as run_module
+
+    assert run_module.visible_tpu_cores() == 0  # no torch_xla installed here
+    monkeypatch.setattr(run_module, "visible_tpu_cores", lambda: 8)
+    assert launch_command("run.json", "accelerate", gpus=0, nodes=1)[:4] == ["accelerate", "launch", "--tpu", "--num_processes=8"]
     with pytest.raises(XlclustError):
         launch_command("run.json", "mpirun", gpus=2, nodes=1)
 

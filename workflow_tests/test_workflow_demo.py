@@ -200,3 +200,25 @@ def test_demo_clusters_its_languages_and_tags_entities(demo_runs):
     table = pd.read_csv(workdir / "results/ner/table3.csv").set_index("language")
     assert list(table.columns)[:4] == ["monolingual", "family", "cluster", "multilingual"]
     assert table.loc["en", "multilingual"].endswith(")") and (workdir / "results/ner/f1_boxplot.png").stat().st_size > 20_000
+
+
+def test_the_report_collects_every_figure_and_opens_in_a_browser(demo_runs, tmp_path):
+    from workflow_tests.browser import render
+
+    workdir = demo_runs[0]
+    result = run_workflow(workdir, DEMO, (), "--report", "report.html")
+    assert result.returncode == 0 and "Report created" in output_of(result), output_of(result)[-3000:]
+    screenshot = tmp_path / "report.png"
+    dom = render(workdir / "report.html", screenshot)
+    categories = ["1 Corpus", "2 Alignment and BLI", "3 Clusters", "4 Semantic grouping", "5 Pretraining", "6 TyDi QA",
+                  "7 Language clusters", "8 NER"]
+    assert all(category in dom for category in categories)
+    figures = ["results/corpus/stats.png", "results/pretraining/sampling.png", "results/bli/bli.png", "results/clusters/cliques.png",
+               "results/clusters/clusters.png", "results/grouping/tiny/sizes.png", "results/pretraining/loss.png",
+               "results/tydiqa/scores.png", "results/langclust/projection.png", "results/langclust/finetuned_cls/dendrogram.png",
+               "results/ner/f1_boxplot.png", "results/ner/table3.csv", "results/bli_scores.csv", "results/language_clusters.csv"]
+    assert [figure for figure in figures if figure not in dom] == []
+    from PIL import Image
+
+    image = Image.open(screenshot).convert("L")
+    assert image.size == (1400, 1000) and len(set(image.getdata())) > 50  # a drawn page, not a blank one

@@ -47,6 +47,15 @@ def visible_gpus() -> int:
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
+def visible_tpu_cores() -> int:
+    """TPU cores torch_xla sees (8 on a TPU v3-8); 0 without torch_xla. Untested here: no TPU."""
+    try:
+        import torch_xla.runtime as xr
+    except ImportError:
+        return 0
+    return xr.global_runtime_device_count()
+
+
 def launch_command(run_file: str, launcher: str, gpus: int, nodes: int) -> list[str] | None:
     """The command that starts the run's processes, or None to run in this process."""
     if launcher not in LAUNCHERS:
@@ -58,6 +67,9 @@ def launch_command(run_file: str, launcher: str, gpus: int, nodes: int) -> list[
     if launcher == "accelerate":
         if nodes > 1:
             raise ConfigError("pretraining.launcher: accelerate here starts one node; use torchrun (or auto) for several")
+        tpu_cores = visible_tpu_cores()
+        if tpu_cores:  # one process per TPU core through torch_xla (ICEBERT trained on a TPU v3-8)
+            return ["accelerate", "launch", "--tpu", f"--num_processes={tpu_cores}", *run_module]
         return ["accelerate", "launch", f"--num_processes={per_node}", "--num_machines=1", *run_module]
     torchrun = [sys.executable, "-m", "torch.distributed.run"]
     if nodes <= 1:
