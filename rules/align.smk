@@ -14,6 +14,7 @@ rule seed_dictionary:
         spec=lambda wildcards: config["dictionaries"][wildcards.lang],
     log:
         "logs/seed_dictionary/{lang}.log",
+    threads: 1
     conda:
         "../envs/vocab.yaml"
     resources:

@@ -42,6 +42,7 @@ rule partition_graph:
         "logs/partition_graph.log",
     benchmark:
         "logs/benchmarks/partition_graph.tsv"
+    threads: 1
     conda:
         "../envs/cluster.yaml"
     resources:
@@ -72,6 +73,7 @@ rule token_clusters:
         seed=config["seed"],
     log:
         "logs/token_clusters.log",
+    threads: 1
     conda:
         "../envs/cluster.yaml"
     resources:

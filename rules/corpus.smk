@@ -20,6 +20,7 @@ rule download_wikipedia:
     benchmark:
         "logs/benchmarks/download_wikipedia/{lang}.tsv"
     retries: 2
+    threads: 1
     conda:
         "../envs/corpus.yaml"
     resources:
@@ -39,6 +40,7 @@ rule plan_extraction:
         n_parts=lambda wildcards: n_parts(wildcards.lang),
     log:
         "logs/plan_extraction/{lang}.log",
+    threads: 1
     conda:
         "../envs/corpus.yaml"
     resources:
@@ -64,6 +66,7 @@ rule extract_wikipedia:
         "logs/extract_wikipedia/{lang}/{part}.log",
     benchmark:
         "logs/benchmarks/extract_wikipedia/{lang}/{part}.tsv"
+    threads: 1
     conda:
         "../envs/corpus.yaml"
     resources:
@@ -83,6 +86,7 @@ rule gather_wikipedia:
         summary="results/corpus/{lang}/extraction.json",
     log:
         "logs/gather_wikipedia/{lang}.log",
+    threads: 1
     conda:
         "../envs/corpus.yaml"
     resources:
@@ -103,6 +107,7 @@ rule corpus_stats:
         languages=LANGUAGES,
     log:
         "logs/corpus_stats.log",
+    threads: 1
     conda:
         "../envs/corpus.yaml"
     resources:
@@ -123,6 +128,7 @@ rule pack_corpus:
         "logs/pack_corpus/{lang}.log",
     benchmark:
         "logs/benchmarks/pack_corpus/{lang}.tsv"
+    threads: 1
     conda:
         "../envs/corpus.yaml"
     resources:
@@ -148,6 +154,7 @@ rule sample_corpus:
         "logs/sample_corpus.log",
     benchmark:
         "logs/benchmarks/sample_corpus.tsv"
+    threads: 1
     conda:
         "../envs/corpus.yaml"
     resources:

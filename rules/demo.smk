@@ -9,6 +9,7 @@ rule demo_world:
         pages_per_stream=config.get("demo_world", {}).get("pages_per_stream", 20),
     log:
         "logs/demo_world.log",
+    threads: 1
     conda:
         "../envs/corpus.yaml"
     resources:
@@ -30,6 +31,7 @@ rule demo_model:
         seed=config["seed"],
     log:
         "logs/demo_model.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:
@@ -51,6 +53,7 @@ rule demo_qa:
         settings=config.get("demo_world", {}).get("qa", {}),
     log:
         "logs/demo_qa.log",
+    threads: 1
     conda:
         "../envs/corpus.yaml"
     resources:
@@ -72,6 +75,7 @@ rule demo_ner:
         conll_languages=config.get("demo_world", {}).get("ner", {}).get("conll_languages", []),
     log:
         "logs/demo_ner.log",
+    threads: 1
     conda:
         "../envs/corpus.yaml"
     resources:
@@ -93,6 +97,7 @@ rule demo_xlmr:
         seed=config["seed"],
     log:
         "logs/demo_xlmr.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:

@@ -20,6 +20,7 @@ rule grouping_source:
         cache_dir=config["grouping"]["cache_dir"],
     log:
         "logs/grouping_source/{source}.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:
@@ -63,6 +64,7 @@ rule first_k:
         ratio=lambda wildcards: int(wildcards.ratio) / 100,
     log:
         "logs/first_k/{source}/firstk{ratio}.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:
@@ -82,6 +84,7 @@ rule grouped_model:
         cache_dir=config["grouping"]["cache_dir"],
     log:
         "logs/grouped_model/{source}/{method}{ratio}.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:
@@ -100,6 +103,7 @@ rule grouping_report:
         figure=report("results/grouping/{source}/sizes.png", caption="../report/grouping.rst", category="4 Semantic grouping", subcategory="{source}"),
     log:
         "logs/grouping_report/{source}.log",
+    threads: 1
     conda:
         "../envs/cluster.yaml"
     resources:

@@ -26,6 +26,7 @@ rule wikiann_data:
         cache_dir=WIKIANN["cache_dir"],
     log:
         "logs/wikiann_data/{wikiann_lang}.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:
@@ -75,6 +76,7 @@ rule langclust_sentences:
         seed=config["seed"],
     log:
         "logs/langclust_sentences.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:
@@ -123,6 +125,7 @@ rule cluster_languages:
         "logs/cluster_languages/{representation}.log",
     benchmark:
         "logs/benchmarks/cluster_languages/{representation}.tsv"
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:

@@ -22,6 +22,7 @@ checkpoint ner_groups:
         held_out=NER["zero_shot"]["held_out"],
     log:
         "logs/ner_groups.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:
@@ -71,6 +72,7 @@ rule wikiann_ner_scores:
         figure=report("results/ner/f1_boxplot.png", caption="../report/ner.rst", category="8 NER"),
     log:
         "logs/wikiann_ner_scores.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:

@@ -18,6 +18,7 @@ rule icebert_tokenizer:
         model_max_length=tokenizer_max_length(),
     log:
         "logs/icebert_tokenizer/{cluster_tokenizer}.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:
@@ -110,6 +111,7 @@ rule pretraining_report:
         figure=report("results/pretraining/loss.png", caption="../report/pretraining.rst", category="5 Pretraining"),
     log:
         "logs/pretraining_report.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:

@@ -24,6 +24,7 @@ rule tydiqa_data:
         cache_dir=TYDIQA["cache_dir"],
     log:
         "logs/tydiqa_data.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:
@@ -98,6 +99,7 @@ rule tydiqa_scores:
         train_language=TYDIQA["train_language"],
     log:
         "logs/tydiqa_scores.log",
+    threads: 1
     conda:
         "../envs/model.yaml"
     resources:

@@ -37,6 +37,7 @@ rule joint_vocabulary:
         languages=LANGUAGES,
     log:
         "logs/joint_vocabulary.log",
+    threads: 1
     conda:
         "../envs/vocab.yaml"
     resources:
