@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 from xlclust.finetuning import ModelSource, batched_outputs
-from xlclust.langid.identification import _collator
+from xlclust.langid.identification import padding_collator
 
 log = logging.getLogger(__name__)
 REPRESENTATIONS = {
@@ -36,7 +36,7 @@ def sentence_vectors(source: ModelSource, texts: list[str], pooling: str, max_le
     features = [{key: encoded[key][i] for key in keys} for i in range(len(texts))]
     vectors = np.zeros((len(texts), model.config.hidden_size), dtype=np.float32)
     started = time.perf_counter()
-    for chosen, batch, output in batched_outputs(model, features, _collator(tokenizer), batch_size, desc="sentences"):
+    for chosen, batch, output in batched_outputs(model, features, padding_collator(tokenizer), batch_size, desc="sentences"):
         states = output.last_hidden_state.float()
         if pooling == "cls":
             pooled = states[:, 0]

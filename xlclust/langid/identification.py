@@ -31,7 +31,7 @@ def encode_texts(texts: list[str], tokenizer, max_length: int, labels: list[int]
     return features
 
 
-def _collator(tokenizer):
+def padding_collator(tokenizer):
     from transformers import DataCollatorWithPadding
 
     return DataCollatorWithPadding(tokenizer)
@@ -52,7 +52,7 @@ def finetune_langid(source: ModelSource, texts: list[str], languages: list[str],
     digest = hashlib.sha256("\n".join(f"{lang}\t{text}" for lang, text in zip(text_languages, texts)).encode()).hexdigest()
     settings = {"task": "langid", "model": asdict(source) | {"cache_dir": None}, "languages": languages,
                 "max_length": max_length, "sentences_sha256": digest}
-    run = train(model, features, _collator(tokenizer), spec, settings, checkpoint_root, "language_clustering.langid.training",
+    run = train(model, features, padding_collator(tokenizer), spec, settings, checkpoint_root, "language_clustering.langid.training",
                 callbacks)
     counts = dict(zip(*np.unique(text_languages, return_counts=True)))
     summary = {"sentences_per_language": {k: int(v) for k, v in counts.items()}, **run.summary}
@@ -67,7 +67,7 @@ def identify(model, tokenizer, texts: list[str], max_length: int, batch_size: in
     """The predicted language of each text."""
     predicted = [None] * len(texts)
     features = encode_texts(texts, tokenizer, max_length)
-    for chosen, _, output in batched_outputs(model, features, _collator(tokenizer), batch_size, desc="sentences"):
+    for chosen, _, output in batched_outputs(model, features, padding_collator(tokenizer), batch_size, desc="sentences"):
         for index, best in zip(chosen, output.logits.argmax(-1).cpu().tolist()):
             predicted[index] = model.config.id2label[best]
     return predicted
