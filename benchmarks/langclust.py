@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from xlclust.demo.tiny_model import xlmr_tokenizer
+from xlclust.demo.tiny_model import save_random_model, xlmr_tokenizer
 from xlclust.finetuning import FinetuneSpec, ModelSource
 from xlclust.langid.embedding import sentence_vectors
 from xlclust.langid.identification import finetune_langid, sentence_text
@@ -49,9 +49,7 @@ def random_xlmr(shape: str, directory: Path, texts: list[str]) -> Path:
     vocab_size = architecture.pop("vocab_size") or len(tokenizer)
     config = XLMRobertaConfig(vocab_size=vocab_size, max_position_embeddings=514, pad_token_id=tokenizer.pad_token_id,
                               bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, **architecture)
-    torch.manual_seed(0)
-    XLMRobertaForMaskedLM(config).save_pretrained(directory)
-    tokenizer.save_pretrained(directory)
+    save_random_model(XLMRobertaForMaskedLM, config, tokenizer, directory, seed=0)
     return directory
 
 

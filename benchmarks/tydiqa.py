@@ -22,10 +22,12 @@ from pathlib import Path
 import pandas as pd
 import torch
 import yaml
+from transformers import AutoModelForQuestionAnswering
 
+from xlclust.finetuning import FinetuneSpec, ModelSource
 from xlclust.qa.data import read_squad_json
 from xlclust.qa.features import FeatureSpec
-from xlclust.qa.finetune import FinetuneSpec, ModelSource, finetune
+from xlclust.qa.finetune import finetune
 from xlclust.qa.predict import PredictionSpec, answer_questions
 from xlclust.tokenization.build import build_baseline_tokenizer, train_baseline_segmenter
 
@@ -68,7 +70,7 @@ def main() -> None:
             spec = FinetuneSpec(learning_rate=1e-5, batch_size=args.batch, epochs=1, precision=args.precision,
                                 checkpoint_every=10**9, log_every=10**9)
             trained = finetune(ModelSource(str(model_dir)), train[: args.train_questions], spec, features, work / "checkpoints", work / "qa")
-            tokenizer, model = ModelSource(str(work / "qa")).load()
+            tokenizer, model = ModelSource(str(work / "qa")).load(AutoModelForQuestionAnswering)
             _, predicted = answer_questions(model, tokenizer, dev, features, PredictionSpec())
         rows.append({"device": device, "size": size, "precision": trained["precision"], "batch": args.batch,
                      "train_questions": trained["questions"], "train_windows": trained["windows"],

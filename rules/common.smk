@@ -266,7 +266,8 @@ def wikiann_data(split, languages=None):
 
 
 def encoder(name):
-    """A model of grouping.models as a ModelSource's fields: location, revision, cache_dir."""
+    """A model of grouping.models as a ModelSource's fields: location (a local directory or a Hub
+    ID), revision, cache_dir."""
     spec = GROUPING["models"][name]
     return {"location": spec.get("path") or spec["hub"], "revision": spec.get("revision"), "cache_dir": GROUPING["cache_dir"]}
 

@@ -15,11 +15,10 @@ setup_logging(snakemake.log[0])
 params = snakemake.params
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 _, pooling = REPRESENTATIONS[snakemake.wildcards.representation]
-encoder = params.encoder
 if snakemake.wildcards.representation.startswith("finetuned"):
     source = ModelSource(snakemake.input.model)
 else:
-    source = ModelSource(snakemake.input.get("model", encoder["location"]), encoder["revision"], cache_dir=encoder["cache_dir"])
+    source = ModelSource(**params.encoder)  # its local directory, if any, is the rule's input too
 texts = pq.read_table(snakemake.input.sentences, columns=["text"]).column("text").to_pylist()
 vectors, stats = sentence_vectors(source, texts, pooling, params.embedding["max_length"], params.embedding["batch_size"])
 with atomic_path(snakemake.output.vectors, suffix=".npy") as tmp:

@@ -4,8 +4,9 @@ import os
 
 import pyarrow.parquet as pq
 
+from xlclust.finetuning import FinetuneSpec, ModelSource
 from xlclust.qa.features import FeatureSpec
-from xlclust.qa.finetune import FinetuneSpec, ModelSource, finetune
+from xlclust.qa.finetune import finetune
 from xlclust.runlog import setup_logging
 
 setup_logging(snakemake.log[0])

@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 
 from xlclust.atomic import atomic_path
 from xlclust.langid.identification import sentence_text
-from xlclust.ner.data import subsample
+from xlclust.corpus.sampling import subsample
 from xlclust.runlog import setup_logging
 
 setup_logging(snakemake.log[0])

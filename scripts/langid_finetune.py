@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 from xlclust.atomic import write_csv_atomic
 from xlclust.finetuning import FinetuneSpec, ModelSource
 from xlclust.langid.identification import accuracy_table, finetune_langid, identify, sentence_text
-from xlclust.ner.data import subsample
+from xlclust.corpus.sampling import subsample
 from xlclust.runlog import setup_logging
 
 setup_logging(snakemake.log[0])
@@ -27,8 +27,7 @@ def labelled_texts(paths, limit):
     return texts, languages
 
 
-encoder = params.encoder
-source = ModelSource(snakemake.input.get("model", encoder["location"]), encoder["revision"], cache_dir=encoder["cache_dir"])
+source = ModelSource(**params.encoder)  # its local directory, if any, is the rule's input too
 texts, languages = labelled_texts(snakemake.input.train, settings["sentences_per_language"])
 spec = FinetuneSpec(seed=params.seed, **settings["training"])
 model, tokenizer, _ = finetune_langid(source, texts, params.languages, languages, spec, settings["max_length"],

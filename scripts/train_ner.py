@@ -8,15 +8,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from xlclust.atomic import atomic_path, write_csv_atomic, write_text_atomic
-from xlclust.finetuning import FinetuneSpec, ModelSource
+from xlclust.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource
 from xlclust.ner.training import evaluate_languages, finetune_ner
 from xlclust.runlog import setup_logging
 
 setup_logging(snakemake.log[0])
 params, output, wildcards = snakemake.params, snakemake.output, snakemake.wildcards
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
-encoder = params.encoder
-source = ModelSource(snakemake.input.get("model", encoder["location"]), encoder["revision"], cache_dir=encoder["cache_dir"])
+source = ModelSource(**params.encoder)  # its local directory, if any, is the rule's input too
 train = [row for path in snakemake.input.train for row in pq.read_table(path).to_pylist()]
 spec = FinetuneSpec(seed=int(wildcards.seed), **params.training)
 model, tokenizer, run = finetune_ner(source, train, params.classes, spec, params.max_length, params.checkpoints)
@@ -30,7 +29,7 @@ scores = pd.DataFrame(scores).assign(grouping=wildcards.grouping, group=wildcard
 write_csv_atomic(scores, output.scores)
 with atomic_path(output.predictions, suffix=".parquet") as tmp:
     pq.write_table(predictions, tmp)
-write_csv_atomic(pd.DataFrame(run.rows, columns=["step", "loss", "learning_rate"]), output.training_log)
+write_csv_atomic(pd.DataFrame(run.rows, columns=list(LOG_FIELDS)), output.training_log)
 write_text_atomic(output.summary, json.dumps({**run.summary, "train_languages": sorted({r["language"] for r in train}),
                                               "evaluated_languages": sorted(tests), "words_cut": cut}, indent=1) + "\n")
 run.remove_checkpoints()  # the scores and predictions are the outputs; the weights are not kept

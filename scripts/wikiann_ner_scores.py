@@ -7,7 +7,7 @@ import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.ner.metrics import OVERALL
-from xlclust.ner.report import SCORE_COLUMNS, summarize, table3
+from xlclust.ner.report import SCORE_COLUMNS, ordered_groupings, summarize, table3
 from xlclust.plots import ner_boxplot_figure
 from xlclust.runlog import setup_logging
 
@@ -21,4 +21,4 @@ write_csv_atomic(summary, output.summary)
 table = table3(summary)
 write_csv_atomic(table, output.table)
 logging.info("F1, mean (std) over seeds:\n%s", table.to_string(index=False))
-ner_boxplot_figure(scores[scores["class"] == OVERALL], output.figure)
+ner_boxplot_figure(scores[scores["class"] == OVERALL], ordered_groupings(scores["grouping"]), output.figure)

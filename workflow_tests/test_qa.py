@@ -267,8 +267,8 @@ def test_finetuning_is_deterministic_and_resumes_from_its_last_complete_checkpoi
     from safetensors.numpy import load_file
 
     from xlclust.demo.tiny_model import build_tiny_model
-    from xlclust.finetuning import complete_checkpoints
-    from xlclust.qa.finetune import FinetuneSpec, ModelSource, finetune
+    from xlclust.finetuning import FinetuneSpec, ModelSource, complete_checkpoints
+    from xlclust.qa.finetune import finetune
 
     questions = read_squad_json(tydiqa_file("train", "en"), "en")[:48]
     build_tiny_model([q["context"] for q in questions], tmp_path / "bert", vocab_size=1500, hidden_size=16, layers=1, heads=1,

@@ -59,19 +59,23 @@ class ModelSource:
     trust_remote_code: bool = False  # the workflow's own tokenizers carry their code
     cache_dir: str | None = None
 
-    def load_tokenizer(self):
+    def load(self, auto_class, **model_options):
+        """(tokenizer, model) through ``auto_class`` (``AutoModel``, ``AutoModelForQuestionAnswering``,
+        …); a new task head is initialized from the current seed."""
         from transformers import AutoTokenizer
 
-        return AutoTokenizer.from_pretrained(self.location, trust_remote_code=self.trust_remote_code,
-                                             revision=self.revision, cache_dir=self.cache_dir)
+        options = {"revision": self.revision, "cache_dir": self.cache_dir}
+        tokenizer = AutoTokenizer.from_pretrained(self.location, trust_remote_code=self.trust_remote_code, **options)
+        return tokenizer, auto_class.from_pretrained(self.location, **options, **model_options)
 
-    def load(self, auto_class=None, **model_options):
-        """(tokenizer, model) through ``auto_class`` (default: a span head); a new head is
-        initialized from the current seed."""
-        if auto_class is None:
-            from transformers import AutoModelForQuestionAnswering as auto_class
-        model = auto_class.from_pretrained(self.location, revision=self.revision, cache_dir=self.cache_dir, **model_options)
-        return self.load_tokenizer(), model
+
+MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def feature_rows(encoded, count: int, keys=MODEL_INPUTS) -> list[dict]:
+    """A batch encoding as one dict per example, of the ``keys`` the tokenizer produced."""
+    present = [key for key in keys if key in encoded]
+    return [{key: encoded[key][row] for key in present} for row in range(count)]
 
 
 def position_limit(model, tokenizer) -> int:

@@ -168,16 +168,16 @@ def tydiqa_figure(summary: pd.DataFrame, path) -> None:
     save_figure_atomic(figure, path)
 
 
-def _language_colours(languages: list[str]) -> dict[str, tuple]:
-    palette = plt.get_cmap("tab20" if len(languages) > 10 else "tab10")
-    return {lang: palette(i % palette.N) for i, lang in enumerate(languages)}
+def _colours(names: list[str]) -> dict[str, tuple]:
+    palette = plt.get_cmap("tab20" if len(names) > 10 else "tab10")
+    return {name: palette(i % palette.N) for i, name in enumerate(names)}
 
 
 def projection_figure(panels: dict[str, np.ndarray], languages: list[str], path) -> None:
     """Shaffer (2021) Fig. 1: sentence vectors projected to 2-D (one panel per representation),
     coloured by language, each language's code at its centroid."""
     names = sorted(set(languages))
-    colours = _language_colours(names)
+    colours = _colours(names)
     labels = np.asarray(languages)
     figure, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.8), squeeze=False)
     for axis, (title, points) in zip(axes[0], panels.items()):
@@ -213,21 +213,18 @@ def dendrogram_figure(tree: np.ndarray, node_counts: np.ndarray, names: list[str
     save_figure_atomic(figure, path)
 
 
-def ner_boxplot_figure(scores: pd.DataFrame, path) -> None:
-    """Shaffer (2021) Fig. 2: F1 over seeds per language, one box per grouping."""
+def ner_boxplot_figure(scores: pd.DataFrame, groupings: list[str], path) -> None:
+    """Shaffer (2021) Fig. 2: F1 over seeds per language, one box per grouping (in the given order)."""
     languages = sorted(scores["language"].unique())
-    order = ["monolingual", "family", "cluster", "multilingual", "zeroshot"]
-    present = set(scores["grouping"])
-    groupings = [g for g in order if g in present] + sorted(present - set(order))
-    colours = _language_colours(groupings)
+    colours = _colours(groupings)
     width = 0.8 / len(groupings)
     figure, axis = plt.subplots(figsize=(max(6, 0.9 * len(languages) * max(1, len(groupings) / 2)), 4))
     for number, grouping in enumerate(groupings):
         rows = scores[scores["grouping"] == grouping]
         data = [rows.loc[rows["language"] == lang, "f1"].to_numpy() for lang in languages]
         positions = np.arange(len(languages)) + number * width
-        present = [i for i, d in enumerate(data) if len(d)]
-        boxes = axis.boxplot([data[i] for i in present], positions=positions[present], widths=width * 0.9,
+        found = [i for i, d in enumerate(data) if len(d)]
+        boxes = axis.boxplot([data[i] for i in found], positions=positions[found], widths=width * 0.9,
                              patch_artist=True, manage_ticks=False, medianprops={"color": "black"})
         for patch in boxes["boxes"]:
             patch.set_facecolor(colours[grouping])

@@ -60,7 +60,6 @@ def wordpiece_tokenizer(vocabulary: list[str]):
 def build_tiny_model(texts: Iterable[str], out_dir: str | os.PathLike, *, vocab_size: int, hidden_size: int, layers: int,
                      heads: int, max_positions: int, seed: int) -> int:
     """Write the model directory; returns the vocabulary size."""
-    import torch
     from transformers import BertConfig, BertForMaskedLM, PreTrainedTokenizerFast
 
     backend = wordpiece_tokenizer(wordpiece_vocabulary(texts, vocab_size, seed))
@@ -69,8 +68,16 @@ def build_tiny_model(texts: Iterable[str], out_dir: str | os.PathLike, *, vocab_
     config = BertConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, num_hidden_layers=layers, num_attention_heads=heads,
                         intermediate_size=4 * hidden_size, max_position_embeddings=max_positions,
                         pad_token_id=tokenizer.pad_token_id)
+    return save_random_model(BertForMaskedLM, config, tokenizer, out_dir, seed)
+
+
+def save_random_model(model_class, config, tokenizer, out_dir: str | os.PathLike, seed: int) -> int:
+    """``model_class(config)`` with weights drawn from ``seed``, written with its tokenizer
+    atomically; returns the vocabulary size."""
+    import torch
+
     torch.manual_seed(seed)
-    model = BertForMaskedLM(config)
+    model = model_class(config)
     with atomic_directory(out_dir) as tmp:
         tokenizer.save_pretrained(tmp)
         model.save_pretrained(tmp)
@@ -93,7 +100,6 @@ def build_tiny_xlmr(texts: Iterable[str], out_dir: str | os.PathLike, *, vocab_s
                     heads: int, max_positions: int, seed: int) -> int:
     """An XLM-R-shaped masked LM with random weights (``max_positions`` counts XLM-R's two offset
     positions, as its 514 do); returns the vocabulary size."""
-    import torch
     from transformers import XLMRobertaConfig, XLMRobertaForMaskedLM
 
     tokenizer = xlmr_tokenizer(texts, vocab_size, max_positions, seed)
@@ -101,9 +107,4 @@ def build_tiny_xlmr(texts: Iterable[str], out_dir: str | os.PathLike, *, vocab_s
                               num_attention_heads=heads, intermediate_size=4 * hidden_size,
                               max_position_embeddings=max_positions, pad_token_id=tokenizer.pad_token_id,
                               bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
-    torch.manual_seed(seed)
-    model = XLMRobertaForMaskedLM(config)
-    with atomic_directory(out_dir) as tmp:
-        tokenizer.save_pretrained(tmp)
-        model.save_pretrained(tmp)
-    return len(tokenizer)
+    return save_random_model(XLMRobertaForMaskedLM, config, tokenizer, out_dir, seed)

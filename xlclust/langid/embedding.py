@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from xlclust.finetuning import ModelSource, batched_outputs
+from xlclust.finetuning import ModelSource, batched_outputs, feature_rows
 from xlclust.langid.identification import padding_collator
 
 log = logging.getLogger(__name__)
@@ -29,11 +29,9 @@ def sentence_vectors(source: ModelSource, texts: list[str], pooling: str, max_le
 
     if pooling not in ("cls", "max"):
         raise ValueError(f"pooling {pooling!r}: cls or max")
-    tokenizer = source.load_tokenizer()
-    model = AutoModel.from_pretrained(source.location, revision=source.revision, cache_dir=source.cache_dir)
+    tokenizer, model = source.load(AutoModel)
     encoded = tokenizer(texts, truncation=True, max_length=max_length, return_special_tokens_mask=True)
-    keys = [key for key in ("input_ids", "attention_mask", "token_type_ids") if key in encoded]
-    features = [{key: encoded[key][i] for key in keys} for i in range(len(texts))]
+    features = feature_rows(encoded, len(texts))
     vectors = np.zeros((len(texts), model.config.hidden_size), dtype=np.float32)
     started = time.perf_counter()
     for chosen, batch, output in batched_outputs(model, features, padding_collator(tokenizer), batch_size, desc="sentences"):

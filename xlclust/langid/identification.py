@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 import numpy as np
 
-from xlclust.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource, batched_outputs, train
+from xlclust.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource, batched_outputs, feature_rows, train
 from xlclust.pretraining.train import save_pretrained_model
 
 log = logging.getLogger(__name__)
@@ -23,9 +23,7 @@ def sentence_text(tokens: list[str]) -> str:
 
 
 def encode_texts(texts: list[str], tokenizer, max_length: int, labels: list[int] | None = None) -> list[dict]:
-    encoded = tokenizer(texts, truncation=True, max_length=max_length)
-    keys = [key for key in ("input_ids", "attention_mask", "token_type_ids") if key in encoded]
-    features = [{key: encoded[key][i] for key in keys} for i in range(len(texts))]
+    features = feature_rows(tokenizer(texts, truncation=True, max_length=max_length), len(texts))
     for feature, label in zip(features, labels or []):
         feature["labels"] = label
     return features

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import numpy as np
 import pyarrow as pa
 
+from xlclust.corpus.sampling import subsample
 from xlclust.errors import XlclustError
 
 log = logging.getLogger(__name__)
@@ -164,14 +164,6 @@ def check_sentences(sentences: Iterable[Sentence], classes: list[str], invalid_t
                 problems.append({"where": sentence.where, "problem": problem, "action": f"read as B-{tag[2:]}"})
         kept.append(sentence)
     return CheckedSentences(kept, problems)
-
-
-def subsample(items: list, limit: int | None, seed: int) -> list:
-    """At most ``limit`` items, a seeded sample in the original order (all when ``limit`` is None)."""
-    if limit is None or len(items) <= limit:
-        return items
-    chosen = np.sort(np.random.default_rng(seed).choice(len(items), size=limit, replace=False))
-    return [items[i] for i in chosen]
 
 
 def sentences_table(sentences: list[Sentence], language: str, split: str) -> pa.Table:

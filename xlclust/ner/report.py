@@ -7,7 +7,14 @@ import pandas as pd
 
 from xlclust.ner.metrics import OVERALL
 
+GROUPING_ORDER = ("monolingual", "family", "cluster", "multilingual", "zeroshot")  # Shaffer's Table 3 columns
 SCORE_COLUMNS = ["grouping", "group", "language", "class", "seed", "precision", "recall", "f1", "support"]
+
+
+def ordered_groupings(present) -> list[str]:
+    """The groupings present, in the order of :data:`GROUPING_ORDER` (others after, sorted)."""
+    present = set(present)
+    return [g for g in GROUPING_ORDER if g in present] + sorted(present - set(GROUPING_ORDER))
 
 
 def summarize(scores: pd.DataFrame) -> pd.DataFrame:
@@ -24,5 +31,4 @@ def table3(summary: pd.DataFrame) -> pd.DataFrame:
     overall = summary[summary["class"] == OVERALL].copy()
     overall["cell"] = [f"{m:.1f} ({s:.1f})" for m, s in zip(overall["f1_mean"], overall["f1_std"])]
     wide = overall.pivot_table(index="language", columns="grouping", values="cell", aggfunc="first")
-    order = [g for g in ("monolingual", "family", "cluster", "multilingual", "zeroshot") if g in wide.columns]
-    return wide[order + [c for c in wide.columns if c not in order]].reset_index()
+    return wide[ordered_groupings(wide.columns)].reset_index()

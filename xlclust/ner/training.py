@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import asdict
 
-from xlclust.finetuning import FinetuneSpec, ModelSource, batched_outputs, position_limit, train
+from xlclust.finetuning import FinetuneSpec, ModelSource, batched_outputs, feature_rows, position_limit, train
 from xlclust.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -30,19 +30,16 @@ def encode(sentences: list[dict], tokenizer, max_length: int, labels: list[str] 
     """Model inputs of word-split sentences (and, with ``labels``, the first subword of each
     word labelled): (features, word index of each position per sentence)."""
     encoded = tokenizer([s["tokens"] for s in sentences], is_split_into_words=True, truncation=True, max_length=max_length)
-    label_id = {name: i for i, name in enumerate(labels or [])}
-    features, word_ids = [], []
-    for row, sentence in enumerate(sentences):
-        words = encoded.word_ids(row)
-        feature = {key: encoded[key][row] for key in ("input_ids", "attention_mask", "token_type_ids") if key in encoded}
-        if labels is not None:
+    features = feature_rows(encoded, len(sentences))
+    word_ids = [encoded.word_ids(row) for row in range(len(sentences))]
+    if labels is not None:
+        label_id = {name: i for i, name in enumerate(labels)}
+        for feature, words, sentence in zip(features, word_ids, sentences):
             previous, targets = None, []
             for word in words:
                 targets.append(IGNORED if word is None or word == previous else label_id[sentence["tags"][word]])
                 previous = word
             feature["labels"] = targets
-        features.append(feature)
-        word_ids.append(words)
     return features, word_ids
 
 

@@ -13,9 +13,9 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-import numpy as np
 import pyarrow as pa
 
+from xlclust.corpus.sampling import subsample
 from xlclust.errors import XlclustError
 from xlclust.wiki.sources import local_path
 
@@ -152,14 +152,6 @@ def _problem(record: dict) -> tuple[str | None, bool]:
             found = record["context"][max(start, 0):max(start, 0) + len(text)]
             return f"answer {text!r} is not at answer_start {start} (the context has {found!r} there)", False
     return None, False
-
-
-def subsample(records: list[dict], limit: int | None, seed: int) -> list[dict]:
-    """At most ``limit`` records, a seeded sample in the original order (all when ``limit`` is None)."""
-    if limit is None or len(records) <= limit:
-        return records
-    chosen = np.sort(np.random.default_rng(seed).choice(len(records), size=limit, replace=False))
-    return [records[i] for i in chosen]
 
 
 def counts_row(split: str, language: str, read: int, kept: int, limited: int, check_published: bool) -> dict:

@@ -16,7 +16,6 @@ from xlclust.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource, position_l
 from xlclust.pretraining.train import save_pretrained_model
 from xlclust.qa.features import Collator, FeatureSpec, training_features
 
-__all__ = ["FinetuneSpec", "ModelSource", "finetune"]
 log = logging.getLogger(__name__)
 
 
@@ -25,10 +24,10 @@ def finetune(source: ModelSource, questions: list[dict], spec: FinetuneSpec, fea
     """Fine-tune on ``questions``; write the model, its tokenizer, the training log and a summary
     to ``output_dir``. Returns the summary. SIGTERM/SIGUSR1 (a preempted cluster job) save a
     checkpoint after the current step and raise :class:`Preempted`; a rerun resumes from it."""
-    from transformers import set_seed
+    from transformers import AutoModelForQuestionAnswering, set_seed
 
     set_seed(spec.seed)  # the span head's initialization too
-    tokenizer, model = source.load()
+    tokenizer, model = source.load(AutoModelForQuestionAnswering)
     features_spec.check(position_limit(model, tokenizer))
     started = time.perf_counter()
     features, unreachable = training_features(questions, tokenizer, features_spec)
