@@ -17,6 +17,12 @@ configfile: os.path.join(workflow.basedir, "config.yaml")
 validate_config(config, os.path.join(workflow.basedir, "schemas", "config.schema.yaml"))
 
 
+# GPU rules also ask for gpu_jobs=1: profiles/default lets one run at a time on a workstation; a
+# local scope makes a cluster's scheduler ignore it, while SLURM places jobs by their `gpu` count.
+resource_scopes:
+    gpu_jobs="local",
+
+
 # snakemake --report report.html: every figure and table of a run, with the captions in report/.
 report: "report/workflow.rst"
 

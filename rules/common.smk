@@ -83,6 +83,13 @@ def vocabulary_source(lang):
     return per_language(config["vocabulary"]["source"], lang)
 
 
+def vocabulary_settings(lang):
+    """What one language's vocabulary job reads: size, dim and its own source's section, so that
+    another language's source or a section it does not use never reruns it."""
+    source = vocabulary_source(lang)
+    return {key: config["vocabulary"][key] for key in ("size", "dim", source)}
+
+
 def vocabulary_inputs(wildcards):
     """The extracted sentences when a language's vocabulary is trained; nothing for BPEmb."""
     if vocabulary_source(wildcards.lang) == "train":

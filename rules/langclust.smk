@@ -59,6 +59,7 @@ rule langid_finetune:
         "../envs/model.yaml"
     resources:
         gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
         mem_mb=16000,
         runtime=480,
     script:
@@ -105,6 +106,7 @@ rule embed_sentences:
         "../envs/model.yaml"
     resources:
         gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
         mem_mb=8000,
         runtime=60,
     script:

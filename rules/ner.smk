@@ -56,6 +56,7 @@ rule train_ner:
         "../envs/model.yaml"
     resources:
         gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
         mem_mb=16000,
         runtime=480,
     script:

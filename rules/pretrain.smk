@@ -97,6 +97,7 @@ rule pretrain:
         "../envs/model.yaml"
     resources:
         gpu=1,  # profiles raise it (and nodes) for data-parallel runs
+        gpu_jobs=1,  # counts against profiles/default's local limit
         mem_mb=32000,
         runtime=2880,
     script:

@@ -56,6 +56,7 @@ rule finetune_tydiqa:
         "../envs/model.yaml"
     resources:
         gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
         mem_mb=16000,
         runtime=360,
     script:
@@ -80,6 +81,7 @@ rule predict_tydiqa:
         "../envs/model.yaml"
     resources:
         gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
         mem_mb=8000,
         runtime=60,
     script:

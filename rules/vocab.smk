@@ -11,7 +11,7 @@ rule subword_vocab:
         metadata="results/vocab/{lang}/metadata.json",
     params:
         source=lambda wildcards: vocabulary_source(wildcards.lang),
-        settings=config["vocabulary"],
+        settings=lambda wildcards: vocabulary_settings(wildcards.lang),
         seed=config["seed"],
         work_dir="resources/trained-bpemb",
     log:
