@@ -183,6 +183,16 @@ def tokenizer_max_length():
     return max(model["training"].get("max_seq_len", 512) for model in PRETRAINING["models"].values())
 
 
+def pretraining_corpus(size):
+    """What a model size pretrains on: 'mix' (the α-sampled Wikipedia mix) or its own sample of so
+    many sentences per language, named after the size (ICEBERT §3.3's small models)."""
+    return "mix" if PRETRAINING["models"][size].get("corpus", "mix") == "mix" else size
+
+
+def pretraining_corpus_file(corpus):
+    return "results/pretraining/mix.parquet" if corpus == "mix" else f"results/pretraining/corpora/{corpus}.parquet"
+
+
 def pretrained_model(tokenizer, size):
     return f"results/pretraining/models/{tokenizer}-{size}"
 
@@ -217,6 +227,11 @@ QA_MODELS = qa_models()
 def qa_seeds(model):
     seeds = TYDIQA["seeds"]
     return seeds.get(QA_MODELS[model]["size"], seeds["default"])
+
+
+def qa_training(model):
+    """Fine-tuning settings of a model: `tydiqa.training` with its size's `training_by_size` keys."""
+    return TYDIQA["training"] | TYDIQA["training_by_size"].get(QA_MODELS[model]["size"], {})
 
 
 def qa_model_inputs(wildcards):

@@ -6,6 +6,7 @@ wildcard_constraints:
     tokenizer="icebert|baseline|kmeans[0-9]+|firstk[0-9]+",
     cluster_tokenizer="icebert|kmeans[0-9]+|firstk[0-9]+",
     size="[A-Za-z0-9_]+",
+    corpus="[A-Za-z0-9_]+",
 
 
 rule icebert_tokenizer:
@@ -55,18 +56,40 @@ rule baseline_tokenizer:
         "../scripts/baseline_tokenizer.py"
 
 
+rule sentence_corpus:
+    input:
+        expand("results/corpus/{lang}/sentences.parquet", lang=LANGUAGES),
+    output:
+        corpus="results/pretraining/corpora/{size}.parquet",
+        counts="results/pretraining/corpora/{size}.csv",
+    params:
+        languages=LANGUAGES,
+        per_language=lambda wildcards: PRETRAINING["models"][wildcards.size]["corpus"]["sentences_per_language"],
+        seed=config["seed"],
+    log:
+        "logs/sentence_corpus/{size}.log",
+    threads: 1
+    conda:
+        "../envs/corpus.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    script:
+        "../scripts/sentence_corpus.py"
+
+
 rule encode_corpus:
     input:
-        mix="results/pretraining/mix.parquet",
+        corpus=lambda wildcards: pretraining_corpus_file(wildcards.corpus),
         tokenizer="results/tokenizers/{tokenizer}",
     output:
-        directory("results/pretraining/encoded/{tokenizer}"),
+        directory("results/pretraining/encoded/{corpus}/{tokenizer}"),
     params:
         shard_lines=PRETRAINING["encode"]["shard_lines"],
     log:
-        "logs/encode_corpus/{tokenizer}.log",
+        "logs/encode_corpus/{corpus}/{tokenizer}.log",
     benchmark:
-        "logs/benchmarks/encode_corpus/{tokenizer}.tsv"
+        "logs/benchmarks/encode_corpus/{corpus}/{tokenizer}.tsv"
     threads: 2
     conda:
         "../envs/model.yaml"
@@ -79,7 +102,7 @@ rule encode_corpus:
 
 rule pretrain:
     input:
-        corpus="results/pretraining/encoded/{tokenizer}",
+        corpus=lambda wildcards: f"results/pretraining/encoded/{pretraining_corpus(wildcards.size)}/{wildcards.tokenizer}",
         tokenizer="results/tokenizers/{tokenizer}",
     output:
         directory("results/pretraining/models/{tokenizer}-{size}"),

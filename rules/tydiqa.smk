@@ -44,7 +44,7 @@ rule finetune_tydiqa:
         model=lambda wildcards: QA_MODELS[wildcards.model],
         language=TYDIQA["train_language"],
         features=TYDIQA["features"],
-        training=TYDIQA["training"],
+        training=lambda wildcards: qa_training(wildcards.model),
         checkpoints=lambda wildcards: f"{TYDIQA['checkpoint_dir']}/{wildcards.model}/seed{wildcards.seed}",
         cache_dir=TYDIQA["cache_dir"],
     log:

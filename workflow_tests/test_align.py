@@ -101,7 +101,12 @@ def test_bli_table_reuses_hubness_and_matches_fresh_retrievers():
     tests = {"xx": identity_pairs(range(500, 900))}
     table = bli_table(mapped, tests, {"xx": 0.5}, "en", csls_k=10)
     assert list(table.columns) == ["source", "target", "retrieval", "metric", "value", "n", "coverage"]
-    assert len(table) == 2 * 2 * 4 and (table["n"] == 400).all() and (table["coverage"] == 0.5).all()
+    assert len(table) == 2 * 2 * 4 + 2 * 4 and (table["coverage"] == 0.5).all()
+    assert (table.loc[table.source == "avg", "n"] == 800).all()
+    average = table[table.source == "avg"].set_index(["retrieval", "metric"])["value"]
+    pairs = table[table.source != "avg"].groupby(["retrieval", "metric"])["value"].mean()
+    assert (table[table.source == "avg"].target == "avg").all() and average.sort_index().equals(pairs.sort_index())
+    assert (table.loc[table.source != "avg", "n"] == 400).all()
     for (src, tgt, pairs) in (("xx", "en", tests["xx"]), ("en", "xx", tests["xx"][:, ::-1])):
         fresh = bli_scores(Retriever(mapped[src], mapped[tgt], "csls", 10), pairs)
         row = table[(table.source == src) & (table.target == tgt) & (table.retrieval == "csls")].set_index("metric")["value"]

@@ -51,7 +51,7 @@ def bli_figure(scores: pd.DataFrame, path) -> None:
     if p1.empty:
         axis.text(0.5, 0.5, "no language has a test dictionary", ha="center", va="center")
     else:
-        p1["pair"] = p1["source"] + "→" + p1["target"]
+        p1["pair"] = (p1["source"] + "→" + p1["target"]).replace("avg→avg", "average")
         pairs = list(dict.fromkeys(p1["pair"]))
         methods = list(dict.fromkeys(p1["retrieval"]))
         width = 0.8 / len(methods)

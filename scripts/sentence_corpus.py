@@ -1,0 +1,16 @@
+"""Rule sentence_corpus: a model size's own pretraining corpus, so many sentences per language, shuffled."""
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+from xlclust.atomic import write_csv_atomic
+from xlclust.corpus.sentence_corpus import build_sentence_corpus
+from xlclust.runlog import setup_logging
+
+setup_logging(snakemake.log[0])
+params = snakemake.params
+counts = build_sentence_corpus(
+    dict(zip(params.languages, snakemake.input)),
+    snakemake.output.corpus,
+    per_language=params.per_language,
+    seed=params.seed,
+    config_key=f"pretraining.models.{snakemake.wildcards.size}.corpus.sentences_per_language",
+)
+write_csv_atomic(counts, snakemake.output.counts)
