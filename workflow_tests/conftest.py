@@ -1,9 +1,11 @@
 """Shared fixtures: the repository, and the demo run every workflow test module can compare with."""
 
+import shlex
 import shutil
 
 import pytest
 
+from workflow_tests.commands import fresh_clone, quick_start_demo, run_snakemake
 from workflow_tests.realdata import REPO
 from workflow_tests.snakemake_runner import output_of, run_workflow
 
@@ -22,7 +24,7 @@ COMPARED = {
     "results/grouping/vocabulary/kmeans20/token2cid.parquet": [], "results/grouping/tiny/firstk10/token2cid.parquet": [],
     "results/grouping/tiny/kmeans10/model": ["model.safetensors", "token_groups.json"],
     "results/tokenizers/icebert": ["cluster_tokenizer.json"], "results/tokenizers/baseline": ["sentencepiece.model"],
-    "results/pretraining/encoded/icebert": ["shard-00001.parquet"], "results/pretraining/encoded/baseline": ["shard-00002.parquet"],
+    "results/pretraining/encoded/mix/icebert": ["shard-00001.parquet"], "results/pretraining/encoded/mix/baseline": ["shard-00002.parquet"],
 }
 COMPARED_FILES = [f"{target}/{name}" if names else target for target, names in COMPARED.items() for name in (names or [None])]
 # What the second run deletes from its copy of the first: the stages from the alignment to the
@@ -36,8 +38,10 @@ REBUILT = ["results/alignment", "results/dictionaries", "results/bli", "results/
 
 @pytest.fixture(scope="session")
 def demo_runs(tmp_path_factory):
-    first = tmp_path_factory.mktemp("first")
-    result = run_workflow(first, DEMO, timeout=1500)
+    """The demo as the README's quick start runs it (its literal command, in a fresh clone, no
+    --cores), then its stages from the alignment on again in a copy."""
+    first = fresh_clone(tmp_path_factory.mktemp("first"))
+    result = run_snakemake(shlex.split(quick_start_demo())[1:], first, timeout=1500)
     assert result.returncode == 0, output_of(result)[-4000:]
     second = tmp_path_factory.mktemp("second") / "work"
     shutil.copytree(first, second, symlinks=True)  # keeps modification times: Snakemake sees the kept outputs as done

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from workflow_tests.commands import fresh_clone, run_snakemake
 from workflow_tests.realdata import REPO
 
 pytestmark = pytest.mark.workflow
@@ -38,16 +39,21 @@ def test_paper_config_plans_the_corpus_stage_for_nine_languages(tmp_path):
 
 
 def test_the_slurm_profile_plans_the_whole_paper_config(tmp_path):
-    """`snakemake -n --profile profiles/slurm all`: every stage of the paper config is planned for SLURM
-    (the NER runs join once the languages are clustered: a checkpoint)."""
-    result = snakemake("-n", "--profile", str(REPO / "profiles" / "slurm"), "all", cwd=tmp_path)
+    """`snakemake --profile slurm all`, from a fresh clone's root: every stage of the paper config is
+    planned for SLURM (the NER runs join once the languages are clustered: a checkpoint), GPU rules on
+    the GPU partition, CPU rules on the CPU partition."""
+    clone = fresh_clone(tmp_path)
+    result = run_snakemake(["--profile", "slurm", "all", "-n"], clone)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
     assert counts["pretrain"] == "2" and counts["finetune_tydiqa"] == str(2 * 5 + 3)  # 2 small models × 5 seeds, mBERT × 3
     assert counts["predict_tydiqa"] == str(13 * 9) and counts["wikiann_data"] == "15" and counts["embed_sentences"] == "3"
+    assert counts["sentence_corpus"] == "1" and counts["encode_corpus"] == "2"  # the small models' own corpus
     assert counts["ner_groups"] == "1" and counts["wikiann_ner_scores"] == "1"
     pretrain = result.stdout[result.stdout.index("rule pretrain:"):][:3000]
     assert "slurm_partition=gpu" in pretrain and "gpu=1" in pretrain and "cpus_per_gpu=8" in pretrain
+    extract = result.stdout[result.stdout.index("rule extract_wikipedia:"):][:3000]
+    assert "slurm_partition=cpu" in extract and "gpu=" not in extract
 
 
 def test_lint_is_clean(tmp_path):

@@ -79,7 +79,8 @@ def clusters_figure(analysis: dict, path) -> None:
         axis.bar(frame[column].astype(str), frame[counts], color="#4878a8")
         axis.set_xlabel(label)
         axis.set_ylabel(counts)
-        axis.set_yscale("log")
+        if frame[counts].max() > 20 * max(1, frame[counts][frame[counts] > 0].min()):
+            axis.set_yscale("log")  # counts over orders of magnitude (sizes); a linear axis keeps close counts close
         axis.tick_params(axis="x", rotation=90 if len(frame) > 15 else 0, labelsize=7)
     figure.suptitle("Token clusters")
     figure.tight_layout()
@@ -119,7 +120,7 @@ def grouping_figure(sizes: pd.DataFrame, source: str, path) -> None:
     save_figure_atomic(figure, path)
 
 
-def training_loss_figure(rows: list[dict], path, loss_label: str = "masked-LM loss") -> None:
+def training_loss_figure(rows: list[dict], path, loss_label: str = "masked-LM loss", title: str = "Training loss") -> None:
     """Loss and learning rate over the steps of one training run."""
     table = pd.DataFrame(rows).astype({"step": int, "loss": float, "learning_rate": float})
     fig, loss_axis = plt.subplots(figsize=(6, 3.5))
@@ -129,6 +130,7 @@ def training_loss_figure(rows: list[dict], path, loss_label: str = "masked-LM lo
     rate_axis = loss_axis.twinx()
     rate_axis.plot(table["step"], table["learning_rate"], color="tab:gray", linewidth=0.8)
     rate_axis.set_ylabel("learning rate", color="tab:gray")
+    loss_axis.set_title(title)
     fig.tight_layout()
     save_figure_atomic(fig, path)
 
@@ -141,6 +143,7 @@ def pretraining_comparison_figure(curves: dict[str, pd.DataFrame], path) -> None
         axis.plot(log["step"], log["loss"], label=name)
     axis.set_xlabel("step")
     axis.set_ylabel("masked-LM loss")
+    axis.set_title("Pretraining: masked-LM loss per model (vocabularies differ: compare progress, not quality)", fontsize="small")
     axis.legend(fontsize="small")
     fig.tight_layout()
     save_figure_atomic(fig, path)
@@ -228,10 +231,14 @@ def ner_boxplot_figure(scores: pd.DataFrame, groupings: list[str], path) -> None
                              patch_artist=True, manage_ticks=False, medianprops={"color": "black"})
         for patch in boxes["boxes"]:
             patch.set_facecolor(colours[grouping])
+        for i in found:  # every run as a point: with few seeds a box alone collapses to a line
+            jitter = np.linspace(-0.25, 0.25, len(data[i])) * width if len(data[i]) > 1 else np.zeros(1)
+            axis.scatter(positions[i] + jitter, data[i], s=10, color="black", zorder=3)
         axis.plot([], [], color=colours[grouping], linewidth=6, label=grouping)
     axis.set_xticks(np.arange(len(languages)) + width * (len(groupings) - 1) / 2, languages)
     axis.set_ylabel("span F1 (%), over seeds")
     axis.set_title("WikiAnn NER by training grouping")
-    axis.legend(fontsize="small", ncols=min(5, len(groupings)))
+    # below the axes: inside, it would cover the zero-shot points near 0
+    axis.legend(fontsize="small", ncols=min(5, len(groupings)), loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False)
     figure.tight_layout()
     save_figure_atomic(figure, path)

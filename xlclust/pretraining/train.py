@@ -281,4 +281,4 @@ def save_pretrained_model(model, tokenizer, rows: list[dict], summary: dict, out
         (tmp / "training_log.csv").write_text(_metrics_text(rows, fields), encoding="utf-8")
         (tmp / "training.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
         if rows:
-            training_loss_figure(rows, tmp / "loss.png", loss_label)
+            training_loss_figure(rows, tmp / "loss.png", loss_label, title=f"{loss_label}: {output_dir}")
