@@ -325,10 +325,34 @@ def ner_group(wildcards):
     return read_group(pd.read_csv(checkpoints.ner_groups.get().output[0]), wildcards.grouping, wildcards.group)
 
 
+GENERALIZATION = NER["generalization"]  # Shaffer §6 / Table 5; None: not studied
+
+
+def ner_corpus_files(wildcards):
+    """The generalization corpus's local files, so that Snakemake tracks them (or builds the demo's)."""
+    dataset = GENERALIZATION["dataset"]
+    if dataset["source"] != "files":
+        return {}
+    return local_files({split: dataset["files"][split] for split in SPLITS})
+
+
+def ner_corpus_source():
+    """The generalization corpus as a NER data source: {"hub": {...}} or {"files": {...}}, and the classes it drops."""
+    dataset = GENERALIZATION["dataset"]
+    return {dataset["source"]: dataset[dataset["source"]], "drop_classes": dataset.get("drop_classes", [])}
+
+
+def ner_split_file(name, split):
+    """One split of a NER data set: a WikiAnn language's, or the generalization corpus's (by its name)."""
+    if GENERALIZATION and name == GENERALIZATION["name"]:
+        return f"results/ner/corpora/{name}/{split}.parquet"
+    return f"results/wikiann/{name}/{split}.parquet"
+
+
 def train_ner_inputs(wildcards):
     group = ner_group(wildcards)
-    inputs = {"groups": "results/ner/groups.csv", "train": wikiann_data("train", group["train"]),
-              "test": wikiann_data("test", group["evaluate"])}
+    inputs = {"groups": "results/ner/groups.csv", "train": [ner_split_file(name, "train") for name in group["train"]],
+              "test": [ner_split_file(name, "test") for name in group["evaluate"]]}
     return inputs | model_files(NER["model"])
 
 
@@ -338,5 +362,18 @@ def ner_runs(wildcards):
     return [f"results/ner/{g.grouping}/{g.group}/seed{seed}/scores.csv" for g in groups.itertuples() for seed in NER["seeds"]]
 
 
+def ner_score_outputs():
+    """The NER tables and figure; Table 5 where the generalization study is configured."""
+    outputs = {
+        "scores": report("results/wikiann_ner_scores.csv", caption="../report/ner_scores.rst", category="8 NER"),
+        "summary": "results/ner/summary.csv",
+        "table": report("results/ner/table3.csv", caption="../report/ner_table.rst", category="8 NER"),
+        "figure": report("results/ner/f1_boxplot.png", caption="../report/ner.rst", category="8 NER"),
+    }
+    if GENERALIZATION:
+        outputs["generalization"] = report("results/ner/table5.csv", caption="../report/ner_generalization.rst", category="8 NER")
+    return outputs
+
+
 def ner_targets():
-    return ["results/wikiann_ner_scores.csv", "results/ner/summary.csv", "results/ner/table3.csv", "results/ner/f1_boxplot.png"]
+    return [str(path) for path in ner_score_outputs().values()]

@@ -64,10 +64,11 @@ rule demo_qa:
 
 
 # The demo's WikiAnn stand-in: gazetteer-tagged sentences of the demo world's articles, English and
-# each fake language, in Rahimi's lang:token<TAB>TAG files (CoNLL columns for demo_world.ner.conll_languages).
+# each fake language, in Rahimi's lang:token<TAB>TAG files (CoNLL columns for demo_world.ner.conll_languages),
+# and en-long, CoNLL-2003's stand-in for the generalization study (longer English windows, CoNLL columns).
 rule demo_ner:
     output:
-        [f"{DEMO_ROOT}/wikiann/{lang}/{split}" for lang in ["en", *config.get("demo_world", {}).get("languages", {})]
+        [f"{DEMO_ROOT}/wikiann/{lang}/{split}" for lang in ["en", "en-long", *config.get("demo_world", {}).get("languages", {})]
          for split in ("train", "dev", "test")],
     params:
         root=lambda wildcards, output: os.path.commonpath(output),

@@ -19,6 +19,8 @@ rule wikiann_data:
         problems="results/wikiann/{wikiann_lang}/problems.csv",
     params:
         source=lambda wildcards: wikiann_source(wildcards.wikiann_lang),
+        language=lambda wildcards: wildcards.wikiann_lang,
+        name=None,  # sentence IDs start with the language code
         classes=WIKIANN["classes"],
         invalid_tags=WIKIANN["invalid_tags"],
         limit=WIKIANN["limit"],

@@ -1,10 +1,44 @@
 # Shaffer (2021) §3.3-4: one NER model per language group (clusters, single languages, all languages,
-# families, and the zero-shot check), span F1 per class on each member's test set → results/wikiann_ner_scores.csv.
+# families, and the zero-shot check), span F1 per class on each member's test set → results/wikiann_ner_scores.csv;
+# §6: the generalization study (English trained on WikiAnn, CoNLL-2003, both, its cluster; CoNLL-2003's test set).
 
 
 wildcard_constraints:
-    grouping="cluster|monolingual|multilingual|family|zeroshot",
+    grouping="cluster|monolingual|multilingual|family|zeroshot|generalization",
     group="[A-Za-z0-9_.-]+",
+    ner_corpus="[A-Za-z0-9_-]+",
+
+
+# Shaffer (2021) §6: another corpus of the generalization language (CoNLL-2003 English), read and
+# checked like WikiAnn's files.
+rule ner_corpus_data:
+    input:
+        unpack(ner_corpus_files),
+    output:
+        train="results/ner/corpora/{ner_corpus}/train.parquet",
+        dev="results/ner/corpora/{ner_corpus}/dev.parquet",
+        test="results/ner/corpora/{ner_corpus}/test.parquet",
+        counts="results/ner/corpora/{ner_corpus}/counts.csv",
+        problems="results/ner/corpora/{ner_corpus}/problems.csv",
+    params:
+        source=lambda wildcards: ner_corpus_source(),
+        language=lambda wildcards: GENERALIZATION["language"],
+        name=lambda wildcards: wildcards.ner_corpus,
+        classes=WIKIANN["classes"],
+        invalid_tags=WIKIANN["invalid_tags"],
+        limit=WIKIANN["limit"],
+        seed=config["seed"],
+        cache_dir=WIKIANN["cache_dir"],
+    log:
+        "logs/ner_corpus_data/{ner_corpus}.log",
+    threads: 1
+    conda:
+        "../envs/model.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    script:
+        "../scripts/wikiann_data.py"
 
 
 # A checkpoint: which clusters there are is known only once the languages are clustered.
@@ -20,6 +54,7 @@ checkpoint ner_groups:
         representation=NER["cluster_representation"],
         k=LANGCLUST["k"],
         held_out=NER["zero_shot"]["held_out"],
+        generalization=GENERALIZATION,
     log:
         "logs/ner_groups.log",
     threads: 1
@@ -46,6 +81,7 @@ rule train_ner:
         max_length=NER["max_length"],
         training=NER["training"],
         evaluation=NER["evaluation"],
+        test_names=lambda wildcards: ner_group(wildcards)["evaluate"],  # the data set of each test file
         checkpoints=lambda wildcards: f"{NER['checkpoint_dir']}/{wildcards.grouping}/{wildcards.group}/seed{wildcards.seed}",
     log:
         "logs/train_ner/{grouping}/{group}/seed{seed}.log",
@@ -67,10 +103,9 @@ rule wikiann_ner_scores:
     input:
         ner_runs,
     output:
-        scores=report("results/wikiann_ner_scores.csv", caption="../report/ner_scores.rst", category="8 NER"),
-        summary="results/ner/summary.csv",
-        table=report("results/ner/table3.csv", caption="../report/ner_table.rst", category="8 NER"),
-        figure=report("results/ner/f1_boxplot.png", caption="../report/ner.rst", category="8 NER"),
+        **ner_score_outputs(),
+    params:
+        corpus=GENERALIZATION and GENERALIZATION["name"],
     log:
         "logs/wikiann_ner_scores.log",
     threads: 1

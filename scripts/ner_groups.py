@@ -5,7 +5,7 @@ import logging
 import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
-from xlclust.ner.groups import groups_table, language_groups
+from xlclust.ner.groups import generalization_groups, groups_table, language_groups
 from xlclust.runlog import setup_logging
 
 setup_logging(snakemake.log[0])
@@ -14,6 +14,9 @@ table = pd.read_csv(snakemake.input[0])
 chosen = table[(table["representation"] == params.representation) & (table["k"] == params.k)]
 clusters = dict(zip(chosen["language"], chosen["cluster"]))
 groups = language_groups(params.languages, params.groupings, params.families, clusters, params.held_out)
+if params.generalization:
+    study = params.generalization
+    groups += generalization_groups(study["language"], study["name"], study["trainings"], clusters)
 for group in groups:
     logging.info("%s %s: train on %s, evaluate on %s", group["grouping"], group["group"], group["train"], group["evaluate"])
 write_csv_atomic(groups_table(groups), snakemake.output[0])

@@ -19,10 +19,8 @@ source = ModelSource(**params.encoder)  # its local directory, if any, is the ru
 train = [row for path in snakemake.input.train for row in pq.read_table(path).to_pylist()]
 spec = FinetuneSpec(seed=int(wildcards.seed), **params.training)
 model, tokenizer, run = finetune_ner(source, train, params.classes, spec, params.max_length, params.checkpoints)
-tests = {}
-for path in snakemake.input.test:
-    rows = pq.read_table(path).to_pylist()
-    tests[rows[0]["language"]] = rows
+# each test set by its data set's name: a WikiAnn language's code, or the generalization corpus's name
+tests = {name: pq.read_table(path).to_pylist() for name, path in zip(params.test_names, snakemake.input.test)}
 scores, predictions, cut = evaluate_languages(model, tokenizer, tests, params.classes, params.max_length,
                                               params.evaluation["batch_size"], params.evaluation["mode"])
 scores = pd.DataFrame(scores).assign(grouping=wildcards.grouping, group=wildcards.group, seed=int(wildcards.seed))

@@ -1,4 +1,5 @@
-"""Rule wikiann_data: one language's WikiAnn (or CoNLL) splits → checked Parquet sentence tables."""
+"""Rules wikiann_data and ner_corpus_data: one language's WikiAnn (or CoNLL) splits, or another NER
+corpus of a language (the generalization study's), → checked Parquet sentence tables."""
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 import pandas as pd
@@ -10,8 +11,8 @@ from xlclust.runlog import setup_logging
 
 setup_logging(snakemake.log[0])
 params, output = snakemake.params, snakemake.output
-tables, counts, problems = prepare_language(params.source, snakemake.wildcards.wikiann_lang, params.classes, params.limit,
-                                            params.seed, params.invalid_tags, params.cache_dir)
+tables, counts, problems = prepare_language(params.source, params.language, params.classes, params.limit,
+                                            params.seed, params.invalid_tags, params.cache_dir, params.name)
 for split in SPLITS:
     with atomic_path(output[split], suffix=".parquet") as tmp:
         pq.write_table(tables[split], tmp)

@@ -1,5 +1,5 @@
 """Rule wikiann_ner_scores: every NER run's scores in one table, Table 3 (mean (std) F1 per language
-× grouping) and the box plots of Fig. 2."""
+× grouping), the box plots of Fig. 2, and Table 5 (the generalization study) where configured."""
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 import logging
 
@@ -7,7 +7,8 @@ import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.ner.metrics import OVERALL
-from xlclust.ner.report import SCORE_COLUMNS, ordered_groupings, summarize, table3
+from xlclust.ner.groups import GENERALIZATION
+from xlclust.ner.report import SCORE_COLUMNS, ordered_groupings, summarize, table3, table5
 from xlclust.plots import ner_boxplot_figure
 from xlclust.runlog import setup_logging
 
@@ -18,7 +19,13 @@ scores = scores.sort_values(["grouping", "group", "language", "class", "seed"]).
 write_csv_atomic(scores, output.scores)
 summary = summarize(scores)
 write_csv_atomic(summary, output.summary)
-table = table3(summary)
+wikiann = summary["grouping"] != GENERALIZATION  # Table 3 and Fig. 2: WikiAnn test sets only
+table = table3(summary[wikiann])
 write_csv_atomic(table, output.table)
 logging.info("F1, mean (std) over seeds:\n%s", table.to_string(index=False))
-ner_boxplot_figure(scores[scores["class"] == OVERALL], ordered_groupings(scores["grouping"]), output.figure)
+overall = scores[(scores["class"] == OVERALL) & (scores["grouping"] != GENERALIZATION)]
+ner_boxplot_figure(overall, ordered_groupings(overall["grouping"]), output.figure)
+if snakemake.params.corpus:
+    generalization = table5(summary, snakemake.params.corpus)
+    write_csv_atomic(generalization, output.generalization)
+    logging.info("Table 5, F1 on %s's test set:\n%s", snakemake.params.corpus, generalization.to_string(index=False))

@@ -139,3 +139,14 @@ def test_language_clustering_and_ner_settings_are_checked():
         validated(wikiann__dataset={"source": "files", "files": {"en": {"format": "iob", "train": "a", "dev": "b", "test": "c"}}})
     with pytest.raises(ConfigError, match=r"ner\.evaluation\.mode"):
         validated(ner__evaluation={"mode": "lenient"})
+    study = config["ner"]["generalization"]
+    assert study["name"] == "conll2003" and study["dataset"]["hub"]["name"] == "eriktks/conll2003"
+    with pytest.raises(ConfigError, match=r"ner\.generalization\.language': 'nl' is not one of wikiann\.languages"):
+        validated(ner__generalization={**study, "language": "nl"})
+    with pytest.raises(ConfigError, match=r"ner\.generalization\.name': 'de' is a WikiAnn language's code"):
+        validated(ner__generalization={**study, "name": "de"})
+    with pytest.raises(ConfigError, match=r"ner\.generalization\.dataset\.files': missing for source 'files'"):
+        validated(ner__generalization={**study, "dataset": {"source": "files"}})
+    with pytest.raises(ConfigError, match=r"ner\.generalization\.trainings"):
+        validated(ner__generalization={**study, "trainings": ["cluster", "news"]})
+    assert validated(ner__generalization=None)["ner"]["generalization"] is None

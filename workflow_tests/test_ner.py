@@ -8,7 +8,7 @@ import pytest
 from workflow_tests.realdata import shared_data
 from xlclust.ner.data import (NerDataError, Sentence, check_sentences, prepare_language, read_conll, read_rahimi,
                               read_sentences)
-from xlclust.ner.groups import groups_table, language_groups, read_group
+from xlclust.ner.groups import generalization_groups, groups_table, language_groups, read_group
 from xlclust.ner.metrics import span_scores
 
 CLASSES = ["LOC", "ORG", "PER"]
@@ -156,6 +156,47 @@ def test_language_groups_for_every_grouping():
     # a held-out language alone in its cluster has nobody to learn from: no zero-shot group
     alone = language_groups(["en", "de"], ["cluster"], None, {"en": 1, "de": 2}, held_out=["de"])
     assert [g["grouping"] for g in alone] == ["cluster", "cluster"]
+
+
+def test_generalization_groups_train_four_ways_and_score_on_the_corpus():
+    clusters = {"en": 1, "de": 1, "nl": 2}
+    groups = generalization_groups("en", "conll2003", ["cluster", "both", "corpus", "wikiann"], clusters)
+    assert [(g["group"], g["train"], g["evaluate"]) for g in groups] == [
+        ("wikiann", ["en"], ["conll2003"]), ("corpus", ["conll2003"], ["conll2003"]),
+        ("both", ["conll2003", "en"], ["conll2003"]), ("cluster", ["de", "en"], ["conll2003"])]
+    assert {g["grouping"] for g in groups} == {"generalization"}
+    with pytest.raises(ValueError, match="'cluster' training needs 'en'"):
+        generalization_groups("en", "conll2003", ["cluster"], {"de": 1})
+    with pytest.raises(ValueError, match="unknown generalization trainings"):
+        generalization_groups("en", "conll2003", ["news"], clusters)
+
+
+def test_table5_reads_the_generalization_runs_only():
+    import pandas as pd
+
+    from xlclust.ner.report import summarize, table3, table5
+
+    scores = pd.DataFrame([
+        {"grouping": g, "group": group, "language": lang, "class": c, "seed": seed, "f1": f1}
+        for g, group, lang, base in [("generalization", "both", "conll2003", 80.0), ("generalization", "wikiann", "conll2003", 50.0),
+                                     ("monolingual", "en", "en", 70.0)]
+        for c, shift in [("all", 0.0), ("PER", 5.0)] for seed, f1 in [(1, base + shift), (2, base + shift + 2)]])
+    summary = summarize(scores)
+    table = table5(summary, "conll2003")
+    assert table["training"].tolist() == ["wikiann", "both"] and list(table.columns) == ["training", "all", "PER"]
+    assert table.set_index("training").loc["both", "all"] == "81.0 (1.4)"
+    assert "conll2003" not in set(table3(summary[summary["grouping"] != "generalization"])["language"])
+
+
+def test_another_corpus_reads_with_its_own_ids_and_dropped_classes():
+    conll = shared_data() / "conll2003"
+    source = {"files": {"format": "conll", "train": str(conll / "train.txt"), "dev": str(conll / "dev.txt"),
+                        "test": str(conll / "test.txt")}, "drop_classes": ["MISC"]}
+    tables, counts, _ = prepare_language(source, "en", CLASSES, {"train": 50, "dev": 20, "test": 20}, seed=1, name="conll2003")
+    assert tables["train"].column("id")[0].as_py().startswith("conll2003-train-")
+    assert set(tables["test"].column("language").to_pylist()) == {"en"}
+    assert not any(t.endswith("MISC") for tags in tables["train"].column("tags").to_pylist() for t in tags)
+    assert [c["sentences_used"] for c in counts] == [50, 20, 20]
 
 
 @pytest.fixture(scope="module")

@@ -190,6 +190,22 @@ def _check_language_clustering(config: Mapping[str, Any]) -> None:
             if lang not in languages:
                 raise ConfigError(f"config key 'ner.zero_shot.held_out[{position}]': {lang!r} is not one of "
                                   f"wikiann.languages")
+        _check_generalization(ner.get("generalization"), languages)
+
+
+def _check_generalization(study: Mapping[str, Any] | None, languages: list[str]) -> None:
+    if not study:
+        return
+    if study["language"] not in languages:
+        raise ConfigError(f"config key 'ner.generalization.language': {study['language']!r} is not one of "
+                          f"wikiann.languages (its WikiAnn sentences are trained on)")
+    if study["name"] in languages:
+        raise ConfigError(f"config key 'ner.generalization.name': {study['name']!r} is a WikiAnn language's code; "
+                          f"name the corpus otherwise")
+    dataset = study["dataset"]
+    if dataset["source"] not in dataset:
+        raise ConfigError(f"config key 'ner.generalization.dataset.{dataset['source']}': missing for source "
+                          f"{dataset['source']!r}")
 
 
 def tydiqa_languages(config: Mapping[str, Any]) -> list[str]:

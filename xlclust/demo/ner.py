@@ -94,7 +94,8 @@ def entity_window(tokens: list[str], tags: list[str], width: int = 12, before: i
     return tokens[start:end], tags[start:end]
 
 
-def demo_sentences(min_tokens: int = 5, max_tokens: int = 60) -> dict[str, list[tuple[list[str], list[str]]]]:
+def demo_sentences(min_tokens: int = 5, max_tokens: int = 60, width: int = 12,
+                   before: int = 3) -> dict[str, list[tuple[list[str], list[str]]]]:
     """Tagged English entity windows of the demo articles' sentences, by split (pages dealt to splits in turn)."""
     sample = gensim_enwiki_sample()
     cleaner = WikitextCleaner(read_namespaces(sample).values())
@@ -105,10 +106,13 @@ def demo_sentences(min_tokens: int = 5, max_tokens: int = 60) -> dict[str, list[
         for paragraph in cleaner.paragraphs(page.text):
             for sentence in split_sentences("en", paragraph):
                 tokens = TOKEN.findall(sentence)
-                window = entity_window(tokens, tag_sentence(tokens)) if min_tokens <= len(tokens) <= max_tokens else None
+                window = entity_window(tokens, tag_sentence(tokens), width, before) if min_tokens <= len(tokens) <= max_tokens else None
                 if window is not None:
                     by_split[split].append(window)
     return by_split
+
+
+DEMO_CORPUS = "en-long"  # the demo's second English NER corpus, beside WikiAnn's stand-in
 
 
 def _rahimi(lang: str, sentences) -> str:
@@ -131,4 +135,9 @@ def build_demo_ner(root: str | Path, fake_languages: dict[str, dict], conll_lang
             text = _conll(rewritten) if lang in conll_languages else _rahimi(lang, rewritten)
             write_text_atomic(Path(root) / lang / split, text)
             counts[f"{lang}/{split}"] = len(rewritten)
+    # CoNLL-2003's stand-in for the generalization study: English of another shape (long windows
+    # around the first entity, most of each sentence), in CoNLL columns
+    for split, sentences in demo_sentences(width=40, before=10).items():
+        write_text_atomic(Path(root) / DEMO_CORPUS / split, _conll(sentences))
+        counts[f"{DEMO_CORPUS}/{split}"] = len(sentences)
     return counts

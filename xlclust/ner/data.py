@@ -98,12 +98,13 @@ def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int =
 
 
 def load_hub(name: str, language: str, split: str, revision: str | None = None,
-             cache_dir: str | None = None) -> Iterator[Sentence]:
-    """One language's split of the Hub's WikiAnn (one config per language; tags as class labels)."""
+             cache_dir: str | None = None, config: str | None = None) -> Iterator[Sentence]:
+    """One language's split of a Hub NER dataset (tags as class labels): WikiAnn has one config per
+    language (``config`` None: the language code); another dataset names its own."""
     import datasets
 
     hub_split = HUB_SPLITS[split]
-    dataset = datasets.load_dataset(name, language, split=hub_split, revision=revision, cache_dir=cache_dir)
+    dataset = datasets.load_dataset(name, config or language, split=hub_split, revision=revision, cache_dir=cache_dir)
     missing = {"tokens", "ner_tags"} - set(dataset.column_names)
     if missing:
         raise NerDataError(f"{name} ({language}, {hub_split}): no column {sorted(missing)}; is this a NER dataset?")
@@ -119,7 +120,7 @@ def read_sentences(source: dict, language: str, split: str, cache_dir: str | Non
 
     if "hub" in source:
         hub = source["hub"]
-        return load_hub(hub["name"], language, split, hub.get("revision"), cache_dir)
+        return load_hub(hub["name"], language, split, hub.get("revision"), cache_dir, hub.get("config"))
     spec = source["files"]
     path = local_path(spec[split])
     if path is None:
@@ -166,17 +167,20 @@ def check_sentences(sentences: Iterable[Sentence], classes: list[str], invalid_t
     return CheckedSentences(kept, problems)
 
 
-def sentences_table(sentences: list[Sentence], language: str, split: str) -> pa.Table:
+def sentences_table(sentences: list[Sentence], language: str, split: str, name: str | None = None) -> pa.Table:
+    """Rows id (``{name}-{split}-{i}``, the name defaulting to the language), language, tokens, tags."""
     return pa.Table.from_pylist(
-        [{"id": f"{language}-{split}-{i}", "language": language, "tokens": s.tokens, "tags": s.tags}
+        [{"id": f"{name or language}-{split}-{i}", "language": language, "tokens": s.tokens, "tags": s.tags}
          for i, s in enumerate(sentences)], schema=SCHEMA)
 
 
 def prepare_language(source: dict, language: str, classes: list[str], limits: dict, seed: int,
-                     invalid_tags: str = "repair", cache_dir: str | None = None) -> tuple[dict[str, pa.Table], list[dict], list[dict]]:
-    """Every split of one language, read, checked and limited: (split → table, counts rows, problem rows).
-    A language without training sentences is an error."""
-    drop = source.get("files", {}).get("drop_classes", [])
+                     invalid_tags: str = "repair", cache_dir: str | None = None,
+                     name: str | None = None) -> tuple[dict[str, pa.Table], list[dict], list[dict]]:
+    """Every split of one language's data set (WikiAnn's, or another corpus called ``name``), read,
+    checked and limited: (split → table, counts rows, problem rows). A language without training
+    sentences is an error. ``drop_classes`` of the source (or of its files) are read as O."""
+    drop = source.get("drop_classes") or source.get("files", {}).get("drop_classes", [])
     tables, counts, problems = {}, [], []
     for split in SPLITS:
         checked = check_sentences(read_sentences(source, language, split, cache_dir), classes, invalid_tags, drop)
@@ -185,7 +189,7 @@ def prepare_language(source: dict, language: str, classes: list[str], limits: di
             where = source["files"][split] if "files" in source else source["hub"]["name"]
             raise NerDataError(f"{where}: no {split} sentences for {language!r}; every language needs "
                                f"train, dev and test sentences")
-        tables[split] = sentences_table(used, language, split)
+        tables[split] = sentences_table(used, language, split, name)
         entities = sum(tag.startswith("B-") for s in used for tag in s.tags)
         counts.append({"language": language, "split": split, "sentences_read": len(checked.sentences) + sum(
             p["action"] == "skipped" for p in checked.problems), "sentences_used": len(used),

@@ -1,7 +1,9 @@
 """The language groups NER models are trained on (Shaffer 2021 §4): one model per language
 (monolingual), one for all (multilingual), one per linguistic family, one per language cluster,
-and the zero-shot check — a cluster's model trained without some of its languages, evaluated on
-them. Each group names the languages it trains on and those it is evaluated on."""
+the zero-shot check — a cluster's model trained without some of its languages, evaluated on
+them — and the English generalization study (§6): models trained on WikiAnn, on another corpus of
+the language, on both and on its cluster, scored on that corpus. Each group names the data sets it
+trains on and those it is evaluated on: WikiAnn languages by their code, another corpus by its name."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import re
 log = logging.getLogger(__name__)
 GROUPINGS = ("cluster", "monolingual", "multilingual", "family")
 MULTILINGUAL = "all"
+GENERALIZATION = "generalization"
+TRAININGS = ("wikiann", "corpus", "both", "cluster")  # Shaffer's Table 5 rows
 
 
 def group_name(text: str) -> str:
@@ -62,6 +66,22 @@ def language_groups(languages: list[str], groupings: list[str], families: dict[s
             continue
         add("zeroshot", members_name(train), train, evaluate)
     return groups
+
+
+def generalization_groups(language: str, corpus: str, trainings, clusters: dict[str, int] | None) -> list[dict]:
+    """Shaffer (2021) §6 / Table 5: models for ``language`` trained on its WikiAnn sentences
+    (``wikiann``), on another corpus of it (``corpus``, e.g. CoNLL-2003), on both, and on its
+    language cluster's WikiAnn sentences (``cluster``); every one scored on the corpus's test set."""
+    sources = {"wikiann": [language], "corpus": [corpus], "both": [language, corpus]}
+    if "cluster" in trainings:
+        if not clusters or language not in clusters:
+            raise ValueError(f"the 'cluster' training needs {language!r}'s language cluster")
+        sources["cluster"] = [lang for lang, cluster in clusters.items() if cluster == clusters[language]]
+    unknown = set(trainings) - set(TRAININGS)
+    if unknown:
+        raise ValueError(f"unknown generalization trainings {sorted(unknown)} (one of {', '.join(TRAININGS)})")
+    return [{"grouping": GENERALIZATION, "group": training, "train": sorted(sources[training]), "evaluate": [corpus]}
+            for training in TRAININGS if training in trainings]
 
 
 def groups_table(groups: list[dict]):

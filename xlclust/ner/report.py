@@ -1,10 +1,11 @@
-"""The NER tables: every run's scores in one tidy table, and the seed paper's Table 3 — F1 per
-language × grouping as mean (std) over seeds."""
+"""The NER tables: every run's scores in one tidy table, the seed paper's Table 3 — F1 per
+language × grouping as mean (std) over seeds — and its Table 5, the generalization study."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from xlclust.ner.groups import GENERALIZATION, TRAININGS
 from xlclust.ner.metrics import OVERALL
 
 GROUPING_ORDER = ("monolingual", "family", "cluster", "multilingual", "zeroshot")  # Shaffer's Table 3 columns
@@ -32,3 +33,15 @@ def table3(summary: pd.DataFrame) -> pd.DataFrame:
     overall["cell"] = [f"{m:.1f} ({s:.1f})" for m, s in zip(overall["f1_mean"], overall["f1_std"])]
     wide = overall.pivot_table(index="language", columns="grouping", values="cell", aggfunc="first")
     return wide[ordered_groupings(wide.columns)].reset_index()
+
+
+def table5(summary: pd.DataFrame, corpus: str) -> pd.DataFrame:
+    """Shaffer (2021) Table 5: for each training of the generalization study (WikiAnn, the corpus,
+    both, the language's cluster), F1 'mean (std)' over seeds on ``corpus``'s test set, overall and
+    per class."""
+    rows = summary[(summary["grouping"] == GENERALIZATION) & (summary["language"] == corpus)].copy()
+    rows["cell"] = [f"{m:.1f} ({s:.1f})" for m, s in zip(rows["f1_mean"], rows["f1_std"])]
+    wide = rows.pivot_table(index="group", columns="class", values="cell", aggfunc="first")
+    wide = wide.reindex([t for t in TRAININGS if t in wide.index])
+    classes = [OVERALL] + sorted(c for c in wide.columns if c != OVERALL)
+    return wide[classes].rename_axis(index="training", columns=None).reset_index()
