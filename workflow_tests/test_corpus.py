@@ -122,3 +122,29 @@ def test_mix_is_deterministic_and_seed_dependent(tmp_path):
     assert list(report.reset_index().columns) == [
         "language", "n_i", "p_i", "q_i", "duplication_factor", "lines_before", "lines_after", "tokens_before", "tokens_after",
     ]
+
+
+def test_sentence_corpus_draws_so_many_sentences_per_language_and_shuffles_them(tmp_path):
+    from xlclust.corpus.schema import MIX
+    from xlclust.corpus.sentence_corpus import build_sentence_corpus
+    from xlclust.errors import ConfigError
+
+    tables = {lang: sentence_table(tmp_path / f"{lang}.parquet", [(d, [f"{lang} {d} {i} x" for i in range(7)]) for d in range(5)])
+              for lang in ("aa", "bb")}  # 35 sentences each, in row groups of 3
+    counts = build_sentence_corpus(tables, tmp_path / "c.parquet", per_language=20, seed=4, config_key="k")
+    assert counts["sentences_drawn"].tolist() == [20, 20] and counts["sentences_available"].tolist() == [35, 35]
+    corpus = pq.read_table(tmp_path / "c.parquet")
+    assert corpus.schema.equals(MIX, check_metadata=False)
+    frame = corpus.to_pandas()
+    assert frame["position"].tolist() == list(range(40)) and frame["lang"].value_counts().to_dict() == {"aa": 20, "bb": 20}
+    assert frame["lang"].iloc[:20].nunique() == 2  # shuffled together, not one language after the other
+    for lang in ("aa", "bb"):  # each drawn row is the sentence at that row of its table, once
+        rows = frame[frame["lang"] == lang]
+        source = pq.read_table(tables[lang]).column("text").to_pylist()
+        assert rows["line"].is_unique and [source[i] for i in rows["line"]] == rows["text"].tolist()
+    assert (frame["n_tokens"] == 4).all() and (frame["copy"] == 0).all()
+    build_sentence_corpus(tables, tmp_path / "again.parquet", per_language=20, seed=4, config_key="k")
+    assert (tmp_path / "again.parquet").read_bytes() == (tmp_path / "c.parquet").read_bytes()
+    with pytest.raises(ConfigError, match=r"config key 'k': 40 sentences per language, but .*aa.parquet holds 35 for 'aa'"):
+        build_sentence_corpus(tables, tmp_path / "no.parquet", per_language=40, seed=4, config_key="k")
+    assert not (tmp_path / "no.parquet").exists()

@@ -93,7 +93,8 @@ def test_corpus_stage_on_real_text(tmp_path):
                 "tokenizers": ["icebert", "baseline", "kmeans40"], "sizes": ["mini"],
                 "baseline": {"sentences": 2000, "model_type": "bpe", "character_coverage": 0.9995},
                 "encode": {"shard_lines": 500}, "launcher": "auto", "checkpoint_dir": "checkpoints/pretrain",
-                "models": {"mini": {"architecture": {"num_hidden_layers": 1, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2},
+                "models": {"mini": {"corpus": {"sentences_per_language": 60},  # its own corpus, as ICEBERT's small models
+                                    "architecture": {"num_hidden_layers": 1, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2},
                                     "training": {"learning_rate": 5e-3, "batch_size": 16, "max_steps": 40, "max_seq_len": 64,
                                                  "warmup_steps": 5, "checkpoint_every": 20, "log_every": 5}}},
             },
@@ -190,12 +191,18 @@ def test_corpus_stage_on_real_text(tmp_path):
     text = real_paragraphs("ko", 1)[0][1]
     assert model(**tokenizer(text, truncation=True, max_length=64, return_tensors="pt")).logits.shape[-1] == len(tokenizer)
 
-    # cluster-ID and baseline tokenizers, both encoded corpora in the mix's order, a model for each
-    mix = pq.read_table(work / "results/pretraining/mix.parquet", columns=["position", "lang"])
+    # the mini size's own corpus: 60 sentences of each language drawn from its extracted sentences, shuffled together
+    corpus = pd.read_parquet(work / "results/pretraining/corpora/mini.parquet")
+    assert corpus["lang"].value_counts().to_dict() == {lang: 60 for lang in ("ar", "en", "ko", "ru", "sw")}
+    assert corpus["position"].tolist() == list(range(300)) and corpus["lang"].iloc[:60].nunique() > 1
+    sentences = pd.read_parquet(work / "results/corpus/ru/sentences.parquet", columns=["text"])["text"]
+    ru_rows = corpus[corpus["lang"] == "ru"]
+    assert ru_rows["line"].is_unique and (sentences.iloc[ru_rows["line"]].to_numpy() == ru_rows["text"].to_numpy()).all()
+    # cluster-ID and baseline tokenizers, every encoded copy of that corpus in its order, a model for each
     ko_text = real_paragraphs("ko", 3)[2][1]
     for name in ("icebert", "baseline", "kmeans40"):
-        encoded = pd.concat([pd.read_parquet(p) for p in sorted((work / f"results/pretraining/encoded/{name}").glob("shard-*.parquet"))])
-        assert encoded["position"].tolist() == mix.column("position").to_pylist() and encoded["lang"].tolist() == mix.column("lang").to_pylist()
+        encoded = pd.concat([pd.read_parquet(p) for p in sorted((work / f"results/pretraining/encoded/mini/{name}").glob("shard-*.parquet"))])
+        assert encoded["position"].tolist() == corpus["position"].tolist() and encoded["lang"].tolist() == corpus["lang"].tolist()
         directory = work / f"results/pretraining/models/{name}-mini"
         tokenizer = AutoTokenizer.from_pretrained(directory, trust_remote_code=True)
         model = AutoModelForMaskedLM.from_pretrained(directory)
