@@ -54,7 +54,7 @@ checkpoint ner_groups:
         representation=NER["cluster_representation"],
         k=LANGCLUST["k"],
         held_out=NER["zero_shot"]["held_out"],
-        generalization=GENERALIZATION,
+        generalization=GENERALIZATION and {key: GENERALIZATION[key] for key in ("name", "language", "trainings")},
     log:
         "logs/ner_groups.log",
     threads: 1
