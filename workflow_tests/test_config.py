@@ -150,3 +150,19 @@ def test_language_clustering_and_ner_settings_are_checked():
     with pytest.raises(ConfigError, match=r"ner\.generalization\.trainings"):
         validated(ner__generalization={**study, "trainings": ["cluster", "news"]})
     assert validated(ner__generalization=None)["ner"]["generalization"] is None
+
+
+def test_conflicting_model_settings_are_caught_before_any_job():
+    small = validated()["pretraining"]["models"]["small"]
+    with pytest.raises(ConfigError, match=r"small\.training\.per_device_batch_size': 5 does not divide batch_size 16"):
+        validated(pretraining__models={"small": {**small, "training": {**small["training"], "batch_size": 16,
+                                                                        "per_device_batch_size": 5}}})
+    with pytest.raises(ConfigError, match=r"small\.architecture\.hidden_size': 64 is not a multiple of num_attention_heads 3"):
+        validated(pretraining__models={"small": {**small, "architecture": {**small["architecture"], "num_attention_heads": 3}}})
+    with pytest.raises(ConfigError, match=r"max_position_embeddings': the model has 256 positions, but "
+                                          r"pretraining\.models\.small\.training\.max_seq_len is 512"):
+        validated(pretraining__models={"small": {**small, "architecture": {**small["architecture"], "max_position_embeddings": 256}}})
+    short = {**small, "training": {**small["training"], "max_seq_len": 128}}  # 128 positions: TyDi QA's windows are 384
+    with pytest.raises(ConfigError, match=r"128 positions, but tydiqa\.features\.max_seq_length is 384"):
+        validated(pretraining__models={"small": short})
+    assert validated(pretraining__models={"small": short}, pretraining__sizes=[])  # not fine-tuned: no conflict

@@ -92,3 +92,16 @@ def test_real_dictionaries_map_onto_vocabularies_trained_on_real_text(tmp_path):
     assert len(train) > 50 and len(test) > 5
     assert report["train"]["coverage"] > report["test"]["coverage"]  # frequent words are more often whole pieces
     assert not np.isin(test[:, 0], train[:, 0]).any()  # split by language word: disjoint queries
+
+
+def test_an_empty_dictionary_is_refused_with_the_file_and_key(tmp_path):
+    from xlclust.align.dictionaries import seed_dictionary
+
+    empty = tmp_path / "xx-en.0-5000.txt"
+    empty.write_text("\n")
+    pieces = ["▁the", "▁house"]
+    with pytest.raises(XlclustError, match=r"config key 'dictionaries\.xx': .*xx-en\.0-5000\.txt gives no pairs"):
+        seed_dictionary("xx", {"format": "muse", "pivot_first": False, "train": str(empty)}, pieces, pieces)
+    with pytest.raises(XlclustError, match=r"config key 'dictionaries\.xx': .*gives no training pairs"):
+        seed_dictionary("xx", {"format": "muse", "pivot_first": False, "full": str(empty), "train_words": 10,
+                               "test_words": 5}, pieces, pieces)

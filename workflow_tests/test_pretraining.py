@@ -5,6 +5,7 @@ import json
 import multiprocessing
 import os
 import signal
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -238,6 +239,27 @@ def test_a_saved_checkpoint_of_other_settings_is_refused(tmp_path):
     with pytest.raises(XlclustError, match="other model, data or training settings"):
         ckpt.load_latest(tmp_path, "bbbb")
     assert ckpt.load_latest(tmp_path, "aaaa")[0]["step"] == 4
+
+
+class _RunsCode:
+    """What an attacker puts in a state.pt: unpickling it calls ``Path.touch`` on a file of theirs."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_checkpoint_that_would_run_code_is_refused_and_nothing_runs(tmp_path):
+    """Checksums can be recomputed by whoever writes the directory: the state is loaded as weights only."""
+    marker = tmp_path / "ran"
+    ckpt.save_checkpoint(tmp_path / "run", 4, {"step": 4, "payload": _RunsCode(marker)}, None, "aaaa", keep=2)
+    with pytest.raises(XlclustError, match=r"state\.pt: holds objects other than tensors .* not a checkpoint xlclust wrote"):
+        ckpt.load_latest(tmp_path / "run", "aaaa")  # its manifest's checksums match: they were computed over it
+    assert not marker.exists()
+    torch.load(ckpt.checkpoints(tmp_path / "run")[-1] / "state.pt", weights_only=False)  # the file really runs code
+    assert marker.exists()
 
 
 def test_launch_commands(monkeypatch):

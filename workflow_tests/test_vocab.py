@@ -133,3 +133,20 @@ def test_bpemb_source_builds_a_cut_vocabulary_with_metadata(tmp_path):
     assert len(space.pieces) == 700 and space.vectors.shape == (700, 25)
     assert metadata["source"] == "bpemb" and metadata["bpemb"]["cut"] and metadata["bpemb"]["vs"] == 1000
     assert metadata["normalization"]["lowercase"] and metadata["size"] == 700
+
+
+def test_segmenters_are_the_same_bytes_whatever_the_number_of_threads(tmp_path):
+    """SentencePiece records its thread count in the model; a rerun with other cores must not differ."""
+    from xlclust.tokenization.build import train_baseline_segmenter
+    from xlclust.vocab.train import train_segmenter
+
+    sentences = sentences_table(tmp_path / "s.parquet", "fi")
+    texts = [text for _, text in real_paragraphs("fi", 60)]
+    models = {}
+    for threads in (1, 2):
+        train_segmenter(sentences, tmp_path / f"vocab{threads}.model", vocab_size=600, character_coverage=0.9995,
+                        max_sentences=100000, seed=3, threads=threads)
+        train_baseline_segmenter(texts, tmp_path / f"baseline{threads}.model", vocab_size=600, model_type="bpe",
+                                 character_coverage=0.9995, seed=3, threads=threads)
+    for kind in ("vocab", "baseline"):
+        assert (tmp_path / f"{kind}1.model").read_bytes() == (tmp_path / f"{kind}2.model").read_bytes(), kind

@@ -114,10 +114,9 @@ def check_semantics(config: Mapping[str, Any]) -> None:
                 f"config key 'pretraining.sizes[{position}]': {size!r} is not a model under 'pretraining.models' "
                 f"({', '.join(pretraining.get('models', {})) or 'none'})"
             )
-    for size, model in pretraining.get("models", {}).items():
-        steps, epochs = model["training"].get("max_steps"), model["training"].get("epochs")
-        if (steps is None) == (epochs is None):
-            raise ConfigError(f"config key 'pretraining.models.{size}.training': give exactly one of max_steps and epochs")
+    qa_length = config.get("tydiqa", {}).get("features", {}).get("max_seq_length")
+    for size, model in pretraining.get("models", {}).items():  # the sizes `all` pretrains are fine-tuned on TyDi QA
+        _check_pretraining_model(size, model, qa_length if size in pretraining.get("sizes", []) else None)
     _check_tydiqa(config, languages)
     _check_language_clustering(config)
     for lang in sources:
@@ -126,6 +125,27 @@ def check_semantics(config: Mapping[str, Any]) -> None:
                 f"config key 'wikipedia.sources.{lang}': {lang!r} is not one of the configured "
                 f"languages ({', '.join(languages)})"
             )
+
+
+def _check_pretraining_model(size: str, model: Mapping[str, Any], qa_length: int | None) -> None:
+    """What would otherwise fail only when `pretrain` or `finetune_tydiqa` starts, after every upstream job."""
+    key, training, architecture = f"pretraining.models.{size}", model["training"], model["architecture"]
+    steps, epochs = training.get("max_steps"), training.get("epochs")
+    if (steps is None) == (epochs is None):
+        raise ConfigError(f"config key '{key}.training': give exactly one of max_steps and epochs")
+    micro = training.get("per_device_batch_size")
+    if micro is not None and training["batch_size"] % micro:
+        raise ConfigError(f"config key '{key}.training.per_device_batch_size': {micro} does not divide batch_size "
+                          f"{training['batch_size']} (gradients accumulate whole micro-batches)")
+    if architecture["hidden_size"] % architecture["num_attention_heads"]:
+        raise ConfigError(f"config key '{key}.architecture.hidden_size': {architecture['hidden_size']} is not a multiple "
+                          f"of num_attention_heads {architecture['num_attention_heads']}")
+    max_seq_len = training.get("max_seq_len", 512)
+    positions = architecture.get("max_position_embeddings", max_seq_len)  # build_model's default
+    for needed, what in ((max_seq_len, f"{key}.training.max_seq_len"), (qa_length, "tydiqa.features.max_seq_length")):
+        if needed is not None and positions < needed:
+            raise ConfigError(f"config key '{key}.architecture.max_position_embeddings': the model has {positions} "
+                              f"positions, but {what} is {needed}")
 
 
 def _check_tydiqa(config: Mapping[str, Any], languages: list[str]) -> None:

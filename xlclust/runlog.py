@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
+import time
 import traceback
+
+
+def keep_failed_log(log_path: str) -> str:
+    """A copy of a failed job's log beside it (``….log.failed-YYYYmmddTHHMMSS``): Snakemake deletes a
+    job's log before running it again, and with it the failed attempt's message."""
+    kept = f"{log_path}.failed-{time.strftime('%Y%m%dT%H%M%S')}"
+    shutil.copyfile(log_path, kept)
+    return kept
 
 
 def setup_logging(log_path: str, level: int = logging.INFO) -> None:
     """Send logging, warnings, tqdm progress (stderr) and tracebacks to ``log_path``.
 
     An uncaught exception is written to the log with its traceback, and its one-line message
-    to the console, so that a failed job says what is wrong without opening the log.
+    to the console, so that a failed job says what is wrong without opening the log; the log is
+    kept beside it under another name, which a rerun does not delete.
     """
     console = sys.stderr
     log_file = open(log_path, "w", buffering=1, encoding="utf-8")
@@ -24,6 +35,7 @@ def setup_logging(log_path: str, level: int = logging.INFO) -> None:
     def report(kind, value, tb):
         traceback.print_exception(kind, value, tb, file=log_file)
         log_file.flush()
-        print(f"xlclust error: {value}\n(full traceback in {log_path})", file=console, flush=True)
+        kept = keep_failed_log(log_path)
+        print(f"xlclust error: {value}\n(full traceback in {log_path}; kept as {kept})", file=console, flush=True)
 
     sys.excepthook = report

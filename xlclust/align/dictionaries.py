@@ -116,6 +116,9 @@ def seed_dictionary(lang: str, spec: dict, language_pieces: list[str], pivot_pie
         splits = {name: read_dictionary(location, fmt, pivot_first) for name, location in sources.items()}
     else:
         raise XlclustError(f"{where}: give 'train' (and 'test'), 'full', or 'unsupervised'")
+    if not splits.get("train"):  # an empty file, or no training split: nothing to align with
+        what = "no training pairs" if "full" in spec else "no pairs (an empty file?)"
+        raise XlclustError(f"{where}: {sources['train']} gives {what}; Procrustes needs a seed dictionary")
     rows, report = {}, {}
     for name in ("train", "test"):
         pairs = splits.get(name, [])

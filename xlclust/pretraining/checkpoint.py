@@ -5,7 +5,8 @@ progress) and ``metrics.csv`` (the training log up to that step), with ``checkpo
 each file's SHA-256 and the run's fingerprint. It is assembled in a temporary directory and renamed
 into place, so a job killed while saving leaves a temporary directory (removed, and reported, on
 the next start) and never a half checkpoint. A checkpoint whose files do not match their checksums,
-or that belongs to other settings, stops the run with an error naming it.
+or that belongs to other settings, stops the run with an error naming it; ``state.pt`` is loaded with
+``weights_only=True``, so a file holding anything but tensors and plain values is refused, never run.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -106,7 +108,14 @@ def load_latest(directory: str | os.PathLike, run_fingerprint: str) -> tuple[dic
         return None
     latest = found[-1]
     verify(latest, run_fingerprint)
-    state = torch.load(latest / "state.pt", map_location="cpu", weights_only=False)
+    # weights_only: tensors and plain containers only. Checksums do not make a file trustworthy (whoever
+    # can write the directory can recompute them); unpickling arbitrary objects would run their code.
+    try:
+        state = torch.load(latest / "state.pt", map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        raise XlclustError(f"{latest / 'state.pt'}: holds objects other than tensors and plain values, which are "
+                           f"not loaded (loading them could run code from the file); this is not a checkpoint "
+                           f"xlclust wrote. Delete {latest} to resume from an earlier one.") from error
     metrics = latest / "metrics.csv"
     log.info("resuming from %s (step %d)", latest, state["step"])
     return state, metrics.read_text(encoding="utf-8") if metrics.is_file() else None, latest

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from xlclust.corpus.sampling import subsample
 from xlclust.errors import XlclustError
+from xlclust.textfiles import undecodable
 from xlclust.wiki.sources import local_path
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ def read_squad_json(path: str | os.PathLike, language: str) -> list[dict]:
             document = json.load(handle)
     except json.JSONDecodeError as error:
         raise QADataError(f"{path}: not valid JSON ({error})") from error
+    except UnicodeDecodeError:
+        raise undecodable(path, "utf-8", QADataError) from None
     articles = _field(document, "data", list, path, "the top level")
     records = []
     for a, article in enumerate(articles):

@@ -39,12 +39,14 @@ def load_model_proto(path: str | os.PathLike) -> model_pb2.ModelProto:
 
 
 def drop_training_paths(path: str | os.PathLike) -> None:
-    """Clear the temporary paths SentencePiece records in a model it trained, so that reruns
-    write identical bytes."""
+    """Clear what SentencePiece records of the training run in a model it trained — its temporary
+    paths and its thread count (the pieces do not depend on it) — so that reruns, with any number
+    of cores, write identical bytes."""
     path = Path(path)
     proto = load_model_proto(path)
     proto.trainer_spec.model_prefix = ""
     del proto.trainer_spec.input[:]
+    proto.trainer_spec.ClearField("num_threads")
     path.write_bytes(proto.SerializeToString())
 
 

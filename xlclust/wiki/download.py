@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from xlclust.atomic import atomic_path
 from xlclust.errors import DownloadError
+from xlclust.textfiles import read_text
 from xlclust.wiki.sources import DumpSource, local_path
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def read_location_text(location: str, timeout: float = 60) -> str:
     if path is not None:
         if not path.exists():
             raise DownloadError(f"{path}: file not found")
-        return path.read_text(encoding="utf-8")
+        return read_text(path)
     response = requests.get(location, timeout=timeout)
     if response.status_code != 200:
         raise DownloadError(f"{location}: HTTP {response.status_code}")
