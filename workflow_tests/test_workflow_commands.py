@@ -35,6 +35,10 @@ def test_documented_commands_plan_what_they_say(clone):
         args = parsed(command, clone)
         if "--report" in words:
             continue  # needs a finished run: the demo's report command runs in test_workflow_demo
+        if "--unlock" in words:  # plans nothing: it removes a killed run's lock, and says so
+            result = run_snakemake(words, clone)
+            assert result.returncode == 0 and "Unlocked working directory" in result.stdout + result.stderr, where
+            continue
         if "--rulegraph" in words:
             result = run_snakemake(words, clone)
             assert result.returncode == 0 and "digraph" in result.stdout, f"{where}: {result.stderr[-2000:]}"
