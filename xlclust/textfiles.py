@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 from xlclust.errors import XlclustError
 
@@ -28,3 +29,13 @@ def read_text(path: str | os.PathLike, encoding: str = "utf-8", error_class: typ
         return Path(path).read_text(encoding=encoding)
     except UnicodeDecodeError:
         raise undecodable(path, encoding, error_class) from None
+
+
+def text_lines(path: str | os.PathLike, encoding: str = "utf-8",
+               error_class: type[XlclustError] = XlclustError) -> Iterator[tuple[int, str]]:
+    """(number from 1, line) of a text file, read as it streams."""
+    with open(path, encoding=encoding) as handle:
+        try:
+            yield from enumerate(handle, 1)
+        except UnicodeDecodeError:
+            raise undecodable(path, encoding, error_class) from None

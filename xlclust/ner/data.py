@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from xlclust.corpus.sampling import subsample
 from xlclust.errors import XlclustError
-from xlclust.textfiles import undecodable
+from xlclust.textfiles import text_lines
 
 log = logging.getLogger(__name__)
 SPLITS = ("train", "dev", "test")
@@ -50,29 +50,25 @@ def read_rahimi(path: str | os.PathLike, language: str, encoding: str = "utf-8")
     """Rahimi et al.'s WikiAnn files: ``lang:token<TAB>TAG`` a line, a blank line between sentences."""
     prefix = f"{language}:"
     tokens, tags, start = [], [], 0
-    try:
-        with open(path, encoding=encoding) as lines:
-            for number, line in enumerate(lines, 1):
-                line = line.rstrip("\r\n")
-                if not line.strip():
-                    if tokens:
-                        yield Sentence(tokens, tags, f"{path}:{start}")
-                    tokens, tags = [], []
-                    continue
-                token, tab, tag = line.rpartition("\t")
-                if not tab:
-                    raise NerDataError(f"{path}:{number}: expected '{language}:token<TAB>TAG', found {line[:80]!r}")
-                if not token.startswith(prefix):
-                    raise NerDataError(f"{path}:{number}: the token does not start with {prefix!r} (a file of another "
-                                       f"language?): {line[:80]!r}")
-                if not tokens:
-                    start = number
-                tokens.append(token[len(prefix):])
-                tags.append(tag.strip())
-        if tokens:
-            yield Sentence(tokens, tags, f"{path}:{start}")
-    except UnicodeDecodeError:
-        raise undecodable(path, encoding, NerDataError) from None
+    for number, line in text_lines(path, encoding, NerDataError):
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            if tokens:
+                yield Sentence(tokens, tags, f"{path}:{start}")
+            tokens, tags = [], []
+            continue
+        token, tab, tag = line.rpartition("\t")
+        if not tab:
+            raise NerDataError(f"{path}:{number}: expected '{language}:token<TAB>TAG', found {line[:80]!r}")
+        if not token.startswith(prefix):
+            raise NerDataError(f"{path}:{number}: the token does not start with {prefix!r} (a file of another "
+                               f"language?): {line[:80]!r}")
+        if not tokens:
+            start = number
+        tokens.append(token[len(prefix):])
+        tags.append(tag.strip())
+    if tokens:
+        yield Sentence(tokens, tags, f"{path}:{start}")
 
 
 def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int = -1,
@@ -80,28 +76,24 @@ def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int =
     """CoNLL column files (CoNLL-2002/2003): whitespace-separated columns, the token in
     ``token_column`` and the tag in ``tag_column``; blank lines and ``-DOCSTART-`` lines end sentences."""
     tokens, tags, start = [], [], 0
-    try:
-        with open(path, encoding=encoding) as lines:
-            for number, line in enumerate(lines, 1):
-                columns = line.split()
-                if not columns or columns[0] == "-DOCSTART-":
-                    if tokens:
-                        yield Sentence(tokens, tags, f"{path}:{start}")
-                    tokens, tags = [], []
-                    continue
-                try:
-                    token, tag = columns[token_column], columns[tag_column]
-                except IndexError:
-                    raise NerDataError(f"{path}:{number}: {len(columns)} columns, the token is in column {token_column} and "
-                                       f"the tag in column {tag_column}: {line.strip()[:80]!r}") from None
-                if not tokens:
-                    start = number
-                tokens.append(token)
-                tags.append(tag)
-        if tokens:
-            yield Sentence(tokens, tags, f"{path}:{start}")
-    except UnicodeDecodeError:
-        raise undecodable(path, encoding, NerDataError) from None
+    for number, line in text_lines(path, encoding, NerDataError):
+        columns = line.split()
+        if not columns or columns[0] == "-DOCSTART-":
+            if tokens:
+                yield Sentence(tokens, tags, f"{path}:{start}")
+            tokens, tags = [], []
+            continue
+        try:
+            token, tag = columns[token_column], columns[tag_column]
+        except IndexError:
+            raise NerDataError(f"{path}:{number}: {len(columns)} columns, the token is in column {token_column} and "
+                               f"the tag in column {tag_column}: {line.strip()[:80]!r}") from None
+        if not tokens:
+            start = number
+        tokens.append(token)
+        tags.append(tag)
+    if tokens:
+        yield Sentence(tokens, tags, f"{path}:{start}")
 
 
 def load_hub(name: str, language: str, split: str, revision: str | None = None,

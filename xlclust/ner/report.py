@@ -26,11 +26,16 @@ def summarize(scores: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
+def mean_std_cells(summary: pd.DataFrame) -> list[str]:
+    """F1 as the papers' tables print it: 'mean (std)' over seeds."""
+    return [f"{m:.1f} ({s:.1f})" for m, s in zip(summary["f1_mean"], summary["f1_std"])]
+
+
 def table3(summary: pd.DataFrame) -> pd.DataFrame:
     """Overall F1 'mean (std)' with a row per language and a column per grouping (zero-shot
     rows only where the language was held out)."""
     overall = summary[summary["class"] == OVERALL].copy()
-    overall["cell"] = [f"{m:.1f} ({s:.1f})" for m, s in zip(overall["f1_mean"], overall["f1_std"])]
+    overall["cell"] = mean_std_cells(overall)
     wide = overall.pivot_table(index="language", columns="grouping", values="cell", aggfunc="first")
     return wide[ordered_groupings(wide.columns)].reset_index()
 
@@ -40,7 +45,7 @@ def table5(summary: pd.DataFrame, corpus: str) -> pd.DataFrame:
     both, the language's cluster), F1 'mean (std)' over seeds on ``corpus``'s test set, overall and
     per class."""
     rows = summary[(summary["grouping"] == GENERALIZATION) & (summary["language"] == corpus)].copy()
-    rows["cell"] = [f"{m:.1f} ({s:.1f})" for m, s in zip(rows["f1_mean"], rows["f1_std"])]
+    rows["cell"] = mean_std_cells(rows)
     wide = rows.pivot_table(index="group", columns="class", values="cell", aggfunc="first")
     wide = wide.reindex([t for t in TRAININGS if t in wide.index])
     classes = [OVERALL] + sorted(c for c in wide.columns if c != OVERALL)
