@@ -3,10 +3,13 @@ import os
 from dataclasses import asdict
 
 import pandas as pd
+from snakemake.logging import logger
 
 from xlclust.config import per_language, tydiqa_languages
 from xlclust.demo.world import demo_dump_paths
-from xlclust.wiki.sources import local_path, source_for
+from xlclust.download import local_path
+from xlclust.vocab.bpemb_store import unpinned_files
+from xlclust.wiki.sources import source_for
 
 LANGUAGES = config["languages"]
 
@@ -87,7 +90,27 @@ def vocabulary_settings(lang):
     """What one language's vocabulary job reads: size, dim and its own source's section, so that
     another language's source or a section it does not use never reruns it."""
     source = vocabulary_source(lang)
-    return {key: config["vocabulary"][key] for key in ("size", "dim", source)}
+    settings = {key: config["vocabulary"][key] for key in ("size", "dim", source)}
+    if source == "bpemb":  # only this language's pinned sums
+        pins = settings["bpemb"]["sha256"]
+        settings["bpemb"] = settings["bpemb"] | {"sha256": {f: s for f, s in pins.items() if f.startswith(f"{lang}/")}}
+    return settings
+
+
+def warn_about_unpinned_bpemb_files():
+    bpemb = config["vocabulary"]["bpemb"]
+    languages = [lang for lang in LANGUAGES if vocabulary_source(lang) == "bpemb"]
+    unpinned = unpinned_files(languages, bpemb, config["vocabulary"]["dim"])
+    if unpinned and not bpemb["record_sha256"]:
+        logger.warning(
+            f"{len(unpinned)} BPEmb files have no SHA-256 under config key 'vocabulary.bpemb.sha256' "
+            f"({', '.join(unpinned[:3])}{', ...' if len(unpinned) > 3 else ''}); their subword_vocab jobs will refuse "
+            "them. Pin them there, or set vocabulary.bpemb.record_sha256: true (in config.yaml or a --configfile) "
+            "to trust the first download and record its sums (README, Security)."
+        )
+
+
+warn_about_unpinned_bpemb_files()
 
 
 def vocabulary_inputs(wildcards):

@@ -19,7 +19,6 @@ rule download_wikipedia:
         "logs/download_wikipedia/{lang}.log",
     benchmark:
         "logs/benchmarks/download_wikipedia/{lang}.tsv"
-    retries: 2
     threads: 1
     conda:
         "../envs/corpus.yaml"

@@ -1,4 +1,4 @@
-"""A local HTTP server with Range support, standing in for a dumps mirror in tests."""
+"""A local HTTP(S) server with Range support, standing in for a dumps or BPEmb mirror in tests."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import contextlib
 import functools
 import http.server
 import os
+import ssl
+import subprocess
 import threading
 
 
@@ -22,6 +24,10 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
             self.send_error(404)
             return
         data = open(path, "rb").read()
+        status = self.server.answer_once.pop(self.path, None)
+        if status is not None:  # a busy or failing server, once
+            self.send_error(status)
+            return
         limit = self.server.fail_after.pop(self.path, None)
         header = self.headers.get("Range")
         if header and self.server.ranges:
@@ -45,15 +51,33 @@ class RangeHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
+def self_signed_certificate(directory) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 that no CA signed, and its key (made with the openssl tool)."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
+
+
 @contextlib.contextmanager
-def serve(directory, ranges: bool = True):
-    """Serve ``directory`` on 127.0.0.1; yields the server (``.url``, ``.requests``, ``.fail_after``)."""
+def serve(directory, ranges: bool = True, tls: tuple[str, str] | None = None):
+    """Serve ``directory`` on 127.0.0.1 (over TLS with ``tls`` = (certificate, key)); yields the server
+    (``.url``, ``.requests``, ``.fail_after`` path -> bytes before the connection dies, ``.answer_once``
+    path -> an error status answered once)."""
     handler = functools.partial(RangeHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    scheme = "http"
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     server.ranges = ranges
     server.requests = []
     server.fail_after = {}
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    server.answer_once = {}
+    server.url = f"{scheme}://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -68,6 +68,11 @@ def test_demo_config_is_valid():
         ({"dictionaries__fi": {"unsupervised": "identical", "format": "muse"}}, "has none of the allowed forms ({unsupervised}; {format, pivot_first, train}"),
         ({"alignment__self_learning": "vecmap"}, "allowed values: 'none', 'procb', 'mnn'"),
         ({"vocabulary__source": {"default": "glove"}}, "config key 'vocabulary.source.default'"),
+        ({"wikipedia__mirror": "http://dumps.wikimedia.org"}, "config key 'wikipedia.mirror': http://dumps.wikimedia.org: plain http:// is refused"),
+        ({"wikipedia__sources": {"sw": {"dump": "http://example.org/sw.xml.bz2"}}}, "config key 'wikipedia.sources.sw.dump'"),
+        ({"vocabulary__bpemb": {"base_url": "http://bpemb.h-its.org/"}}, "config key 'vocabulary.bpemb.base_url'"),
+        ({"dictionaries__fi": {"format": "muse", "pivot_first": False, "train": "http://example.org/fi-en.txt"}}, "config key 'dictionaries.fi.train'"),
+        ({"vocabulary__bpemb": {"sha256": {"ar/ar.wiki.bpe.vs50000.model": "abc"}}}, "config key 'vocabulary.bpemb.sha256.ar/ar.wiki.bpe.vs50000.model'"),
     ],
 )
 def test_invalid_values_name_the_key(changes, message):

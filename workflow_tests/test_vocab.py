@@ -7,8 +7,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from xlclust.corpus.schema import SENTENCES
-from xlclust.errors import XlclustError
+from xlclust.download import file_digest
+from xlclust.errors import DownloadError, XlclustError
 from xlclust.vocab.bpemb_source import bpemb_vocabulary, cut_vocabulary, load_bpemb, trailing_characters
+from xlclust.vocab.bpemb_store import BPEmbStore
 from xlclust.vocab.build import build_vocabulary, read_pieces, write_vocabulary
 from xlclust.vocab.joint import is_language_agnostic, joint_vocabulary
 from xlclust.vocab.normalization import normalize
@@ -16,6 +18,13 @@ from xlclust.vocab.space import bpemb_paths, load_space
 from workflow_tests.realdata import real_paragraphs, shared_data
 
 DEAD_HOST = "http://127.0.0.1:9/"  # nothing listens: any download attempt fails loudly
+NL_FILES = ("nl/nl.wiki.bpe.vs1000.model", "nl/nl.wiki.bpe.vs1000.d25.w2v.bin")
+
+
+def shared_bpemb_settings() -> dict:
+    """config vocabulary.bpemb for the real Dutch files at hand, pinned to their SHA-256."""
+    cache = shared_data() / "bpemb"
+    return {"base_url": DEAD_HOST, "cache_dir": str(cache), "sha256": {f: file_digest(cache / f, "sha256") for f in NL_FILES}}
 
 
 def test_normalization_lowercases_and_zeroes_digits():
@@ -34,13 +43,12 @@ def test_cut_keeps_first_merges_and_backoff_characters():
 
 
 def test_real_bpemb_files_load_through_the_bpemb_package_cache(tmp_path):
-    cache = shared_data() / "bpemb"
-    space = load_bpemb("nl", vs=1000, dim=25, cache_dir=cache, base_url=DEAD_HOST)
+    store = BPEmbStore.from_config(shared_bpemb_settings())
+    space = load_bpemb("nl", vs=1000, dim=25, store=store)
     assert len(space.pieces) == 1000 and space.vectors.shape == (1000, 25)
     assert space.pieces[:3] == ["<unk>", "<s>", "</s>"] and "▁de" in space.pieces
     assert np.abs(space.vectors[space.pieces.index("▁de")]).sum() > 0
-    cut, report = bpemb_vocabulary("nl", size=600, large_vs=1000, small_vs=1000, dim=25, cache_dir=cache, base_url=DEAD_HOST,
-                                   work_dir=tmp_path)
+    cut, report = bpemb_vocabulary("nl", size=600, large_vs=1000, small_vs=1000, dim=25, store=store, work_dir=tmp_path)
     assert len(cut.pieces) == 600 and report["cut"] and report["backoff_characters"] > 50
     assert cut.pieces[-report["backoff_characters"]:] == trailing_characters(space.pieces)
     rows = [space.pieces.index(p) for p in cut.pieces]
@@ -55,9 +63,11 @@ def test_real_bpemb_files_load_through_the_bpemb_package_cache(tmp_path):
     assert "".join(pieces) == "".join(full)
 
 
-def test_missing_bpemb_files_fail_with_the_host_named(tmp_path):
-    with pytest.raises(XlclustError, match=r"BPEmb nl vs=1000 d=25 from http://127.0.0.1:9/"):
-        load_bpemb("nl", vs=1000, dim=25, cache_dir=tmp_path, base_url=DEAD_HOST)
+def test_missing_bpemb_files_fail_with_the_host_and_key_named(tmp_path, monkeypatch):
+    monkeypatch.setattr("xlclust.download.BACKOFF_SECONDS", 0)
+    store = BPEmbStore(DEAD_HOST, tmp_path, {"nl/nl.wiki.bpe.vs1000.model": "0" * 64})
+    with pytest.raises(DownloadError, match=r"vocabulary.bpemb.base_url: http://127.0.0.1:9/nl/nl.wiki.bpe.vs1000.model: .*gave up after 4 attempts"):
+        load_bpemb("nl", vs=1000, dim=25, store=store)
     assert not list(tmp_path.rglob("*.model"))
 
 
@@ -127,8 +137,7 @@ def test_a_vocabulary_too_small_for_the_script_is_reported(tmp_path):
 
 
 def test_bpemb_source_builds_a_cut_vocabulary_with_metadata(tmp_path):
-    settings = {"size": 700, "dim": 25, "bpemb": {"base_url": DEAD_HOST, "cache_dir": str(shared_data() / "bpemb"),
-                                                  "large_vocab": 1000, "small_vocab": 1000}}
+    settings = {"size": 700, "dim": 25, "bpemb": shared_bpemb_settings() | {"large_vocab": 1000, "small_vocab": 1000}}
     space, metadata = build_vocabulary("nl", "bpemb", settings, work_dir=tmp_path, seed=0, threads=1)
     assert len(space.pieces) == 700 and space.vectors.shape == (700, 25)
     assert metadata["source"] == "bpemb" and metadata["bpemb"]["cut"] and metadata["bpemb"]["vs"] == 1000

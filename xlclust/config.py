@@ -13,6 +13,7 @@ from typing import Any, Mapping
 import jsonschema
 import yaml
 
+from xlclust.download import INSECURE, plain_http
 from xlclust.errors import ConfigError
 from xlclust.languages import known_languages
 
@@ -119,12 +120,27 @@ def check_semantics(config: Mapping[str, Any]) -> None:
         _check_pretraining_model(size, model, qa_length if size in pretraining.get("sizes", []) else None)
     _check_tydiqa(config, languages)
     _check_language_clustering(config)
+    _check_download_locations(config)
     for lang in sources:
         if lang not in languages:
             raise ConfigError(
                 f"config key 'wikipedia.sources.{lang}': {lang!r} is not one of the configured "
                 f"languages ({', '.join(languages)})"
             )
+
+
+def _check_download_locations(config: Mapping[str, Any]) -> None:
+    """Every remote location the workflow downloads from must be https:// (see xlclust.download)."""
+    wikipedia = config["wikipedia"]
+    locations = {"wikipedia.mirror": wikipedia.get("mirror", "")}
+    for lang, source in wikipedia.get("sources", {}).items():
+        locations |= {f"wikipedia.sources.{lang}.{key}": source.get(key, "") for key in ("dump", "index", "checksums")}
+    locations["vocabulary.bpemb.base_url"] = config.get("vocabulary", {}).get("bpemb", {}).get("base_url", "")
+    for lang, spec in config.get("dictionaries", {}).items():
+        locations |= {f"dictionaries.{lang}.{key}": spec.get(key, "") for key in ("train", "test", "full")}
+    for key, location in locations.items():
+        if isinstance(location, str) and plain_http(location):
+            raise ConfigError(f"config key '{key}': {location}: {INSECURE}")
 
 
 def _check_pretraining_model(size: str, model: Mapping[str, Any], qa_length: int | None) -> None:

@@ -115,7 +115,7 @@ def load_hub(name: str, language: str, split: str, revision: str | None = None,
 def read_sentences(source: dict, language: str, split: str, cache_dir: str | None = None) -> Iterator[Sentence]:
     """The sentences of one language's split from a configured source: ``{"hub": {name, revision}}``
     or ``{"files": {format: rahimi|conll, train|dev|test: path, ...}}``."""
-    from xlclust.wiki.sources import local_path
+    from xlclust.download import local_path
 
     if "hub" in source:
         hub = source["hub"]

@@ -18,7 +18,7 @@ import pyarrow as pa
 from xlclust.corpus.sampling import subsample
 from xlclust.errors import XlclustError
 from xlclust.textfiles import undecodable
-from xlclust.wiki.sources import local_path
+from xlclust.download import local_path
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Real BPEmb vocabularies through the ``bpemb`` package, cut to ICEBERT's size.
+"""Real BPEmb vocabularies (fetched and verified by :mod:`xlclust.vocab.bpemb_store`), cut to ICEBERT's size.
 
 BPEmb has lists of 25k and 50k pieces but none of 30k. A SentencePiece BPE list holds the merged
 pieces in merge (frequency) order followed by the single characters it backs off to. ICEBERT's
@@ -10,13 +10,13 @@ the same, and reports what it kept.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import sentencepiece as spm
 
 from xlclust.errors import XlclustError
-from xlclust.vocab.space import SubwordSpace, bpemb_paths, load_space
+from xlclust.vocab.bpemb_store import BPEmbStore, model_file, vectors_file
+from xlclust.vocab.space import SubwordSpace, load_space
 
 log = logging.getLogger(__name__)
 CONTROL = ("<unk>", "<s>", "</s>")
@@ -51,22 +51,8 @@ def cut_vocabulary(large: list[str], small: list[str], size: int) -> tuple[list[
     return keep, report
 
 
-def fetch_bpemb(lang: str, *, vs: int, dim: int, cache_dir: str | os.PathLike, base_url: str, segmentation_only: bool = False) -> None:
-    """Have the ``bpemb`` package put a model (and its vectors) into ``cache_dir``, BPEmb's own
-    cache layout: nothing is fetched when the files are there already (offline use). The
-    package's built-in host is dead; ``base_url`` replaces it."""
-    from bpemb import BPEmb
-
-    host = type("BPEmbHost", (BPEmb,), {"base_url": base_url.rstrip("/") + "/"})
-    try:
-        host(lang=lang, vs=vs, dim=dim, cache_dir=Path(cache_dir), vs_fallback=False, segmentation_only=segmentation_only)
-    except Exception as error:  # the package raises bare errors for missing hosts and files
-        raise XlclustError(f"BPEmb {lang} vs={vs} d={dim} from {host.base_url} into {cache_dir}: {error}") from error
-
-
-def load_bpemb(lang: str, *, vs: int, dim: int, cache_dir: str | os.PathLike, base_url: str) -> SubwordSpace:
-    fetch_bpemb(lang, vs=vs, dim=dim, cache_dir=cache_dir, base_url=base_url)
-    return load_space(*bpemb_paths(cache_dir, lang, vs, dim))
+def load_bpemb(lang: str, *, vs: int, dim: int, store: BPEmbStore) -> SubwordSpace:
+    return load_space(store.verified(model_file(lang, vs)), store.verified(vectors_file(lang, vs, dim), archive=True))
 
 
 def restrict_segmenter(model_path, kept: set[str], output) -> None:
@@ -85,15 +71,14 @@ def restrict_segmenter(model_path, kept: set[str], output) -> None:
         tmp.write_bytes(model.SerializeToString())
 
 
-def bpemb_vocabulary(lang: str, *, size: int, large_vs: int, small_vs: int, dim: int, cache_dir, base_url: str,
+def bpemb_vocabulary(lang: str, *, size: int, large_vs: int, small_vs: int, dim: int, store: BPEmbStore,
                      work_dir) -> tuple[SubwordSpace, dict]:
     """ICEBERT's vocabulary: the ``large_vs`` BPEmb list cut to ``size`` pieces (see module doc),
     with a segmenter restricted to them written under ``work_dir``."""
-    large = load_bpemb(lang, vs=large_vs, dim=dim, cache_dir=cache_dir, base_url=base_url)
+    large = load_bpemb(lang, vs=large_vs, dim=dim, store=store)
     if size >= len(large.pieces):
         return large, {"large_list": len(large.pieces), "size": len(large.pieces), "cut": False}
-    fetch_bpemb(lang, vs=small_vs, dim=dim, cache_dir=cache_dir, base_url=base_url, segmentation_only=True)
-    small_model, _ = bpemb_paths(cache_dir, lang, small_vs, dim)
+    small_model = store.verified(model_file(lang, small_vs))
     processor = spm.SentencePieceProcessor(model_file=str(small_model))
     small = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
     keep, report = cut_vocabulary(large.pieces, small, size)

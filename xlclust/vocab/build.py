@@ -15,6 +15,7 @@ import pandas as pd
 from xlclust.atomic import atomic_path, write_text_atomic
 from xlclust.errors import XlclustError
 from xlclust.vocab.bpemb_source import bpemb_vocabulary
+from xlclust.vocab.bpemb_store import BPEmbStore
 from xlclust.vocab.normalization import NORMALIZATION
 from xlclust.vocab.space import SubwordSpace, load_space
 from xlclust.vocab.train import train_space
@@ -29,7 +30,7 @@ def build_vocabulary(lang: str, source: str, settings: dict, *, sentences=None, 
         bpemb = settings["bpemb"]
         space, cut = bpemb_vocabulary(
             lang, size=size, large_vs=bpemb["large_vocab"], small_vs=bpemb["small_vocab"], dim=dim,
-            cache_dir=bpemb["cache_dir"], base_url=bpemb["base_url"], work_dir=work_dir,
+            store=BPEmbStore.from_config(bpemb), work_dir=work_dir,
         )
         details = {"bpemb": {"base_url": bpemb["base_url"], "vs": bpemb["large_vocab"], **cut}}
     elif source == "train":

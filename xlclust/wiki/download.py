@@ -1,36 +1,28 @@
 """Fetch a dump and its index, resumably, and verify it against the published sha1.
 
-A partial download survives a killed job as ``<output>.partial`` next to the output and is
-continued with an HTTP Range request; the output file appears only once the bytes verify.
+Remote files come through :mod:`xlclust.download` (verified TLS, retries, a ``<output>.partial``
+file continued with Range requests); a local dump is copied, never linked, so that editing the
+original cannot change the verified copy. The output appears only once the bytes verify.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
 from pathlib import Path
 
-import requests
-from tqdm import tqdm
-
 from xlclust.atomic import atomic_path
+from xlclust.download import download, file_digest, get_text, local_path
 from xlclust.errors import DownloadError
 from xlclust.textfiles import read_text
-from xlclust.wiki.sources import DumpSource, local_path
+from xlclust.wiki.sources import DumpSource
 
 log = logging.getLogger(__name__)
 
-CHUNK = 1 << 20
-
 
 def sha1_of(path: str | os.PathLike) -> str:
-    digest = hashlib.sha1()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_digest(path, "sha1")
 
 
 def read_location_text(location: str, timeout: float = 60) -> str:
@@ -39,10 +31,7 @@ def read_location_text(location: str, timeout: float = 60) -> str:
         if not path.exists():
             raise DownloadError(f"{path}: file not found")
         return read_text(path)
-    response = requests.get(location, timeout=timeout)
-    if response.status_code != 200:
-        raise DownloadError(f"{location}: HTTP {response.status_code}")
-    return response.text
+    return get_text(location, location, timeout)
 
 
 def parse_sha1sums(text: str, filename: str, where: str) -> str:
@@ -68,33 +57,11 @@ def expected_sha1(source: DumpSource, location: str) -> str | None:
     return None
 
 
-def _http_fetch(url: str, partial: Path, timeout: float) -> None:
-    """Download ``url`` into ``partial``, continuing from its current size when it exists."""
-    offset = partial.stat().st_size if partial.exists() else 0
-    headers = {"Range": f"bytes={offset}-"} if offset else {}
-    with requests.get(url, headers=headers, stream=True, timeout=timeout) as response:
-        if response.status_code == 416:  # already complete
-            return
-        if response.status_code == 200 and offset:
-            log.info("server ignored the Range request; restarting %s from byte 0", url)
-            offset = 0
-        elif response.status_code not in (200, 206):
-            raise DownloadError(f"{url}: HTTP {response.status_code}")
-        total = int(response.headers.get("Content-Length", 0)) + offset or None
-        mode = "ab" if offset else "wb"
-        with open(partial, mode) as out, tqdm(
-            total=total, initial=offset, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1], mininterval=10
-        ) as bar:
-            for block in response.iter_content(CHUNK):
-                out.write(block)
-                bar.update(len(block))
-
-
 def fetch(location: str, output: str | os.PathLike, sha1: str | None, timeout: float = 60) -> str:
     """Fetch ``location`` to ``output``, verify ``sha1`` if given, return the file's sha1.
 
-    Local paths and file:// URLs are hard-linked when possible, else copied. On a checksum
-    mismatch the fetched bytes are deleted (including the resumable partial file).
+    A checksum mismatch is final (not retried): a local source is left as it is and nothing is
+    written; fetched bytes are deleted, the resumable partial file included.
     """
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -103,20 +70,13 @@ def fetch(location: str, output: str | os.PathLike, sha1: str | None, timeout: f
         if not source_path.exists():
             raise DownloadError(f"{source_path}: file not found (configured dump source)")
         with atomic_path(output, suffix=output.suffix) as tmp:
-            tmp.unlink()
-            try:
-                os.link(source_path, tmp)
-            except OSError:
-                shutil.copyfile(source_path, tmp)
-            _verify(tmp, sha1, str(source_path))
+            shutil.copyfile(source_path, tmp)
+            _verify(tmp, sha1, str(source_path), "the configured file is left as it is and nothing was copied")
         return sha1 or sha1_of(output)
     partial = output.with_name(output.name + ".partial")
+    download(location, partial, where=location, timeout=timeout)
     try:
-        _http_fetch(location, partial, timeout)
-    except requests.RequestException as error:
-        raise DownloadError(f"{location}: {error} (partial download kept in {partial}; rerun to resume)") from error
-    try:
-        _verify(partial, sha1, location)
+        _verify(partial, sha1, location, "the download was deleted")
     except DownloadError:
         partial.unlink(missing_ok=True)
         raise
@@ -124,11 +84,11 @@ def fetch(location: str, output: str | os.PathLike, sha1: str | None, timeout: f
     return sha1 or sha1_of(output)
 
 
-def _verify(path: Path, sha1: str | None, where: str) -> None:
+def _verify(path: Path, sha1: str | None, where: str, consequence: str) -> None:
     if sha1 is None:
         log.warning("%s: no published checksum given; not verified", where)
         return
     actual = sha1_of(path)
     if actual != sha1.lower():
-        raise DownloadError(f"{where}: sha1 mismatch: expected {sha1}, got {actual}; the file was removed")
+        raise DownloadError(f"{where}: sha1 mismatch: expected {sha1}, got {actual}; {consequence}")
     log.info("%s: sha1 %s verified", where, actual)

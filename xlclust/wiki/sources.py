@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 
 @dataclass(frozen=True)
@@ -40,15 +38,3 @@ def source_for(lang: str, wikipedia_config: dict) -> DumpSource:
         sha1=override.get("sha1"),
         checksums=override.get("checksums"),
     )
-
-
-def local_path(location: str) -> Path | None:
-    """The filesystem path of a local path or file:// URL; None for a remote URL."""
-    parsed = urlparse(location)
-    if parsed.scheme == "file":
-        if parsed.netloc not in ("", "localhost"):
-            raise ValueError(f"{location}: a file:// URL needs an absolute path (file:///data/...)")
-        return Path(unquote(parsed.path))
-    if parsed.scheme in ("http", "https", "ftp"):
-        return None
-    return Path(location)

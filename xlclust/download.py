@@ -1,0 +1,159 @@
+"""The project's one HTTP client for files others publish (dumps, BPEmb).
+
+Every request verifies TLS (``requests``' default, never turned off; a cluster's own CA bundle
+comes in through ``REQUESTS_CA_BUNDLE``) and has a timeout. A connection that breaks or a
+server that answers 5xx/429 is retried with back-off, and each retry continues the
+``.partial`` file with an HTTP Range request, so a killed job resumes too. Plain ``http://`` is
+refused except on this machine's loopback: a checksum fetched over plain HTTP from the same host
+as the file protects against nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import os
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse, urlsplit
+
+import requests
+from tqdm import tqdm
+
+from xlclust.errors import DownloadError
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1 << 20
+NETWORK_CHUNK = 1 << 16  # what a broken connection can lose of the block being read
+ATTEMPTS = 4
+BACKOFF_SECONDS = 2.0
+RETRIED_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+class TransientError(Exception):
+    """A failure worth another attempt: a broken connection, a timeout, a busy server."""
+
+
+def local_path(location: str) -> Path | None:
+    """The filesystem path of a local path or file:// URL; None for a remote URL."""
+    parsed = urlparse(location)
+    if parsed.scheme == "file":
+        if parsed.netloc not in ("", "localhost"):
+            raise ValueError(f"{location}: a file:// URL needs an absolute path (file:///data/...)")
+        return Path(unquote(parsed.path))
+    if parsed.scheme in ("http", "https", "ftp"):
+        return None
+    return Path(location)
+
+
+def file_digest(path: str | os.PathLike, algorithm: str) -> str:
+    digest = hashlib.new(algorithm)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http(url: str) -> bool:
+    """Whether ``url`` is plain http:// to another machine (loopback is exempt: nobody is on that path)."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and not is_loopback(parts.hostname)
+
+
+INSECURE = ("plain http:// is refused: anyone on the path could change the file and a checksum "
+            "fetched from the same host alike; use the https:// address")
+
+
+def require_secure(url: str, where: str) -> None:
+    """Refuse a URL that is not https:// (or http:// on loopback); ``where`` names the config key or file."""
+    if plain_http(url):
+        raise DownloadError(f"{where}: {url}: {INSECURE}")
+    if urlsplit(url).scheme not in ("https", "http"):
+        raise DownloadError(f"{where}: {url}: not an https:// URL")
+
+
+def get_text(url: str, where: str, timeout: float = 60, attempts: int | None = None) -> str:
+    """A small text file (a checksum listing), verified TLS, retried like downloads."""
+    require_secure(url, where)
+
+    def once():
+        response = _get(url, {}, timeout, stream=False)
+        return response.text
+
+    return _with_retries(once, url, attempts or ATTEMPTS)
+
+
+def download(url: str, partial: Path, *, where: str, timeout: float = 60, attempts: int | None = None) -> None:
+    """Fetch ``url`` into ``partial``, continuing what a previous attempt or job left there.
+
+    ``where`` names what asked for the file (a config key) in errors. The caller verifies the
+    bytes and renames ``partial`` into place; on a final failure ``partial`` is kept for resuming.
+    """
+    require_secure(url, where)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _with_retries(lambda: _fetch_once(url, partial, timeout), url, attempts or ATTEMPTS)
+    except DownloadError as error:
+        kept = f" (partial download kept in {partial}; rerun to resume)" if partial.exists() else ""
+        raise DownloadError(f"{where}: {error}{kept}") from error
+
+
+def _with_retries(action, url: str, attempts: int):
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except TransientError as error:
+            if attempt == attempts:
+                raise DownloadError(f"{url}: {error} (gave up after {attempts} attempts)") from error
+            wait = BACKOFF_SECONDS * 2 ** (attempt - 1)
+            log.warning("%s: %s; attempt %d of %d in %.0f s", url, error, attempt + 1, attempts, wait)
+            time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+def _get(url: str, headers: dict, timeout: float, stream: bool) -> requests.Response:
+    try:
+        response = requests.get(url, headers=headers, stream=stream, timeout=timeout)
+    except requests.exceptions.SSLError as error:  # a failed certificate check is no accident: never retried
+        raise DownloadError(f"{url}: TLS verification failed: {error}") from error
+    except (requests.ConnectionError, requests.Timeout) as error:
+        raise TransientError(str(error)) from error
+    if response.status_code in RETRIED_STATUS:
+        response.close()
+        raise TransientError(f"HTTP {response.status_code}")
+    if response.status_code not in (200, 206, 416):
+        response.close()
+        raise DownloadError(f"{url}: HTTP {response.status_code}")
+    return response
+
+
+def _fetch_once(url: str, partial: Path, timeout: float) -> None:
+    offset = partial.stat().st_size if partial.exists() else 0
+    headers = {"Range": f"bytes={offset}-"} if offset else {}
+    with _get(url, headers, timeout, stream=True) as response:
+        if response.status_code == 416:  # nothing after the bytes we have: complete
+            return
+        if response.status_code == 200 and offset:
+            log.info("server ignored the Range request; restarting %s from byte 0", url)
+            offset = 0
+        total = int(response.headers.get("Content-Length", 0)) + offset or None
+        with open(partial, "ab" if offset else "wb") as out, tqdm(
+            total=total, initial=offset, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1], mininterval=10
+        ) as bar:
+            try:
+                for block in response.iter_content(NETWORK_CHUNK):
+                    out.write(block)
+                    bar.update(len(block))
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
+                raise TransientError(f"connection broke at byte {offset + bar.n}: {error}") from error
