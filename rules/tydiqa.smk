@@ -72,6 +72,8 @@ rule predict_tydiqa:
     params:
         features=TYDIQA["features"],
         prediction=TYDIQA["prediction"],
+        # remote code only for the workflow's own tokenizers, never for a Hub model's directory
+        trust_remote_code=lambda wildcards: QA_MODELS[wildcards.model]["trust_remote_code"],
     log:
         "logs/predict_tydiqa/{model}/seed{seed}/{lang}.log",
     benchmark:

@@ -7,9 +7,9 @@ import numpy as np
 from xlclust.align.dictionaries import read_pairs
 from xlclust.align.procrustes import align, normalize
 from xlclust.atomic import atomic_path, write_text_atomic
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 settings = snakemake.params.settings
 source = normalize(np.load(snakemake.input.embeddings), settings["normalize"])
 if snakemake.params.is_pivot:

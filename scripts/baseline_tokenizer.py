@@ -3,11 +3,11 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import json
 
 from xlclust.atomic import atomic_directory
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 from xlclust.tokenization.build import (BERT_SPECIALS, balanced_sample, build_baseline_tokenizer, read_names, save_tokenizer,
                                         train_baseline_segmenter)
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 vocab_size = len(read_names(snakemake.input.cluster_vocab))  # as many IDs as the cluster vocabulary
 sample = balanced_sample(dict(zip(params.languages, snakemake.input.sentences)), params.sentences, params.seed)

@@ -8,9 +8,9 @@ import pyarrow.parquet as pq
 from xlclust.atomic import write_csv_atomic
 from xlclust.langid.clustering import cluster_languages, node_languages
 from xlclust.plots import dendrogram_figure
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 output = snakemake.output
 representation = snakemake.wildcards.representation
 languages = pq.read_table(snakemake.input.sentences, columns=["language"]).column("language").to_pylist()

@@ -3,9 +3,9 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 from xlclust.atomic import write_csv_atomic
 from xlclust.corpus.stats import corpus_stats
 from xlclust.plots import corpus_stats_figure
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 languages = snakemake.params.languages
 stats = corpus_stats(
     dict(zip(languages, snakemake.input.sentences)), dict(zip(languages, snakemake.input.summaries))

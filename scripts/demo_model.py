@@ -5,9 +5,9 @@ import logging
 import pyarrow.parquet as pq
 
 from xlclust.demo.tiny_model import build_tiny_model
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 
 
 def sentences():

@@ -3,9 +3,9 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import logging
 
 from xlclust.demo.ner import build_demo_ner
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 counts = build_demo_ner(params.root, params.fake_languages, tuple(params.conll_languages))
 logging.info("demo NER sentences per file: %s", counts)

@@ -3,9 +3,9 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import logging
 
 from xlclust.demo.qa import build_demo_qa
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 counts = build_demo_qa(params.root, params.fake_languages, **params.settings)
 logging.info("demo questions per file: %s", counts)

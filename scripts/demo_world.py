@@ -3,9 +3,9 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import logging
 
 from xlclust.demo.world import build_demo_world
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 counts = build_demo_world(
     snakemake.params.root, snakemake.params.fake_languages, pages_per_stream=snakemake.params.pages_per_stream
 )

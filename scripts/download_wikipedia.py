@@ -4,12 +4,12 @@ import json
 import logging
 
 from xlclust.atomic import write_text_atomic
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 from xlclust.wiki.download import expected_sha1, fetch
 from xlclust.wiki.multistream import build_index, require_bz2
 from xlclust.wiki.sources import DumpSource
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 source = DumpSource(**snakemake.params.source)
 out = snakemake.output
 dump_sha1 = fetch(source.dump, out.dump, expected_sha1(source, source.dump))

@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 from xlclust.atomic import atomic_path, write_text_atomic
 from xlclust.finetuning import ModelSource
 from xlclust.langid.embedding import REPRESENTATIONS, sentence_vectors
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 _, pooling = REPRESENTATIONS[snakemake.wildcards.representation]

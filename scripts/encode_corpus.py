@@ -2,8 +2,8 @@
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.pretraining.encode import encode_corpus
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 encode_corpus(snakemake.input.corpus, snakemake.input.tokenizer, snakemake.output[0],
               shard_lines=snakemake.params.shard_lines, workers=snakemake.threads)

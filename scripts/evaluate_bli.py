@@ -9,9 +9,9 @@ from xlclust.align.bli import bli_table
 from xlclust.align.dictionaries import read_pairs
 from xlclust.atomic import write_csv_atomic
 from xlclust.plots import bli_figure
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params, settings = snakemake.params, snakemake.params.settings
 mapped = {lang: np.load(path) for lang, path in zip(params.languages, snakemake.input.mapped)}
 tests = {lang: read_pairs(path) for lang, path in zip(params.non_pivot, snakemake.input.tests)}

@@ -4,10 +4,10 @@ import json
 from pathlib import Path
 
 from xlclust.atomic import write_text_atomic
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 from xlclust.wiki.extract import extract_part
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 settings = snakemake.params.extract
 plan = json.loads(Path(snakemake.input.plan).read_text())
 counts = extract_part(

@@ -7,9 +7,9 @@ import pyarrow.parquet as pq
 from xlclust.finetuning import FinetuneSpec, ModelSource
 from xlclust.qa.features import FeatureSpec
 from xlclust.qa.finetune import finetune
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 model = params.model

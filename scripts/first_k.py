@@ -5,9 +5,9 @@ import pandas as pd
 
 from xlclust.grouping.groups import first_k_labels, group_table
 from xlclust.grouping.outputs import write_group_map
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 tokens = pd.read_parquet(snakemake.input.tokens)
 ranks = tokens.loc[~tokens["is_special"], "frequency_rank"].to_numpy()
 labels = first_k_labels(np.argsort(ranks, kind="stable"), snakemake.params.ratio)

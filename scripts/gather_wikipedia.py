@@ -2,10 +2,10 @@
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 import logging
 
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 from xlclust.wiki.extract import gather_parts
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 totals = gather_parts(
     snakemake.input.sentences,
     snakemake.input.summaries,

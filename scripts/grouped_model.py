@@ -3,9 +3,9 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import pandas as pd
 
 from xlclust.grouping.model import load_masked_lm, save_grouped_model
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 model, wildcards = snakemake.params.model, snakemake.wildcards
 location = model.get("path") or model["hub"]
 tokenizer, masked_lm = load_masked_lm(location, cache_dir=snakemake.params.cache_dir, revision=model.get("revision"))

@@ -6,9 +6,9 @@ import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.plots import grouping_figure
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 summaries = [json.loads(open(path, encoding="utf-8").read()) for path in snakemake.input.summaries]
 table = pd.DataFrame([{k: v for k, v in s.items() if not isinstance(v, list)} for s in summaries])
 write_csv_atomic(table, snakemake.output.summary)

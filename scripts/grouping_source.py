@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from xlclust.atomic import atomic_path
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 if snakemake.wildcards.source == "vocabulary":
     from xlclust.grouping.vocabulary import vocabulary_source

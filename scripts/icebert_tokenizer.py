@@ -5,10 +5,10 @@ import json
 import pandas as pd
 
 from xlclust.atomic import atomic_directory
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 from xlclust.tokenization.build import build_cluster_tokenizer, read_names, save_tokenizer
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 segmenters = dict(zip(params.languages, snakemake.input.segmenters))
 tokenizer, report = build_cluster_tokenizer(pd.read_parquet(snakemake.input.map), read_names(snakemake.input.vocab), segmenters,

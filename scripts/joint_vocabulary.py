@@ -3,11 +3,11 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import logging
 
 from xlclust.atomic import atomic_path
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 from xlclust.vocab.build import read_pieces
 from xlclust.vocab.joint import joint_vocabulary
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 table = joint_vocabulary({lang: read_pieces(path) for lang, path in zip(snakemake.params.languages, snakemake.input)})
 logging.info("%d tokens, %d specials", len(table), int(table["is_special"].sum()))
 with atomic_path(snakemake.output[0], suffix=".parquet") as tmp:

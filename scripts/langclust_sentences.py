@@ -8,9 +8,9 @@ import pyarrow.parquet as pq
 from xlclust.atomic import atomic_path
 from xlclust.langid.identification import sentence_text
 from xlclust.corpus.sampling import subsample
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 rows = []
 for lang, path in zip(params.languages, snakemake.input):

@@ -10,9 +10,9 @@ from xlclust.atomic import write_csv_atomic
 from xlclust.finetuning import FinetuneSpec, ModelSource
 from xlclust.langid.identification import accuracy_table, finetune_langid, identify, sentence_text
 from xlclust.corpus.sampling import subsample
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params, output = snakemake.params, snakemake.output
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 settings = params.settings

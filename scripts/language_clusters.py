@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 from xlclust.atomic import write_csv_atomic
 from xlclust.langid.projection import sample_per_language, tsne
 from xlclust.plots import projection_figure
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params, output = snakemake.params, snakemake.output
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 columns = ["representation", "k", "language", "cluster", "vote_share"]

@@ -6,9 +6,9 @@ import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.ner.groups import generalization_groups, groups_table, language_groups
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 table = pd.read_csv(snakemake.input[0])
 chosen = table[(table["representation"] == params.representation) & (table["k"] == params.k)]

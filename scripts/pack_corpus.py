@@ -3,8 +3,8 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import logging
 
 from xlclust.corpus.packing import pack_sentence_table
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 counts = pack_sentence_table(snakemake.input[0], snakemake.output[0], snakemake.params.max_seq_len)
 logging.info("%s: %s", snakemake.wildcards.lang, counts)

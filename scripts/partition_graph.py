@@ -7,9 +7,9 @@ import scipy.sparse as sparse
 
 from xlclust.atomic import atomic_path
 from xlclust.cluster.partition import partition
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 assignment = partition(sparse.load_npz(snakemake.input[0]).tocsr(), params.parts, params.imbalance, params.seed)
 logging.info("%d nodes in %d non-empty parts", len(assignment), len(np.unique(assignment[assignment >= 0])))

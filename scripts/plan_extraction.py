@@ -4,10 +4,10 @@ import json
 import logging
 
 from xlclust.atomic import write_text_atomic
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 from xlclust.wiki.extract import plan_extraction
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 plan = plan_extraction(snakemake.input.dump, snakemake.input.index, snakemake.params.n_parts)
 logging.info("%d streams in %d bytes -> %d parts", plan["streams"], plan["dump_bytes"], len(plan["parts"]))
 write_text_atomic(snakemake.output[0], json.dumps(plan, indent=1) + "\n")

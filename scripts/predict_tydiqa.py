@@ -10,12 +10,12 @@ from xlclust.atomic import write_text_atomic
 from xlclust.finetuning import ModelSource
 from xlclust.qa.features import FeatureSpec
 from xlclust.qa.predict import PredictionSpec, answer_questions
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
-tokenizer, model = ModelSource(snakemake.input.model, trust_remote_code=True).load(AutoModelForQuestionAnswering)
+tokenizer, model = ModelSource(snakemake.input.model, trust_remote_code=params.trust_remote_code).load(AutoModelForQuestionAnswering)
 questions = pq.read_table(snakemake.input.dev).to_pylist()
 answers, stats = answer_questions(model, tokenizer, questions, FeatureSpec(**params.features), PredictionSpec(**params.prediction))
 write_text_atomic(snakemake.output[0], json.dumps(answers, ensure_ascii=False, indent=1) + "\n")

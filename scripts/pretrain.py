@@ -3,9 +3,9 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import os
 
 from xlclust.pretraining.run import launch
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params, wildcards = snakemake.params, snakemake.wildcards
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 description = {

@@ -3,9 +3,9 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 from xlclust.atomic import write_csv_atomic
 from xlclust.corpus.mix import build_mix
 from xlclust.plots import sampling_figure
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 sampling = build_mix(
     dict(zip(params.languages, snakemake.input)),

@@ -4,10 +4,10 @@ import json
 
 from xlclust.align.dictionaries import seed_dictionary, write_pairs
 from xlclust.atomic import write_text_atomic
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 from xlclust.vocab.build import read_pieces
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 language_pieces, pivot_pieces = read_pieces(snakemake.input.pieces), read_pieces(snakemake.input.pivot_pieces)
 train, test, report = seed_dictionary(snakemake.wildcards.lang, snakemake.params.spec, language_pieces, pivot_pieces)
 write_pairs(train, language_pieces, pivot_pieces, snakemake.output.train)

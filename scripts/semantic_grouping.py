@@ -6,9 +6,9 @@ from threadpoolctl import threadpool_limits
 
 from xlclust.grouping.groups import group_table, kmeans_labels
 from xlclust.grouping.outputs import write_group_map
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 tokens = pd.read_parquet(snakemake.input.tokens)
 with threadpool_limits(snakemake.threads):

@@ -2,9 +2,9 @@
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 from xlclust.atomic import write_csv_atomic
 from xlclust.corpus.sentence_corpus import build_sentence_corpus
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params = snakemake.params
 counts = build_sentence_corpus(
     dict(zip(params.languages, snakemake.input)),

@@ -1,10 +1,10 @@
 """Rule subword_vocab: one language's segmenter, pieces and vectors (BPEmb or trained)."""
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 from xlclust.vocab.build import build_vocabulary, write_vocabulary
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 space, metadata = build_vocabulary(
     snakemake.wildcards.lang,
     snakemake.params.source,

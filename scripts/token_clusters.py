@@ -9,9 +9,9 @@ import scipy.sparse as sparse
 from xlclust.atomic import atomic_path, write_csv_atomic, write_text_atomic
 from xlclust.cluster.clusters import cluster_analysis, cluster_names, sample_clusters, token_clusters
 from xlclust.plots import clusters_figure
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 inputs, out, params = snakemake.input, snakemake.output, snakemake.params
 graph = sparse.load_npz(inputs.graph).tocsr()
 joint = pd.read_parquet(inputs.joint)

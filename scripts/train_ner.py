@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 from xlclust.atomic import atomic_path, write_csv_atomic, write_text_atomic
 from xlclust.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource
 from xlclust.ner.training import evaluate_languages, finetune_ner
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params, output, wildcards = snakemake.params, snakemake.output, snakemake.wildcards
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 source = ModelSource(**params.encoder)  # its local directory, if any, is the rule's input too

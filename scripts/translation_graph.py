@@ -10,9 +10,9 @@ from xlclust.atomic import atomic_path, write_csv_atomic
 from xlclust.cluster.cliques import clique_analysis
 from xlclust.cluster.graph import mutual_graph, neighbour_lists
 from xlclust.plots import cliques_figure
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 joint = pd.read_parquet(snakemake.input.joint)
 nodes = joint.loc[~joint["is_special"], ["token", "language", "rank"]].reset_index(drop=True)
 spaces = {}

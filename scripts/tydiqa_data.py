@@ -6,9 +6,9 @@ import pyarrow.parquet as pq
 
 from xlclust.atomic import atomic_path, write_csv_atomic
 from xlclust.qa.data import PROBLEM_COLUMNS, prepare_split, records_table
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params, output = snakemake.params, snakemake.output
 dataset = params.dataset
 source = {dataset["source"]: dataset[dataset["source"]]}

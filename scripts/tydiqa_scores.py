@@ -5,9 +5,9 @@ import logging
 from xlclust.atomic import write_csv_atomic
 from xlclust.plots import tydiqa_figure
 from xlclust.qa.report import score_runs, summarize_scores
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 scores = score_runs(snakemake.params.runs)
 summary = summarize_scores(scores, snakemake.params.train_language)
 logging.info("TyDi QA GoldP, mean over seeds:\n%s", summary.to_string(index=False, float_format="%.1f"))

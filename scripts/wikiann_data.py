@@ -7,9 +7,9 @@ import pyarrow.parquet as pq
 
 from xlclust.atomic import atomic_path, write_csv_atomic
 from xlclust.ner.data import PROBLEM_COLUMNS, SPLITS, prepare_language
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 params, output = snakemake.params, snakemake.output
 tables, counts, problems = prepare_language(params.source, params.language, params.classes, params.limit,
                                             params.seed, params.invalid_tags, params.cache_dir, params.name)

@@ -10,9 +10,9 @@ from xlclust.ner.metrics import OVERALL
 from xlclust.ner.groups import GENERALIZATION
 from xlclust.ner.report import SCORE_COLUMNS, ordered_groupings, summarize, table3, table5
 from xlclust.plots import ner_boxplot_figure
-from xlclust.runlog import setup_logging
+from xlclust.runlog import start_job
 
-setup_logging(snakemake.log[0])
+start_job(snakemake)
 output = snakemake.output
 scores = pd.concat([pd.read_csv(path) for path in snakemake.input])[SCORE_COLUMNS]
 scores = scores.sort_values(["grouping", "group", "language", "class", "seed"]).reset_index(drop=True)

@@ -1,4 +1,5 @@
 import copy
+import re
 
 import pytest
 import yaml
@@ -171,3 +172,10 @@ def test_conflicting_model_settings_are_caught_before_any_job():
     with pytest.raises(ConfigError, match=r"128 positions, but tydiqa\.features\.max_seq_length is 384"):
         validated(pretraining__models={"small": short})
     assert validated(pretraining__models={"small": short}, pretraining__sizes=[])  # not fine-tuned: no conflict
+
+
+def test_every_hub_model_of_the_paper_config_is_pinned_to_a_commit():
+    models = PAPER["grouping"]["models"]
+    assert {name for name, model in models.items() if "hub" in model} == {"mbert", "xlmr"}
+    for name, model in models.items():
+        assert re.fullmatch(r"[0-9a-f]{40}", model.get("revision", "")), name

@@ -26,6 +26,7 @@ from xlclust.pretraining.flops import flops_per_token
 from xlclust.pretraining.masking import IGNORE, MaskingSpec, mask_tokens, replacement_ids
 from xlclust.pretraining.run import launch_command
 from xlclust.pretraining.train import Preempted, TrainingSpec, linear_schedule, pretrain
+from xlclust.pretraining.train import _metrics_text as training_log_text
 from xlclust.tokenization.build import (balanced_sample, build_baseline_tokenizer, build_cluster_tokenizer, save_tokenizer,
                                         train_baseline_segmenter)
 
@@ -210,6 +211,11 @@ def test_a_stop_signal_checkpoints_the_step_and_stops(corpora, tokenizers, tmp_p
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
     _, rows, _ = train(corpus, tokenizer, tmp_path, spec)  # the requeued job goes on from there
     assert [r["step"] for r in rows] == [5, 10, 15, 20]
+    # its training log is the uninterrupted run's, byte for byte: the checkpoint carried the open
+    # logging window (steps 1-3 of the row for step 5)
+    _, uninterrupted, _ = train(corpus, tokenizer, tmp_path / "uninterrupted", spec)
+    assert training_log_text(rows) == training_log_text(uninterrupted)
+    assert set(uninterrupted[0]) >= {"seconds", "tokens_per_second"} and "seconds" not in training_log_text(rows)
 
 
 def test_corrupt_and_partial_checkpoints_are_never_used(corpora, tokenizers, tmp_path):

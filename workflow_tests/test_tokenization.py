@@ -2,7 +2,9 @@
 offsets, unknown text, empty strings, saving and loading with AutoTokenizer."""
 
 import json
+import shutil
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -241,3 +243,30 @@ def test_unconvertible_sentencepiece_models_are_refused(tmp_path):
     (tmp_path / "broken.model").write_bytes(b"not a model")
     with pytest.raises(XlclustError, match="not a SentencePiece model"):
         sentencepiece_backend(tmp_path / "broken.model")
+
+
+def test_remote_code_runs_only_when_it_is_the_workflows_own(icebert, tmp_path):
+    """A tokenizer directory whose code was swapped, or a Hub model, is refused before any of it runs."""
+    from xlclust.finetuning import ModelSource
+    from xlclust.pretraining.encode import load_tokenizer
+    from xlclust.tokenization.own_code import require_own_code
+
+    directory = Path(icebert[0].name_or_path)
+    require_own_code(directory)  # as the workflow wrote it
+    handed_over = tmp_path / "handed-over"
+    shutil.copytree(directory, handed_over)
+    marker = tmp_path / "code-ran"
+    code = handed_over / "cluster.py"
+    code.write_text(f"open({str(marker)!r}, 'w').close()\n" + code.read_text())
+    with pytest.raises(XlclustError, match=r"cluster.py: not the workflow's own tokenizer code"):
+        load_tokenizer(handed_over)
+    with pytest.raises(XlclustError, match=r"cluster.py: not the workflow's own tokenizer code"):
+        ModelSource(str(handed_over), trust_remote_code=True).load(None)
+    assert not marker.exists()
+    shutil.copytree(directory, tmp_path / "remapped")
+    config = tmp_path / "remapped" / "tokenizer_config.json"
+    config.write_text(config.read_text().replace('"cluster.ClusterTokenizer"', '"someone/repo--evil.Tokenizer"'))
+    with pytest.raises(XlclustError, match=r"auto_map names 'someone/repo--evil.Tokenizer'"):
+        require_own_code(tmp_path / "remapped")
+    with pytest.raises(XlclustError, match=r"google-bert/bert-base-multilingual-cased: code is run only from the workflow's own"):
+        ModelSource("google-bert/bert-base-multilingual-cased", trust_remote_code=True).load(None)

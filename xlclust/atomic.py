@@ -7,11 +7,40 @@ that a later run could mistake for a finished one.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
+
+PREFIX = ".tmp-"
+
+
+def _fresh_name(target: Path, suffix: str) -> Path:
+    return target.parent / f"{PREFIX}{target.name}.{secrets.token_hex(6)}{suffix}"
+
+
+def _new_file(target: Path, suffix: str) -> Path:
+    """An empty file next to ``target``, created with mode 0666 so that the umask applies as to any
+    new file (mkstemp's 0600 would need a chmod, and reading the umask means changing it)."""
+    while True:
+        tmp = _fresh_name(target, suffix)
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
+
+
+def _new_directory(target: Path) -> Path:
+    while True:
+        tmp = _fresh_name(target, "")
+        try:
+            os.mkdir(tmp, 0o777)  # the umask applies
+            return tmp
+        except FileExistsError:
+            continue
 
 
 @contextlib.contextmanager
@@ -23,21 +52,16 @@ def atomic_path(path: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".tmp-{target.name}.", suffix=suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = _new_file(target, suffix)
+    usual_mode = tmp.stat().st_mode & 0o777
     try:
         yield tmp
-        # mkstemp makes 0600: give the output the usual permissions, unless it is a hard link to
-        # someone else's file (a linked local dump), whose mode is not ours to change
-        if tmp.is_file() and tmp.stat().st_nlink == 1:
-            os.chmod(tmp, 0o666 & ~_umask())
+        # a library that replaced the file may have made it 0600: give the output the usual mode
+        if tmp.is_file() and not tmp.is_symlink() and tmp.stat().st_mode & 0o777 != usual_mode:
+            os.chmod(tmp, usual_mode)
         os.replace(tmp, target)
     except BaseException:
-        if tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise
 
 
@@ -47,25 +71,42 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
     not exist) if the block succeeds, remove it otherwise."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}.", dir=target.parent))
+    tmp = _new_directory(target)
+    directory_mode = tmp.stat().st_mode & 0o777
     try:
         yield tmp
-        os.chmod(tmp, 0o777 & ~_umask())
         # libraries that write through temporary files (safetensors) leave them 0600: give every
         # file of the output the usual permissions, so that a group can read a saved model
         for file in tmp.rglob("*"):
-            if file.is_file() and not file.is_symlink() and file.stat().st_nlink == 1:
-                os.chmod(file, (0o777 if file.stat().st_mode & 0o100 else 0o666) & ~_umask())
+            if file.is_file() and not file.is_symlink():
+                executable = file.stat().st_mode & 0o100
+                os.chmod(file, directory_mode if executable else directory_mode & 0o666)
         os.replace(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(outputs: Iterable[str | os.PathLike]) -> list[Path]:
+    """Remove the temporary siblings that killed attempts left of these outputs; return them.
+
+    Only a job that owns ``outputs`` may call this (Snakemake never runs two jobs for the same
+    output), so whatever temporary of them exists is a leftover, never another job's work.
+    """
+    removed = []
+    for output in outputs:
+        target = Path(output)
+        for leftover in sorted(target.parent.glob(glob.escape(f"{PREFIX}{target.name}.") + "*")):
+            _remove(leftover)
+            removed.append(leftover)
+    return removed
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 from xlclust.errors import ConfigError
 from xlclust.pretraining.checkpoint import fingerprint
 from xlclust.pretraining.train import Preempted, StopRequest, choose_precision
+from xlclust.tokenization.own_code import require_own_code
 
 log = logging.getLogger(__name__)
 CHECKPOINT_PREFIX = "checkpoint-"
@@ -65,6 +66,8 @@ class ModelSource:
         from transformers import AutoTokenizer
 
         options = {"revision": self.revision, "cache_dir": self.cache_dir}
+        if self.trust_remote_code:
+            require_own_code(self.location)
         tokenizer = AutoTokenizer.from_pretrained(self.location, trust_remote_code=self.trust_remote_code, **options)
         return tokenizer, auto_class.from_pretrained(self.location, **options, **model_options)
 

@@ -8,6 +8,8 @@ import sys
 import time
 import traceback
 
+from xlclust.atomic import remove_stale_temporaries
+
 
 def keep_failed_log(log_path: str) -> str:
     """A copy of a failed job's log beside it (``….log.failed-YYYYmmddTHHMMSS``): Snakemake deletes a
@@ -39,3 +41,12 @@ def setup_logging(log_path: str, level: int = logging.INFO) -> None:
         print(f"xlclust error: {value}\n(full traceback in {log_path}; kept as {kept})", file=console, flush=True)
 
     sys.excepthook = report
+
+
+def start_job(job) -> None:
+    """What every rule script does first, given Snakemake's ``snakemake`` object: log to the rule's
+    log, and remove what a killed earlier attempt of this job left (temporaries of its outputs,
+    gigabytes with real dumps)."""
+    setup_logging(job.log[0])
+    for leftover in remove_stale_temporaries(job.output):
+        logging.getLogger(__name__).info("removed %s, left by a killed earlier attempt of this job", leftover)

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from xlclust.atomic import atomic_directory
 from xlclust.errors import XlclustError
 from xlclust.tokenization.fast_encoder import FastEncoder
+from xlclust.tokenization.own_code import require_own_code
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ MANIFEST = "manifest.json"
 def load_tokenizer(path: str | os.PathLike):
     from transformers import AutoTokenizer
 
+    require_own_code(path)
     return AutoTokenizer.from_pretrained(str(path), trust_remote_code=True)
 
 

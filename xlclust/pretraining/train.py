@@ -35,7 +35,11 @@ from xlclust.pretraining.masking import MaskingSpec, mask_tokens, pad_batch, rep
 
 log = logging.getLogger(__name__)
 
-METRICS = ["step", "epoch", "examples", "tokens", "loss", "learning_rate", "tokens_per_second", "seconds"]
+# training_log.csv: what the run computes, the same bytes for an uninterrupted and a resumed run;
+# throughput.csv: what the clock says, different on every run
+METRICS = ["step", "epoch", "examples", "tokens", "loss", "learning_rate"]
+THROUGHPUT = ["step", "tokens", "seconds", "tokens_per_second"]
+ALL_METRICS = METRICS + THROUGHPUT[2:]
 FLOAT_METRICS = {"epoch", "loss", "learning_rate", "tokens_per_second", "seconds"}
 
 
@@ -145,7 +149,7 @@ class Preempted(XlclustError):
 
 def _metrics_text(rows: list[dict], fields: list[str] = METRICS) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
@@ -196,6 +200,8 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
         step = state["step"]
         rows = [{key: float(value) if key in FLOAT_METRICS else int(value) for key, value in row.items()}
                 for row in csv.DictReader(io.StringIO(metrics_csv))] if metrics_csv else []
+        log.info("resumed at step %d; the checkpoint's logging window holds %d steps", step,
+                 len(state.get("log_window", {}).get("loss", [])))
 
     special_ids = torch.tensor(sorted(set(tokenizer.all_special_ids)), dtype=torch.long)
     ordinary = replacement_ids(len(tokenizer), special_ids)
@@ -205,14 +211,21 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
     per_process = micro * accumulation
 
     def save(at_step: int) -> None:
+        # the open logging window goes into the checkpoint, so that a resumed run logs the rows an
+        # uninterrupted one does; its tokens are summed over the processes (a collective: all call save)
+        tokens = int(accelerator.reduce(torch.tensor(window_tokens, device=accelerator.device), reduction="sum").item())
         if accelerator.is_main_process:
             state = {"model": unwrapped(model).state_dict(), "optimizer": optimizer.state_dict(),
-                     "scheduler": scheduler.state_dict(), "step": at_step}
-            ckpt.save_checkpoint(checkpoint_dir, at_step, state, _metrics_text(rows), run_fingerprint, spec.keep_checkpoints)
+                     "scheduler": scheduler.state_dict(), "step": at_step,
+                     "log_window": {"loss": list(window_loss), "tokens": tokens}}
+            ckpt.save_checkpoint(checkpoint_dir, at_step, state, _metrics_text(rows, ALL_METRICS), run_fingerprint, spec.keep_checkpoints)
         accelerator.wait_for_everyone()
 
     model.train()
     window_loss, window_tokens, window_start = [], 0, time.perf_counter()
+    if resumed is not None and "log_window" in resumed[0]:
+        window_loss = list(resumed[0]["log_window"]["loss"])
+        window_tokens = resumed[0]["log_window"]["tokens"] if accelerator.is_main_process else 0
     progress = tqdm(total=total_steps, initial=step, desc="pretrain", mininterval=30, disable=not accelerator.is_local_main_process)
     with StopRequest() as stop:
         while step < total_steps:
@@ -270,8 +283,8 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
 
 def save_pretrained_model(model, tokenizer, rows: list[dict], summary: dict, output_dir: str | os.PathLike,
                           fields: list[str] = METRICS, loss_label: str = "masked-LM loss") -> None:
-    """Model and tokenizer (``save_pretrained``), the training log (``fields`` of ``rows``), a
-    summary and the loss curve, atomically."""
+    """Model and tokenizer (``save_pretrained``), the training log (``fields`` of ``rows``), the
+    throughput log when the rows time their windows, a summary and the loss curve, atomically."""
     from xlclust.atomic import atomic_directory
     from xlclust.plots import training_loss_figure
 
@@ -279,6 +292,8 @@ def save_pretrained_model(model, tokenizer, rows: list[dict], summary: dict, out
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         (tmp / "training_log.csv").write_text(_metrics_text(rows, fields), encoding="utf-8")
+        if rows and all(key in rows[0] for key in THROUGHPUT):
+            (tmp / "throughput.csv").write_text(_metrics_text(rows, THROUGHPUT), encoding="utf-8")
         (tmp / "training.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
         if rows:
             training_loss_figure(rows, tmp / "loss.png", loss_label, title=f"{loss_label}: {output_dir}")
