@@ -42,7 +42,7 @@ def test_cut_keeps_first_merges_and_backoff_characters():
         cut_vocabulary(large, small, size=5)
 
 
-def test_real_bpemb_files_load_through_the_bpemb_package_cache(tmp_path):
+def test_real_bpemb_files_load_from_a_cache_in_bpembs_layout_pinned_by_sha256(tmp_path):
     store = BPEmbStore.from_config(shared_bpemb_settings())
     space = load_bpemb("nl", vs=1000, dim=25, store=store)
     assert len(space.pieces) == 1000 and space.vectors.shape == (1000, 25)

@@ -110,6 +110,8 @@ def download(url: str, partial: Path, *, where: str, timeout: float = 60, attemp
 
 
 def _with_retries(action, url: str, attempts: int):
+    """``action()``, attempted up to ``attempts`` (at least 1) times while it fails transiently."""
+    attempts = max(1, attempts)
     for attempt in range(1, attempts + 1):
         try:
             return action()
@@ -119,7 +121,6 @@ def _with_retries(action, url: str, attempts: int):
             wait = BACKOFF_SECONDS * 2 ** (attempt - 1)
             log.warning("%s: %s; attempt %d of %d in %.0f s", url, error, attempt + 1, attempts, wait)
             time.sleep(wait)
-    raise AssertionError("unreachable")
 
 
 def _get(url: str, headers: dict, timeout: float, stream: bool) -> requests.Response:
