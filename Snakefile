@@ -41,6 +41,6 @@ include: "rules/ner.smk"
 
 
 rule all:
+    default_target: True
     input:
         all_targets(),
-    default_target: True

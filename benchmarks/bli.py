@@ -58,9 +58,15 @@ def main() -> None:
     bli_seconds = time.perf_counter() - started
     # hubness: 2 full N×N products; NN and CSLS scoring: 4 × queries × N, each a 2·DIM multiply-add
     bli_flops = 2 * DIM * (2 * N * N + 4 * TEST_QUERIES * N)
-    rows.append({"step": "bli, one pair, both directions, nn + csls", "seconds": round(bli_seconds, 2),
-                 "gflop": round(bli_flops / 1e9), "fraction_of_matmul_rate": round(bli_flops / bli_seconds / 1e9 / rate, 3),
-                 "peak_rss_mb": round(peak_mb())})
+    rows.append(
+        {
+            "step": "bli, one pair, both directions, nn + csls",
+            "seconds": round(bli_seconds, 2),
+            "gflop": round(bli_flops / 1e9),
+            "fraction_of_matmul_rate": round(bli_flops / bli_seconds / 1e9 / rate, 3),
+            "peak_rss_mb": round(peak_mb()),
+        }
+    )
     assert len(table) == 16
 
     seed = np.stack([np.arange(5000), np.arange(5000)], axis=1)
@@ -69,12 +75,24 @@ def main() -> None:
     round_seconds = time.perf_counter() - started
     # mutual CSLS neighbours on 20k × 20k: 2 hubness products + 2 top-1 passes
     round_flops = 2 * DIM * 4 * MOST_FREQUENT**2
-    rows.append({"step": "one PROC-B round (20k most frequent)", "seconds": round(round_seconds, 2),
-                 "gflop": round(round_flops / 1e9), "fraction_of_matmul_rate": round(round_flops / round_seconds / 1e9 / rate, 3),
-                 "peak_rss_mb": round(peak_mb())})
-    rows.append({"step": f"paper config BLI ({PAPER_LANGUAGES_WITH_TESTS} languages × 2 directions), extrapolated",
-                 "seconds": round(PAPER_LANGUAGES_WITH_TESTS * bli_seconds, 1), "gflop": round(PAPER_LANGUAGES_WITH_TESTS * bli_flops / 1e9),
-                 "fraction_of_matmul_rate": None, "peak_rss_mb": None})
+    rows.append(
+        {
+            "step": "one PROC-B round (20k most frequent)",
+            "seconds": round(round_seconds, 2),
+            "gflop": round(round_flops / 1e9),
+            "fraction_of_matmul_rate": round(round_flops / round_seconds / 1e9 / rate, 3),
+            "peak_rss_mb": round(peak_mb()),
+        }
+    )
+    rows.append(
+        {
+            "step": f"paper config BLI ({PAPER_LANGUAGES_WITH_TESTS} languages × 2 directions), extrapolated",
+            "seconds": round(PAPER_LANGUAGES_WITH_TESTS * bli_seconds, 1),
+            "gflop": round(PAPER_LANGUAGES_WITH_TESTS * bli_flops / 1e9),
+            "fraction_of_matmul_rate": None,
+            "peak_rss_mb": None,
+        }
+    )
     frame = pd.DataFrame(rows)
     frame["matmul_gflops"] = round(rate, 1)
     frame["blas_threads"] = threads

@@ -55,22 +55,47 @@ def main() -> None:
         graph_seconds = time.perf_counter() - started
         searches = n_languages * n_languages  # ordered language pairs, each |A| × |B| scores
         flops = 2 * DIM * VOCAB * VOCAB * searches
-        rows.append({"languages": n_languages, "step": "translation_graph", "seconds": round(graph_seconds, 1),
-                     "peak_rss_mb": round(peak_mb()), "nodes": graph.shape[0], "edges": graph.nnz // 2,
-                     "fraction_of_matmul_rate": round(flops / graph_seconds / 1e9 / rate, 3)})
+        rows.append(
+            {
+                "languages": n_languages,
+                "step": "translation_graph",
+                "seconds": round(graph_seconds, 1),
+                "peak_rss_mb": round(peak_mb()),
+                "nodes": graph.shape[0],
+                "edges": graph.nnz // 2,
+                "fraction_of_matmul_rate": round(flops / graph_seconds / 1e9 / rate, 3),
+            }
+        )
         print(rows[-1], flush=True)
         started = time.perf_counter()
         assignment = partition(graph, parts, 1.5, 0)
-        rows.append({"languages": n_languages, "step": f"partition_graph (p = {parts})", "seconds": round(time.perf_counter() - started, 1),
-                     "peak_rss_mb": round(peak_mb()), "nodes": graph.shape[0], "edges": graph.nnz // 2})
+        rows.append(
+            {
+                "languages": n_languages,
+                "step": f"partition_graph (p = {parts})",
+                "seconds": round(time.perf_counter() - started, 1),
+                "peak_rss_mb": round(peak_mb()),
+                "nodes": graph.shape[0],
+                "edges": graph.nnz // 2,
+            }
+        )
         print(rows[-1], flush=True)
         started = time.perf_counter()
-        nodes = pd.DataFrame({"token": [f"{lang}:{i}" for lang in spaces for i in range(VOCAB)],
-                              "language": np.repeat(list(spaces), VOCAB)})
+        nodes = pd.DataFrame(
+            {"token": [f"{lang}:{i}" for lang in spaces for i in range(VOCAB)], "language": np.repeat(list(spaces), VOCAB)}
+        )
         table, _ = token_clusters(nodes, graph, assignment, [], parts)
         cluster_analysis(table, graph)
-        rows.append({"languages": n_languages, "step": "token_clusters + analysis", "seconds": round(time.perf_counter() - started, 1),
-                     "peak_rss_mb": round(peak_mb()), "nodes": graph.shape[0], "edges": graph.nnz // 2})
+        rows.append(
+            {
+                "languages": n_languages,
+                "step": "token_clusters + analysis",
+                "seconds": round(time.perf_counter() - started, 1),
+                "peak_rss_mb": round(peak_mb()),
+                "nodes": graph.shape[0],
+                "edges": graph.nnz // 2,
+            }
+        )
         print(rows[-1], flush=True)
     frame = pd.DataFrame(rows)
     frame["matmul_gflops"] = round(rate, 1)

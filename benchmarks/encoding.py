@@ -39,8 +39,13 @@ import sentencepiece as spm  # noqa: E402
 
 from xlclust.corpus.schema import MIX  # noqa: E402
 from xlclust.pretraining.encode import encode_corpus  # noqa: E402
-from xlclust.tokenization.build import (BERT_SPECIALS, build_baseline_tokenizer, build_cluster_tokenizer, save_tokenizer,  # noqa: E402
-                                        train_baseline_segmenter)
+from xlclust.tokenization.build import (  # noqa: E402
+    BERT_SPECIALS,
+    build_baseline_tokenizer,
+    build_cluster_tokenizer,
+    save_tokenizer,
+    train_baseline_segmenter,
+)
 from xlclust.tokenization.fast_encoder import FastEncoder  # noqa: E402
 from xlclust.vocab.joint import joint_vocabulary, marked  # noqa: E402
 from xlclust.vocab.normalization import normalize  # noqa: E402
@@ -66,9 +71,16 @@ def main() -> None:
     for lang in LANGUAGES:
         lines = (SHARED / "leipzig-sentences" / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
         texts[lang] = (lines * (args.lines // len(lines) + 1))[: args.lines]
-        spm.SentencePieceTrainer.train(sentence_iterator=iter([normalize(t) for t in lines]), model_prefix=str(work / lang),
-                                       model_type="bpe", vocab_size=args.vocab, hard_vocab_limit=False, character_coverage=0.9995,
-                                       minloglevel=2, num_threads=2)
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter([normalize(t) for t in lines]),
+            model_prefix=str(work / lang),
+            model_type="bpe",
+            vocab_size=args.vocab,
+            hard_vocab_limit=False,
+            character_coverage=0.9995,
+            minloglevel=2,
+            num_threads=2,
+        )
         segmenters[lang] = work / f"{lang}.model"
     processors = {lang: spm.SentencePieceProcessor(model_file=str(path)) for lang, path in segmenters.items()}
     pieces = {lang: [p.id_to_piece(i) for i in range(p.get_piece_size())] for lang, p in processors.items()}
@@ -79,8 +91,15 @@ def main() -> None:
     names = [f"[C{i}]" for i in range(clusters.max() + 1)] + specials
     cluster_tokenizer, _ = build_cluster_tokenizer(table, names, segmenters, model_max_length=512)
     save_tokenizer(cluster_tokenizer, work / "icebert", segmenters)
-    train_baseline_segmenter((t for lang in LANGUAGES for t in texts[lang][:1000]), work / "baseline.model",
-                             vocab_size=len(names) - 5, model_type="bpe", character_coverage=0.9995, seed=0, threads=2)
+    train_baseline_segmenter(
+        (t for lang in LANGUAGES for t in texts[lang][:1000]),
+        work / "baseline.model",
+        vocab_size=len(names) - 5,
+        model_type="bpe",
+        character_coverage=0.9995,
+        seed=0,
+        threads=2,
+    )
     baseline = build_baseline_tokenizer(work / "baseline.model", model_max_length=512)
     save_tokenizer(baseline, work / "baseline", work / "baseline.model")
     fast_cluster, fast_baseline = FastEncoder(work / "icebert", cluster_tokenizer), FastEncoder(work / "baseline", baseline)
@@ -100,27 +119,40 @@ def main() -> None:
             for line in texts[lang]:
                 out.append([cid.get(marked(p, lang), cid.get(p, unk)) for p in processor.encode(normalize(line), out_type=str)])
             return out
+
         _, seconds = timed(cid_mapping)
         rows.append({"method": "cid_mapping", "language": lang, "ids": n_ids, "seconds": seconds})
-        for method, encode in (("fast_cluster", lambda: fast_cluster.encode(texts[lang], lang)),
-                               ("fast_baseline", lambda: fast_baseline.encode(texts[lang], None)),
-                               ("hf_cluster", lambda: cluster_tokenizer(texts[lang], language=lang, add_special_tokens=False)["input_ids"]),
-                               ("hf_baseline", lambda: [e.ids for e in baseline.backend_tokenizer.encode_batch_fast(texts[lang], add_special_tokens=False)])):
+        for method, encode in (
+            ("fast_cluster", lambda: fast_cluster.encode(texts[lang], lang)),
+            ("fast_baseline", lambda: fast_baseline.encode(texts[lang], None)),
+            ("hf_cluster", lambda: cluster_tokenizer(texts[lang], language=lang, add_special_tokens=False)["input_ids"]),
+            ("hf_baseline", lambda: [e.ids for e in baseline.backend_tokenizer.encode_batch_fast(texts[lang], add_special_tokens=False)]),
+        ):
             encoded, seconds = timed(encode)
             rows.append({"method": method, "language": lang, "ids": int(sum(map(len, encoded))), "seconds": seconds})
         print(rows[-6:], file=sys.stderr)
 
     mixed = [(lang, t) for lang in LANGUAGES for t in texts[lang]]
     order = np.random.default_rng(0).permutation(len(mixed))
-    mix = pa.table({"position": np.arange(len(mixed)), "lang": [mixed[i][0] for i in order], "line": np.arange(len(mixed)),
-                    "copy": np.zeros(len(mixed), dtype=np.int32), "n_tokens": np.zeros(len(mixed), dtype=np.int32),
-                    "text": [mixed[i][1] for i in order]}, schema=MIX)
+    mix = pa.table(
+        {
+            "position": np.arange(len(mixed)),
+            "lang": [mixed[i][0] for i in order],
+            "line": np.arange(len(mixed)),
+            "copy": np.zeros(len(mixed), dtype=np.int32),
+            "n_tokens": np.zeros(len(mixed), dtype=np.int32),
+            "text": [mixed[i][1] for i in order],
+        },
+        schema=MIX,
+    )
     pq.write_table(mix, work / "mix.parquet", row_group_size=10_000)
     for name in ("icebert", "baseline"):
         for workers in (1, 2):
             output = work / f"encoded-{name}-{workers}"
             manifest, seconds = timed(encode_corpus, work / "mix.parquet", work / name, output, shard_lines=20_000, workers=workers)
-            rows.append({"method": f"encode_corpus[{name}, {workers} workers]", "language": "all", "ids": manifest["ids"], "seconds": seconds})
+            rows.append(
+                {"method": f"encode_corpus[{name}, {workers} workers]", "language": "all", "ids": manifest["ids"], "seconds": seconds}
+            )
             shutil.rmtree(output)
 
     frame = pd.DataFrame(rows)

@@ -52,15 +52,27 @@ def main() -> None:
             runs = {
                 "xlclust": [sys.executable, "-c", OURS, str(dump), str(index), str(scratch / f"out-{times}.parquet")],
                 "wikiextractor": [
-                    sys.executable, "-m", "wikiextractor.WikiExtractor", str(dump), "-o", str(scratch / f"wx-{times}"),
-                    "--processes", "1", "--no-templates", "-q",
+                    sys.executable,
+                    "-m",
+                    "wikiextractor.WikiExtractor",
+                    str(dump),
+                    "-o",
+                    str(scratch / f"wx-{times}"),
+                    "--processes",
+                    "1",
+                    "--no-templates",
+                    "-q",
                 ],
             }
             for tool, command in runs.items():
                 result = measure(["taskset", "-c", "0", *command])
                 rows.append(
                     {
-                        "tool": tool, "input": f"{times}x", "pages": pages, "compressed_mb": round(size_mb, 2), **result,
+                        "tool": tool,
+                        "input": f"{times}x",
+                        "pages": pages,
+                        "compressed_mb": round(size_mb, 2),
+                        **result,
                         "pages_per_s": round(pages / result["wall_s"], 1),
                         "compressed_mb_per_s": round(size_mb / result["wall_s"], 3),
                         "pages_per_cpu_s": round(pages / result["cpu_s"], 1),

@@ -72,15 +72,24 @@ def main() -> None:
                 spherical_kmeans(points, k, seed=0, init="random", max_iterations=1)
                 full = round(time.perf_counter() - started, 1)
             iteration = assignment + update
-            rows.append({
-                "model": model, "rows": n, "dim": dim, "ratio_percent": ratio, "groups": k,
-                "assignment_s": round(assignment, 1), "update_s": round(update, 1), "iteration_s": round(iteration, 1),
-                "measured_full_iteration_s": full,
-                "matmul_gflops": round(rate, 1), "assignment_fraction_of_matmul": round(2 * n * k * dim / assignment / 1e9 / rate, 3),
-                "iterations_25_min": round(25 * iteration / 60, 1),
-                "kmeans_pp_seeding_min_extrapolated": round(per_centre * k / 60, 1),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            })
+            rows.append(
+                {
+                    "model": model,
+                    "rows": n,
+                    "dim": dim,
+                    "ratio_percent": ratio,
+                    "groups": k,
+                    "assignment_s": round(assignment, 1),
+                    "update_s": round(update, 1),
+                    "iteration_s": round(iteration, 1),
+                    "measured_full_iteration_s": full,
+                    "matmul_gflops": round(rate, 1),
+                    "assignment_fraction_of_matmul": round(2 * n * k * dim / assignment / 1e9 / rate, 3),
+                    "iterations_25_min": round(25 * iteration / 60, 1),
+                    "kmeans_pp_seeding_min_extrapolated": round(per_centre * k / 60, 1),
+                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                }
+            )
             print(rows[-1], flush=True)
     RESULTS.mkdir(exist_ok=True)
     pd.DataFrame(rows).to_csv(RESULTS / "grouping.csv", index=False)

@@ -47,15 +47,20 @@ def random_xlmr(shape: str, directory: Path, texts: list[str]) -> Path:
     tokenizer = xlmr_tokenizer(texts, 8000, 514, seed=0)
     architecture = dict(SHAPES[shape])
     vocab_size = architecture.pop("vocab_size") or len(tokenizer)
-    config = XLMRobertaConfig(vocab_size=vocab_size, max_position_embeddings=514, pad_token_id=tokenizer.pad_token_id,
-                              bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, **architecture)
+    config = XLMRobertaConfig(
+        vocab_size=vocab_size,
+        max_position_embeddings=514,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        **architecture,
+    )
     save_random_model(XLMRobertaForMaskedLM, config, tokenizer, directory, seed=0)
     return directory
 
 
 def sentences(split: str, n: int) -> list[dict]:
-    return [{"id": str(i), "tokens": s.tokens, "tags": s.tags}
-            for i, s in zip(range(n), read_rahimi(WIKIANN / "de" / split, "de"))]
+    return [{"id": str(i), "tokens": s.tokens, "tags": s.tags} for i, s in zip(range(n), read_rahimi(WIKIANN / "de" / split, "de"))]
 
 
 def main() -> None:
@@ -66,27 +71,46 @@ def main() -> None:
     args = parser.parse_args()
     train, test = sentences("train", args.sentences), sentences("test", args.sentences)
     texts = [sentence_text(s["tokens"]) for s in train]
-    device = torch.cuda.get_device_name() if torch.cuda.is_available() else \
-        f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+    device = (
+        torch.cuda.get_device_name()
+        if torch.cuda.is_available()
+        else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+    )
     rows = []
     for shape in args.shapes:
         with tempfile.TemporaryDirectory() as work:
             work = Path(work)
             source = ModelSource(str(random_xlmr(shape, work / "model", texts)))
-            spec = FinetuneSpec(learning_rate=2e-5, batch_size=20, epochs=1, precision=args.precision,
-                                checkpoint_every=10**9, log_every=10**9)
+            spec = FinetuneSpec(
+                learning_rate=2e-5, batch_size=20, epochs=1, precision=args.precision, checkpoint_every=10**9, log_every=10**9
+            )
             _, embedding = sentence_vectors(source, texts, "cls", 128, batch_size=64)
-            _, _, langid = finetune_langid(source, texts, ["de", "en"], ["de", "en"] * (len(texts) // 2) + ["de"] * (len(texts) % 2),
-                                           spec, 128, work / "langid-checkpoints", work / "langid")
+            _, _, langid = finetune_langid(
+                source,
+                texts,
+                ["de", "en"],
+                ["de", "en"] * (len(texts) // 2) + ["de"] * (len(texts) % 2),
+                spec,
+                128,
+                work / "langid-checkpoints",
+                work / "langid",
+            )
             model, tokenizer, ner = finetune_ner(source, train, ["LOC", "ORG", "PER"], spec, 300, work / "ner-checkpoints")
             started = time.perf_counter()
             predict_tags(model, tokenizer, test, 300, batch_size=64)
             tagging = len(test) / (time.perf_counter() - started)
-        rows.append({"device": device, "shape": shape, "precision": ner.summary["precision"], "sentences": len(train),
-                     "embed_sentences_per_second": round(embedding["sentences_per_second"], 1),
-                     "langid_train_sentences_per_second": round(langid["sentences_per_second"], 1),
-                     "ner_train_sentences_per_second": round(ner.summary["examples_per_second"], 1),
-                     "ner_tag_sentences_per_second": round(tagging, 1)})
+        rows.append(
+            {
+                "device": device,
+                "shape": shape,
+                "precision": ner.summary["precision"],
+                "sentences": len(train),
+                "embed_sentences_per_second": round(embedding["sentences_per_second"], 1),
+                "langid_train_sentences_per_second": round(langid["sentences_per_second"], 1),
+                "ner_train_sentences_per_second": round(ner.summary["examples_per_second"], 1),
+                "ner_tag_sentences_per_second": round(tagging, 1),
+            }
+        )
         print(rows[-1], flush=True)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "langclust.csv"

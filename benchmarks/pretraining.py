@@ -52,8 +52,9 @@ def synthetic_corpus(directory: Path, lines: int, length: int) -> Path:
     rng = np.random.default_rng(0)
     ids = rng.integers(5, VOCAB, size=(lines, length), dtype=np.int32)
     offsets = pa.array(np.arange(0, lines * length + 1, length, dtype=np.int32))
-    table = pa.Table.from_arrays([pa.array(np.arange(lines)), pa.array(["xx"] * lines),
-                                  pa.ListArray.from_arrays(offsets, pa.array(ids.ravel()))], schema=ENCODED)
+    table = pa.Table.from_arrays(
+        [pa.array(np.arange(lines)), pa.array(["xx"] * lines), pa.ListArray.from_arrays(offsets, pa.array(ids.ravel()))], schema=ENCODED
+    )
     directory.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, directory / "shard-00000.parquet")
     (directory / MANIFEST).write_text(json.dumps({"shards": [{"file": "shard-00000.parquet"}]}))
@@ -82,7 +83,9 @@ def main() -> None:
     models = yaml.safe_load(CONFIG.read_text())["pretraining"]["models"]
     tokenizer = synthetic_tokenizer()
     cuda = torch.cuda.is_available()
-    device = torch.cuda.get_device_name() if cuda else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+    device = (
+        torch.cuda.get_device_name() if cuda else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+    )
     peak = peak_tflops(device) if cuda else cpu_peak_tflops()
     rows = []
     for size in args.sizes:
@@ -90,19 +93,44 @@ def main() -> None:
             batch = args.batch or (32 if size == "small" or cuda else 8)
             with tempfile.TemporaryDirectory() as work:
                 corpus = synthetic_corpus(Path(work) / "corpus", batch * (args.steps + args.warmup), seq_len - 2)
-                spec = TrainingSpec(learning_rate=1e-4, batch_size=batch, max_steps=args.steps + args.warmup, max_seq_len=seq_len,
-                                    warmup_steps=1, precision=args.precision, checkpoint_every=10**9, log_every=1, seed=0,
-                                    compile=args.compile)
-                _, log, summary, _ = pretrain(shards=[corpus / "shard-00000.parquet"], tokenizer=tokenizer,
-                                              model_config=models[size]["architecture"], spec=spec, checkpoint_dir=Path(work) / "checkpoints")
-            timed = pd.DataFrame(log).iloc[args.warmup:]
+                spec = TrainingSpec(
+                    learning_rate=1e-4,
+                    batch_size=batch,
+                    max_steps=args.steps + args.warmup,
+                    max_seq_len=seq_len,
+                    warmup_steps=1,
+                    precision=args.precision,
+                    checkpoint_every=10**9,
+                    log_every=1,
+                    seed=0,
+                    compile=args.compile,
+                )
+                _, log, summary, _ = pretrain(
+                    shards=[corpus / "shard-00000.parquet"],
+                    tokenizer=tokenizer,
+                    model_config=models[size]["architecture"],
+                    spec=spec,
+                    checkpoint_dir=Path(work) / "checkpoints",
+                )
+            timed = pd.DataFrame(log).iloc[args.warmup :]
             tokens_per_second = timed["tokens"].sum() / timed["seconds"].sum()
             config = build_model(models[size]["architecture"], tokenizer, seq_len, 0).config
             tflops = flops_per_token(config, seq_len) * tokens_per_second / 1e12
-            rows.append({"device": device, "size": size, "seq_len": seq_len, "batch": batch, "precision": summary["precision"],
-                         "compiled": args.compile, "parameters": summary["parameters"], "tokens_per_second": round(tokens_per_second, 1),
-                         "model_tflops": round(tflops, 4), "peak_tflops": round(peak, 3) if peak else None,
-                         "mfu": round(tflops / peak, 4) if peak else None})
+            rows.append(
+                {
+                    "device": device,
+                    "size": size,
+                    "seq_len": seq_len,
+                    "batch": batch,
+                    "precision": summary["precision"],
+                    "compiled": args.compile,
+                    "parameters": summary["parameters"],
+                    "tokens_per_second": round(tokens_per_second, 1),
+                    "model_tflops": round(tflops, 4),
+                    "peak_tflops": round(peak, 3) if peak else None,
+                    "mfu": round(tflops / peak, 4) if peak else None,
+                }
+            )
             print(rows[-1], flush=True)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "pretraining.csv"

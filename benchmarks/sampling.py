@@ -75,16 +75,32 @@ def main() -> None:
                 source = repeated(sentences, n, scratch / f"{lang}-{times}-sentences.parquet")
                 lines[lang] = scratch / f"{lang}-{times}-lines.parquet"
                 result = measure([sys.executable, "-c", PACK, str(source), str(lines[lang])])
-                rows.append({"step": "pack_corpus", "input": f"{times}x", "language": lang, "sentences": n, **result,
-                             "sentences_per_s": round(n / result["wall_s"])})
+                rows.append(
+                    {
+                        "step": "pack_corpus",
+                        "input": f"{times}x",
+                        "language": lang,
+                        "sentences": n,
+                        **result,
+                        "sentences_per_s": round(n / result["wall_s"]),
+                    }
+                )
                 print(rows[-1], flush=True)
 
             mix = scratch / f"mix-{times}.parquet"
             result = measure([sys.executable, "-c", MIX, json.dumps({k: str(v) for k, v in lines.items()}), str(mix)])
             out_lines = pq.ParquetFile(mix).metadata.num_rows
-            rows.append({"step": "sample_corpus", "input": f"{times}x", "language": "all", "lines_out": out_lines,
-                         "mix_mb": round(mix.stat().st_size / 2**20, 1), **result,
-                         "lines_per_s": round(out_lines / result["wall_s"])})
+            rows.append(
+                {
+                    "step": "sample_corpus",
+                    "input": f"{times}x",
+                    "language": "all",
+                    "lines_out": out_lines,
+                    "mix_mb": round(mix.stat().st_size / 2**20, 1),
+                    **result,
+                    "lines_per_s": round(out_lines / result["wall_s"]),
+                }
+            )
             print(rows[-1], flush=True)
     RESULTS.mkdir(exist_ok=True)
     pd.DataFrame(rows).to_csv(RESULTS / "sampling.csv", index=False)

@@ -61,29 +61,45 @@ def main() -> None:
     dev = read_squad_json(GOLDP / "dev" / "swahili.json", "sw")[: args.dev_questions]
     features = FeatureSpec()
     cuda = torch.cuda.is_available()
-    device = torch.cuda.get_device_name() if cuda else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+    device = (
+        torch.cuda.get_device_name() if cuda else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+    )
     rows = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as work:
             work = Path(work)
             model_dir = random_model(size, work, [q["context"] for q in train] + [q["context"] for q in dev])
-            spec = FinetuneSpec(learning_rate=1e-5, batch_size=args.batch, epochs=1, precision=args.precision,
-                                checkpoint_every=10**9, log_every=10**9)
-            trained = finetune(ModelSource(str(model_dir)), train[: args.train_questions], spec, features, work / "checkpoints", work / "qa")
+            spec = FinetuneSpec(
+                learning_rate=1e-5, batch_size=args.batch, epochs=1, precision=args.precision, checkpoint_every=10**9, log_every=10**9
+            )
+            trained = finetune(
+                ModelSource(str(model_dir)), train[: args.train_questions], spec, features, work / "checkpoints", work / "qa"
+            )
             tokenizer, model = ModelSource(str(work / "qa")).load(AutoModelForQuestionAnswering)
             _, predicted = answer_questions(model, tokenizer, dev, features, PredictionSpec())
-        rows.append({"device": device, "size": size, "precision": trained["precision"], "batch": args.batch,
-                     "train_questions": trained["questions"], "train_windows": trained["windows"],
-                     "train_windows_per_second": round(trained["windows_per_second"], 2),
-                     "train_questions_per_second": round(trained["questions"] / trained["train_seconds"], 2),
-                     "dev_questions": predicted["questions"], "dev_windows": predicted["windows"],
-                     "predict_questions_per_second": round(predicted["questions_per_second"], 2)})
+        rows.append(
+            {
+                "device": device,
+                "size": size,
+                "precision": trained["precision"],
+                "batch": args.batch,
+                "train_questions": trained["questions"],
+                "train_windows": trained["windows"],
+                "train_windows_per_second": round(trained["windows_per_second"], 2),
+                "train_questions_per_second": round(trained["questions"] / trained["train_seconds"], 2),
+                "dev_questions": predicted["questions"],
+                "dev_windows": predicted["windows"],
+                "predict_questions_per_second": round(predicted["questions_per_second"], 2),
+            }
+        )
         print(rows[-1], flush=True)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "tydiqa.csv"
     frame = pd.DataFrame(rows)
     if path.exists():  # a rerun replaces the rows of the same setting and keeps the others
-        frame = pd.concat([pd.read_csv(path), frame], ignore_index=True).drop_duplicates(["device", "size", "precision", "batch"], keep="last")
+        frame = pd.concat([pd.read_csv(path), frame], ignore_index=True).drop_duplicates(
+            ["device", "size", "precision", "batch"], keep="last"
+        )
     frame.to_csv(path, index=False)
 
 

@@ -10,16 +10,16 @@ rule seed_dictionary:
         train="results/dictionaries/{lang}/train.tsv",
         test="results/dictionaries/{lang}/test.tsv",
         coverage="results/dictionaries/{lang}/coverage.json",
-    params:
-        spec=lambda wildcards: config["dictionaries"][wildcards.lang],
     log:
         "logs/seed_dictionary/{lang}.log",
-    threads: 1
     conda:
         "../envs/vocab.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        spec=lambda wildcards: config["dictionaries"][wildcards.lang],
     script:
         "../scripts/seed_dictionary.py"
 
@@ -31,19 +31,19 @@ rule align_embeddings:
         mapping="results/alignment/{lang}/mapping.npy",
         mapped="results/alignment/{lang}/mapped.npy",
         report="results/alignment/{lang}/report.json",
-    params:
-        settings=config["alignment"],
-        is_pivot=lambda wildcards: wildcards.lang == PIVOT,
     log:
         "logs/align_embeddings/{lang}.log",
     benchmark:
         "logs/benchmarks/align_embeddings/{lang}.tsv"
-    threads: 2
     conda:
         "../envs/vocab.yaml"
+    threads: 2
     resources:
         mem_mb=8000,
         runtime=60,
+    params:
+        settings=config["alignment"],
+        is_pivot=lambda wildcards: wildcards.lang == PIVOT,
     script:
         "../scripts/align_embeddings.py"
 
@@ -56,20 +56,20 @@ rule evaluate_bli:
     output:
         table=report("results/bli_scores.csv", caption="../report/bli_table.rst", category="2 Alignment and BLI"),
         figure=report("results/bli/bli.png", caption="../report/bli.rst", category="2 Alignment and BLI"),
+    log:
+        "logs/evaluate_bli.log",
+    benchmark:
+        "logs/benchmarks/evaluate_bli.tsv"
+    conda:
+        "../envs/vocab.yaml"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=60,
     params:
         languages=LANGUAGES,
         non_pivot=NON_PIVOT,
         pivot=PIVOT,
         settings=config["bli"],
-    log:
-        "logs/evaluate_bli.log",
-    benchmark:
-        "logs/benchmarks/evaluate_bli.tsv"
-    threads: 2
-    conda:
-        "../envs/vocab.yaml"
-    resources:
-        mem_mb=8000,
-        runtime=60,
     script:
         "../scripts/evaluate_bli.py"

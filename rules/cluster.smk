@@ -11,20 +11,20 @@ rule translation_graph:
         cliques="results/clusters/cliques.csv",
         clique_languages="results/clusters/clique_languages.csv",
         figure=report("results/clusters/cliques.png", caption="../report/cliques.rst", category="3 Clusters"),
-    params:
-        languages=LANGUAGES,
-        k=config["translation_graph"]["k"],
-        sweep=config["translation_graph"]["sweep"],
     log:
         "logs/translation_graph.log",
     benchmark:
         "logs/benchmarks/translation_graph.tsv"
-    threads: 2
     conda:
         "../envs/cluster.yaml"
+    threads: 2
     resources:
         mem_mb=16000,
         runtime=120,
+    params:
+        languages=LANGUAGES,
+        k=config["translation_graph"]["k"],
+        sweep=config["translation_graph"]["sweep"],
     script:
         "../scripts/translation_graph.py"
 
@@ -34,20 +34,20 @@ rule partition_graph:
         "results/clusters/graph.npz",
     output:
         "results/clusters/parts.npy",
-    params:
-        parts=config["partition"]["parts"],
-        imbalance=config["partition"]["imbalance"],
-        seed=config["seed"],
     log:
         "logs/partition_graph.log",
     benchmark:
         "logs/benchmarks/partition_graph.tsv"
-    threads: 1
     conda:
         "../envs/cluster.yaml"
+    threads: 1
     resources:
         mem_mb=8000,
         runtime=60,
+    params:
+        parts=config["partition"]["parts"],
+        imbalance=config["partition"]["imbalance"],
+        seed=config["seed"],
     script:
         "../scripts/partition_graph.py"
 
@@ -67,17 +67,17 @@ rule token_clusters:
         path_lengths="results/clusters/path_lengths.csv",
         sample="results/clusters/sample.csv",
         figure=report("results/clusters/clusters.png", caption="../report/clusters.rst", category="3 Clusters"),
+    log:
+        "logs/token_clusters.log",
+    conda:
+        "../envs/cluster.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=60,
     params:
         parts=config["partition"]["parts"],
         sample=config["clusters"]["sample"],
         seed=config["seed"],
-    log:
-        "logs/token_clusters.log",
-    threads: 1
-    conda:
-        "../envs/cluster.yaml"
-    resources:
-        mem_mb=8000,
-        runtime=60,
     script:
         "../scripts/token_clusters.py"

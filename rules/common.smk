@@ -21,11 +21,7 @@ def dump_source(lang):
 def local_files(locations):
     """The local paths among configured file locations (paths, file:// URLs), by name, so that
     Snakemake tracks them, or builds them when a rule makes them (the demo world)."""
-    return {
-        name: str(local_path(location))
-        for name, location in locations.items()
-        if location and local_path(location) is not None
-    }
+    return {name: str(local_path(location)) for name, location in locations.items() if location and local_path(location) is not None}
 
 
 def local_source_files(wildcards):
@@ -38,10 +34,7 @@ def n_parts(lang):
 
 
 def extraction_parts(wildcards, suffix):
-    return [
-        f"results/corpus/{wildcards.lang}/parts/{part}.{suffix}"
-        for part in range(n_parts(wildcards.lang))
-    ]
+    return [f"results/corpus/{wildcards.lang}/parts/{part}.{suffix}" for part in range(n_parts(wildcards.lang))]
 
 
 def all_targets():
@@ -164,13 +157,16 @@ def grouped_model_inputs(wildcards):
 
 def group_map_files(method):
     prefix = f"results/grouping/{{source}}/{method}{{ratio}}"
-    return {name: f"{prefix}/{file}" for name, file in
-            [("map", "token2cid.parquet"), ("vocab", "vocab.txt"), ("summary", "summary.json"), ("sizes", "sizes.csv")]}
+    return {
+        name: f"{prefix}/{file}"
+        for name, file in [("map", "token2cid.parquet"), ("vocab", "vocab.txt"), ("summary", "summary.json"), ("sizes", "sizes.csv")]
+    }
 
 
 def grouping_outputs(source, file):
-    return expand("results/grouping/{source}/{method}{ratio}/{file}", source=source,
-                  method=["kmeans", "firstk"], ratio=GROUPING["ratios"], file=file)
+    return expand(
+        "results/grouping/{source}/{method}{ratio}/{file}", source=source, method=["kmeans", "firstk"], ratio=GROUPING["ratios"], file=file
+    )
 
 
 def grouping_targets():
@@ -237,7 +233,8 @@ def qa_models():
     workflow model's directory, or a Hugging Face model of grouping.models)."""
     models = {
         f"{t}-{s}": {"tokenizer": t, "size": s, "path": pretrained_model(t, s), "trust_remote_code": True}
-        for t in PRETRAINING["tokenizers"] for s in PRETRAINING["sizes"]
+        for t in PRETRAINING["tokenizers"]
+        for s in PRETRAINING["sizes"]
     }
     for name in TYDIQA["reference_models"]:
         models[name] = {"tokenizer": name, "trust_remote_code": False} | GROUPING["models"][name]
@@ -266,17 +263,30 @@ def tydiqa_dataset_files(wildcards):
     if dataset["source"] != "files":
         return {}
     files = dataset["files"]
-    return local_files({f"{split}_{lang}": files[split][lang] for split, langs in
-                        (("train", [TYDIQA["train_language"]]), ("dev", QA_LANGUAGES)) for lang in langs})
+    return local_files(
+        {
+            f"{split}_{lang}": files[split][lang]
+            for split, langs in (("train", [TYDIQA["train_language"]]), ("dev", QA_LANGUAGES))
+            for lang in langs
+        }
+    )
 
 
 def tydiqa_runs():
     """One entry per (model, seed, language) answered: its labels and files."""
     return [
-        {"model": model, "tokenizer": spec["tokenizer"], "size": spec["size"], "seed": seed, "language": lang,
-         "predictions": f"results/tydiqa/predictions/{model}/seed{seed}/{lang}.json",
-         "dev": f"results/tydiqa/data/dev/{lang}.parquet"}
-        for model, spec in QA_MODELS.items() for seed in qa_seeds(model) for lang in QA_LANGUAGES
+        {
+            "model": model,
+            "tokenizer": spec["tokenizer"],
+            "size": spec["size"],
+            "seed": seed,
+            "language": lang,
+            "predictions": f"results/tydiqa/predictions/{model}/seed{seed}/{lang}.json",
+            "dev": f"results/tydiqa/data/dev/{lang}.parquet",
+        }
+        for model, spec in QA_MODELS.items()
+        for seed in qa_seeds(model)
+        for lang in QA_LANGUAGES
     ]
 
 
@@ -375,8 +385,10 @@ def ner_split_file(name, split):
 def train_ner_inputs(wildcards):
     group = ner_group(wildcards)
     # not groups.csv itself: a run reruns when its own data sets change, not when another group's do
-    inputs = {"train": [ner_split_file(name, "train") for name in group["train"]],
-              "test": [ner_split_file(name, "test") for name in group["evaluate"]]}
+    inputs = {
+        "train": [ner_split_file(name, "train") for name in group["train"]],
+        "test": [ner_split_file(name, "test") for name in group["evaluate"]],
+    }
     return inputs | model_files(NER["model"])
 
 

@@ -13,18 +13,18 @@ rule download_wikipedia:
         dump="resources/wikipedia/{lang}/pages-articles-multistream.xml.bz2",
         index="resources/wikipedia/{lang}/pages-articles-multistream-index.txt.bz2",
         manifest="resources/wikipedia/{lang}/source.json",
-    params:
-        source=lambda wildcards: asdict(dump_source(wildcards.lang)),
     log:
         "logs/download_wikipedia/{lang}.log",
     benchmark:
         "logs/benchmarks/download_wikipedia/{lang}.tsv"
-    threads: 1
     conda:
         "../envs/corpus.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=360,
+    params:
+        source=lambda wildcards: asdict(dump_source(wildcards.lang)),
     script:
         "../scripts/download_wikipedia.py"
 
@@ -35,16 +35,16 @@ rule plan_extraction:
         index=rules.download_wikipedia.output.index,
     output:
         "results/corpus/{lang}/parts.json",
-    params:
-        n_parts=lambda wildcards: n_parts(wildcards.lang),
     log:
         "logs/plan_extraction/{lang}.log",
-    threads: 1
     conda:
         "../envs/corpus.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=30,
+    params:
+        n_parts=lambda wildcards: n_parts(wildcards.lang),
     script:
         "../scripts/plan_extraction.py"
 
@@ -56,22 +56,20 @@ rule extract_wikipedia:
     output:
         sentences=temp("results/corpus/{lang}/parts/{part}.parquet"),
         summary=temp("results/corpus/{lang}/parts/{part}.json"),
-    params:
-        disambiguation_templates=lambda wildcards: per_language(
-            config["wikipedia"]["disambiguation_templates"], wildcards.lang
-        ),
-        extract=config["extract"],
     log:
         "logs/extract_wikipedia/{lang}/{part}.log",
     benchmark:
         "logs/benchmarks/extract_wikipedia/{lang}/{part}.tsv"
-    threads: 1
     conda:
         "../envs/corpus.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         # benchmarks/extraction.py measured 1.2-1.4 compressed MB/s on one core; budget 0.17
         runtime=lambda wildcards, input: 15 + int(input.size_mb / n_parts(wildcards.lang) / 10),
+    params:
+        disambiguation_templates=lambda wildcards: per_language(config["wikipedia"]["disambiguation_templates"], wildcards.lang),
+        extract=config["extract"],
     script:
         "../scripts/extract_wikipedia.py"
 
@@ -85,9 +83,9 @@ rule gather_wikipedia:
         summary="results/corpus/{lang}/extraction.json",
     log:
         "logs/gather_wikipedia/{lang}.log",
-    threads: 1
     conda:
         "../envs/corpus.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=lambda wildcards, input: 10 + int(input.size_mb / 100),
@@ -102,16 +100,16 @@ rule corpus_stats:
     output:
         table=report("results/corpus/stats.csv", caption="../report/corpus_table.rst", category="1 Corpus"),
         figure=report("results/corpus/stats.png", caption="../report/corpus.rst", category="1 Corpus"),
-    params:
-        languages=LANGUAGES,
     log:
         "logs/corpus_stats.log",
-    threads: 1
     conda:
         "../envs/corpus.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=lambda wildcards, input: 10 + int(input.size_mb / 200),
+    params:
+        languages=LANGUAGES,
     script:
         "../scripts/corpus_stats.py"
 
@@ -121,18 +119,18 @@ rule pack_corpus:
         "results/corpus/{lang}/sentences.parquet",
     output:
         "results/pretraining/lines/{lang}.parquet",
-    params:
-        max_seq_len=config["sampling"]["max_seq_len"],
     log:
         "logs/pack_corpus/{lang}.log",
     benchmark:
         "logs/benchmarks/pack_corpus/{lang}.tsv"
-    threads: 1
     conda:
         "../envs/corpus.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=lambda wildcards, input: 10 + int(input.size_mb / 50),
+    params:
+        max_seq_len=config["sampling"]["max_seq_len"],
     script:
         "../scripts/pack_corpus.py"
 
@@ -144,20 +142,20 @@ rule sample_corpus:
         mix="results/pretraining/mix.parquet",
         table="results/pretraining/sampling.csv",
         figure=report("results/pretraining/sampling.png", caption="../report/sampling.rst", category="1 Corpus"),
+    log:
+        "logs/sample_corpus.log",
+    benchmark:
+        "logs/benchmarks/sample_corpus.tsv"
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: int(3 * config["sampling"]["shuffle_bucket_mb"]) + 2000,
+        runtime=lambda wildcards, input: 15 + int(input.size_mb / 20),
     params:
         languages=LANGUAGES,
         alpha=config["sampling"]["alpha"],
         bucket_mb=config["sampling"]["shuffle_bucket_mb"],
         seed=config["seed"],
-    log:
-        "logs/sample_corpus.log",
-    benchmark:
-        "logs/benchmarks/sample_corpus.tsv"
-    threads: 1
-    conda:
-        "../envs/corpus.yaml"
-    resources:
-        mem_mb=lambda wildcards: int(3 * config["sampling"]["shuffle_bucket_mb"]) + 2000,
-        runtime=lambda wildcards, input: 15 + int(input.size_mb / 20),
     script:
         "../scripts/sample_corpus.py"

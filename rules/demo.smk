@@ -3,18 +3,18 @@
 rule demo_world:
     output:
         demo_world_files(),
+    log:
+        "logs/demo_world.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         root=lambda wildcards, output: os.path.commonpath(output),
         fake_languages=config.get("demo_world", {}).get("languages", {}),
         pages_per_stream=config.get("demo_world", {}).get("pages_per_stream", 20),
-    log:
-        "logs/demo_world.log",
-    threads: 1
-    conda:
-        "../envs/corpus.yaml"
-    resources:
-        mem_mb=2000,
-        runtime=10,
     script:
         "../scripts/demo_world.py"
 
@@ -26,17 +26,17 @@ rule demo_model:
         expand("results/corpus/{lang}/sentences.parquet", lang=LANGUAGES),
     output:
         directory("resources/demo/model"),
-    params:
-        settings=config.get("demo_world", {}).get("model", {}),
-        seed=config["seed"],
     log:
         "logs/demo_model.log",
-    threads: 1
     conda:
         "../envs/model.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        settings=config.get("demo_world", {}).get("model", {}),
+        seed=config["seed"],
     script:
         "../scripts/demo_model.py"
 
@@ -47,18 +47,18 @@ rule demo_qa:
     output:
         train=f"{DEMO_ROOT}/tydiqa/train/en.json",
         dev=[f"{DEMO_ROOT}/tydiqa/dev/{lang}.json" for lang in ["en", *config.get("demo_world", {}).get("languages", {})]],
+    log:
+        "logs/demo_qa.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         root=lambda wildcards, output: os.path.dirname(os.path.dirname(output.train)),
         fake_languages=config.get("demo_world", {}).get("languages", {}),
         settings=config.get("demo_world", {}).get("qa", {}),
-    log:
-        "logs/demo_qa.log",
-    threads: 1
-    conda:
-        "../envs/corpus.yaml"
-    resources:
-        mem_mb=2000,
-        runtime=10,
     script:
         "../scripts/demo_qa.py"
 
@@ -68,20 +68,23 @@ rule demo_qa:
 # and en-long, CoNLL-2003's stand-in for the generalization study (longer English windows, CoNLL columns).
 rule demo_ner:
     output:
-        [f"{DEMO_ROOT}/wikiann/{lang}/{split}" for lang in ["en", "en-long", *config.get("demo_world", {}).get("languages", {})]
-         for split in ("train", "dev", "test")],
+        [
+            f"{DEMO_ROOT}/wikiann/{lang}/{split}"
+            for lang in ["en", "en-long", *config.get("demo_world", {}).get("languages", {})]
+            for split in ("train", "dev", "test")
+        ],
+    log:
+        "logs/demo_ner.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         root=lambda wildcards, output: os.path.commonpath(output),
         fake_languages=config.get("demo_world", {}).get("languages", {}),
         conll_languages=config.get("demo_world", {}).get("ner", {}).get("conll_languages", []),
-    log:
-        "logs/demo_ner.log",
-    threads: 1
-    conda:
-        "../envs/corpus.yaml"
-    resources:
-        mem_mb=2000,
-        runtime=10,
     script:
         "../scripts/demo_ner.py"
 
@@ -93,16 +96,16 @@ rule demo_xlmr:
         wikiann_data("train"),
     output:
         directory(f"{DEMO_ROOT}/xlmr"),
-    params:
-        settings=config.get("demo_world", {}).get("xlmr", {}),
-        seed=config["seed"],
     log:
         "logs/demo_xlmr.log",
-    threads: 1
     conda:
         "../envs/model.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        settings=config.get("demo_world", {}).get("xlmr", {}),
+        seed=config["seed"],
     script:
         "../scripts/demo_xlmr.py"

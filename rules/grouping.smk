@@ -14,18 +14,18 @@ rule grouping_source:
     output:
         tokens="results/grouping/{source}/tokens.parquet",
         embeddings="results/grouping/{source}/embeddings.npy",
+    log:
+        "logs/grouping_source/{source}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=60,
     params:
         model=lambda wildcards: grouping_model(wildcards.source),
         languages=LANGUAGES,
         cache_dir=config["grouping"]["cache_dir"],
-    log:
-        "logs/grouping_source/{source}.log",
-    threads: 1
-    conda:
-        "../envs/model.yaml"
-    resources:
-        mem_mb=8000,
-        runtime=60,
     script:
         "../scripts/grouping_source.py"
 
@@ -36,21 +36,21 @@ rule semantic_grouping:
         embeddings="results/grouping/{source}/embeddings.npy",
     output:
         **group_map_files("kmeans"),
+    log:
+        "logs/semantic_grouping/{source}/kmeans{ratio}.log",
+    benchmark:
+        "logs/benchmarks/semantic_grouping/{source}/kmeans{ratio}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 2
+    resources:
+        mem_mb=16000,
+        runtime=240,
     params:
         ratio=lambda wildcards: int(wildcards.ratio) / 100,
         seed=config["seed"],
         init=config["grouping"]["kmeans"]["init"],
         max_iterations=config["grouping"]["kmeans"]["max_iterations"],
-    log:
-        "logs/semantic_grouping/{source}/kmeans{ratio}.log",
-    benchmark:
-        "logs/benchmarks/semantic_grouping/{source}/kmeans{ratio}.tsv"
-    threads: 2
-    conda:
-        "../envs/model.yaml"
-    resources:
-        mem_mb=16000,
-        runtime=240,
     script:
         "../scripts/semantic_grouping.py"
 
@@ -60,16 +60,16 @@ rule first_k:
         tokens="results/grouping/{source}/tokens.parquet",
     output:
         **group_map_files("firstk"),
-    params:
-        ratio=lambda wildcards: int(wildcards.ratio) / 100,
     log:
         "logs/first_k/{source}/firstk{ratio}.log",
-    threads: 1
     conda:
         "../envs/model.yaml"
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=10,
+    params:
+        ratio=lambda wildcards: int(wildcards.ratio) / 100,
     script:
         "../scripts/first_k.py"
 
@@ -79,17 +79,17 @@ rule grouped_model:
         unpack(grouped_model_inputs),
     output:
         directory("results/grouping/{source}/{method}{ratio}/model"),
-    params:
-        model=lambda wildcards: grouping_model(wildcards.source),
-        cache_dir=config["grouping"]["cache_dir"],
     log:
         "logs/grouped_model/{source}/{method}{ratio}.log",
-    threads: 1
     conda:
         "../envs/model.yaml"
+    threads: 1
     resources:
         mem_mb=8000,
         runtime=30,
+    params:
+        model=lambda wildcards: grouping_model(wildcards.source),
+        cache_dir=config["grouping"]["cache_dir"],
     script:
         "../scripts/grouped_model.py"
 
@@ -100,12 +100,14 @@ rule grouping_report:
         sizes=lambda wildcards: grouping_outputs(wildcards.source, "sizes.csv"),
     output:
         summary="results/grouping/{source}/summary.csv",
-        figure=report("results/grouping/{source}/sizes.png", caption="../report/grouping.rst", category="4 Semantic grouping", subcategory="{source}"),
+        figure=report(
+            "results/grouping/{source}/sizes.png", caption="../report/grouping.rst", category="4 Semantic grouping", subcategory="{source}"
+        ),
     log:
         "logs/grouping_report/{source}.log",
-    threads: 1
     conda:
         "../envs/cluster.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=10,

@@ -17,6 +17,14 @@ rule wikiann_data:
         test="results/wikiann/{wikiann_lang}/test.parquet",
         counts="results/wikiann/{wikiann_lang}/counts.csv",
         problems="results/wikiann/{wikiann_lang}/problems.csv",
+    log:
+        "logs/wikiann_data/{wikiann_lang}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
     params:
         source=lambda wildcards: wikiann_source(wildcards.wikiann_lang),
         language=lambda wildcards: wildcards.wikiann_lang,
@@ -26,14 +34,6 @@ rule wikiann_data:
         limit=WIKIANN["limit"],
         seed=config["seed"],
         cache_dir=WIKIANN["cache_dir"],
-    log:
-        "logs/wikiann_data/{wikiann_lang}.log",
-    threads: 1
-    conda:
-        "../envs/model.yaml"
-    resources:
-        mem_mb=2000,
-        runtime=20,
     script:
         "../scripts/wikiann_data.py"
 
@@ -46,24 +46,24 @@ rule langid_finetune:
     output:
         model=directory("results/langclust/langid/model"),
         accuracy=report("results/langclust/langid/accuracy.csv", caption="../report/langid.rst", category="7 Language clusters"),
+    log:
+        "logs/langid_finetune.log",
+    benchmark:
+        "logs/benchmarks/langid_finetune.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
+        mem_mb=16000,
+        runtime=480,
     params:
         languages=NER_LANGUAGES,
         encoder=encoder(LANGCLUST["model"]),
         settings=LANGCLUST["langid"],
         seed=config["seed"],
         checkpoints=f"{LANGCLUST['checkpoint_dir']}/{LANGCLUST['model']}",
-    log:
-        "logs/langid_finetune.log",
-    benchmark:
-        "logs/benchmarks/langid_finetune.tsv"
-    threads: 4
-    conda:
-        "../envs/model.yaml"
-    resources:
-        gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
-        mem_mb=16000,
-        runtime=480,
     script:
         "../scripts/langid_finetune.py"
 
@@ -73,18 +73,18 @@ rule langclust_sentences:
         wikiann_data(LANGCLUST["embedding"]["split"]),
     output:
         "results/langclust/sentences.parquet",
+    log:
+        "logs/langclust_sentences.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         languages=NER_LANGUAGES,
         per_language=LANGCLUST["embedding"]["sentences_per_language"],
         seed=config["seed"],
-    log:
-        "logs/langclust_sentences.log",
-    threads: 1
-    conda:
-        "../envs/model.yaml"
-    resources:
-        mem_mb=2000,
-        runtime=10,
     script:
         "../scripts/langclust_sentences.py"
 
@@ -96,21 +96,21 @@ rule embed_sentences:
     output:
         vectors="results/langclust/embeddings/{representation}.npy",
         stats="results/langclust/embeddings/{representation}.json",
-    params:
-        encoder=encoder(LANGCLUST["model"]),
-        embedding=LANGCLUST["embedding"],
     log:
         "logs/embed_sentences/{representation}.log",
     benchmark:
         "logs/benchmarks/embed_sentences/{representation}.tsv"
-    threads: 2
     conda:
         "../envs/model.yaml"
+    threads: 2
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit
         mem_mb=8000,
         runtime=60,
+    params:
+        encoder=encoder(LANGCLUST["model"]),
+        embedding=LANGCLUST["embedding"],
     script:
         "../scripts/embed_sentences.py"
 
@@ -122,19 +122,24 @@ rule cluster_languages:
     output:
         clusters="results/langclust/{representation}/clusters.csv",
         votes="results/langclust/{representation}/votes.csv",
-        dendrogram=report("results/langclust/{representation}/dendrogram.png", caption="../report/dendrogram.rst", category="7 Language clusters", subcategory="{representation}"),
-    params:
-        ks=LANGCLUST["ks"],
+        dendrogram=report(
+            "results/langclust/{representation}/dendrogram.png",
+            caption="../report/dendrogram.rst",
+            category="7 Language clusters",
+            subcategory="{representation}",
+        ),
     log:
         "logs/cluster_languages/{representation}.log",
     benchmark:
         "logs/benchmarks/cluster_languages/{representation}.tsv"
-    threads: 1
     conda:
         "../envs/model.yaml"
+    threads: 1
     resources:
         mem_mb=2000 + ward_memory_mb(),
         runtime=60,
+    params:
+        ks=LANGCLUST["ks"],
     script:
         "../scripts/cluster_languages.py"
 
@@ -149,17 +154,17 @@ rule language_clusters:
         clusters=report("results/language_clusters.csv", caption="../report/language_clusters.rst", category="7 Language clusters"),
         votes="results/langclust/votes.csv",
         projection=report("results/langclust/projection.png", caption="../report/projection.rst", category="7 Language clusters"),
+    log:
+        "logs/language_clusters.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 2
+    resources:
+        mem_mb=4000,
+        runtime=30,
     params:
         representations=LANGCLUST["representations"],
         projection=LANGCLUST["projection"],
         seed=config["seed"],
-    log:
-        "logs/language_clusters.log",
-    threads: 2
-    conda:
-        "../envs/model.yaml"
-    resources:
-        mem_mb=4000,
-        runtime=30,
     script:
         "../scripts/language_clusters.py"

@@ -20,6 +20,14 @@ rule ner_corpus_data:
         test="results/ner/corpora/{ner_corpus}/test.parquet",
         counts="results/ner/corpora/{ner_corpus}/counts.csv",
         problems="results/ner/corpora/{ner_corpus}/problems.csv",
+    log:
+        "logs/ner_corpus_data/{ner_corpus}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
     params:
         source=lambda wildcards: ner_corpus_source(),
         language=lambda wildcards: GENERALIZATION["language"],
@@ -29,14 +37,6 @@ rule ner_corpus_data:
         limit=WIKIANN["limit"],
         seed=config["seed"],
         cache_dir=WIKIANN["cache_dir"],
-    log:
-        "logs/ner_corpus_data/{ner_corpus}.log",
-    threads: 1
-    conda:
-        "../envs/model.yaml"
-    resources:
-        mem_mb=4000,
-        runtime=60,
     script:
         "../scripts/wikiann_data.py"
 
@@ -47,6 +47,14 @@ checkpoint ner_groups:
         "results/language_clusters.csv",
     output:
         "results/ner/groups.csv",
+    log:
+        "logs/ner_groups.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         languages=NER_LANGUAGES,
         groupings=NER["groupings"],
@@ -55,14 +63,6 @@ checkpoint ner_groups:
         k=LANGCLUST["k"],
         held_out=NER["zero_shot"]["held_out"],
         generalization=GENERALIZATION and {key: GENERALIZATION[key] for key in ("name", "language", "trainings")},
-    log:
-        "logs/ner_groups.log",
-    threads: 1
-    conda:
-        "../envs/model.yaml"
-    resources:
-        mem_mb=1000,
-        runtime=5,
     script:
         "../scripts/ner_groups.py"
 
@@ -75,6 +75,18 @@ rule train_ner:
         predictions="results/ner/{grouping}/{group}/seed{seed}/predictions.parquet",
         training_log="results/ner/{grouping}/{group}/seed{seed}/training_log.csv",
         summary="results/ner/{grouping}/{group}/seed{seed}/training.json",
+    log:
+        "logs/train_ner/{grouping}/{group}/seed{seed}.log",
+    benchmark:
+        "logs/benchmarks/train_ner/{grouping}/{group}/seed{seed}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
+        mem_mb=16000,
+        runtime=480,
     params:
         encoder=encoder(NER["model"]),
         classes=WIKIANN["classes"],
@@ -83,18 +95,6 @@ rule train_ner:
         evaluation=NER["evaluation"],
         test_names=lambda wildcards: ner_group(wildcards)["evaluate"],  # the data set of each test file
         checkpoints=lambda wildcards: f"{NER['checkpoint_dir']}/{wildcards.grouping}/{wildcards.group}/seed{wildcards.seed}",
-    log:
-        "logs/train_ner/{grouping}/{group}/seed{seed}.log",
-    benchmark:
-        "logs/benchmarks/train_ner/{grouping}/{group}/seed{seed}.tsv"
-    threads: 4
-    conda:
-        "../envs/model.yaml"
-    resources:
-        gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
-        mem_mb=16000,
-        runtime=480,
     script:
         "../scripts/train_ner.py"
 
@@ -104,15 +104,15 @@ rule wikiann_ner_scores:
         ner_runs,
     output:
         **ner_score_outputs(),
-    params:
-        corpus=GENERALIZATION and GENERALIZATION["name"],
     log:
         "logs/wikiann_ner_scores.log",
-    threads: 1
     conda:
         "../envs/model.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        corpus=GENERALIZATION and GENERALIZATION["name"],
     script:
         "../scripts/wikiann_ner_scores.py"

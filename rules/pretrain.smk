@@ -14,17 +14,17 @@ rule icebert_tokenizer:
         unpack(cluster_tokenizer_inputs),
     output:
         directory("results/tokenizers/{cluster_tokenizer}"),
-    params:
-        languages=LANGUAGES,
-        model_max_length=tokenizer_max_length(),
     log:
         "logs/icebert_tokenizer/{cluster_tokenizer}.log",
-    threads: 1
     conda:
         "../envs/model.yaml"
+    threads: 1
     resources:
         mem_mb=4000,
         runtime=30,
+    params:
+        languages=LANGUAGES,
+        model_max_length=tokenizer_max_length(),
     script:
         "../scripts/icebert_tokenizer.py"
 
@@ -35,6 +35,16 @@ rule baseline_tokenizer:
         cluster_vocab="results/clusters/vocab.txt",  # the baseline gets as many IDs
     output:
         directory("results/tokenizers/baseline"),
+    log:
+        "logs/baseline_tokenizer.log",
+    benchmark:
+        "logs/benchmarks/baseline_tokenizer.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=60,
     params:
         languages=LANGUAGES,
         sentences=PRETRAINING["baseline"]["sentences"],
@@ -42,16 +52,6 @@ rule baseline_tokenizer:
         character_coverage=PRETRAINING["baseline"]["character_coverage"],
         model_max_length=tokenizer_max_length(),
         seed=config["seed"],
-    log:
-        "logs/baseline_tokenizer.log",
-    benchmark:
-        "logs/benchmarks/baseline_tokenizer.tsv"
-    threads: 2
-    conda:
-        "../envs/model.yaml"
-    resources:
-        mem_mb=8000,
-        runtime=60,
     script:
         "../scripts/baseline_tokenizer.py"
 
@@ -62,18 +62,18 @@ rule sentence_corpus:
     output:
         corpus="results/pretraining/corpora/{size}.parquet",
         counts="results/pretraining/corpora/{size}.csv",
+    log:
+        "logs/sentence_corpus/{size}.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
     params:
         languages=LANGUAGES,
         per_language=lambda wildcards: PRETRAINING["models"][wildcards.size]["corpus"]["sentences_per_language"],
         seed=config["seed"],
-    log:
-        "logs/sentence_corpus/{size}.log",
-    threads: 1
-    conda:
-        "../envs/corpus.yaml"
-    resources:
-        mem_mb=4000,
-        runtime=60,
     script:
         "../scripts/sentence_corpus.py"
 
@@ -84,18 +84,18 @@ rule encode_corpus:
         tokenizer="results/tokenizers/{tokenizer}",
     output:
         directory("results/pretraining/encoded/{corpus}/{tokenizer}"),
-    params:
-        shard_lines=PRETRAINING["encode"]["shard_lines"],
     log:
         "logs/encode_corpus/{corpus}/{tokenizer}.log",
     benchmark:
         "logs/benchmarks/encode_corpus/{corpus}/{tokenizer}.tsv"
-    threads: 2
     conda:
         "../envs/model.yaml"
+    threads: 2
     resources:
         mem_mb=lambda wildcards, threads: 2000 + 1500 * threads,
         runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),
+    params:
+        shard_lines=PRETRAINING["encode"]["shard_lines"],
     script:
         "../scripts/encode_corpus.py"
 
@@ -106,23 +106,23 @@ rule pretrain:
         tokenizer="results/tokenizers/{tokenizer}",
     output:
         directory("results/pretraining/models/{tokenizer}-{size}"),
-    params:
-        model=lambda wildcards: PRETRAINING["models"][wildcards.size],
-        checkpoints=lambda wildcards: f"{PRETRAINING['checkpoint_dir']}/{wildcards.tokenizer}-{wildcards.size}",
-        launcher=PRETRAINING["launcher"],
-        seed=config["seed"],
     log:
         "logs/pretrain/{tokenizer}-{size}.log",
     benchmark:
         "logs/benchmarks/pretrain/{tokenizer}-{size}.tsv"
-    threads: 4
     conda:
         "../envs/model.yaml"
+    threads: 4
     resources:
         gpu=1,  # profiles raise it (and nodes) for data-parallel runs
         gpu_jobs=1,  # counts against profiles/default's local limit
         mem_mb=32000,
         runtime=2880,
+    params:
+        model=lambda wildcards: PRETRAINING["models"][wildcards.size],
+        checkpoints=lambda wildcards: f"{PRETRAINING['checkpoint_dir']}/{wildcards.tokenizer}-{wildcards.size}",
+        launcher=PRETRAINING["launcher"],
+        seed=config["seed"],
     script:
         "../scripts/pretrain.py"
 
@@ -135,9 +135,9 @@ rule pretraining_report:
         figure=report("results/pretraining/loss.png", caption="../report/pretraining.rst", category="5 Pretraining"),
     log:
         "logs/pretraining_report.log",
-    threads: 1
     conda:
         "../envs/model.yaml"
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=10,

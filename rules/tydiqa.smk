@@ -15,6 +15,14 @@ rule tydiqa_data:
         dev=expand("results/tydiqa/data/dev/{lang}.parquet", lang=QA_LANGUAGES),
         counts="results/tydiqa/data/counts.csv",
         problems="results/tydiqa/data/problems.csv",
+    log:
+        "logs/tydiqa_data.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
     params:
         dataset=TYDIQA["dataset"],
         train_language=TYDIQA["train_language"],
@@ -22,14 +30,6 @@ rule tydiqa_data:
         limit=TYDIQA["limit"],
         seed=config["seed"],
         cache_dir=TYDIQA["cache_dir"],
-    log:
-        "logs/tydiqa_data.log",
-    threads: 1
-    conda:
-        "../envs/model.yaml"
-    resources:
-        mem_mb=4000,
-        runtime=30,
     script:
         "../scripts/tydiqa_data.py"
 
@@ -40,6 +40,18 @@ rule finetune_tydiqa:
         train="results/tydiqa/data/train.parquet",
     output:
         directory("results/tydiqa/models/{model}/seed{seed}"),
+    log:
+        "logs/finetune_tydiqa/{model}/seed{seed}.log",
+    benchmark:
+        "logs/benchmarks/finetune_tydiqa/{model}/seed{seed}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
+        mem_mb=16000,
+        runtime=360,
     params:
         model=lambda wildcards: QA_MODELS[wildcards.model],
         language=TYDIQA["train_language"],
@@ -47,18 +59,6 @@ rule finetune_tydiqa:
         training=lambda wildcards: qa_training(wildcards.model),
         checkpoints=lambda wildcards: f"{TYDIQA['checkpoint_dir']}/{wildcards.model}/seed{wildcards.seed}",
         cache_dir=TYDIQA["cache_dir"],
-    log:
-        "logs/finetune_tydiqa/{model}/seed{seed}.log",
-    benchmark:
-        "logs/benchmarks/finetune_tydiqa/{model}/seed{seed}.tsv"
-    threads: 4
-    conda:
-        "../envs/model.yaml"
-    resources:
-        gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
-        mem_mb=16000,
-        runtime=360,
     script:
         "../scripts/finetune_tydiqa.py"
 
@@ -69,23 +69,23 @@ rule predict_tydiqa:
         dev="results/tydiqa/data/dev/{lang}.parquet",
     output:
         "results/tydiqa/predictions/{model}/seed{seed}/{lang}.json",
-    params:
-        features=TYDIQA["features"],
-        prediction=TYDIQA["prediction"],
-        # remote code only for the workflow's own tokenizers, never for a Hub model's directory
-        trust_remote_code=lambda wildcards: QA_MODELS[wildcards.model]["trust_remote_code"],
     log:
         "logs/predict_tydiqa/{model}/seed{seed}/{lang}.log",
     benchmark:
         "logs/benchmarks/predict_tydiqa/{model}/seed{seed}/{lang}.tsv"
-    threads: 2
     conda:
         "../envs/model.yaml"
+    threads: 2
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit
         mem_mb=8000,
         runtime=60,
+    params:
+        features=TYDIQA["features"],
+        prediction=TYDIQA["prediction"],
+        # remote code only for the workflow's own tokenizers, never for a Hub model's directory
+        trust_remote_code=lambda wildcards: QA_MODELS[wildcards.model]["trust_remote_code"],
     script:
         "../scripts/predict_tydiqa.py"
 
@@ -98,16 +98,16 @@ rule tydiqa_scores:
         scores=report("results/tydiqa_scores.csv", caption="../report/tydiqa_table.rst", category="6 TyDi QA"),
         summary="results/tydiqa/summary.csv",
         figure=report("results/tydiqa/scores.png", caption="../report/tydiqa.rst", category="6 TyDi QA"),
-    params:
-        runs=tydiqa_runs(),
-        train_language=TYDIQA["train_language"],
     log:
         "logs/tydiqa_scores.log",
-    threads: 1
     conda:
         "../envs/model.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        runs=tydiqa_runs(),
+        train_language=TYDIQA["train_language"],
     script:
         "../scripts/tydiqa_scores.py"

@@ -9,21 +9,21 @@ rule subword_vocab:
         embeddings="results/vocab/{lang}/embeddings.npy",
         model="results/vocab/{lang}/segmenter.model",
         metadata="results/vocab/{lang}/metadata.json",
+    log:
+        "logs/subword_vocab/{lang}.log",
+    benchmark:
+        "logs/benchmarks/subword_vocab/{lang}.tsv"
+    conda:
+        "../envs/vocab.yaml"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),
     params:
         source=lambda wildcards: vocabulary_source(wildcards.lang),
         settings=lambda wildcards: vocabulary_settings(wildcards.lang),
         seed=config["seed"],
         work_dir="resources/trained-bpemb",
-    log:
-        "logs/subword_vocab/{lang}.log",
-    benchmark:
-        "logs/benchmarks/subword_vocab/{lang}.tsv"
-    threads: 2
-    conda:
-        "../envs/vocab.yaml"
-    resources:
-        mem_mb=8000,
-        runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),
     script:
         "../scripts/subword_vocab.py"
 
@@ -33,15 +33,15 @@ rule joint_vocabulary:
         expand("results/vocab/{lang}/pieces.parquet", lang=LANGUAGES),
     output:
         "results/vocab/joint_vocabulary.parquet",
-    params:
-        languages=LANGUAGES,
     log:
         "logs/joint_vocabulary.log",
-    threads: 1
     conda:
         "../envs/vocab.yaml"
+    threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        languages=LANGUAGES,
     script:
         "../scripts/joint_vocabulary.py"

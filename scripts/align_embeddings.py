@@ -1,8 +1,9 @@
 """Rule align_embeddings: map a language's vectors into the pivot space (the pivot: normalized only)."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import json
 
 import numpy as np
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.align.dictionaries import read_pairs
 from xlclust.align.procrustes import align, normalize
@@ -17,8 +18,13 @@ if snakemake.params.is_pivot:
 else:
     target = normalize(np.load(snakemake.input.pivot_embeddings), settings["normalize"])
     alignment = align(
-        source, target, read_pairs(snakemake.input.train), self_learning=settings["self_learning"],
-        rounds=settings["rounds"], most_frequent=settings["most_frequent"], csls_k=settings["csls_k"],
+        source,
+        target,
+        read_pairs(snakemake.input.train),
+        self_learning=settings["self_learning"],
+        rounds=settings["rounds"],
+        most_frequent=settings["most_frequent"],
+        csls_k=settings["csls_k"],
     )
     mapping, report = alignment.mapping, {"pivot": False, "rounds": alignment.rounds}
 for name, matrix in (("mapping", mapping), ("mapped", source @ mapping)):

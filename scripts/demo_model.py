@@ -1,8 +1,9 @@
 """Rule demo_model: a tiny random-weight BERT with a WordPiece tokenizer trained on the demo text."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
 
 import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.demo.tiny_model import build_tiny_model
 from xlclust.runlog import start_job

@@ -1,6 +1,8 @@
 """Rule demo_ner: gazetteer-tagged sentences of the demo world in WikiAnn's and CoNLL's file formats."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.demo.ner import build_demo_ner
 from xlclust.runlog import start_job

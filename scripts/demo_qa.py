@@ -1,6 +1,8 @@
 """Rule demo_qa: typed questions over the demo world's articles, SQuAD JSON per language."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.demo.qa import build_demo_qa
 from xlclust.runlog import start_job

@@ -1,8 +1,9 @@
 """Rule demo_xlmr: a tiny random-weight XLM-R with a SentencePiece tokenizer trained on the demo NER sentences."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
 
 import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.demo.tiny_model import build_tiny_xlmr
 from xlclust.runlog import start_job

@@ -1,7 +1,9 @@
 """Rule download_wikipedia: fetch and verify one language's dump and its multistream index."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import json
 import logging
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_text_atomic
 from xlclust.runlog import start_job

@@ -1,10 +1,11 @@
 """Rule embed_sentences: one vector per sentence from the fine-tuned or the original encoder."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import json
 import os
 
 import numpy as np
 import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_text_atomic
 from xlclust.finetuning import ModelSource

@@ -1,9 +1,10 @@
 """Rule evaluate_bli: BLI of every language with a test dictionary, both directions."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import json
 from pathlib import Path
 
 import numpy as np
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.align.bli import bli_table
 from xlclust.align.dictionaries import read_pairs

@@ -1,7 +1,9 @@
 """Rule extract_wikipedia: one part of a dump -> sentence table (Parquet) and counts (JSON)."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import json
 from pathlib import Path
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_text_atomic
 from xlclust.runlog import start_job

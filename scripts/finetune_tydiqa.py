@@ -1,8 +1,9 @@
 """Rule finetune_tydiqa: one model, one seed, fine-tuned on the English TyDi QA GoldP questions."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import os
 
 import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.finetuning import FinetuneSpec, ModelSource
 from xlclust.qa.features import FeatureSpec
@@ -13,8 +14,13 @@ start_job(snakemake)
 params = snakemake.params
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 model = params.model
-source = ModelSource(snakemake.input.get("model", model.get("hub")), model.get("revision"),
-                     model["trust_remote_code"], params.cache_dir)
+source = ModelSource(snakemake.input.get("model", model.get("hub")), model.get("revision"), model["trust_remote_code"], params.cache_dir)
 questions = pq.read_table(snakemake.input.train).to_pylist()
-finetune(source, questions, FinetuneSpec(seed=int(snakemake.wildcards.seed), **params.training),
-         FeatureSpec(**params.features), params.checkpoints, snakemake.output[0])
+finetune(
+    source,
+    questions,
+    FinetuneSpec(seed=int(snakemake.wildcards.seed), **params.training),
+    FeatureSpec(**params.features),
+    params.checkpoints,
+    snakemake.output[0],
+)

@@ -1,6 +1,8 @@
 """Rule gather_wikipedia: the parts of one language -> results/corpus/{lang}/sentences.parquet."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.runlog import start_job
 from xlclust.wiki.extract import gather_parts

@@ -1,6 +1,7 @@
 """Rule grouped_model: a model source shrunk to its groups, with its grouped tokenizer."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.grouping.model import load_masked_lm, save_grouped_model
 from xlclust.runlog import start_job
@@ -9,6 +10,11 @@ start_job(snakemake)
 model, wildcards = snakemake.params.model, snakemake.wildcards
 location = model.get("path") or model["hub"]
 tokenizer, masked_lm = load_masked_lm(location, cache_dir=snakemake.params.cache_dir, revision=model.get("revision"))
-metadata = {"source": wildcards.source, "model": model, "method": wildcards.method, "ratio": int(wildcards.ratio) / 100,
-            "original_vocab_size": len(tokenizer)}
+metadata = {
+    "source": wildcards.source,
+    "model": model,
+    "method": wildcards.method,
+    "ratio": int(wildcards.ratio) / 100,
+    "original_vocab_size": len(tokenizer),
+}
 save_grouped_model(tokenizer, masked_lm, pd.read_parquet(snakemake.input.map), snakemake.output[0], metadata)

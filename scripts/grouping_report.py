@@ -1,8 +1,9 @@
 """Rule grouping_report: one table of every grouping of a source, and its group size figure."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import json
 
 import pandas as pd
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.plots import grouping_figure

@@ -1,9 +1,10 @@
 """Rule grouping_source: the token table and embedding rows that a grouping source offers."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
 
 import numpy as np
 import pandas as pd
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path
 from xlclust.runlog import start_job

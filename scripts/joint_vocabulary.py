@@ -1,6 +1,8 @@
 """Rule joint_vocabulary: every language's pieces, language-marked, plus shared specials."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path
 from xlclust.runlog import start_job

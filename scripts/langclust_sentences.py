@@ -1,13 +1,14 @@
 """Rule langclust_sentences: the held-out sentences every representation embeds (a seeded sample per language)."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path
-from xlclust.langid.identification import sentence_text
 from xlclust.corpus.sampling import subsample
+from xlclust.langid.identification import sentence_text
 from xlclust.runlog import start_job
 
 start_job(snakemake)

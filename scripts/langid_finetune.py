@@ -1,15 +1,16 @@
 """Rule langid_finetune: the encoder fine-tuned to identify the WikiAnn languages; accuracy on
 held-out (dev) sentences."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
 import os
 
 import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
+from xlclust.corpus.sampling import subsample
 from xlclust.finetuning import FinetuneSpec, ModelSource
 from xlclust.langid.identification import accuracy_table, finetune_langid, identify, sentence_text
-from xlclust.corpus.sampling import subsample
 from xlclust.runlog import start_job
 
 start_job(snakemake)
@@ -30,8 +31,9 @@ def labelled_texts(paths, limit):
 source = ModelSource(**params.encoder)  # its local directory, if any, is the rule's input too
 texts, languages = labelled_texts(snakemake.input.train, settings["sentences_per_language"])
 spec = FinetuneSpec(seed=params.seed, **settings["training"])
-model, tokenizer, _ = finetune_langid(source, texts, params.languages, languages, spec, settings["max_length"],
-                                      params.checkpoints, output.model)
+model, tokenizer, _ = finetune_langid(
+    source, texts, params.languages, languages, spec, settings["max_length"], params.checkpoints, output.model
+)
 held_out, gold = labelled_texts(snakemake.input.dev, settings["eval_sentences_per_language"])
 accuracy = accuracy_table(gold, identify(model, tokenizer, held_out, settings["max_length"]))
 logging.info("held-out language identification accuracy:\n%s", accuracy.to_string(index=False))

@@ -1,11 +1,12 @@
 """Rule language_clusters: every representation's language clusters in one table, and the t-SNE
 projection of the sentence vectors before and after fine-tuning (Shaffer 2021 Fig. 1)."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import os
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.langid.projection import sample_per_language, tsne
@@ -20,6 +21,8 @@ write_csv_atomic(pd.concat([pd.read_csv(p) for p in snakemake.input.clusters])[c
 write_csv_atomic(pd.concat([pd.read_csv(p) for p in snakemake.input.votes])[columns[:4] + ["sentences", "share"]], output.votes)
 languages = pq.read_table(snakemake.input.sentences, columns=["language"]).column("language").to_pylist()
 chosen = sample_per_language(languages, params.projection["sentences_per_language"], params.seed)
-panels = {name: tsne(np.load(path)[chosen], params.projection["perplexity"], params.seed)
-          for name, path in zip(params.representations, snakemake.input.vectors)}
+panels = {
+    name: tsne(np.load(path)[chosen], params.projection["perplexity"], params.seed)
+    for name, path in zip(params.representations, snakemake.input.vectors)
+}
 projection_figure(panels, [languages[i] for i in chosen], output.projection)

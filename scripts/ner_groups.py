@@ -1,8 +1,9 @@
 """Rule ner_groups: the language groups NER models are trained on, from the config and the language clusters."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
 
 import pandas as pd
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.ner.groups import generalization_groups, groups_table, language_groups

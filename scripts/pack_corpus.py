@@ -1,6 +1,8 @@
 """Rule pack_corpus: a language's sentences -> pretraining lines of at most max_seq_len tokens."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.corpus.packing import pack_sentence_table
 from xlclust.runlog import start_job

@@ -1,9 +1,10 @@
 """Rule partition_graph: METIS parts of the translation graph (-1: isolated node)."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
 
 import numpy as np
 import scipy.sparse as sparse
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path
 from xlclust.cluster.partition import partition

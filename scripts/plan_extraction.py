@@ -1,7 +1,9 @@
 """Rule plan_extraction: the byte ranges of a dump that the extraction jobs take."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import json
 import logging
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_text_atomic
 from xlclust.runlog import start_job

@@ -1,9 +1,10 @@
 """Rule predict_tydiqa: a fine-tuned model's zero-shot answers to one language's dev questions."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import json
 import os
 
 import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 from transformers import AutoModelForQuestionAnswering
 
 from xlclust.atomic import write_text_atomic

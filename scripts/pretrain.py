@@ -1,6 +1,8 @@
 """Rule pretrain: a BERT masked LM on one tokenizer's corpus; resumes from its last checkpoint."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import os
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.pretraining.run import launch
 from xlclust.runlog import start_job

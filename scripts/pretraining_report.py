@@ -1,4 +1,5 @@
 """Rule pretraining_report: one row per pretrained model and their loss curves in one figure."""
+
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic

@@ -1,5 +1,7 @@
 """Rule sample_corpus: α-smoothed sampling, duplication and the shared shuffle of all lines."""
+
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 from xlclust.atomic import write_csv_atomic
 from xlclust.corpus.mix import build_mix
 from xlclust.plots import sampling_figure

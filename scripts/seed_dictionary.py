@@ -1,6 +1,8 @@
 """Rule seed_dictionary: train and test pairs of a language with the pivot, and their coverage."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import json
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.align.dictionaries import seed_dictionary, write_pairs
 from xlclust.atomic import write_text_atomic

@@ -1,5 +1,7 @@
 """Rule sentence_corpus: a model size's own pretraining corpus, so many sentences per language, shuffled."""
+
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 from xlclust.atomic import write_csv_atomic
 from xlclust.corpus.sentence_corpus import build_sentence_corpus
 from xlclust.runlog import start_job

@@ -1,4 +1,5 @@
 """Rule subword_vocab: one language's segmenter, pieces and vectors (BPEmb or trained)."""
+
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.runlog import start_job

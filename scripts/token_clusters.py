@@ -1,10 +1,11 @@
 """Rule token_clusters: the token → cluster-ID map, its vocab.txt, counts and analysis."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import json
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sparse
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_csv_atomic, write_text_atomic
 from xlclust.cluster.clusters import cluster_analysis, cluster_names, sample_clusters, token_clusters
@@ -16,8 +17,11 @@ inputs, out, params = snakemake.input, snakemake.output, snakemake.params
 graph = sparse.load_npz(inputs.graph).tocsr()
 joint = pd.read_parquet(inputs.joint)
 table, summary = token_clusters(
-    pd.read_parquet(inputs.nodes), graph, np.load(inputs.parts),
-    joint.loc[joint["is_special"], "token"].tolist(), params.parts,
+    pd.read_parquet(inputs.nodes),
+    graph,
+    np.load(inputs.parts),
+    joint.loc[joint["is_special"], "token"].tolist(),
+    params.parts,
 )
 with atomic_path(out.map, suffix=".parquet") as tmp:
     table.to_parquet(tmp, index=False)

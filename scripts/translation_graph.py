@@ -1,10 +1,11 @@
 """Rule translation_graph: the mutual top-k graph over the joint vocabulary's language tokens."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sparse
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_csv_atomic
 from xlclust.cluster.cliques import clique_analysis

@@ -1,6 +1,8 @@
 """Rule tydiqa_scores: SQuAD v1.1 EM/F1 per model, seed and language; mean ± std over seeds; figure."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
+
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.plots import tydiqa_figure

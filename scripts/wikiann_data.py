@@ -1,9 +1,9 @@
 """Rules wikiann_data and ner_corpus_data: one language's WikiAnn (or CoNLL) splits, or another NER
 corpus of a language (the generalization study's), → checked Parquet sentence tables."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 import pandas as pd
 import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_csv_atomic
 from xlclust.ner.data import PROBLEM_COLUMNS, SPLITS, prepare_language
@@ -11,8 +11,9 @@ from xlclust.runlog import start_job
 
 start_job(snakemake)
 params, output = snakemake.params, snakemake.output
-tables, counts, problems = prepare_language(params.source, params.language, params.classes, params.limit,
-                                            params.seed, params.invalid_tags, params.cache_dir, params.name)
+tables, counts, problems = prepare_language(
+    params.source, params.language, params.classes, params.limit, params.seed, params.invalid_tags, params.cache_dir, params.name
+)
 for split in SPLITS:
     with atomic_path(output[split], suffix=".parquet") as tmp:
         pq.write_table(tables[split], tmp)

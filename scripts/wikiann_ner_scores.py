@@ -1,13 +1,14 @@
 """Rule wikiann_ner_scores: every NER run's scores in one table, Table 3 (mean (std) F1 per language
 × grouping), the box plots of Fig. 2, and Table 5 (the generalization study) where configured."""
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import logging
 
 import pandas as pd
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
-from xlclust.ner.metrics import OVERALL
 from xlclust.ner.groups import GENERALIZATION
+from xlclust.ner.metrics import OVERALL
 from xlclust.ner.report import SCORE_COLUMNS, ordered_groupings, summarize, table3, table5
 from xlclust.plots import ner_boxplot_figure
 from xlclust.runlog import start_job

@@ -4,6 +4,7 @@ Snakemake adds scripts/ to the search path of a rule script, not the workflow ro
 rule's conda env does not have the package installed; this makes ``import xlclust`` find the
 copy that belongs to the workflow being run.
 """
+
 import sys
 from pathlib import Path
 

@@ -18,15 +18,14 @@ def chromium() -> str:
 
         pytest.skip("headless Chromium is not installed and installing Debian's chromium needs root and apt-get")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True,
-                   capture_output=True, env=env, timeout=600)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True, capture_output=True, env=env, timeout=600
+    )
     return shutil.which("chromium")
 
 
 def render(page: Path, screenshot: Path, width: int = 1400, height: int = 1000) -> str:
     """Load ``page`` with its scripts run (10 s of virtual time), save a screenshot; the rendered DOM."""
-    common = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000",
-              f"--window-size={width},{height}"]
+    common = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000", f"--window-size={width},{height}"]
     subprocess.run([*common, f"--screenshot={screenshot}", page.as_uri()], check=True, capture_output=True, timeout=120)
-    return subprocess.run([*common, "--dump-dom", page.as_uri()], check=True, capture_output=True, text=True,
-                          timeout=120).stdout
+    return subprocess.run([*common, "--dump-dom", page.as_uri()], check=True, capture_output=True, text=True, timeout=120).stdout

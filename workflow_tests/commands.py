@@ -21,8 +21,11 @@ TARGET = re.compile(r"^(all|(results|resources)/\S+)$")
 def fresh_clone(dest: Path) -> Path:
     """The repository's files as `git clone` gives them (tracked and new files that git does not
     ignore, so that uncommitted work is tested too), in ``dest``."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
-                            check=True, capture_output=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO, check=True, capture_output=True)
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = REPO / name
         if source.is_file():
@@ -49,23 +52,23 @@ def documented_commands() -> list[tuple[str, str]]:
 def quick_start_demo() -> str:
     """The README quick start's demo command: the `snakemake …` of its first line."""
     readme = (REPO / "README.md").read_text()
-    block = readme[readme.index("## Quick start"):].split("```bash\n", 1)[1].split("```", 1)[0]
+    block = readme[readme.index("## Quick start") :].split("```bash\n", 1)[1].split("```", 1)[0]
     command = block.splitlines()[0].split("&&", 1)[1].split("#", 1)[0].strip()
     assert command.startswith("snakemake ") and "demo/config.yaml" in command, command
     return command
 
 
 def run_snakemake(argv: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "snakemake", *argv], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "snakemake", *argv], cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
 def parsed(command: str, cwd: Path):
     """How Snakemake itself reads a command line (profiles resolved from ``cwd``)."""
-    code = ("import json, sys; from snakemake.cli import parse_args; _, a = parse_args(sys.argv[1:]); "
-            "print(json.dumps({'targets': sorted(a.targets), 'forcerun': sorted(a.forcerun or []), 'configfile': [str(c) for c in a.configfile or []]}))")
-    result = subprocess.run([sys.executable, "-c", code, *shlex.split(command)[1:]], cwd=cwd, capture_output=True,
-                            text=True, timeout=120)
+    code = (
+        "import json, sys; from snakemake.cli import parse_args; _, a = parse_args(sys.argv[1:]); "
+        "print(json.dumps({'targets': sorted(a.targets), 'forcerun': sorted(a.forcerun or []), 'configfile': [str(c) for c in a.configfile or []]}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code, *shlex.split(command)[1:]], cwd=cwd, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 

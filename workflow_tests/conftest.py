@@ -19,12 +19,17 @@ DEMO = str(REPO / "demo" / "config.yaml")
 # Rebuilt in the second run (the targets: files, or directory outputs) and compared byte for byte
 # with the first (the files; a directory's timing records, such as training.json, are left out).
 COMPARED = {
-    "results/alignment/qcy/mapped.npy": [], "results/bli_scores.csv": [],
-    "results/clusters/token2cid.parquet": [], "results/clusters/vocab.txt": [],
-    "results/grouping/vocabulary/kmeans20/token2cid.parquet": [], "results/grouping/tiny/firstk10/token2cid.parquet": [],
+    "results/alignment/qcy/mapped.npy": [],
+    "results/bli_scores.csv": [],
+    "results/clusters/token2cid.parquet": [],
+    "results/clusters/vocab.txt": [],
+    "results/grouping/vocabulary/kmeans20/token2cid.parquet": [],
+    "results/grouping/tiny/firstk10/token2cid.parquet": [],
     "results/grouping/tiny/kmeans10/model": ["model.safetensors", "token_groups.json"],
-    "results/tokenizers/icebert": ["cluster_tokenizer.json"], "results/tokenizers/baseline": ["sentencepiece.model"],
-    "results/pretraining/encoded/mix/icebert": ["shard-00001.parquet"], "results/pretraining/encoded/mix/baseline": ["shard-00002.parquet"],
+    "results/tokenizers/icebert": ["cluster_tokenizer.json"],
+    "results/tokenizers/baseline": ["sentencepiece.model"],
+    "results/pretraining/encoded/mix/icebert": ["shard-00001.parquet"],
+    "results/pretraining/encoded/mix/baseline": ["shard-00002.parquet"],
 }
 COMPARED_FILES = [f"{target}/{name}" if names else target for target, names in COMPARED.items() for name in (names or [None])]
 # What the second run deletes from its copy of the first: the stages from the alignment to the
@@ -32,8 +37,17 @@ COMPARED_FILES = [f"{target}/{name}" if names else target for target, names in C
 # (test_corpus, test_vocab), pretraining and fine-tuning, which end with the same weights when run
 # again or resumed (test_pretraining, test_qa) — and rebuilding them too would double the suite's
 # longest test.
-REBUILT = ["results/alignment", "results/dictionaries", "results/bli", "results/bli_scores.csv", "results/clusters",
-           "results/grouping", "results/tokenizers", "results/pretraining/encoded", "resources/demo/model"]
+REBUILT = [
+    "results/alignment",
+    "results/dictionaries",
+    "results/bli",
+    "results/bli_scores.csv",
+    "results/clusters",
+    "results/grouping",
+    "results/tokenizers",
+    "results/pretraining/encoded",
+    "resources/demo/model",
+]
 
 
 @pytest.fixture(scope="session")
@@ -51,5 +65,3 @@ def demo_runs(tmp_path_factory):
     result = run_workflow(second, DEMO, list(COMPARED), timeout=1500)
     assert result.returncode == 0, output_of(result)[-4000:]
     return first, second
-
-

@@ -79,7 +79,11 @@ def write_real_dump(directory: Path, lang: str, n_articles: int = 40, pages_per_
         "checksums": directory / f"{lang}wiki-20990101-sha1sums.txt",
     }
     write_multistream_dump(
-        real_pages(lang, n_articles), paths["dump"], paths["index"], dbname=f"{lang}wiki", lang=lang,
+        real_pages(lang, n_articles),
+        paths["dump"],
+        paths["index"],
+        dbname=f"{lang}wiki",
+        lang=lang,
         pages_per_stream=pages_per_stream,
     )
     write_sha1sums([paths["dump"], paths["index"]], paths["checksums"])

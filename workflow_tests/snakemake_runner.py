@@ -22,8 +22,19 @@ def run_workflow(workdir: Path, config: dict | str | Path, targets=("all",), *ex
         config_path.write_text(yaml.safe_dump(config, allow_unicode=True))
         config = config_path
     command = [
-        sys.executable, "-m", "snakemake", *targets, "-s", str(REPO / "Snakefile"),
-        "--directory", str(workdir), "--cores", "2", "--configfile", str(config), *extra,
+        sys.executable,
+        "-m",
+        "snakemake",
+        *targets,
+        "-s",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--cores",
+        "2",
+        "--configfile",
+        str(config),
+        *extra,
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=workdir)
 

@@ -107,7 +107,7 @@ def test_bli_table_reuses_hubness_and_matches_fresh_retrievers():
     pairs = table[table.source != "avg"].groupby(["retrieval", "metric"])["value"].mean()
     assert (table[table.source == "avg"].target == "avg").all() and average.sort_index().equals(pairs.sort_index())
     assert (table.loc[table.source != "avg", "n"] == 400).all()
-    for (src, tgt, pairs) in (("xx", "en", tests["xx"]), ("en", "xx", tests["xx"][:, ::-1])):
+    for src, tgt, pairs in (("xx", "en", tests["xx"]), ("en", "xx", tests["xx"][:, ::-1])):
         fresh = bli_scores(Retriever(mapped[src], mapped[tgt], "csls", 10), pairs)
         row = table[(table.source == src) & (table.target == tgt) & (table.retrieval == "csls")].set_index("metric")["value"]
         assert row.loc["P@1"] == pytest.approx(fresh["P@1"]) and row.loc["MRR"] == pytest.approx(fresh["MRR"])

@@ -2,8 +2,8 @@ import os
 
 import pytest
 
-from xlclust.atomic import atomic_directory, atomic_path, remove_stale_temporaries, write_text_atomic
 from workflow_tests.realdata import REPO
+from xlclust.atomic import atomic_directory, atomic_path, remove_stale_temporaries, write_text_atomic
 
 
 def test_output_appears_only_on_success(tmp_path):
@@ -45,6 +45,7 @@ def test_modes_follow_the_umask_without_ever_changing_it(tmp_path, monkeypatch):
     world-writable; the modes must come from the umask without touching it."""
     previous = os.umask(0o027)
     try:
+
         def forbidden(mask):
             raise AssertionError("os.umask called while writing an output")
 

@@ -7,12 +7,12 @@ import tarfile
 
 import pytest
 
+from workflow_tests.httpmirror import serve
+from workflow_tests.realdata import shared_data
 from xlclust.download import file_digest
 from xlclust.errors import XlclustError
 from xlclust.vocab.bpemb_source import load_bpemb
 from xlclust.vocab.bpemb_store import SUMS, BPEmbStore, model_file, vectors_file
-from workflow_tests.httpmirror import serve
-from workflow_tests.realdata import shared_data
 
 MODEL, VECTORS = model_file("nl", 1000), vectors_file("nl", 1000, 25)
 REAL = shared_data() / "bpemb"
@@ -61,7 +61,9 @@ def test_a_broken_download_resumes_with_a_range_request(tmp_path, mirror):
 def test_a_download_that_does_not_match_its_pin_is_refused_and_deleted(tmp_path, mirror):
     cache = tmp_path / "cache"
     store = BPEmbStore(mirror.url, cache, {MODEL: "f" * 64})
-    with pytest.raises(XlclustError, match=rf"{MODEL}: SHA-256 {PINS[MODEL]} is not the f{{64}} pinned .*config key 'vocabulary.bpemb.sha256'.*deleted"):
+    with pytest.raises(
+        XlclustError, match=rf"{MODEL}: SHA-256 {PINS[MODEL]} is not the f{{64}} pinned .*config key 'vocabulary.bpemb.sha256'.*deleted"
+    ):
         store.verified(MODEL)
     assert [p for p in cache.rglob("*") if p.is_file()] == []
 
@@ -78,7 +80,9 @@ def test_a_changed_cached_file_is_refused(tmp_path):
 
 def test_an_unpinned_file_is_refused_before_any_request_unless_the_user_opts_in_to_recording(tmp_path, mirror):
     cache = tmp_path / "cache"
-    with pytest.raises(XlclustError, match=r"no SHA-256 pinned for 'nl/nl.wiki.bpe.vs1000.model' under config key 'vocabulary.bpemb.sha256'.*record_sha256"):
+    with pytest.raises(
+        XlclustError, match=r"no SHA-256 pinned for 'nl/nl.wiki.bpe.vs1000.model' under config key 'vocabulary.bpemb.sha256'.*record_sha256"
+    ):
         BPEmbStore(mirror.url, cache).verified(MODEL)
     assert mirror.requests == []
     BPEmbStore(mirror.url, cache, record_sha256=True).verified(MODEL)

@@ -4,8 +4,8 @@ import pytest
 import scipy.sparse as sparse
 from scipy.sparse.csgraph import connected_components
 
-from xlclust.cluster.clusters import BERT_SPECIALS, cluster_analysis, cluster_names, connected_pieces, sample_clusters, token_clusters
 from xlclust.cluster.cliques import clique_analysis
+from xlclust.cluster.clusters import BERT_SPECIALS, cluster_analysis, cluster_names, connected_pieces, sample_clusters, token_clusters
 from xlclust.cluster.graph import mutual_graph, mutual_top_k_graph, neighbour_lists, top_k_neighbours
 from xlclust.cluster.partition import max_part_size, partition, ufactor
 
@@ -71,7 +71,7 @@ def test_cluster_invariants_on_random_graphs(seed):
     ids = np.sort(table["cluster_id"].unique())
     assert np.array_equal(ids, np.arange(len(ids))) and summary["clusters"] == len(ids)
     graph_part = table.iloc[:n]
-    for cluster_id, members in graph_part.groupby("cluster_id").groups.items():
+    for _, members in graph_part.groupby("cluster_id").groups.items():
         members = np.asarray(members)
         if len(members) > 1:
             assert connected_components(graph[members][:, members], directed=False)[0] == 1

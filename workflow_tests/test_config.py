@@ -4,10 +4,10 @@ import re
 import pytest
 import yaml
 
+from workflow_tests.realdata import REPO
 from xlclust.config import config_key, per_language, validate_config
 from xlclust.errors import ConfigError
 from xlclust.languages import known_languages
-from workflow_tests.realdata import REPO
 
 SCHEMA = REPO / "schemas" / "config.schema.yaml"
 PAPER = yaml.safe_load((REPO / "config.yaml").read_text())
@@ -66,14 +66,26 @@ def test_demo_config_is_valid():
         ({"seed": -1}, "config key 'seed'"),
         ({"languages": ["en", "sw", "de"]}, "config key 'dictionaries.de': language 'de' has no dictionary"),
         ({"dictionaries__fi": {"format": "csv", "pivot_first": True, "train": "x"}}, "config key 'dictionaries.fi'"),
-        ({"dictionaries__fi": {"unsupervised": "identical", "format": "muse"}}, "has none of the allowed forms ({unsupervised}; {format, pivot_first, train}"),
+        (
+            {"dictionaries__fi": {"unsupervised": "identical", "format": "muse"}},
+            "has none of the allowed forms ({unsupervised}; {format, pivot_first, train}",
+        ),
         ({"alignment__self_learning": "vecmap"}, "allowed values: 'none', 'procb', 'mnn'"),
         ({"vocabulary__source": {"default": "glove"}}, "config key 'vocabulary.source.default'"),
-        ({"wikipedia__mirror": "http://dumps.wikimedia.org"}, "config key 'wikipedia.mirror': http://dumps.wikimedia.org: plain http:// is refused"),
+        (
+            {"wikipedia__mirror": "http://dumps.wikimedia.org"},
+            "config key 'wikipedia.mirror': http://dumps.wikimedia.org: plain http:// is refused",
+        ),
         ({"wikipedia__sources": {"sw": {"dump": "http://example.org/sw.xml.bz2"}}}, "config key 'wikipedia.sources.sw.dump'"),
         ({"vocabulary__bpemb": {"base_url": "http://bpemb.h-its.org/"}}, "config key 'vocabulary.bpemb.base_url'"),
-        ({"dictionaries__fi": {"format": "muse", "pivot_first": False, "train": "http://example.org/fi-en.txt"}}, "config key 'dictionaries.fi.train'"),
-        ({"vocabulary__bpemb": {"sha256": {"ar/ar.wiki.bpe.vs50000.model": "abc"}}}, "config key 'vocabulary.bpemb.sha256.ar/ar.wiki.bpe.vs50000.model'"),
+        (
+            {"dictionaries__fi": {"format": "muse", "pivot_first": False, "train": "http://example.org/fi-en.txt"}},
+            "config key 'dictionaries.fi.train'",
+        ),
+        (
+            {"vocabulary__bpemb": {"sha256": {"ar/ar.wiki.bpe.vs50000.model": "abc"}}},
+            "config key 'vocabulary.bpemb.sha256.ar/ar.wiki.bpe.vs50000.model'",
+        ),
     ],
 )
 def test_invalid_values_name_the_key(changes, message):
@@ -84,7 +96,8 @@ def test_invalid_values_name_the_key(changes, message):
 
 def test_unknown_language_is_accepted_with_an_explicit_source():
     config = validated(
-        languages=["en", "xx"], wikipedia__sources={"xx": {"dump": "/data/xxwiki.xml.bz2"}},
+        languages=["en", "xx"],
+        wikipedia__sources={"xx": {"dump": "/data/xxwiki.xml.bz2"}},
         dictionaries={"xx": {"unsupervised": "numerals"}},
     )
     assert config["languages"] == ["en", "xx"]
@@ -108,7 +121,9 @@ def test_paper_config_fetches_the_pinned_dump_from_the_wikimedia_mirror():
 def test_tydiqa_settings_are_checked_against_the_rest_of_the_config():
     from xlclust.config import tydiqa_languages
 
-    config = validated(languages=["en", "sw", "fi"], dictionaries={"sw": {"unsupervised": "identical"}, "fi": {"unsupervised": "identical"}})
+    config = validated(
+        languages=["en", "sw", "fi"], dictionaries={"sw": {"unsupervised": "identical"}, "fi": {"unsupervised": "identical"}}
+    )
     assert tydiqa_languages(config) == ["en", "fi", "sw"]  # GoldP's languages that the workflow has
     assert config["tydiqa"]["dataset"]["hub"]["config"] == "secondary_task" and config["tydiqa"]["seeds"]["small"] == [1, 2, 3, 4, 5]
     with pytest.raises(ConfigError, match=r"tydiqa\.reference_models\[0\]': 'xlmr_large' is not a model under 'grouping\.models'"):
@@ -161,12 +176,14 @@ def test_language_clustering_and_ner_settings_are_checked():
 def test_conflicting_model_settings_are_caught_before_any_job():
     small = validated()["pretraining"]["models"]["small"]
     with pytest.raises(ConfigError, match=r"small\.training\.per_device_batch_size': 5 does not divide batch_size 16"):
-        validated(pretraining__models={"small": {**small, "training": {**small["training"], "batch_size": 16,
-                                                                        "per_device_batch_size": 5}}})
+        validated(pretraining__models={"small": {**small, "training": {**small["training"], "batch_size": 16, "per_device_batch_size": 5}}})
     with pytest.raises(ConfigError, match=r"small\.architecture\.hidden_size': 64 is not a multiple of num_attention_heads 3"):
         validated(pretraining__models={"small": {**small, "architecture": {**small["architecture"], "num_attention_heads": 3}}})
-    with pytest.raises(ConfigError, match=r"max_position_embeddings': the model has 256 positions, but "
-                                          r"pretraining\.models\.small\.training\.max_seq_len is 512"):
+    with pytest.raises(
+        ConfigError,
+        match=r"max_position_embeddings': the model has 256 positions, but "
+        r"pretraining\.models\.small\.training\.max_seq_len is 512",
+    ):
         validated(pretraining__models={"small": {**small, "architecture": {**small["architecture"], "max_position_embeddings": 256}}})
     short = {**small, "training": {**small["training"], "max_seq_len": 128}}  # 128 positions: TyDi QA's windows are 384
     with pytest.raises(ConfigError, match=r"128 positions, but tydiqa\.features\.max_seq_length is 384"):

@@ -1,5 +1,4 @@
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -15,9 +14,7 @@ from xlclust.corpus.stats import corpus_stats, sentence_table_stats
 def sentence_table(path, docs):
     """docs: list of (doc_id, [sentences])"""
     rows = [
-        {"doc_id": d, "title": f"T{d}", "paragraph": 0, "sentence": i, "text": s}
-        for d, sentences in docs
-        for i, s in enumerate(sentences)
+        {"doc_id": d, "title": f"T{d}", "paragraph": 0, "sentence": i, "text": s} for d, sentences in docs for i, s in enumerate(sentences)
     ]
     pq.write_table(pa.Table.from_pylist(rows, schema=SENTENCES), path, row_group_size=3)
     return path
@@ -33,8 +30,18 @@ def test_corpus_stats_table_joins_extraction_counts(tmp_path):
     (tmp_path / "x.json").write_text('{"pages": 9, "redirects": 4, "disambiguation": 1, "other_namespace": 2}')
     table = corpus_stats({"sw": path}, {"sw": tmp_path / "x.json"})
     assert table.to_dict("records") == [
-        {"language": "sw", "documents": 2, "sentences": 3, "tokens": 5, "characters": 7, "pages_read": 9,
-         "redirects_skipped": 4, "disambiguation_skipped": 1, "other_namespace_skipped": 2, "tokens_per_sentence": 1.67}
+        {
+            "language": "sw",
+            "documents": 2,
+            "sentences": 3,
+            "tokens": 5,
+            "characters": 7,
+            "pages_read": 9,
+            "redirects_skipped": 4,
+            "disambiguation_skipped": 1,
+            "other_namespace_skipped": 2,
+            "tokens_per_sentence": 1.67,
+        }
     ]
 
 
@@ -120,7 +127,15 @@ def test_mix_is_deterministic_and_seed_dependent(tmp_path):
     assert report.loc["en", "lines_after"] == 300 and report.loc["sw", "lines_after"] == len(frames[2]) - 300
     assert report.loc["sw", "tokens_after"] == 2 * report.loc["sw", "lines_after"]
     assert list(report.reset_index().columns) == [
-        "language", "n_i", "p_i", "q_i", "duplication_factor", "lines_before", "lines_after", "tokens_before", "tokens_after",
+        "language",
+        "n_i",
+        "p_i",
+        "q_i",
+        "duplication_factor",
+        "lines_before",
+        "lines_after",
+        "tokens_before",
+        "tokens_after",
     ]
 
 
@@ -129,8 +144,10 @@ def test_sentence_corpus_draws_so_many_sentences_per_language_and_shuffles_them(
     from xlclust.corpus.sentence_corpus import build_sentence_corpus
     from xlclust.errors import ConfigError
 
-    tables = {lang: sentence_table(tmp_path / f"{lang}.parquet", [(d, [f"{lang} {d} {i} x" for i in range(7)]) for d in range(5)])
-              for lang in ("aa", "bb")}  # 35 sentences each, in row groups of 3
+    tables = {
+        lang: sentence_table(tmp_path / f"{lang}.parquet", [(d, [f"{lang} {d} {i} x" for i in range(7)]) for d in range(5)])
+        for lang in ("aa", "bb")
+    }  # 35 sentences each, in row groups of 3
     counts = build_sentence_corpus(tables, tmp_path / "c.parquet", per_language=20, seed=4, config_key="k")
     assert counts["sentences_drawn"].tolist() == [20, 20] and counts["sentences_available"].tolist() == [35, 35]
     corpus = pq.read_table(tmp_path / "c.parquet")

@@ -3,6 +3,8 @@ import logging
 import numpy as np
 import pytest
 
+from workflow_tests.realdata import shared_data
+from workflow_tests.test_vocab import TRAIN, sentences_table
 from xlclust.align.dictionaries import (
     coverage,
     parse_dictionary,
@@ -14,8 +16,6 @@ from xlclust.align.dictionaries import (
 )
 from xlclust.errors import XlclustError
 from xlclust.vocab.build import build_vocabulary
-from workflow_tests.realdata import shared_data
-from workflow_tests.test_vocab import TRAIN, sentences_table
 
 XLING = "dictionaries/xling-eval/{pair}/yacle.{split}.{pair}.tsv"
 
@@ -78,16 +78,32 @@ def test_real_dictionaries_map_onto_vocabularies_trained_on_real_text(tmp_path):
     spaces = {}
     for lang in ("en", "fi", "ru"):
         sentences = sentences_table(tmp_path / f"{lang}.parquet", lang)
-        spaces[lang], _ = build_vocabulary(lang, "train", {"size": 3000, "dim": 8, "train": {**TRAIN, "epochs": 1}},
-                                           sentences=sentences, work_dir=tmp_path, seed=0, threads=2)
-    spec = {"format": "xling", "pivot_first": True,
-            "train": str(data / XLING.format(pair="en-fi", split="train.freq.5k")),
-            "test": str(data / XLING.format(pair="en-fi", split="test.freq.2k"))}
+        spaces[lang], _ = build_vocabulary(
+            lang,
+            "train",
+            {"size": 3000, "dim": 8, "train": {**TRAIN, "epochs": 1}},
+            sentences=sentences,
+            work_dir=tmp_path,
+            seed=0,
+            threads=2,
+        )
+    spec = {
+        "format": "xling",
+        "pivot_first": True,
+        "train": str(data / XLING.format(pair="en-fi", split="train.freq.5k")),
+        "test": str(data / XLING.format(pair="en-fi", split="test.freq.2k")),
+    }
     train, test, report = seed_dictionary("fi", spec, spaces["fi"].pieces, spaces["en"].pieces)
     assert report["train"]["pairs_read"] == 5000 and 0 < report["train"]["pairs_kept"] == len(train) < 5000
     assert report["test"]["pairs_read"] == 2000 and len(test) == report["test"]["pairs_kept"]
     assert all(spaces["fi"].pieces[i].startswith("▁") and spaces["en"].pieces[j].startswith("▁") for i, j in train)
-    spec = {"format": "muse", "pivot_first": True, "full": str(data / "dictionaries/muse/en-ru.txt"), "train_words": 5000, "test_words": 1500}
+    spec = {
+        "format": "muse",
+        "pivot_first": True,
+        "full": str(data / "dictionaries/muse/en-ru.txt"),
+        "train_words": 5000,
+        "test_words": 1500,
+    }
     train, test, report = seed_dictionary("ru", spec, spaces["ru"].pieces, spaces["en"].pieces)
     assert len(train) > 50 and len(test) > 5
     assert report["train"]["coverage"] > report["test"]["coverage"]  # frequent words are more often whole pieces
@@ -103,5 +119,6 @@ def test_an_empty_dictionary_is_refused_with_the_file_and_key(tmp_path):
     with pytest.raises(XlclustError, match=r"config key 'dictionaries\.xx': .*xx-en\.0-5000\.txt gives no pairs"):
         seed_dictionary("xx", {"format": "muse", "pivot_first": False, "train": str(empty)}, pieces, pieces)
     with pytest.raises(XlclustError, match=r"config key 'dictionaries\.xx': .*gives no training pairs"):
-        seed_dictionary("xx", {"format": "muse", "pivot_first": False, "full": str(empty), "train_words": 10,
-                               "test_words": 5}, pieces, pieces)
+        seed_dictionary(
+            "xx", {"format": "muse", "pivot_first": False, "full": str(empty), "train_words": 10, "test_words": 5}, pieces, pieces
+        )

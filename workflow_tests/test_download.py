@@ -2,12 +2,12 @@ import hashlib
 
 import pytest
 
-from xlclust.errors import DownloadError
-from xlclust.wiki.download import expected_sha1, fetch, parse_sha1sums, sha1_of
-from xlclust.download import local_path, plain_http, require_secure
-from xlclust.wiki.sources import DumpSource, mirror_source, source_for
 from workflow_tests.httpmirror import self_signed_certificate, serve
 from workflow_tests.realdata import REPO
+from xlclust.download import local_path, plain_http, require_secure
+from xlclust.errors import DownloadError
+from xlclust.wiki.download import expected_sha1, fetch, parse_sha1sums, sha1_of
+from xlclust.wiki.sources import DumpSource, mirror_source, source_for
 
 PAYLOAD = bytes(range(256)) * 20000  # 5 MB, several download chunks
 SHA1 = hashlib.sha1(PAYLOAD).hexdigest()
@@ -70,7 +70,9 @@ def test_a_local_dump_is_copied_so_editing_the_original_leaves_the_verified_copy
 
 def test_local_checksum_mismatch_leaves_the_source_and_writes_nothing(tmp_path, mirror_dir):
     out = tmp_path / "out" / "dump.xml.bz2"
-    with pytest.raises(DownloadError, match=r"dump.xml.bz2: sha1 mismatch: expected 0000.*the configured file is left as it is and nothing was copied"):
+    with pytest.raises(
+        DownloadError, match=r"dump.xml.bz2: sha1 mismatch: expected 0000.*the configured file is left as it is and nothing was copied"
+    ):
         fetch(str(mirror_dir / "dump.xml.bz2"), out, "0" * 40)
     assert list(out.parent.iterdir()) == [] and sha1_of(mirror_dir / "dump.xml.bz2") == SHA1
 

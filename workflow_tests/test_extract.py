@@ -4,11 +4,11 @@ import unicodedata
 import pyarrow.parquet as pq
 import pytest
 
+from workflow_tests.realdata import LEIPZIG_ONLY, TYDIQA_FILES, real_paragraphs, write_real_dump
 from xlclust.corpus.schema import SENTENCES
 from xlclust.errors import DumpError
-from xlclust.wiki.markup import tidy
 from xlclust.wiki.extract import extract_part, gather_parts, plan_extraction
-from workflow_tests.realdata import LEIPZIG_ONLY, TYDIQA_FILES, real_paragraphs, write_real_dump
+from xlclust.wiki.markup import tidy
 
 
 def extract_all(paths, lang, out_dir, n_parts):
@@ -18,8 +18,12 @@ def extract_all(paths, lang, out_dir, n_parts):
     for part, byte_range in enumerate(plan["parts"]):
         sentences, summary = out_dir / f"{part}.parquet", out_dir / f"{part}.json"
         counts = extract_part(
-            paths["dump"], byte_range, lang, sentences,
-            disambiguation_templates=["disambig"], min_sentence_chars=2,
+            paths["dump"],
+            byte_range,
+            lang,
+            sentences,
+            disambiguation_templates=["disambig"],
+            min_sentence_chars=2,
         )
         summary.write_text(json.dumps(counts))
         parts.append(sentences)

@@ -49,8 +49,7 @@ def test_every_default_is_the_papers_or_says_why():
 
 def test_the_fidelity_page_is_up_to_date():
     page, _ = fidelity_page()
-    assert (ROOT / "docs" / "fidelity.md").read_text(encoding="utf-8") == page, \
-        "regenerate it: python -m xlclust.fidelity docs/fidelity.md"
+    assert (ROOT / "docs" / "fidelity.md").read_text(encoding="utf-8") == page, "regenerate it: python -m xlclust.fidelity docs/fidelity.md"
 
 
 def test_every_key_config_yaml_cites_a_paper_for_is_registered():
@@ -72,11 +71,15 @@ def test_a_changed_default_or_a_false_mark_is_caught():
         if entry["key"] == "pivot":
             entry["ours"] = "says ours, is the paper's"
     found = problems(rows(settings, config))
-    assert found == ["pivot: marked ours but equals ICEBERT §2.2's value",
-                     "ner.evaluation.mode: default 'strict' is not Shaffer §3.3's 'conlleval'"]
+    assert found == [
+        "pivot: marked ours but equals ICEBERT §2.2's value",
+        "ner.evaluation.mode: default 'strict' is not Shaffer §3.3's 'conlleval'",
+    ]
 
 
 def test_cited_keys_follow_comment_blocks_and_inline_citations():
-    text = ("a:\n  # Paper §1: both\n  b: 1\n  c: 2\n\n  d: 3\n  # ours\n  e: 4\n"
-            "  f:\n    # X et al. (2019)\n    g: 5\n    i: 7  # ours: not the paper's\n  h: 6  # Table 2\n")
+    text = (
+        "a:\n  # Paper §1: both\n  b: 1\n  c: 2\n\n  d: 3\n  # ours\n  e: 4\n"
+        "  f:\n    # X et al. (2019)\n    g: 5\n    i: 7  # ours: not the paper's\n  h: 6  # Table 2\n"
+    )
     assert cited_keys(text) == {"a.b", "a.c", "a.f.g", "a.h"}

@@ -82,8 +82,14 @@ def test_grouped_model_and_tokenizer_load_with_from_pretrained(tiny, tmp_path):
 
 def test_untied_output_layer_and_first_k(tmp_path, tiny):
     tokenizer, _ = load_masked_lm(str(tiny))
-    config = BertConfig(vocab_size=len(tokenizer), hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32,
-                        tie_word_embeddings=False)
+    config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        tie_word_embeddings=False,
+    )
     torch.manual_seed(0)
     model = BertForMaskedLM(config)
     inputs = model.get_input_embeddings().weight.detach().clone()

@@ -92,12 +92,14 @@ def test_first_k_keeps_the_most_frequent_and_reads_the_rest_as_unknown():
 
 
 def test_vocabulary_source_interleaves_languages_for_first_k():
-    joint = pd.DataFrame({
-        "token": ["▁a_en", "▁b_en", "▁c_en", "▁x_de", "▁y_de", ","],
-        "language": ["en", "en", "en", "de", "de", ""],
-        "rank": [0, 1, 2, 0, 1, 5],
-        "is_special": [False] * 5 + [True],
-    })
+    joint = pd.DataFrame(
+        {
+            "token": ["▁a_en", "▁b_en", "▁c_en", "▁x_de", "▁y_de", ","],
+            "language": ["en", "en", "en", "de", "de", ""],
+            "rank": [0, 1, 2, 0, 1, 5],
+            "is_special": [False] * 5 + [True],
+        }
+    )
     mapped = {"en": np.eye(6, 4, dtype=np.float32), "de": 2 * np.eye(6, 4, dtype=np.float32)}
     tokens, embeddings = vocabulary_source(joint, mapped)
     assert embeddings.shape == (5, 4) and np.array_equal(embeddings[3], mapped["de"][0])

@@ -12,7 +12,7 @@ LANGUAGES = ["de", "en", "es", "nl", "ru", "uk", "ar", "fa", "hi", "ko"]  # five
 
 def leipzig(lang, start, n):
     lines = (shared_data() / f"leipzig-sentences/{lang}.txt").read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines[start:start + n]]
+    return [line.strip() for line in lines[start : start + n]]
 
 
 def test_planted_clusters_are_found_and_numbered_by_first_sentence():
@@ -60,8 +60,9 @@ def test_language_identification_and_clustering_of_leipzig_sentences(tiny_xlmr, 
     texts = [s for lang in LANGUAGES for s in leipzig(lang, 0, 100)]
     labels = [lang for lang in LANGUAGES for _ in range(100)]
     spec = FinetuneSpec(learning_rate=3e-3, batch_size=20, epochs=2, checkpoint_every=1000, seed=1)
-    model, tokenizer, summary = finetune_langid(ModelSource(str(tiny_xlmr)), texts, LANGUAGES, labels, spec, 64,
-                                                tmp_path / "checkpoints", tmp_path / "langid")
+    model, tokenizer, summary = finetune_langid(
+        ModelSource(str(tiny_xlmr)), texts, LANGUAGES, labels, spec, 64, tmp_path / "checkpoints", tmp_path / "langid"
+    )
     assert summary["steps"] == 100 and summary["sentences_per_language"]["ko"] == 100
     held_out = [s for lang in LANGUAGES for s in leipzig(lang, 500, 30)]
     gold = [lang for lang in LANGUAGES for _ in range(30)]

@@ -6,8 +6,7 @@ import shutil
 import pytest
 
 from workflow_tests.realdata import shared_data
-from xlclust.ner.data import (NerDataError, Sentence, check_sentences, prepare_language, read_conll, read_rahimi,
-                              read_sentences)
+from xlclust.ner.data import NerDataError, Sentence, check_sentences, prepare_language, read_conll, read_rahimi, read_sentences
 from xlclust.ner.groups import generalization_groups, groups_table, language_groups, read_group
 from xlclust.ner.metrics import span_scores
 
@@ -37,8 +36,7 @@ def test_conll_files_load_with_their_columns_and_repairs():
         check_sentences(conll03, CLASSES + ["MISC"], "error")
     repaired = check_sentences(list(read_conll(shared_data() / "conll2003/train.txt")), CLASSES + ["MISC"], "repair")
     assert len(repaired.problems) == 267 and all(p["action"].startswith("read as B-") for p in repaired.problems)
-    assert all(not (tag.startswith("I-") and prev[2:] != tag[2:])
-               for s in repaired.sentences for prev, tag in zip(["O", *s.tags], s.tags))
+    assert all(not (tag.startswith("I-") and prev[2:] != tag[2:]) for s in repaired.sentences for prev, tag in zip(["O", *s.tags], s.tags))
     # CoNLL-2002: three columns (Dutch starts documents with -DOCSTART-), MISC dropped to O
     ned = check_sentences(read_conll(shared_data() / "conll2002/ned.train"), CLASSES, drop_classes=["MISC"])
     assert len(ned.sentences) == 15806 and ned.sentences[0].tokens[:2] == ["De", "tekst"]
@@ -97,9 +95,13 @@ def test_hub_rows_read_through_datasets(tmp_path, monkeypatch):
     """The Hub path: a local dataset in WikiAnn's schema (class-label tags) through load_dataset."""
     import datasets
 
-    features = datasets.Features({"tokens": datasets.Sequence(datasets.Value("string")),
-                                  "ner_tags": datasets.Sequence(datasets.ClassLabel(names=["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"])),
-                                  "langs": datasets.Sequence(datasets.Value("string"))})
+    features = datasets.Features(
+        {
+            "tokens": datasets.Sequence(datasets.Value("string")),
+            "ner_tags": datasets.Sequence(datasets.ClassLabel(names=["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"])),
+            "langs": datasets.Sequence(datasets.Value("string")),
+        }
+    )
     rows = {"tokens": [["Anna", "Frank", "in", "Amsterdam"]], "ner_tags": [[1, 2, 0, 5]], "langs": [["nl"] * 4]}
     directory = tmp_path / "wikiann" / "nl"
     directory.mkdir(parents=True)
@@ -108,11 +110,12 @@ def test_hub_rows_read_through_datasets(tmp_path, monkeypatch):
 
     def local(name, config, split, revision=None, cache_dir=None):
         assert (name, config, split) == ("unimelb-nlp/wikiann", "nl", "validation")
-        return original("parquet", data_files={split: str(tmp_path / "wikiann" / config / "*.parquet")}, split=split,
-                        cache_dir=str(tmp_path / "cache"))
+        return original(
+            "parquet", data_files={split: str(tmp_path / "wikiann" / config / "*.parquet")}, split=split, cache_dir=str(tmp_path / "cache")
+        )
 
     monkeypatch.setattr(datasets, "load_dataset", local)
-    sentence, = read_sentences({"hub": {"name": "unimelb-nlp/wikiann"}}, "nl", "dev")
+    (sentence,) = read_sentences({"hub": {"name": "unimelb-nlp/wikiann"}}, "nl", "dev")
     assert sentence.tags == ["B-PER", "I-PER", "O", "B-LOC"] and sentence.where == "unimelb-nlp/wikiann (nl, validation) row 0"
 
 
@@ -143,8 +146,9 @@ def test_span_f1_on_hand_worked_cases():
 def test_language_groups_for_every_grouping():
     families = {"en": "Germanic", "de": "Germanic", "nl": "Germanic", "fr": "Romance", "es": "Romance"}
     clusters = {"en": 1, "de": 1, "nl": 2, "fr": 2, "es": 2}
-    groups = language_groups(["en", "de", "nl", "fr", "es"], ["cluster", "monolingual", "multilingual", "family"],
-                             families, clusters, held_out=["nl"])
+    groups = language_groups(
+        ["en", "de", "nl", "fr", "es"], ["cluster", "monolingual", "multilingual", "family"], families, clusters, held_out=["nl"]
+    )
     named = {(g["grouping"], g["group"]): (g["train"], g["evaluate"]) for g in groups}
     assert named[("cluster", "de_en")] == (["de", "en"], ["de", "en"])
     assert named[("family", "Romance")] == (["es", "fr"], ["es", "fr"])
@@ -162,8 +166,11 @@ def test_generalization_groups_train_four_ways_and_score_on_the_corpus():
     clusters = {"en": 1, "de": 1, "nl": 2}
     groups = generalization_groups("en", "conll2003", ["cluster", "both", "corpus", "wikiann"], clusters)
     assert [(g["group"], g["train"], g["evaluate"]) for g in groups] == [
-        ("wikiann", ["en"], ["conll2003"]), ("corpus", ["conll2003"], ["conll2003"]),
-        ("both", ["conll2003", "en"], ["conll2003"]), ("cluster", ["de", "en"], ["conll2003"])]
+        ("wikiann", ["en"], ["conll2003"]),
+        ("corpus", ["conll2003"], ["conll2003"]),
+        ("both", ["conll2003", "en"], ["conll2003"]),
+        ("cluster", ["de", "en"], ["conll2003"]),
+    ]
     assert {g["grouping"] for g in groups} == {"generalization"}
     with pytest.raises(ValueError, match="'cluster' training needs 'en'"):
         generalization_groups("en", "conll2003", ["cluster"], {"de": 1})
@@ -176,11 +183,18 @@ def test_table5_reads_the_generalization_runs_only():
 
     from xlclust.ner.report import summarize, table3, table5
 
-    scores = pd.DataFrame([
-        {"grouping": g, "group": group, "language": lang, "class": c, "seed": seed, "f1": f1}
-        for g, group, lang, base in [("generalization", "both", "conll2003", 80.0), ("generalization", "wikiann", "conll2003", 50.0),
-                                     ("monolingual", "en", "en", 70.0)]
-        for c, shift in [("all", 0.0), ("PER", 5.0)] for seed, f1 in [(1, base + shift), (2, base + shift + 2)]])
+    scores = pd.DataFrame(
+        [
+            {"grouping": g, "group": group, "language": lang, "class": c, "seed": seed, "f1": f1}
+            for g, group, lang, base in [
+                ("generalization", "both", "conll2003", 80.0),
+                ("generalization", "wikiann", "conll2003", 50.0),
+                ("monolingual", "en", "en", 70.0),
+            ]
+            for c, shift in [("all", 0.0), ("PER", 5.0)]
+            for seed, f1 in [(1, base + shift), (2, base + shift + 2)]
+        ]
+    )
     summary = summarize(scores)
     table = table5(summary, "conll2003")
     assert table["training"].tolist() == ["wikiann", "both"] and list(table.columns) == ["training", "all", "PER"]
@@ -190,8 +204,10 @@ def test_table5_reads_the_generalization_runs_only():
 
 def test_another_corpus_reads_with_its_own_ids_and_dropped_classes():
     conll = shared_data() / "conll2003"
-    source = {"files": {"format": "conll", "train": str(conll / "train.txt"), "dev": str(conll / "dev.txt"),
-                        "test": str(conll / "test.txt")}, "drop_classes": ["MISC"]}
+    source = {
+        "files": {"format": "conll", "train": str(conll / "train.txt"), "dev": str(conll / "dev.txt"), "test": str(conll / "test.txt")},
+        "drop_classes": ["MISC"],
+    }
     tables, counts, _ = prepare_language(source, "en", CLASSES, {"train": 50, "dev": 20, "test": 20}, seed=1, name="conll2003")
     assert tables["train"].column("id")[0].as_py().startswith("conll2003-train-")
     assert set(tables["test"].column("language").to_pylist()) == {"en"}
@@ -204,15 +220,20 @@ def tiny_xlmr(tmp_path_factory):
     from xlclust.demo.tiny_model import build_tiny_xlmr
 
     directory = tmp_path_factory.mktemp("xlmr") / "model"
-    texts = [line.strip() for lang in ("en", "de", "nl") for line in
-             (shared_data() / f"leipzig-sentences/{lang}.txt").read_text(encoding="utf-8").splitlines()[:400]]
+    texts = [
+        line.strip()
+        for lang in ("en", "de", "nl")
+        for line in (shared_data() / f"leipzig-sentences/{lang}.txt").read_text(encoding="utf-8").splitlines()[:400]
+    ]
     build_tiny_xlmr(texts, directory, vocab_size=1500, hidden_size=32, layers=1, heads=2, max_positions=130, seed=5)
     return directory
 
 
 def _sentences(lang, split, n):
-    return [{"id": f"{lang}-{i}", "tokens": s.tokens, "tags": s.tags}
-            for i, s in zip(range(n), read_rahimi(shared_data() / f"wikiann/{lang}/{split}", lang))]
+    return [
+        {"id": f"{lang}-{i}", "tokens": s.tokens, "tags": s.tags}
+        for i, s in zip(range(n), read_rahimi(shared_data() / f"wikiann/{lang}/{split}", lang))
+    ]
 
 
 def test_ner_finetuning_is_deterministic_and_resumes(tiny_xlmr, tmp_path):
@@ -243,7 +264,7 @@ def test_ner_finetuning_is_deterministic_and_resumes(tiny_xlmr, tmp_path):
 
     with pytest.raises(Preempted, match="at step 5"):
         finetune_ner(source, train, CLASSES, spec, 128, tmp_path / "c", callbacks=[StopAt()])
-    run_dir, = (tmp_path / "c").iterdir()
+    (run_dir,) = (tmp_path / "c").iterdir()
     assert [p.name for p in complete_checkpoints(run_dir)] == ["checkpoint-4", "checkpoint-5"]
     resumed, tokenizer3, run3 = finetune_ner(source, train, CLASSES, spec, 128, tmp_path / "c")
     assert run3.summary["resumed_from"].endswith("checkpoint-5")

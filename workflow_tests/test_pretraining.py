@@ -27,8 +27,13 @@ from xlclust.pretraining.masking import IGNORE, MaskingSpec, mask_tokens, replac
 from xlclust.pretraining.run import launch_command
 from xlclust.pretraining.train import Preempted, TrainingSpec, linear_schedule, pretrain
 from xlclust.pretraining.train import _metrics_text as training_log_text
-from xlclust.tokenization.build import (balanced_sample, build_baseline_tokenizer, build_cluster_tokenizer, save_tokenizer,
-                                        train_baseline_segmenter)
+from xlclust.tokenization.build import (
+    balanced_sample,
+    build_baseline_tokenizer,
+    build_cluster_tokenizer,
+    save_tokenizer,
+    train_baseline_segmenter,
+)
 
 TINY = {"num_hidden_layers": 2, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2}
 
@@ -38,9 +43,17 @@ def mix(tmp_path_factory):
     """A shuffled mix of real lines of every test language, in several row groups."""
     rows = [(lang, line, text) for lang in LANGUAGES for line, text in enumerate(leipzig(lang, 0, 300))]
     order = np.random.default_rng(0).permutation(len(rows))
-    table = pa.table({"position": np.arange(len(rows)), "lang": [rows[i][0] for i in order], "line": [rows[i][1] for i in order],
-                      "copy": np.zeros(len(rows), dtype=np.int32), "n_tokens": [len(rows[i][2].split()) for i in order],
-                      "text": [rows[i][2] for i in order]}, schema=MIX)
+    table = pa.table(
+        {
+            "position": np.arange(len(rows)),
+            "lang": [rows[i][0] for i in order],
+            "line": [rows[i][1] for i in order],
+            "copy": np.zeros(len(rows), dtype=np.int32),
+            "n_tokens": [len(rows[i][2].split()) for i in order],
+            "text": [rows[i][2] for i in order],
+        },
+        schema=MIX,
+    )
     path = tmp_path_factory.mktemp("mix") / "mix.parquet"
     pq.write_table(table, path, row_group_size=250)
     return path
@@ -53,8 +66,14 @@ def tokenizers(segmenters, tmp_path_factory, mix):  # noqa: F811
     save_tokenizer(build_cluster_tokenizer(table, names, segmenters, model_max_length=64)[0], directory / "icebert", segmenters)
     sentences = directory / "sentences.parquet"
     pq.write_table(pq.read_table(mix, columns=["text"]), sentences)
-    train_baseline_segmenter(balanced_sample({"all": sentences}, 1800, seed=0), directory / "sp.model", vocab_size=len(names) - 5,
-                             model_type="bpe", character_coverage=0.9995, seed=0)
+    train_baseline_segmenter(
+        balanced_sample({"all": sentences}, 1800, seed=0),
+        directory / "sp.model",
+        vocab_size=len(names) - 5,
+        model_type="bpe",
+        character_coverage=0.9995,
+        seed=0,
+    )
     save_tokenizer(build_baseline_tokenizer(directory / "sp.model", model_max_length=64), directory / "baseline", directory / "sp.model")
     return {name: directory / name for name in ("icebert", "baseline")}
 
@@ -62,8 +81,10 @@ def tokenizers(segmenters, tmp_path_factory, mix):  # noqa: F811
 @pytest.fixture(scope="module")
 def corpora(tokenizers, mix, tmp_path_factory):
     directory = tmp_path_factory.mktemp("encoded")
-    return {name: (encode_corpus(mix, path, directory / name, shard_lines=500, workers=2), directory / name)
-            for name, path in tokenizers.items()}
+    return {
+        name: (encode_corpus(mix, path, directory / name, shard_lines=500, workers=2), directory / name)
+        for name, path in tokenizers.items()
+    }
 
 
 def test_both_corpora_hold_the_same_lines_in_the_same_order(corpora, tokenizers, mix):
@@ -109,7 +130,7 @@ def test_the_example_stream_can_start_anywhere(corpora):
     for start in (0, 7, stream.total - 3, stream.total + 11):
         resumed = stream.iterate(start)
         assert all(np.array_equal(next(resumed), examples[start + i]) for i in range(20))
-    assert not all(np.array_equal(a, b) for a, b in zip(examples[:40], examples[stream.total:]))  # epochs reshuffle
+    assert not all(np.array_equal(a, b) for a, b in zip(examples[:40], examples[stream.total :]))  # epochs reshuffle
 
 
 def test_masking_follows_bert():
@@ -137,8 +158,17 @@ def test_schedule_warms_up_then_decays_to_zero():
 
 
 def small_spec(**changes):
-    settings = dict(learning_rate=1e-2, batch_size=32, per_device_batch_size=16, max_steps=60, max_seq_len=64, warmup_steps=5,
-                    checkpoint_every=10, log_every=5, seed=3)
+    settings = dict(
+        learning_rate=1e-2,
+        batch_size=32,
+        per_device_batch_size=16,
+        max_steps=60,
+        max_seq_len=64,
+        warmup_steps=5,
+        checkpoint_every=10,
+        log_every=5,
+        seed=3,
+    )
     return TrainingSpec(**(settings | changes))
 
 
@@ -151,8 +181,9 @@ def train(corpus, tokenizer_dir, checkpoint_dir, spec, kill_at=None, signal_at=N
         if step == signal_at:
             os.kill(os.getpid(), signal.SIGTERM)  # SLURM's warning before preemption
 
-    model, rows, summary, _ = pretrain(shards=encoded_shards(corpus), tokenizer=tokenizer, model_config=TINY, spec=spec,
-                                       checkpoint_dir=checkpoint_dir, on_step=on_step)
+    model, rows, summary, _ = pretrain(
+        shards=encoded_shards(corpus), tokenizer=tokenizer, model_config=TINY, spec=spec, checkpoint_dir=checkpoint_dir, on_step=on_step
+    )
     return model, rows, summary
 
 
@@ -163,7 +194,8 @@ def test_loss_goes_down_and_a_killed_run_resumes_to_the_same_weights(corpora, to
     assert rows[-1]["loss"] < rows[0]["loss"] - 0.5 and rows[-1]["learning_rate"] == 0.0
     assert summary["gradient_accumulation"] == 2 and summary["steps"] == 60
     killed = multiprocessing.get_context("spawn").Process(
-        target=train, args=(corpus, tokenizers["icebert"], tmp_path / "killed", small_spec()), kwargs={"kill_at": 17})
+        target=train, args=(corpus, tokenizers["icebert"], tmp_path / "killed", small_spec()), kwargs={"kill_at": 17}
+    )
     killed.start()
     killed.join()
     assert killed.exitcode == -signal.SIGKILL
@@ -182,17 +214,35 @@ def test_two_processes_train_as_one_with_accumulation(corpora, tokenizers, tmp_p
 
     from safetensors.torch import load_file
 
-    spec = {"learning_rate": 1e-2, "batch_size": 16, "per_device_batch_size": 8, "max_steps": 12, "max_seq_len": 64,
-            "warmup_steps": 2, "checkpoint_every": 6, "log_every": 3, "seed": 3}
+    spec = {
+        "learning_rate": 1e-2,
+        "batch_size": 16,
+        "per_device_batch_size": 8,
+        "max_steps": 12,
+        "max_seq_len": 64,
+        "warmup_steps": 2,
+        "checkpoint_every": 6,
+        "log_every": 3,
+        "seed": 3,
+    }
     outputs = {}
     for processes in (1, 2):
-        description = {"tokenizer": str(tokenizers["baseline"]), "corpus": str(corpora["baseline"][1]), "size": "tiny",
-                       "architecture": TINY, "training": spec, "checkpoints": str(tmp_path / f"checkpoints{processes}"),
-                       "output": str(tmp_path / f"model{processes}")}
+        description = {
+            "tokenizer": str(tokenizers["baseline"]),
+            "corpus": str(corpora["baseline"][1]),
+            "size": "tiny",
+            "architecture": TINY,
+            "training": spec,
+            "checkpoints": str(tmp_path / f"checkpoints{processes}"),
+            "output": str(tmp_path / f"model{processes}"),
+        }
         run_file = tmp_path / f"run{processes}.json"
         run_file.write_text(json.dumps(description))
-        command = launch_command(str(run_file), "torchrun", gpus=processes, nodes=1) if processes > 1 else \
-            [sys.executable, "-m", "xlclust.pretraining.run", str(run_file)]
+        command = (
+            launch_command(str(run_file), "torchrun", gpus=processes, nodes=1)
+            if processes > 1
+            else [sys.executable, "-m", "xlclust.pretraining.run", str(run_file)]
+        )
         result = subprocess.run(command, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-3000:]
         outputs[processes] = load_file(tmp_path / f"model{processes}" / "model.safetensors")

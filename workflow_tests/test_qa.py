@@ -11,7 +11,7 @@ from transformers import AutoTokenizer
 from workflow_tests.realdata import TYDIQA_FILES, shared_data
 from workflow_tests.test_tokenization import cluster_map, leipzig
 from xlclust.qa.data import PUBLISHED_SIZES, QADataError, check_questions, prepare_split, read_squad_json
-from xlclust.qa.features import NO_OFFSET, FeatureSpec, Window, answer_positions, training_features, windows
+from xlclust.qa.features import FeatureSpec, Window, answer_positions, training_features, windows
 from xlclust.qa.metrics import exact_match_score, f1_score, normalize_answer, squad_scores
 from xlclust.qa.spans import answer_text, best_span, predict_answers
 from xlclust.tokenization.build import build_baseline_tokenizer, build_cluster_tokenizer, train_baseline_segmenter
@@ -26,6 +26,7 @@ def tydiqa_file(split, lang):
 
 
 # --- the metric -----------------------------------------------------------------------------------
+
 
 def test_squad_v1_metric_on_hand_made_cases():
     assert normalize_answer("The  Eiffel-Tower!") == "eiffeltower"
@@ -50,8 +51,15 @@ def test_every_dev_question_needs_a_prediction(tmp_path):
 
     questions = read_squad_json(tydiqa_file("dev", "sw"), "sw")[:3]
     pq.write_table(records_table(questions), tmp_path / "sw.parquet")
-    run = {"model": "m", "tokenizer": "t", "size": "s", "seed": 1, "language": "sw",
-           "predictions": str(tmp_path / "sw.json"), "dev": str(tmp_path / "sw.parquet")}
+    run = {
+        "model": "m",
+        "tokenizer": "t",
+        "size": "s",
+        "seed": 1,
+        "language": "sw",
+        "predictions": str(tmp_path / "sw.json"),
+        "dev": str(tmp_path / "sw.parquet"),
+    }
     (tmp_path / "sw.json").write_text(json.dumps({q["id"]: q["answers"]["text"][0] for q in questions}))
     assert score_runs([run])[["n", "EM", "F1"]].values.tolist() == [[3, 100.0, 100.0]]
     (tmp_path / "sw.json").write_text(json.dumps({questions[0]["id"]: ""}))
@@ -61,9 +69,14 @@ def test_every_dev_question_needs_a_prediction(tmp_path):
 
 # --- data -----------------------------------------------------------------------------------------
 
+
 def test_real_goldp_files_load_with_their_published_sizes():
-    source = {"files": {"train": {"en": str(tydiqa_file("train", "en"))},
-                        "dev": {lang: f"file://{tydiqa_file('dev', lang)}" for lang in TYDIQA_FILES}}}
+    source = {
+        "files": {
+            "train": {"en": str(tydiqa_file("train", "en"))},
+            "dev": {lang: f"file://{tydiqa_file('dev', lang)}" for lang in TYDIQA_FILES},
+        }
+    }
     train, counts, problems = prepare_split(source, "train", ["en"], None, seed=1)
     assert len(train["en"]) == counts[0]["questions_read"] == PUBLISHED_SIZES["train"]["en"] and counts[0]["matches_published"]
     dev, counts, _ = prepare_split(source, "dev", list(TYDIQA_FILES), 50, seed=1)
@@ -85,8 +98,10 @@ def hub_layout(root, splits):
     (root / "secondary_task").mkdir(parents=True)
     files = []
     for split, rows in splits.items():
-        pq.write_table(pa.Table.from_pylist([{k: v for k, v in r.items() if k != "language"} for r in rows]),
-                       root / "secondary_task" / f"{split}-00000-of-00001.parquet")
+        pq.write_table(
+            pa.Table.from_pylist([{k: v for k, v in r.items() if k != "language"} for r in rows]),
+            root / "secondary_task" / f"{split}-00000-of-00001.parquet",
+        )
         files.append(f"  - split: {split}\n    path: secondary_task/{split}-*.parquet\n")
     (root / "README.md").write_text("---\nconfigs:\n- config_name: secondary_task\n  data_files:\n" + "".join(files) + "---\n")
     return {"hub": {"name": str(root), "config": "secondary_task"}}
@@ -145,17 +160,25 @@ def test_missing_fields_invalid_json_and_empty_files_name_the_file(tmp_path):
 
 # --- answer spans through each tokenizer -------------------------------------------------------------
 
+
 def leipzig_questions(lang, n=40):
     """Questions over real sentences of scripts GoldP's local files lack: a word of a paragraph."""
     lines = leipzig(lang, 0, 3 * n)
     found = []
     for i in range(n):
-        context = " ".join(lines[3 * i:3 * i + 3])
+        context = " ".join(lines[3 * i : 3 * i + 3])
         words = context.split()
         answer = words[len(words) // 2].strip(".,;:!?\"'()")
         start = context.index(answer, len(" ".join(words[: len(words) // 2])))
-        found.append({"id": f"{lang}-{i}", "context": context, "question": " ".join(words[:5]), "language": lang,
-                      "answers": {"text": [answer], "answer_start": [start]}})
+        found.append(
+            {
+                "id": f"{lang}-{i}",
+                "context": context,
+                "question": " ".join(words[:5]),
+                "language": lang,
+                "answers": {"text": [answer], "answer_start": [start]},
+            }
+        )
     return found
 
 
@@ -175,9 +198,18 @@ def qa_tokenizers(tmp_path_factory):
     segmenters = {}
     for lang in SCRIPT_LANGUAGES:
         texts = [normalize(t) for t in leipzig(lang, 0, 900)] + [normalize(q["context"]) for q in real_questions(lang, 200)]
-        spm.SentencePieceTrainer.train(sentence_iterator=iter(texts), model_prefix=str(directory / lang), model_type="bpe",
-                                       vocab_size=2000, character_coverage=0.9995, unk_id=0, bos_id=1, eos_id=2,
-                                       minloglevel=2, num_threads=1)
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter(texts),
+            model_prefix=str(directory / lang),
+            model_type="bpe",
+            vocab_size=2000,
+            character_coverage=0.9995,
+            unk_id=0,
+            bos_id=1,
+            eos_id=2,
+            minloglevel=2,
+            num_threads=1,
+        )
         segmenters[lang] = directory / f"{lang}.model"
     table, names = cluster_map(segmenters, 3)
     cluster, _ = build_cluster_tokenizer(table, names, segmenters, model_max_length=512)
@@ -186,8 +218,7 @@ def qa_tokenizers(tmp_path_factory):
     train_baseline_segmenter(sample, directory / "sp.model", vocab_size=3000, model_type="bpe", character_coverage=0.9995, seed=1)
     build_baseline_tokenizer(directory / "sp.model", model_max_length=512).save_pretrained(directory / "baseline")
     build_tiny_model(sample, directory / "wordpiece", vocab_size=3000, hidden_size=16, layers=1, heads=1, max_positions=128, seed=1)
-    return {name: AutoTokenizer.from_pretrained(directory / name, trust_remote_code=True)
-            for name in ("icebert", "baseline", "wordpiece")}
+    return {name: AutoTokenizer.from_pretrained(directory / name, trust_remote_code=True) for name in ("icebert", "baseline", "wordpiece")}
 
 
 @pytest.mark.parametrize("name", ["icebert", "baseline", "wordpiece"])
@@ -223,8 +254,13 @@ def test_answer_characters_survive_the_round_trip_through_each_tokenizer(qa_toke
 def test_windows_without_the_answer_point_at_cls(qa_tokenizers):
     tokenizer = qa_tokenizers["baseline"]
     context = " ".join(leipzig("en", 0, 8)) + " The answer is Zanzibar."
-    q = {"id": "z", "question": "Where?", "context": context, "language": "en",
-         "answers": {"text": ["Zanzibar"], "answer_start": [context.index("Zanzibar")]}}
+    q = {
+        "id": "z",
+        "question": "Where?",
+        "context": context,
+        "language": "en",
+        "answers": {"text": ["Zanzibar"], "answer_start": [context.index("Zanzibar")]},
+    }
     features, unreachable = training_features([q], tokenizer, FeatureSpec(max_seq_length=48, doc_stride=16, max_query_length=8))
     assert len(features) > 3 and unreachable == 0
     labels = [(f["start_positions"], f["end_positions"]) for f in features]
@@ -240,6 +276,7 @@ def test_cluster_tokenizer_questions_need_a_language(qa_tokenizers):
 
 
 # --- decoding ---------------------------------------------------------------------------------------
+
 
 def test_the_best_valid_span_over_all_windows_is_cut_from_the_context():
     context = "Dar es Salaam ni mji mkubwa."
@@ -261,6 +298,7 @@ def test_the_best_valid_span_over_all_windows_is_cut_from_the_context():
 
 # --- fine-tuning --------------------------------------------------------------------------------------
 
+
 def test_finetuning_is_deterministic_and_resumes_from_its_last_complete_checkpoint(tmp_path):
     import shutil
 
@@ -271,8 +309,9 @@ def test_finetuning_is_deterministic_and_resumes_from_its_last_complete_checkpoi
     from xlclust.qa.finetune import finetune
 
     questions = read_squad_json(tydiqa_file("train", "en"), "en")[:48]
-    build_tiny_model([q["context"] for q in questions], tmp_path / "bert", vocab_size=1500, hidden_size=16, layers=1, heads=1,
-                     max_positions=64, seed=1)
+    build_tiny_model(
+        [q["context"] for q in questions], tmp_path / "bert", vocab_size=1500, hidden_size=16, layers=1, heads=1, max_positions=64, seed=1
+    )
     source = ModelSource(str(tmp_path / "bert"))
     spec = FinetuneSpec(learning_rate=5e-3, batch_size=8, epochs=2, checkpoint_every=4, keep_checkpoints=10, log_every=2, seed=3)
     features = FeatureSpec(max_seq_length=64, doc_stride=24, max_query_length=16)

@@ -1,7 +1,6 @@
 """Cluster-ID and baseline tokenizers on real text of many scripts: SentencePiece agreement,
 offsets, unknown text, empty strings, saving and loading with AutoTokenizer."""
 
-import json
 import shutil
 import unicodedata
 from pathlib import Path
@@ -16,8 +15,13 @@ from transformers import AutoTokenizer
 
 from workflow_tests.realdata import shared_data
 from xlclust.errors import XlclustError
-from xlclust.tokenization.build import (BERT_SPECIALS, balanced_sample, build_baseline_tokenizer, build_cluster_tokenizer,
-                                        train_baseline_segmenter)
+from xlclust.tokenization.build import (
+    BERT_SPECIALS,
+    balanced_sample,
+    build_baseline_tokenizer,
+    build_cluster_tokenizer,
+    train_baseline_segmenter,
+)
 from xlclust.tokenization.sentencepiece_backend import sentencepiece_backend
 from xlclust.vocab.bpemb_source import restrict_segmenter
 from xlclust.vocab.joint import joint_vocabulary, marked
@@ -40,8 +44,12 @@ def spm_pieces(processor, text):
 
 def test_backend_normalization_is_the_vocabulary_normalization_on_every_language():
     normalizer = sentencepiece_backend(shared_data() / "bpemb/nl/nl.wiki.bpe.vs1000.model", before=backend_normalizers()).normalizer
-    differ = [t for lang in every_language() for t in leipzig(lang, 0, 300)
-              if normalizer.normalize_str(normalize(t)) != normalizer.normalize_str(t)]
+    differ = [
+        t
+        for lang in every_language()
+        for t in leipzig(lang, 0, 300)
+        if normalizer.normalize_str(normalize(t)) != normalizer.normalize_str(t)
+    ]
     assert not differ, differ[:3]
     assert normalizer.normalize_str("ΟΔΟΣ Δ.Σ. ΣΑ ٣٤ ৫ 12") == "οδος δ.ς. σα 00 0 00"
 
@@ -80,9 +88,18 @@ def segmenters(tmp_path_factory):
     models = {}
     for lang in LANGUAGES:
         prefix = directory / lang
-        spm.SentencePieceTrainer.train(sentence_iterator=iter([normalize(t) for t in leipzig(lang, 0, 900)]), model_prefix=str(prefix),
-                                       model_type="bpe", vocab_size=1500, character_coverage=0.995, unk_id=0, bos_id=1, eos_id=2,
-                                       minloglevel=2, num_threads=1)
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter([normalize(t) for t in leipzig(lang, 0, 900)]),
+            model_prefix=str(prefix),
+            model_type="bpe",
+            vocab_size=1500,
+            character_coverage=0.995,
+            unk_id=0,
+            bos_id=1,
+            eos_id=2,
+            minloglevel=2,
+            num_threads=1,
+        )
         models[lang] = prefix.with_suffix(".model")
     return models
 
@@ -94,8 +111,14 @@ def cluster_map(segmenters, group_size):
     joint = joint_vocabulary(pieces)
     ids = np.arange(len(joint)) // group_size
     specials = list(BERT_SPECIALS.values())
-    table = pd.DataFrame({"token": list(joint["token"]) + specials, "language": list(joint["language"]) + [""] * 5,
-                          "cluster_id": list(ids) + list(ids.max() + 1 + np.arange(5)), "kind": ["graph"] * len(joint) + ["bert"] * 5})
+    table = pd.DataFrame(
+        {
+            "token": list(joint["token"]) + specials,
+            "language": list(joint["language"]) + [""] * 5,
+            "cluster_id": list(ids) + list(ids.max() + 1 + np.arange(5)),
+            "kind": ["graph"] * len(joint) + ["bert"] * 5,
+        }
+    )
     names = [f"[C{i}]" for i in range(ids.max() + 1)] + specials
     return table, names
 
@@ -144,8 +167,10 @@ def test_offsets_point_at_the_characters_each_id_came_from(icebert):
             # every character is some ID's, except spaces and what normalization deletes or merges into
             # the character before (a decomposed vowel sign, a direction mark)
             uncovered = [j for j in range(len(text)) if not covered[j] and not text[j].isspace()]
-            assert all(normalizer(text[j]) == "" or len(normalizer(text[j - 1:j + 1])) < len(normalizer(text[j - 1])) + len(normalizer(text[j]))
-                       for j in uncovered), [text[j] for j in uncovered]
+            assert all(
+                normalizer(text[j]) == "" or len(normalizer(text[j - 1 : j + 1])) < len(normalizer(text[j - 1])) + len(normalizer(text[j]))
+                for j in uncovered
+            ), [text[j] for j in uncovered]
 
 
 def test_unknown_text_empty_strings_and_padding(icebert):
@@ -227,8 +252,11 @@ def test_baseline_is_a_cased_sentencepiece_model_as_a_plain_fast_tokenizer(tmp_p
     # text of every language, most of it in scripts the model never saw (unknown pieces)
     others = [t for lang in every_language() for t in leipzig(lang, 0, 60)]
     others = [unicodedata.normalize("NFKC", t) for t in others]  # such models read NFKC text (see sentencepiece_normalizers)
-    differ = [(t, tokenizer.convert_ids_to_tokens(e.ids[1:-1])) for t, e in zip(others, tokenizer(others).encodings)
-              if tokenizer.convert_ids_to_tokens(e.ids[1:-1]) != spm_pieces(processor, t)]
+    differ = [
+        (t, tokenizer.convert_ids_to_tokens(e.ids[1:-1]))
+        for t, e in zip(others, tokenizer(others).encodings)
+        if tokenizer.convert_ids_to_tokens(e.ids[1:-1]) != spm_pieces(processor, t)
+    ]
     # a unigram model may meet ties (4000 as 4|0|00 or 4|00|0): same score, either is right
     score = lambda pieces: sum(processor.get_score(processor.piece_to_id(p)) for p in pieces)  # noqa: E731
     assert all(abs(score(mine) - score(spm_pieces(processor, t))) < 1e-3 for t, mine in differ)
@@ -236,8 +264,13 @@ def test_baseline_is_a_cased_sentencepiece_model_as_a_plain_fast_tokenizer(tmp_p
 
 
 def test_unconvertible_sentencepiece_models_are_refused(tmp_path):
-    spm.SentencePieceTrainer.train(sentence_iterator=iter(leipzig("ru", 0, 300)), model_prefix=str(tmp_path / "chars"),
-                                   model_type="char", vocab_size=100, minloglevel=2)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(leipzig("ru", 0, 300)),
+        model_prefix=str(tmp_path / "chars"),
+        model_type="char",
+        vocab_size=100,
+        minloglevel=2,
+    )
     with pytest.raises(XlclustError, match="model type CHAR"):
         sentencepiece_backend(tmp_path / "chars.model")
     (tmp_path / "broken.model").write_bytes(b"not a model")

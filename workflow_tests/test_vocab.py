@@ -6,6 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from workflow_tests.realdata import real_paragraphs, shared_data
 from xlclust.corpus.schema import SENTENCES
 from xlclust.download import file_digest
 from xlclust.errors import DownloadError, XlclustError
@@ -15,7 +16,6 @@ from xlclust.vocab.build import build_vocabulary, read_pieces, write_vocabulary
 from xlclust.vocab.joint import is_language_agnostic, joint_vocabulary
 from xlclust.vocab.normalization import normalize
 from xlclust.vocab.space import bpemb_paths, load_space
-from workflow_tests.realdata import real_paragraphs, shared_data
 
 DEAD_HOST = "http://127.0.0.1:9/"  # nothing listens: any download attempt fails loudly
 NL_FILES = ("nl/nl.wiki.bpe.vs1000.model", "nl/nl.wiki.bpe.vs1000.d25.w2v.bin")
@@ -50,7 +50,7 @@ def test_real_bpemb_files_load_from_a_cache_in_bpembs_layout_pinned_by_sha256(tm
     assert np.abs(space.vectors[space.pieces.index("▁de")]).sum() > 0
     cut, report = bpemb_vocabulary("nl", size=600, large_vs=1000, small_vs=1000, dim=25, store=store, work_dir=tmp_path)
     assert len(cut.pieces) == 600 and report["cut"] and report["backoff_characters"] > 50
-    assert cut.pieces[-report["backoff_characters"]:] == trailing_characters(space.pieces)
+    assert cut.pieces[-report["backoff_characters"] :] == trailing_characters(space.pieces)
     rows = [space.pieces.index(p) for p in cut.pieces]
     assert np.array_equal(cut.vectors, space.vectors[rows])
     # the cut vocabulary's segmenter emits only kept pieces, and still covers the text
@@ -66,22 +66,29 @@ def test_real_bpemb_files_load_from_a_cache_in_bpembs_layout_pinned_by_sha256(tm
 def test_missing_bpemb_files_fail_with_the_host_and_key_named(tmp_path, monkeypatch):
     monkeypatch.setattr("xlclust.download.BACKOFF_SECONDS", 0)
     store = BPEmbStore(DEAD_HOST, tmp_path, {"nl/nl.wiki.bpe.vs1000.model": "0" * 64})
-    with pytest.raises(DownloadError, match=r"vocabulary.bpemb.base_url: http://127.0.0.1:9/nl/nl.wiki.bpe.vs1000.model: .*gave up after 4 attempts"):
+    with pytest.raises(
+        DownloadError, match=r"vocabulary.bpemb.base_url: http://127.0.0.1:9/nl/nl.wiki.bpe.vs1000.model: .*gave up after 4 attempts"
+    ):
         load_bpemb("nl", vs=1000, dim=25, store=store)
     assert not list(tmp_path.rglob("*.model"))
 
 
 def sentences_table(path, lang):
-    rows = [
-        {"doc_id": i, "title": t, "paragraph": 0, "sentence": 0, "text": p}
-        for i, (t, p) in enumerate(real_paragraphs(lang, 400))
-    ]
+    rows = [{"doc_id": i, "title": t, "paragraph": 0, "sentence": 0, "text": p} for i, (t, p) in enumerate(real_paragraphs(lang, 400))]
     pq.write_table(pa.Table.from_pylist(rows, schema=SENTENCES), path)
     return path
 
 
-TRAIN = {"character_coverage": 0.9995, "max_sentences": 100000, "algorithm": "skipgram", "window": 5, "epochs": 3,
-         "negative": 5, "min_count": 1, "deterministic": True}
+TRAIN = {
+    "character_coverage": 0.9995,
+    "max_sentences": 100000,
+    "algorithm": "skipgram",
+    "window": 5,
+    "epochs": 3,
+    "negative": 5,
+    "min_count": 1,
+    "deterministic": True,
+}
 
 
 @pytest.mark.parametrize("lang, size", [("fi", 800), ("ko", 2000)])
@@ -151,11 +158,24 @@ def test_segmenters_are_the_same_bytes_whatever_the_number_of_threads(tmp_path):
 
     sentences = sentences_table(tmp_path / "s.parquet", "fi")
     texts = [text for _, text in real_paragraphs("fi", 60)]
-    models = {}
     for threads in (1, 2):
-        train_segmenter(sentences, tmp_path / f"vocab{threads}.model", vocab_size=600, character_coverage=0.9995,
-                        max_sentences=100000, seed=3, threads=threads)
-        train_baseline_segmenter(texts, tmp_path / f"baseline{threads}.model", vocab_size=600, model_type="bpe",
-                                 character_coverage=0.9995, seed=3, threads=threads)
+        train_segmenter(
+            sentences,
+            tmp_path / f"vocab{threads}.model",
+            vocab_size=600,
+            character_coverage=0.9995,
+            max_sentences=100000,
+            seed=3,
+            threads=threads,
+        )
+        train_baseline_segmenter(
+            texts,
+            tmp_path / f"baseline{threads}.model",
+            vocab_size=600,
+            model_type="bpe",
+            character_coverage=0.9995,
+            seed=3,
+            threads=threads,
+        )
     for kind in ("vocab", "baseline"):
         assert (tmp_path / f"{kind}1.model").read_bytes() == (tmp_path / f"{kind}2.model").read_bytes(), kind

@@ -7,11 +7,11 @@ from dataclasses import replace
 import pyarrow.parquet as pq
 import pytest
 
+from workflow_tests.realdata import real_pages, write_real_dump
+from workflow_tests.snakemake_runner import output_of, run_workflow
 from xlclust.wiki.multistream import iter_stream_chunks
 from xlclust.wiki.writer import write_multistream_dump
 from xlclust.wiki.xmldump import Page
-from workflow_tests.realdata import real_pages, write_real_dump
-from workflow_tests.snakemake_runner import output_of, run_workflow
 
 pytestmark = pytest.mark.workflow
 TARGET = ("results/corpus/en/sentences.parquet",)

@@ -8,8 +8,7 @@ import shlex
 import pytest
 import yaml
 
-from workflow_tests.commands import (TARGET, documented_commands, fresh_clone, parsed, planned_jobs, planned_outputs,
-                                     run_snakemake)
+from workflow_tests.commands import TARGET, documented_commands, fresh_clone, parsed, planned_jobs, planned_outputs, run_snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -76,21 +75,27 @@ def dry_run(workdir, *extra):
 def test_forcerun_reruns_one_rule_and_what_depends_on_it(demo_runs):
     finished = demo_runs[0]
     assert dry_run(finished) == set()
-    result = run_snakemake(["results/bli_scores.csv", "--forcerun", "evaluate_bli", "--configfile", "demo/config.yaml",
-                            "--dry-run"], finished)
+    result = run_snakemake(
+        ["results/bli_scores.csv", "--forcerun", "evaluate_bli", "--configfile", "demo/config.yaml", "--dry-run"], finished
+    )
     assert planned_jobs(result.stdout) == {("evaluate_bli", "")}, result.stdout[-3000:]
     # under `all`, what follows from the BLI scores (the report figure) and nothing else
     assert {rule for rule, _ in dry_run(finished, "--forcerun", "evaluate_bli")} == {"evaluate_bli"}
 
 
-@pytest.mark.parametrize("change, changed_rule, changed_output", [
-    ({"vocabulary": {"source": {"qcy": "bpemb"}}}, "subword_vocab", "results/vocab/qcy/pieces.parquet"),
-    ({"wikipedia": {"disambiguation_templates": {"qgr": ["disambiguation", "dab"]}}}, "extract_wikipedia",
-     "results/corpus/qgr/parts/0.parquet"),
-    ({"dictionaries": {"qgr": {"train_words": 350}}}, "seed_dictionary", "results/dictionaries/qgr/train.tsv"),
-])
-def test_one_languages_change_plans_only_its_jobs_and_their_descendants(demo_runs, tmp_path, change, changed_rule,
-                                                                        changed_output):
+@pytest.mark.parametrize(
+    "change, changed_rule, changed_output",
+    [
+        ({"vocabulary": {"source": {"qcy": "bpemb"}}}, "subword_vocab", "results/vocab/qcy/pieces.parquet"),
+        (
+            {"wikipedia": {"disambiguation_templates": {"qgr": ["disambiguation", "dab"]}}},
+            "extract_wikipedia",
+            "results/corpus/qgr/parts/0.parquet",
+        ),
+        ({"dictionaries": {"qgr": {"train_words": 350}}}, "seed_dictionary", "results/dictionaries/qgr/train.tsv"),
+    ],
+)
+def test_one_languages_change_plans_only_its_jobs_and_their_descendants(demo_runs, tmp_path, change, changed_rule, changed_output):
     """A changed setting of one language plans that language's jobs of the rule that reads it, and
     exactly what forcing those jobs plans (their descendants), nothing else."""
     finished = demo_runs[0]

@@ -16,6 +16,7 @@ from workflow_tests.snakemake_runner import output_of, run_workflow
 
 pytestmark = pytest.mark.workflow
 
+
 def test_demo_builds_every_output(demo_runs):
     workdir = demo_runs[0]
     stats = pd.read_csv(workdir / "results/corpus/stats.csv").set_index("language")
@@ -98,7 +99,9 @@ def test_demo_groups_the_vocabulary_and_the_tiny_model(demo_runs):
         assert (summary["ids"] == summary["groups"] + summary["specials"]).all()
         assert (workdir / f"results/grouping/{source}/sizes.png").stat().st_size > 10_000
     table = pd.read_parquet(workdir / "results/grouping/vocabulary/kmeans40/token2cid.parquet")
-    assert table["token"].is_unique and table["cluster_id"].max() + 1 == len((workdir / "results/grouping/vocabulary/kmeans40/vocab.txt").read_text().splitlines())
+    assert table["token"].is_unique and table["cluster_id"].max() + 1 == len(
+        (workdir / "results/grouping/vocabulary/kmeans40/vocab.txt").read_text().splitlines()
+    )
     # groups over the mapped spaces put translations together, as the clusters do
     with_translation = multilingual_groups_with_a_translation(table, ["grouped"])
     assert len(with_translation) > 300 and np.mean(with_translation) > 0.5
@@ -116,7 +119,9 @@ def test_demo_pretrains_a_model_for_each_tokenizer(demo_runs):
     workdir = demo_runs[0]
     mix = pq.read_table(workdir / "results/pretraining/mix.parquet", columns=["position", "lang"])
     for name in ("icebert", "baseline"):
-        encoded = pa.concat_tables([pq.read_table(p) for p in sorted((workdir / f"results/pretraining/encoded/mix/{name}").glob("shard-*.parquet"))])
+        encoded = pa.concat_tables(
+            [pq.read_table(p) for p in sorted((workdir / f"results/pretraining/encoded/mix/{name}").glob("shard-*.parquet"))]
+        )
         assert encoded.column("position").to_pylist() == mix.column("position").to_pylist()
         assert encoded.column("lang").to_pylist() == mix.column("lang").to_pylist()
     summary = pd.read_csv(workdir / "results/pretraining/summary.csv").set_index("tokenizer")
@@ -219,13 +224,33 @@ def test_the_report_collects_every_figure_and_opens_in_a_browser(demo_runs, tmp_
     assert result.returncode == 0 and "Report created" in output_of(result), output_of(result)[-3000:]
     screenshot = tmp_path / "report.png"
     dom = render(workdir / "report.html", screenshot)
-    categories = ["1 Corpus", "2 Alignment and BLI", "3 Clusters", "4 Semantic grouping", "5 Pretraining", "6 TyDi QA",
-                  "7 Language clusters", "8 NER"]
+    categories = [
+        "1 Corpus",
+        "2 Alignment and BLI",
+        "3 Clusters",
+        "4 Semantic grouping",
+        "5 Pretraining",
+        "6 TyDi QA",
+        "7 Language clusters",
+        "8 NER",
+    ]
     assert all(category in dom for category in categories)
-    figures = ["results/corpus/stats.png", "results/pretraining/sampling.png", "results/bli/bli.png", "results/clusters/cliques.png",
-               "results/clusters/clusters.png", "results/grouping/tiny/sizes.png", "results/pretraining/loss.png",
-               "results/tydiqa/scores.png", "results/langclust/projection.png", "results/langclust/finetuned_cls/dendrogram.png",
-               "results/ner/f1_boxplot.png", "results/ner/table3.csv", "results/bli_scores.csv", "results/language_clusters.csv"]
+    figures = [
+        "results/corpus/stats.png",
+        "results/pretraining/sampling.png",
+        "results/bli/bli.png",
+        "results/clusters/cliques.png",
+        "results/clusters/clusters.png",
+        "results/grouping/tiny/sizes.png",
+        "results/pretraining/loss.png",
+        "results/tydiqa/scores.png",
+        "results/langclust/projection.png",
+        "results/langclust/finetuned_cls/dendrogram.png",
+        "results/ner/f1_boxplot.png",
+        "results/ner/table3.csv",
+        "results/bli_scores.csv",
+        "results/language_clusters.csv",
+    ]
     assert [figure for figure in figures if figure not in dom] == []
     from PIL import Image
 

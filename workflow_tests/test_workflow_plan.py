@@ -18,7 +18,10 @@ LANGUAGES = ["ar", "bn", "en", "fi", "id", "ko", "ru", "sw", "te"]
 def snakemake(*args, cwd):
     return subprocess.run(
         [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(cwd), *args],
-        capture_output=True, text=True, timeout=300, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
     )
 
 
@@ -58,7 +61,7 @@ def test_the_slurm_profile_plans_the_whole_paper_config(tmp_path):
 def planned_job(dry_run: str, rule: str) -> str:
     """The first planned job of ``rule``, up to the end of its block (the jobs come in no fixed order)."""
     start = dry_run.index(f"rule {rule}:")
-    return dry_run[start:dry_run.index("\n\n", start)]
+    return dry_run[start : dry_run.index("\n\n", start)]
 
 
 def test_lint_is_clean(tmp_path):

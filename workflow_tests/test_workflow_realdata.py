@@ -11,12 +11,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from xlclust.demo.world import gensim_enwiki_sample
-from xlclust.wiki.download import sha1_of
 from workflow_tests.httpmirror import serve
 from workflow_tests.realdata import TYDIQA_FILES, real_paragraphs, shared_data, write_real_dump
-from xlclust.demo.tiny_model import build_tiny_model, build_tiny_xlmr
 from workflow_tests.snakemake_runner import output_of, run_workflow
+from xlclust.demo.tiny_model import build_tiny_model, build_tiny_xlmr
+from xlclust.demo.world import gensim_enwiki_sample
+from xlclust.wiki.download import sha1_of
 
 pytestmark = pytest.mark.workflow
 DATE = "20990101"
@@ -50,15 +50,25 @@ def test_corpus_stage_on_real_text(tmp_path):
     # an XLM-R-shaped model for language clustering and NER, its tokenizer learnt on Leipzig sentences
     xlmr_dir = tmp_path / "local" / "mini-xlmr"
     ner_languages = ["de", "en", "es", "fr", "nl"]
-    texts = [line for lang in ner_languages for line in
-             (shared_data() / f"leipzig-sentences/{lang}.txt").read_text(encoding="utf-8").splitlines()]
+    texts = [
+        line
+        for lang in ner_languages
+        for line in (shared_data() / f"leipzig-sentences/{lang}.txt").read_text(encoding="utf-8").splitlines()
+    ]
     build_tiny_xlmr(texts, xlmr_dir, vocab_size=4000, hidden_size=32, layers=1, heads=2, max_positions=130, seed=3)
-    wikiann = {lang: {"format": "rahimi", **{split: str(shared_data() / f"wikiann/{lang}/{split}") for split in ("train", "dev", "test")}}
-               for lang in ("de", "en", "fr")}
+    wikiann = {
+        lang: {"format": "rahimi", **{split: str(shared_data() / f"wikiann/{lang}/{split}") for split in ("train", "dev", "test")}}
+        for lang in ("de", "en", "fr")
+    }
     conll = shared_data() / "conll2002"
     for lang, prefix in (("es", "esp"), ("nl", "ned")):  # CoNLL-2002 columns, MISC read as O beside WikiAnn
-        wikiann[lang] = {"format": "conll", "train": f"file://{conll}/{prefix}.train", "dev": str(conll / f"{prefix}.testa"),
-                         "test": str(conll / f"{prefix}.testb"), "drop_classes": ["MISC"]}
+        wikiann[lang] = {
+            "format": "conll",
+            "train": f"file://{conll}/{prefix}.train",
+            "dev": str(conll / f"{prefix}.testa"),
+            "test": str(conll / f"{prefix}.testb"),
+            "drop_classes": ["MISC"],
+        }
     with serve(mirror) as server:
         config = {
             "languages": ["ar", "en", "ko", "ru", "sw"],
@@ -75,33 +85,62 @@ def test_corpus_stage_on_real_text(tmp_path):
                 },
             },
             "sampling": {"max_seq_len": 64, "shuffle_bucket_mb": 0.05},
-            "vocabulary": {"source": {"default": "train"}, "size": 3000, "dim": 16,
-                           "train": {"epochs": 2, "character_coverage": 0.9995}},
+            "vocabulary": {"source": {"default": "train"}, "size": 3000, "dim": 16, "train": {"epochs": 2, "character_coverage": 0.9995}},
             "dictionaries": {
-                "ar": {"format": "muse", "pivot_first": False, "full": str(shared_data() / "dictionaries/muse/ar-en.txt"),
-                       "train_words": 2000, "test_words": 3000},
-                "ru": {"format": "xling", "pivot_first": True, "train": str(shared_data() / XLING.format(split="train.freq.5k")),
-                       "test": str(shared_data() / XLING.format(split="test.freq.2k"))},
+                "ar": {
+                    "format": "muse",
+                    "pivot_first": False,
+                    "full": str(shared_data() / "dictionaries/muse/ar-en.txt"),
+                    "train_words": 2000,
+                    "test_words": 3000,
+                },
+                "ru": {
+                    "format": "xling",
+                    "pivot_first": True,
+                    "train": str(shared_data() / XLING.format(split="train.freq.5k")),
+                    "test": str(shared_data() / XLING.format(split="test.freq.2k")),
+                },
                 "ko": {"unsupervised": "numerals"},
                 "sw": {"unsupervised": "identical"},
             },
             "alignment": {"self_learning": "procb", "most_frequent": 1000, "rounds": 1},
             "partition": {"parts": 800},
-            "grouping": {"ratios": [10, 40], "sources": ["vocabulary", "mini"],
-                         "models": {"mini": {"path": str(model_dir)}, "minixlmr": {"path": str(xlmr_dir)}}},
+            "grouping": {
+                "ratios": [10, 40],
+                "sources": ["vocabulary", "mini"],
+                "models": {"mini": {"path": str(model_dir)}, "minixlmr": {"path": str(xlmr_dir)}},
+            },
             "pretraining": {
-                "tokenizers": ["icebert", "baseline", "kmeans40"], "sizes": ["mini"],
+                "tokenizers": ["icebert", "baseline", "kmeans40"],
+                "sizes": ["mini"],
                 "baseline": {"sentences": 2000, "model_type": "bpe", "character_coverage": 0.9995},
-                "encode": {"shard_lines": 500}, "launcher": "auto", "checkpoint_dir": "checkpoints/pretrain",
-                "models": {"mini": {"corpus": {"sentences_per_language": 60},  # its own corpus, as ICEBERT's small models
-                                    "architecture": {"num_hidden_layers": 1, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2},
-                                    "training": {"learning_rate": 5e-3, "batch_size": 16, "max_steps": 40, "max_seq_len": 64,
-                                                 "warmup_steps": 5, "checkpoint_every": 20, "log_every": 5}}},
+                "encode": {"shard_lines": 500},
+                "launcher": "auto",
+                "checkpoint_dir": "checkpoints/pretrain",
+                "models": {
+                    "mini": {
+                        "corpus": {"sentences_per_language": 60},  # its own corpus, as ICEBERT's small models
+                        "architecture": {"num_hidden_layers": 1, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2},
+                        "training": {
+                            "learning_rate": 5e-3,
+                            "batch_size": 16,
+                            "max_steps": 40,
+                            "max_seq_len": 64,
+                            "warmup_steps": 5,
+                            "checkpoint_every": 20,
+                            "log_every": 5,
+                        },
+                    }
+                },
             },
             "tydiqa": {
-                "dataset": {"source": "files", "files": {
-                    "train": {"en": str(tmp_path / "local" / "tydiqa-en-train.json")},
-                    "dev": {lang: f"file://{goldp}/{TYDIQA_FILES[lang]}.json" for lang in ("ar", "ru")}}},
+                "dataset": {
+                    "source": "files",
+                    "files": {
+                        "train": {"en": str(tmp_path / "local" / "tydiqa-en-train.json")},
+                        "dev": {lang: f"file://{goldp}/{TYDIQA_FILES[lang]}.json" for lang in ("ar", "ru")},
+                    },
+                },
                 "languages": ["ar", "ru"],  # zero-shot only: two scripts, neither Latin
                 "limit": {"train": 160, "dev": 30},
                 "reference_models": ["mini"],  # a Hugging Face model directory beside the workflow's own
@@ -111,25 +150,49 @@ def test_corpus_stage_on_real_text(tmp_path):
                 "checkpoint_dir": "checkpoints/tydiqa",
             },
             "wikiann": {
-                "languages": ner_languages, "classes": ["LOC", "ORG", "PER"],
+                "languages": ner_languages,
+                "classes": ["LOC", "ORG", "PER"],
                 "families": {"de": "Germanic", "en": "Germanic", "nl": "Germanic", "es": "Romance", "fr": "Romance"},
-                "dataset": {"source": "files", "files": wikiann}, "limit": {"train": 300, "dev": 100, "test": 100},
+                "dataset": {"source": "files", "files": wikiann},
+                "limit": {"train": 300, "dev": 100, "test": 100},
             },
             "language_clustering": {
-                "model": "minixlmr", "representations": ["finetuned_cls", "pretrained_max"], "ks": [2, 3], "k": 2,
-                "langid": {"eval_sentences_per_language": 100, "max_length": 64,
-                           "training": {"learning_rate": 3e-3, "batch_size": 20, "epochs": 1}},
+                "model": "minixlmr",
+                "representations": ["finetuned_cls", "pretrained_max"],
+                "ks": [2, 3],
+                "k": 2,
+                "langid": {
+                    "eval_sentences_per_language": 100,
+                    "max_length": 64,
+                    "training": {"learning_rate": 3e-3, "batch_size": 20, "epochs": 1},
+                },
                 "embedding": {"sentences_per_language": 60, "max_length": 64},
                 "projection": {"sentences_per_language": 40, "perplexity": 10},
             },
             "ner": {
-                "model": "minixlmr", "groupings": ["cluster", "family"], "cluster_representation": "finetuned_cls",
-                "zero_shot": {"held_out": ["nl"]}, "seeds": [1], "max_length": 128,
+                "model": "minixlmr",
+                "groupings": ["cluster", "family"],
+                "cluster_representation": "finetuned_cls",
+                "zero_shot": {"held_out": ["nl"]},
+                "seeds": [1],
+                "max_length": 128,
                 # Table 5 on the real CoNLL-2003 English files (IOB1 leftovers repaired, MISC read as O)
-                "generalization": {"name": "conll2003", "language": "en", "trainings": ["corpus", "both", "cluster"],
-                                   "dataset": {"source": "files", "drop_classes": ["MISC"], "files": {
-                                       "format": "conll", **{split: str(shared_data() / f"conll2003/{name}.txt") for split, name in
-                                                             (("train", "train"), ("dev", "dev"), ("test", "test"))}}}},
+                "generalization": {
+                    "name": "conll2003",
+                    "language": "en",
+                    "trainings": ["corpus", "both", "cluster"],
+                    "dataset": {
+                        "source": "files",
+                        "drop_classes": ["MISC"],
+                        "files": {
+                            "format": "conll",
+                            **{
+                                split: str(shared_data() / f"conll2003/{name}.txt")
+                                for split, name in (("train", "train"), ("dev", "dev"), ("test", "test"))
+                            },
+                        },
+                    },
+                },
                 "training": {"learning_rate": 2e-3, "batch_size": 20, "epochs": 2},
             },
         }
@@ -201,7 +264,9 @@ def test_corpus_stage_on_real_text(tmp_path):
     # cluster-ID and baseline tokenizers, every encoded copy of that corpus in its order, a model for each
     ko_text = real_paragraphs("ko", 3)[2][1]
     for name in ("icebert", "baseline", "kmeans40"):
-        encoded = pd.concat([pd.read_parquet(p) for p in sorted((work / f"results/pretraining/encoded/mini/{name}").glob("shard-*.parquet"))])
+        encoded = pd.concat(
+            [pd.read_parquet(p) for p in sorted((work / f"results/pretraining/encoded/mini/{name}").glob("shard-*.parquet"))]
+        )
         assert encoded["position"].tolist() == corpus["position"].tolist() and encoded["lang"].tolist() == corpus["lang"].tolist()
         directory = work / f"results/pretraining/models/{name}-mini"
         tokenizer = AutoTokenizer.from_pretrained(directory, trust_remote_code=True)
@@ -216,7 +281,6 @@ def test_corpus_stage_on_real_text(tmp_path):
         assert log["step"].tolist() == list(range(5, 41, 5)) and log["loss"].iloc[-1] < log["loss"].iloc[0]
     clusters_tokenizer = AutoTokenizer.from_pretrained(work / "results/tokenizers/icebert", trust_remote_code=True)
     assert len(clusters_tokenizer) == summary["clusters"] == len(AutoTokenizer.from_pretrained(work / "results/tokenizers/baseline"))
-
 
     # TyDi QA: English fine-tuning of every model, zero-shot answers in every language, the scores
     counts = pd.read_csv(work / "results/tydiqa/data/counts.csv").set_index(["split", "language"])
@@ -243,16 +307,17 @@ def test_corpus_stage_on_real_text(tmp_path):
     trained = json.loads((work / "results/tydiqa/models/icebert-mini/seed1/training.json").read_text())
     assert trained["questions"] == 160 and trained["windows"] >= 160
 
-
     # language clusters of the five languages, NER per cluster and family, and the zero-shot check on nl
     counts = pd.concat([pd.read_csv(work / f"results/wikiann/{lang}/counts.csv") for lang in ner_languages])
-    assert (counts.groupby("language")["sentences_used"].apply(list) == pd.Series({l: [300, 100, 100] for l in ner_languages})).all()
+    assert (counts.groupby("language")["sentences_used"].apply(list) == pd.Series({lang: [300, 100, 100] for lang in ner_languages})).all()
     read = counts.set_index(["language", "split"])["sentences_read"]
     assert read[("en", "train")] == 20000 and read[("nl", "train")] == 15806 and read[("es", "train")] == 8323
     problems = pd.read_csv(work / "results/wikiann/es/problems.csv")
     # esp.train and esp.testa each hold one I-LOC without B-LOC
     assert sorted(map(tuple, problems[["split", "action"]].values.tolist())) == [("dev", "read as B-LOC"), ("train", "read as B-LOC")]
-    assert not any(tag.endswith("MISC") for tags in pq.read_table(work / "results/wikiann/nl/test.parquet").column("tags").to_pylist() for tag in tags)
+    assert not any(
+        tag.endswith("MISC") for tags in pq.read_table(work / "results/wikiann/nl/test.parquet").column("tags").to_pylist() for tag in tags
+    )
     clusters = pd.read_csv(work / "results/language_clusters.csv")
     per_k = clusters.groupby(["representation", "k"])["language"].apply(sorted)
     assert all(languages == ner_languages for languages in per_k) and len(per_k) == 4
@@ -273,7 +338,10 @@ def test_corpus_stage_on_real_text(tmp_path):
     generalization = groups[groups["grouping"] == "generalization"]
     assert set(generalization["group"]) == {"corpus", "both", "cluster"}
     assert set(generalization.loc[generalization["role"] == "evaluate", "language"]) == {"conll2003"}
-    assert sorted(generalization.loc[(generalization["group"] == "both") & (generalization["role"] == "train"), "language"]) == ["conll2003", "en"]
+    assert sorted(generalization.loc[(generalization["group"] == "both") & (generalization["role"] == "train"), "language"]) == [
+        "conll2003",
+        "en",
+    ]
     table5 = pd.read_csv(work / "results/ner/table5.csv")
     assert table5["training"].tolist() == ["corpus", "both", "cluster"] and list(table5.columns)[:2] == ["training", "all"]
     assert "conll2003" not in set(pd.read_csv(work / "results/ner/table3.csv")["language"])

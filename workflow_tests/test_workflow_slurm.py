@@ -20,8 +20,12 @@ from workflow_tests.realdata import shared_data
 pytestmark = pytest.mark.workflow
 CLUSTER = shared_data().parent / "tools" / "slurm-test-cluster"
 PROFILES = ["--profile", "slurm", "--profile", "workflow_tests/slurm_profile"]
-CORPUS = ["results/corpus/stats.csv", "results/corpus/en/sentences.parquet", "results/corpus/qcy/sentences.parquet",
-          "results/corpus/qgr/sentences.parquet"]
+CORPUS = [
+    "results/corpus/stats.csv",
+    "results/corpus/en/sentences.parquet",
+    "results/corpus/qcy/sentences.parquet",
+    "results/corpus/qgr/sentences.parquet",
+]
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +46,22 @@ def slurm():
 
 def snakemake(workdir: Path, targets, env, *extra) -> subprocess.Popen:
     log = open(workdir / f"snakemake-{time.monotonic_ns()}.log", "w")
-    command = ["timeout", "-s", "INT", "-k", "15", "900", sys.executable, "-m", "snakemake", *targets,
-               "--configfile", "demo/config.yaml", *PROFILES, *extra]
+    command = [
+        "timeout",
+        "-s",
+        "INT",
+        "-k",
+        "15",
+        "900",
+        sys.executable,
+        "-m",
+        "snakemake",
+        *targets,
+        "--configfile",
+        "demo/config.yaml",
+        *PROFILES,
+        *extra,
+    ]
     process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     process.log_path = log.name
     return process
@@ -92,8 +110,9 @@ def test_demo_corpus_stage_through_slurm_equals_the_local_run_after_a_cancelled_
         assert (work / target).read_bytes() == (local / target).read_bytes(), target
     slurm_logs = {p.relative_to(work / ".snakemake/slurm_logs").parts[0] for p in (work / ".snakemake/slurm_logs").rglob("*.log")}
     assert slurm_logs == {f"rule_{rule}" for rule in first_rules + submitted_rules(log)}
-    done = subprocess.run([sys.executable, "-m", "snakemake", *CORPUS, "--configfile", "demo/config.yaml", "-n"],
-                          capture_output=True, text=True, cwd=work)
+    done = subprocess.run(
+        [sys.executable, "-m", "snakemake", *CORPUS, "--configfile", "demo/config.yaml", "-n"], capture_output=True, text=True, cwd=work
+    )
     assert "Nothing to be done" in done.stdout + done.stderr
 
 

@@ -4,10 +4,7 @@ from xlclust.errors import DumpError
 from xlclust.wiki.xmldump import iter_pages
 
 HEADER = b'<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/"><siteinfo><dbname>x</dbname></siteinfo>'
-PAGE = (
-    b"<page><title>%s</title><ns>%d</ns><id>%d</id>%s<revision><id>1</id>"
-    b'<text xml:space="preserve">%s</text></revision></page>'
-)
+PAGE = b'<page><title>%s</title><ns>%d</ns><id>%d</id>%s<revision><id>1</id><text xml:space="preserve">%s</text></revision></page>'
 
 
 def parse(*chunks, start=True, end=True):
@@ -30,7 +27,11 @@ def test_a_part_without_root_gets_one():
 
 
 def test_malformed_xml_names_the_file_and_last_good_page():
-    xml = HEADER + PAGE % (b"Good", 0, 1, b"", b"ok") + b"<page><title>Bad</title><ns>0</ns><id>2</id><revision><text>x</revision></page></mediawiki>"
+    xml = (
+        HEADER
+        + PAGE % (b"Good", 0, 1, b"", b"ok")
+        + b"<page><title>Bad</title><ns>0</ns><id>2</id><revision><text>x</revision></page></mediawiki>"
+    )
     with pytest.raises(DumpError, match=r"dump.xml.bz2 \(bytes 0-9\): malformed XML after page 1 'Good' \(line 1"):
         parse(xml)
 

@@ -11,8 +11,8 @@ import glob
 import os
 import secrets
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 PREFIX = ".tmp-"
 

@@ -7,8 +7,9 @@ values, so that a wrong value is fixed in one look.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import jsonschema
 import yaml
@@ -51,9 +52,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if error.validator == "pattern" and "[a-z]{2,3}" in error.validator_value:
         return f"config key '{key}': {error.instance!r} is not a language code (e.g. 'en', 'sw', 'zh-yue')"
     if error.validator == "oneOf":
-        forms = "; ".join(
-            "{" + ", ".join(option.get("required", [])) + "}" for option in error.validator_value
-        )
+        forms = "; ".join("{" + ", ".join(option.get("required", [])) + "}" for option in error.validator_value)
         return (
             f"config key '{key}': {error.instance!r} has none of the allowed forms ({forms}). "
             f"Note that --configfile files are merged into the workflow's config.yaml entry by entry; "
@@ -80,10 +79,7 @@ def validate_config(config: dict, schema_path: str | Path) -> dict:
 def check_semantics(config: Mapping[str, Any]) -> None:
     languages = list(config["languages"])
     if config["pivot"] not in languages:
-        raise ConfigError(
-            f"config key 'pivot': {config['pivot']!r} is not one of the configured languages "
-            f"({', '.join(languages)})"
-        )
+        raise ConfigError(f"config key 'pivot': {config['pivot']!r} is not one of the configured languages ({', '.join(languages)})")
     wikipedia = config["wikipedia"]
     sources = wikipedia.get("sources", {})
     known = known_languages()
@@ -124,8 +120,7 @@ def check_semantics(config: Mapping[str, Any]) -> None:
     for lang in sources:
         if lang not in languages:
             raise ConfigError(
-                f"config key 'wikipedia.sources.{lang}': {lang!r} is not one of the configured "
-                f"languages ({', '.join(languages)})"
+                f"config key 'wikipedia.sources.{lang}': {lang!r} is not one of the configured languages ({', '.join(languages)})"
             )
 
 
@@ -151,17 +146,22 @@ def _check_pretraining_model(size: str, model: Mapping[str, Any], qa_length: int
         raise ConfigError(f"config key '{key}.training': give exactly one of max_steps and epochs")
     micro = training.get("per_device_batch_size")
     if micro is not None and training["batch_size"] % micro:
-        raise ConfigError(f"config key '{key}.training.per_device_batch_size': {micro} does not divide batch_size "
-                          f"{training['batch_size']} (gradients accumulate whole micro-batches)")
+        raise ConfigError(
+            f"config key '{key}.training.per_device_batch_size': {micro} does not divide batch_size "
+            f"{training['batch_size']} (gradients accumulate whole micro-batches)"
+        )
     if architecture["hidden_size"] % architecture["num_attention_heads"]:
-        raise ConfigError(f"config key '{key}.architecture.hidden_size': {architecture['hidden_size']} is not a multiple "
-                          f"of num_attention_heads {architecture['num_attention_heads']}")
+        raise ConfigError(
+            f"config key '{key}.architecture.hidden_size': {architecture['hidden_size']} is not a multiple "
+            f"of num_attention_heads {architecture['num_attention_heads']}"
+        )
     max_seq_len = training.get("max_seq_len", 512)
     positions = architecture.get("max_position_embeddings", max_seq_len)  # build_model's default
     for needed, what in ((max_seq_len, f"{key}.training.max_seq_len"), (qa_length, "tydiqa.features.max_seq_length")):
         if needed is not None and positions < needed:
-            raise ConfigError(f"config key '{key}.architecture.max_position_embeddings': the model has {positions} "
-                              f"positions, but {what} is {needed}")
+            raise ConfigError(
+                f"config key '{key}.architecture.max_position_embeddings': the model has {positions} positions, but {what} is {needed}"
+            )
 
 
 def _check_tydiqa(config: Mapping[str, Any], languages: list[str]) -> None:
@@ -173,13 +173,16 @@ def _check_tydiqa(config: Mapping[str, Any], languages: list[str]) -> None:
     # the workflow's own models read a language with that language's segmenter
     train_language = tydiqa["train_language"]
     if train_language not in languages:
-        raise ConfigError(f"config key 'tydiqa.train_language': {train_language!r} is not one of the configured languages "
-                          f"({', '.join(languages)})")
+        raise ConfigError(
+            f"config key 'tydiqa.train_language': {train_language!r} is not one of the configured languages ({', '.join(languages)})"
+        )
     models = config.get("grouping", {}).get("models", {})
     for position, name in enumerate(tydiqa["reference_models"]):
         if name not in models:
-            raise ConfigError(f"config key 'tydiqa.reference_models[{position}]': {name!r} is not a model under "
-                              f"'grouping.models' ({', '.join(models) or 'none'})")
+            raise ConfigError(
+                f"config key 'tydiqa.reference_models[{position}]': {name!r} is not a model under "
+                f"'grouping.models' ({', '.join(models) or 'none'})"
+            )
     dataset = tydiqa["dataset"]
     if dataset["source"] == "files":
         files = dataset.get("files", {})
@@ -198,34 +201,38 @@ def _check_language_clustering(config: Mapping[str, Any]) -> None:
     models = config.get("grouping", {}).get("models", {})
     for key, section in (("language_clustering.model", clustering), ("ner.model", ner)):
         if section and section["model"] not in models:
-            raise ConfigError(f"config key '{key}': {section['model']!r} is not a model under 'grouping.models' "
-                              f"({', '.join(models) or 'none'})")
+            raise ConfigError(
+                f"config key '{key}': {section['model']!r} is not a model under 'grouping.models' ({', '.join(models) or 'none'})"
+            )
     if wikiann["dataset"]["source"] == "files":
         for lang in languages:
             if lang not in wikiann["dataset"].get("files", {}):
-                raise ConfigError(f"config key 'wikiann.dataset.files.{lang}': no files for {lang!r} "
-                                  f"(format, train, dev, test)")
+                raise ConfigError(f"config key 'wikiann.dataset.files.{lang}': no files for {lang!r} (format, train, dev, test)")
     if clustering:
         for position, k in enumerate(clustering["ks"]):
             if k > len(languages):
-                raise ConfigError(f"config key 'language_clustering.ks[{position}]': {k} clusters of "
-                                  f"{len(languages)} languages (wikiann.languages)")
+                raise ConfigError(
+                    f"config key 'language_clustering.ks[{position}]': {k} clusters of {len(languages)} languages (wikiann.languages)"
+                )
         if clustering["k"] not in clustering["ks"]:
-            raise ConfigError(f"config key 'language_clustering.k': {clustering['k']} is not one of "
-                              f"language_clustering.ks ({clustering['ks']})")
+            raise ConfigError(
+                f"config key 'language_clustering.k': {clustering['k']} is not one of language_clustering.ks ({clustering['ks']})"
+            )
     if ner:
         if "family" in ner["groupings"]:
             for lang in languages:
                 if lang not in wikiann["families"]:
-                    raise ConfigError(f"config key 'wikiann.families.{lang}': {lang!r} has no family "
-                                      f"(needed by the 'family' grouping of ner.groupings)")
+                    raise ConfigError(
+                        f"config key 'wikiann.families.{lang}': {lang!r} has no family (needed by the 'family' grouping of ner.groupings)"
+                    )
         if ner["cluster_representation"] not in clustering.get("representations", []):
-            raise ConfigError(f"config key 'ner.cluster_representation': {ner['cluster_representation']!r} is not "
-                              f"one of language_clustering.representations")
+            raise ConfigError(
+                f"config key 'ner.cluster_representation': {ner['cluster_representation']!r} is not "
+                f"one of language_clustering.representations"
+            )
         for position, lang in enumerate(ner["zero_shot"]["held_out"]):
             if lang not in languages:
-                raise ConfigError(f"config key 'ner.zero_shot.held_out[{position}]': {lang!r} is not one of "
-                                  f"wikiann.languages")
+                raise ConfigError(f"config key 'ner.zero_shot.held_out[{position}]': {lang!r} is not one of wikiann.languages")
         _check_generalization(ner.get("generalization"), languages)
 
 
@@ -233,15 +240,17 @@ def _check_generalization(study: Mapping[str, Any] | None, languages: list[str])
     if not study:
         return
     if study["language"] not in languages:
-        raise ConfigError(f"config key 'ner.generalization.language': {study['language']!r} is not one of "
-                          f"wikiann.languages (its WikiAnn sentences are trained on)")
+        raise ConfigError(
+            f"config key 'ner.generalization.language': {study['language']!r} is not one of "
+            f"wikiann.languages (its WikiAnn sentences are trained on)"
+        )
     if study["name"] in languages:
-        raise ConfigError(f"config key 'ner.generalization.name': {study['name']!r} is a WikiAnn language's code; "
-                          f"name the corpus otherwise")
+        raise ConfigError(
+            f"config key 'ner.generalization.name': {study['name']!r} is a WikiAnn language's code; name the corpus otherwise"
+        )
     dataset = study["dataset"]
     if dataset["source"] not in dataset:
-        raise ConfigError(f"config key 'ner.generalization.dataset.{dataset['source']}': missing for source "
-                          f"{dataset['source']!r}")
+        raise ConfigError(f"config key 'ner.generalization.dataset.{dataset['source']}': missing for source {dataset['source']!r}")
 
 
 def tydiqa_languages(config: Mapping[str, Any]) -> list[str]:

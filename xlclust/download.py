@@ -71,8 +71,10 @@ def plain_http(url: str) -> bool:
     return parts.scheme == "http" and not is_loopback(parts.hostname)
 
 
-INSECURE = ("plain http:// is refused: anyone on the path could change the file and a checksum "
-            "fetched from the same host alike; use the https:// address")
+INSECURE = (
+    "plain http:// is refused: anyone on the path could change the file and a checksum "
+    "fetched from the same host alike; use the https:// address"
+)
 
 
 def require_secure(url: str, where: str) -> None:
@@ -149,9 +151,10 @@ def _fetch_once(url: str, partial: Path, timeout: float) -> None:
             log.info("server ignored the Range request; restarting %s from byte 0", url)
             offset = 0
         total = int(response.headers.get("Content-Length", 0)) + offset or None
-        with open(partial, "ab" if offset else "wb") as out, tqdm(
-            total=total, initial=offset, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1], mininterval=10
-        ) as bar:
+        with (
+            open(partial, "ab" if offset else "wb") as out,
+            tqdm(total=total, initial=offset, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1], mininterval=10) as bar,
+        ):
             try:
                 for block in response.iter_content(NETWORK_CHUNK):
                     out.write(block)

@@ -46,9 +46,17 @@ def rows(settings: list[dict], config: dict) -> list[dict]:
         default = lookup(config, entry["key"])
         stated = "value" in entry
         matches = stated and default == entry["value"]
-        table.append({"key": entry["key"], "paper": entry["paper"], "paper_value": entry.get("value", MISSING),
-                      "default": default, "whose": "paper" if matches else "ours", "why": entry.get("ours", ""),
-                      "marked_ours": "ours" in entry})
+        table.append(
+            {
+                "key": entry["key"],
+                "paper": entry["paper"],
+                "paper_value": entry.get("value", MISSING),
+                "default": default,
+                "whose": "paper" if matches else "ours",
+                "why": entry.get("ours", ""),
+                "marked_ours": "ours" in entry,
+            }
+        )
     return table
 
 
@@ -88,8 +96,9 @@ def render(data: dict, table: list[dict]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for row in table:
-        lines.append(f"| `{row['key']}` | {row['paper']} | {shown(row['paper_value'])} | {shown(row['default'])} | "
-                     f"{row['whose']} | {row['why']} |")
+        lines.append(
+            f"| `{row['key']}` | {row['paper']} | {shown(row['paper_value'])} | {shown(row['default'])} | {row['whose']} | {row['why']} |"
+        )
     lines += ["", "Sources:", ""] + [f"- **{name}**: {title}" for name, title in data["papers"].items()]
     return "\n".join(lines) + "\n"
 

@@ -46,8 +46,9 @@ class FinetuneSpec:
         per_device = self.per_device_batch_size or max(1, self.batch_size // world_size)
         steps, remainder = divmod(self.batch_size, per_device * world_size)
         if remainder or steps == 0:
-            raise ConfigError(f"{config_key}: batch_size {self.batch_size} is not a multiple of "
-                              f"{per_device} per device × {world_size} processes")
+            raise ConfigError(
+                f"{config_key}: batch_size {self.batch_size} is not a multiple of {per_device} per device × {world_size} processes"
+            )
         return per_device, steps
 
 
@@ -93,7 +94,7 @@ def complete_checkpoints(directory: Path) -> list[Path]:
     """Trainer checkpoints, oldest first, that were written to the end (``trainer_state.json``
     is written last); interrupted ones are removed."""
     found = []
-    for path in sorted(directory.glob(f"{CHECKPOINT_PREFIX}*"), key=lambda p: int(p.name[len(CHECKPOINT_PREFIX):])):
+    for path in sorted(directory.glob(f"{CHECKPOINT_PREFIX}*"), key=lambda p: int(p.name[len(CHECKPOINT_PREFIX) :])):
         try:
             json.loads((path / "trainer_state.json").read_text(encoding="utf-8"))
             found.append(path)
@@ -132,8 +133,16 @@ class TrainingRun:
         log.info("checkpoints of the finished run removed: %s", self.checkpoint_dir)
 
 
-def train(model, examples, collator, spec: FinetuneSpec, settings: dict, checkpoint_root: str | os.PathLike,
-          config_key: str = "training", callbacks: list | None = None) -> TrainingRun:
+def train(
+    model,
+    examples,
+    collator,
+    spec: FinetuneSpec,
+    settings: dict,
+    checkpoint_root: str | os.PathLike,
+    config_key: str = "training",
+    callbacks: list | None = None,
+) -> TrainingRun:
     """Train ``model`` on ``examples`` (a list of feature dicts) with ``collator``. Checkpoints go
     to ``checkpoint_root/<fingerprint of settings and spec>``; a rerun resumes from the newest
     complete one. SIGTERM/SIGUSR1 save a checkpoint after the current step and raise
@@ -155,24 +164,48 @@ def train(model, examples, collator, spec: FinetuneSpec, settings: dict, checkpo
         log.info("resuming from %s", resume)
 
     arguments = TrainingArguments(
-        output_dir=str(checkpoint_dir), per_device_train_batch_size=per_device, gradient_accumulation_steps=accumulation,
-        learning_rate=spec.learning_rate, weight_decay=spec.weight_decay, num_train_epochs=spec.epochs,
-        warmup_steps=int(spec.warmup_ratio * total_steps), lr_scheduler_type="linear", max_grad_norm=spec.max_grad_norm,
-        bf16=precision == "bf16", fp16=precision == "fp16", logging_steps=spec.log_every, save_strategy="steps",
-        save_steps=spec.checkpoint_every, save_total_limit=spec.keep_checkpoints, seed=spec.seed, data_seed=spec.seed,
-        report_to="none", remove_unused_columns=False, dataloader_num_workers=0, disable_tqdm=False,
+        output_dir=str(checkpoint_dir),
+        per_device_train_batch_size=per_device,
+        gradient_accumulation_steps=accumulation,
+        learning_rate=spec.learning_rate,
+        weight_decay=spec.weight_decay,
+        num_train_epochs=spec.epochs,
+        warmup_steps=int(spec.warmup_ratio * total_steps),
+        lr_scheduler_type="linear",
+        max_grad_norm=spec.max_grad_norm,
+        bf16=precision == "bf16",
+        fp16=precision == "fp16",
+        logging_steps=spec.log_every,
+        save_strategy="steps",
+        save_steps=spec.checkpoint_every,
+        save_total_limit=spec.keep_checkpoints,
+        seed=spec.seed,
+        data_seed=spec.seed,
+        report_to="none",
+        remove_unused_columns=False,
+        dataloader_num_workers=0,
+        disable_tqdm=False,
         use_cpu=not torch.cuda.is_available(),
     )
     with StopRequest() as stop:
-        trainer = Trainer(model=model, args=arguments, train_dataset=examples, data_collator=collator,
-                          callbacks=[*(callbacks or []), _stop_callback(stop)])
+        trainer = Trainer(
+            model=model,
+            args=arguments,
+            train_dataset=examples,
+            data_collator=collator,
+            callbacks=[*(callbacks or []), _stop_callback(stop)],
+        )
         result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     if stop.requested:
         raise Preempted(f"stopped by a signal at step {trainer.state.global_step} after saving its checkpoint; rerun to resume")
     rows = [{field: entry[field] for field in LOG_FIELDS} for entry in trainer.state.log_history if "loss" in entry]
     summary = {
-        "examples": len(examples), "steps": trainer.state.global_step, "epochs": spec.epochs, "precision": precision,
-        "world_size": world_size, "train_seconds": result.metrics.get("train_runtime"),
+        "examples": len(examples),
+        "steps": trainer.state.global_step,
+        "epochs": spec.epochs,
+        "precision": precision,
+        "world_size": world_size,
+        "train_seconds": result.metrics.get("train_runtime"),
         "examples_per_second": result.metrics.get("train_samples_per_second"),
         "resumed_from": str(resume) if resume else None,
         "final_loss": float(np.mean([r["loss"] for r in rows[-5:]])) if rows else None,
@@ -196,6 +229,6 @@ def batched_outputs(model, features: list[dict], collate, batch_size: int, devic
     order = np.argsort([-len(f["input_ids"]) for f in features], kind="stable")
     with torch.inference_mode(), autocast:
         for begin in tqdm(range(0, len(order), batch_size), desc=desc, unit="batch", mininterval=10):
-            chosen = order[begin:begin + batch_size]
+            chosen = order[begin : begin + batch_size]
             batch = {k: v.to(device) for k, v in collate([features[i] for i in chosen]).items()}
             yield chosen, batch, model(**batch)

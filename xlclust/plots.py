@@ -70,8 +70,11 @@ def bli_figure(scores: pd.DataFrame, path) -> None:
 
 def clusters_figure(analysis: dict, path) -> None:
     """ICEBERT Fig. 5–7: cluster sizes, languages per cluster, shortest paths inside clusters."""
-    panels = (("sizes", "size", "cluster size"), ("languages", "languages", "languages in the cluster"),
-              ("path_lengths", "length", "shortest path between members"))
+    panels = (
+        ("sizes", "size", "cluster size"),
+        ("languages", "languages", "languages in the cluster"),
+        ("path_lengths", "length", "shortest path between members"),
+    )
     figure, axes = plt.subplots(1, 3, figsize=(13, 3.5))
     for axis, (name, column, label) in zip(axes, panels):
         frame = analysis[name]
@@ -208,8 +211,9 @@ def dendrogram_figure(tree: np.ndarray, node_counts: np.ndarray, names: list[str
         return f"{names[best]} {counts[best] / counts.sum():.0%} (n={counts.sum()})"
 
     figure, axis = plt.subplots(figsize=(10, max(4, 0.22 * leaves)))
-    dendrogram(tree, truncate_mode="lastp", p=leaves, orientation="left", leaf_label_func=label, ax=axis,
-               leaf_font_size=7, show_contracted=False)
+    dendrogram(
+        tree, truncate_mode="lastp", p=leaves, orientation="left", leaf_label_func=label, ax=axis, leaf_font_size=7, show_contracted=False
+    )
     axis.set_xlabel("Ward distance")
     axis.set_title(title)
     figure.tight_layout()
@@ -227,8 +231,14 @@ def ner_boxplot_figure(scores: pd.DataFrame, groupings: list[str], path) -> None
         data = [rows.loc[rows["language"] == lang, "f1"].to_numpy() for lang in languages]
         positions = np.arange(len(languages)) + number * width
         found = [i for i, d in enumerate(data) if len(d)]
-        boxes = axis.boxplot([data[i] for i in found], positions=positions[found], widths=width * 0.9,
-                             patch_artist=True, manage_ticks=False, medianprops={"color": "black"})
+        boxes = axis.boxplot(
+            [data[i] for i in found],
+            positions=positions[found],
+            widths=width * 0.9,
+            patch_artist=True,
+            manage_ticks=False,
+            medianprops={"color": "black"},
+        )
         for patch in boxes["boxes"]:
             patch.set_facecolor(colours[grouping])
         for i in found:  # every run as a point: with few seeds a box alone collapses to a line

@@ -29,9 +29,7 @@ def setup_logging(log_path: str, level: int = logging.INFO) -> None:
     console = sys.stderr
     log_file = open(log_path, "w", buffering=1, encoding="utf-8")
     sys.stderr = log_file
-    logging.basicConfig(
-        stream=log_file, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
+    logging.basicConfig(stream=log_file, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     logging.captureWarnings(True)
 
     def report(kind, value, tb):

@@ -4,8 +4,8 @@ names the file, the line and the byte, never a bare UnicodeDecodeError."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from xlclust.errors import XlclustError
 
@@ -19,8 +19,10 @@ def undecodable(path: str | os.PathLike, encoding: str, error_class: type[Xlclus
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        return error_class(f"{path}:{line}: not {encoding} text (byte {column} of the line, "
-                           f"{data[error.start:error.start + 4]!r}); convert the file to {encoding} or give its encoding")
+        return error_class(
+            f"{path}:{line}: not {encoding} text (byte {column} of the line, "
+            f"{data[error.start : error.start + 4]!r}); convert the file to {encoding} or give its encoding"
+        )
     return error_class(f"{path}: not {encoding} text")
 
 
@@ -31,8 +33,9 @@ def read_text(path: str | os.PathLike, encoding: str = "utf-8", error_class: typ
         raise undecodable(path, encoding, error_class) from None
 
 
-def text_lines(path: str | os.PathLike, encoding: str = "utf-8",
-               error_class: type[XlclustError] = XlclustError) -> Iterator[tuple[int, str]]:
+def text_lines(
+    path: str | os.PathLike, encoding: str = "utf-8", error_class: type[XlclustError] = XlclustError
+) -> Iterator[tuple[int, str]]:
     """(number from 1, line) of a text file, read as it streams."""
     with open(path, encoding=encoding) as handle:
         try:

@@ -7,9 +7,14 @@ target vocabulary. Queries are scored in blocks: batch × |target| similarities 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from xlclust.align.retrieval import Retriever
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PRECISION_AT = (1, 5, 10)
 
@@ -44,8 +49,16 @@ def bli_scores(retriever: Retriever, test_pairs: np.ndarray, precision_at=PRECIS
     return {**{f"P@{k}": hits[k] / n for k in precision_at}, "MRR": reciprocal_ranks / n, "n": n}
 
 
-def bli_table(mapped: dict[str, np.ndarray], tests: dict[str, np.ndarray], coverages: dict[str, float], pivot: str,
-              retrievals=("nn", "csls"), csls_k: int = 10, precision_at=PRECISION_AT, batch_size: int = 1024) -> "pd.DataFrame":
+def bli_table(
+    mapped: dict[str, np.ndarray],
+    tests: dict[str, np.ndarray],
+    coverages: dict[str, float],
+    pivot: str,
+    retrievals=("nn", "csls"),
+    csls_k: int = 10,
+    precision_at=PRECISION_AT,
+    batch_size: int = 1024,
+) -> pd.DataFrame:
     """Tidy BLI scores, both directions for every language with test pairs: source, target,
     retrieval, metric, value, n, coverage."""
     import pandas as pd
@@ -64,15 +77,25 @@ def bli_table(mapped: dict[str, np.ndarray], tests: dict[str, np.ndarray], cover
                 retriever = Retriever(mapped[source], mapped[target], retrieval, csls_k, batch_size, hubness=known)
                 scores = bli_scores(retriever, direction, precision_at, batch_size)
                 n = scores.pop("n")
-                rows += [{"source": source, "target": target, "retrieval": retrieval, "metric": metric, "value": value,
-                          "n": n, "coverage": coverages[lang]} for metric, value in scores.items()]
+                rows += [
+                    {
+                        "source": source,
+                        "target": target,
+                        "retrieval": retrieval,
+                        "metric": metric,
+                        "value": value,
+                        "n": n,
+                        "coverage": coverages[lang],
+                    }
+                    for metric, value in scores.items()
+                ]
     return with_average(pd.DataFrame(rows, columns=["source", "target", "retrieval", "metric", "value", "n", "coverage"]))
 
 
 AVERAGE = "avg"
 
 
-def with_average(table: "pd.DataFrame") -> "pd.DataFrame":
+def with_average(table: pd.DataFrame) -> pd.DataFrame:
     """The table with, per retrieval and metric, the unweighted mean over its directed language pairs
     (source = target = ``avg``; n: their test pairs together; coverage: the mean) — the figure
     ICEBERT §2.3 reports (P@1 .193, P@5 .384, P@10 .454, MRR .283 for PROC)."""
@@ -80,7 +103,10 @@ def with_average(table: "pd.DataFrame") -> "pd.DataFrame":
 
     if table.empty:
         return table
-    average = (table.groupby(["retrieval", "metric"], sort=False)
-               .agg(value=("value", "mean"), n=("n", "sum"), coverage=("coverage", "mean")).reset_index())
+    average = (
+        table.groupby(["retrieval", "metric"], sort=False)
+        .agg(value=("value", "mean"), n=("n", "sum"), coverage=("coverage", "mean"))
+        .reset_index()
+    )
     average["source"] = average["target"] = AVERAGE
     return pd.concat([table, average[table.columns]], ignore_index=True)

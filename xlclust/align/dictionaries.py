@@ -123,7 +123,9 @@ def seed_dictionary(lang: str, spec: dict, language_pieces: list[str], pivot_pie
     for name in ("train", "test"):
         pairs = splits.get(name, [])
         rows[name] = restrict_to_vocabulary(pairs, language_pieces, pivot_pieces)
-        report[name] = {"source": sources.get(name), **coverage(len(pairs), len(rows[name]), f"{sources.get(name)} ({name})")} if pairs else None
+        report[name] = (
+            {"source": sources.get(name), **coverage(len(pairs), len(rows[name]), f"{sources.get(name)} ({name})")} if pairs else None
+        )
     return rows["train"], rows["test"], report
 
 
@@ -132,10 +134,14 @@ def write_pairs(rows: np.ndarray, language_pieces: list[str], pivot_pieces: list
 
     from xlclust.atomic import atomic_path
 
-    table = pd.DataFrame({
-        "language_row": rows[:, 0], "pivot_row": rows[:, 1],
-        "language_piece": [language_pieces[i] for i in rows[:, 0]], "pivot_piece": [pivot_pieces[j] for j in rows[:, 1]],
-    })
+    table = pd.DataFrame(
+        {
+            "language_row": rows[:, 0],
+            "pivot_row": rows[:, 1],
+            "language_piece": [language_pieces[i] for i in rows[:, 0]],
+            "pivot_piece": [pivot_pieces[j] for j in rows[:, 1]],
+        }
+    )
     with atomic_path(path, suffix=".tsv") as tmp:
         table.to_csv(tmp, sep="\t", index=False)
 

@@ -79,9 +79,7 @@ def align(
     limit_source, limit_target = min(most_frequent, len(source)), min(most_frequent, len(target))
     seed_set = {tuple(p) for p in seed_pairs.tolist()}
     for number in range(1, rounds + 1):
-        mutual = mutual_nearest_neighbours(
-            source[:limit_source] @ mapping, target[:limit_target], csls_k=csls_k, batch_size=batch_size
-        )
+        mutual = mutual_nearest_neighbours(source[:limit_source] @ mapping, target[:limit_target], csls_k=csls_k, batch_size=batch_size)
         if self_learning == "procb":
             pairs = np.array(sorted(seed_set | {tuple(p) for p in mutual.tolist()}), dtype=np.int64)
         else:

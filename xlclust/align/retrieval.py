@@ -9,8 +9,8 @@ computed block by block (``batch_size`` query rows at a time): memory is batch Ã
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterator
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -41,8 +41,15 @@ def mean_topk_similarity(queries: np.ndarray, keys: np.ndarray, k: int, batch_si
 class Retriever:
     """Scores of queries against all targets, by ``nn`` (cosine) or ``csls``."""
 
-    def __init__(self, sources: np.ndarray, targets: np.ndarray, method: str = "csls", k: int = 10, batch_size: int = 4096,
-                 hubness: tuple[np.ndarray, np.ndarray] | None = None):
+    def __init__(
+        self,
+        sources: np.ndarray,
+        targets: np.ndarray,
+        method: str = "csls",
+        k: int = 10,
+        batch_size: int = 4096,
+        hubness: tuple[np.ndarray, np.ndarray] | None = None,
+    ):
         """``hubness``: (r_T of the sources, r_S of the targets) when already known, e.g. from
         the other direction of the same pair, where they are the same two vectors swapped."""
         if method not in ("nn", "csls"):
@@ -107,8 +114,9 @@ def _block_top_k(scores: np.ndarray, k: int) -> np.ndarray:
 def mutual_nearest_neighbours(sources: np.ndarray, targets: np.ndarray, csls_k: int = 10, batch_size: int = 4096) -> np.ndarray:
     """Pairs (i, j) where target j is source i's best CSLS match and source i is target j's."""
     forward_retriever = Retriever(sources, targets, "csls", csls_k, batch_size)
-    backward_retriever = Retriever(targets, sources, "csls", csls_k, batch_size,
-                                   hubness=(forward_retriever.target_hubness, forward_retriever.source_hubness))
+    backward_retriever = Retriever(
+        targets, sources, "csls", csls_k, batch_size, hubness=(forward_retriever.target_hubness, forward_retriever.source_hubness)
+    )
     forward = forward_retriever.top_k(np.arange(len(sources)), 1)[:, 0]
     backward = backward_retriever.top_k(np.arange(len(targets)), 1)[:, 0]
     rows = np.flatnonzero(backward[forward] == np.arange(len(sources)))

@@ -36,8 +36,9 @@ def renumber_by_first_appearance(labels: np.ndarray) -> np.ndarray:
     return rank[inverse.ravel()]
 
 
-def token_clusters(nodes: pd.DataFrame, graph: sparse.csr_matrix, assignment: np.ndarray, specials: list[str],
-                   parts_requested: int) -> tuple[pd.DataFrame, dict]:
+def token_clusters(
+    nodes: pd.DataFrame, graph: sparse.csr_matrix, assignment: np.ndarray, specials: list[str], parts_requested: int
+) -> tuple[pd.DataFrame, dict]:
     """The map (token, language, cluster_id, kind) and the count of every step.
 
     ``nodes``: the graph's tokens in node order (columns token, language)."""
@@ -74,7 +75,7 @@ def cluster_analysis(table: pd.DataFrame, graph: sparse.csr_matrix, max_path_clu
     sizes = members.size()
     languages = members["language"].nunique()
     lengths: dict[int, int] = {}
-    for cluster_id, nodes in list(members.groups.items())[:max_path_clusters]:
+    for _, nodes in list(members.groups.items())[:max_path_clusters]:
         nodes = np.asarray(nodes)
         if len(nodes) < 2:
             continue
@@ -96,7 +97,12 @@ def sample_clusters(table: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     candidates = [cid for cid, size in grouped.size().items() if size > 1]
     chosen = np.random.default_rng(seed).choice(candidates, size=min(n, len(candidates)), replace=False) if candidates else []
     rows = [
-        {"cluster_id": int(cid), "size": len(group), "languages": ",".join(sorted(set(group["language"]))), "tokens": " ".join(group["token"])}
+        {
+            "cluster_id": int(cid),
+            "size": len(group),
+            "languages": ",".join(sorted(set(group["language"]))),
+            "tokens": " ".join(group["token"]),
+        }
         for cid, group in ((cid, grouped.get_group(cid)) for cid in sorted(chosen))
     ]
     return pd.DataFrame(rows, columns=["cluster_id", "size", "languages", "tokens"])

@@ -14,8 +14,9 @@ import scipy.sparse as sparse
 from xlclust.align.retrieval import Retriever
 
 
-def top_k_neighbours(queries: np.ndarray, keys: np.ndarray, k: int, exclude_self: bool, batch_size: int = 2048,
-                     threads: int | None = None) -> np.ndarray:
+def top_k_neighbours(
+    queries: np.ndarray, keys: np.ndarray, k: int, exclude_self: bool, batch_size: int = 2048, threads: int | None = None
+) -> np.ndarray:
     """The k most cosine-similar key rows of every query row (without the row itself when the
     queries are the keys)."""
     retriever = Retriever(queries, keys, "nn", batch_size=batch_size)
@@ -27,7 +28,9 @@ def top_k_neighbours(queries: np.ndarray, keys: np.ndarray, k: int, exclude_self
     return found[keep].reshape(len(queries), k)
 
 
-def neighbour_lists(spaces: dict[str, np.ndarray], k: int, batch_size: int = 2048, threads: int | None = None) -> dict[tuple[str, str], np.ndarray]:
+def neighbour_lists(
+    spaces: dict[str, np.ndarray], k: int, batch_size: int = 2048, threads: int | None = None
+) -> dict[tuple[str, str], np.ndarray]:
     """Every ordered language pair's k-nearest lists (rows of the second space, best first; a
     space against itself leaves each row out). Smaller k are prefixes, so one search serves a sweep."""
     return {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from xlclust.corpus.parquet import iter_batches, parquet_writer
 from xlclust.corpus.schema import LINES

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from xlclust.atomic import atomic_path
-
 
 ROW_GROUP_TEXT_BYTES = 16 * 2**20
 

@@ -36,8 +36,9 @@ def sample_rows(path: str | os.PathLike, count: int, rng: np.random.Generator) -
     return chosen, texts
 
 
-def build_sentence_corpus(sentences: dict[str, str | os.PathLike], output: str | os.PathLike, per_language: int,
-                          seed: int, config_key: str) -> pd.DataFrame:
+def build_sentence_corpus(
+    sentences: dict[str, str | os.PathLike], output: str | os.PathLike, per_language: int, seed: int, config_key: str
+) -> pd.DataFrame:
     """``per_language`` sentences of each language drawn with ``seed``, shuffled together → ``output``
     (the mix's columns: position, lang, line = row in the language's sentence table, copy = 0,
     n_tokens, text); one row per language with the sentences available and drawn."""
@@ -46,8 +47,9 @@ def build_sentence_corpus(sentences: dict[str, str | os.PathLike], output: str |
     for lang, path in sentences.items():
         available = pq.ParquetFile(path).metadata.num_rows
         if available < per_language:
-            raise ConfigError(f"config key '{config_key}': {per_language} sentences per language, but {path} "
-                              f"holds {available} for {lang!r}")
+            raise ConfigError(
+                f"config key '{config_key}': {per_language} sentences per language, but {path} holds {available} for {lang!r}"
+            )
         rows, texts = sample_rows(path, per_language, rng)
         frames.append(pd.DataFrame({"lang": lang, "line": rows, "text": texts}))
         counts.append({"language": lang, "sentences_available": available, "sentences_drawn": per_language})

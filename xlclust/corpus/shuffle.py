@@ -44,9 +44,7 @@ def write_shuffled_mix(
     of rows. The same inputs and seed give the same file.
     """
     rng = np.random.default_rng([seed, 0x5EED])
-    total_bytes = sum(
-        _text_bytes(line_tables[lang]) * (copies[lang].sum() / max(len(copies[lang]), 1)) for lang in line_tables
-    )
+    total_bytes = sum(_text_bytes(line_tables[lang]) * (copies[lang].sum() / max(len(copies[lang]), 1)) for lang in line_tables)
     n_buckets = mix_buckets(total_bytes, bucket_bytes)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +71,9 @@ def _scatter(line_tables, copies, scratch: Path, n_buckets: int, rng: np.random.
             start = 0
             for batch in tqdm(
                 iter_batches(line_tables[lang], ["line", "n_tokens", "text"], batch_size=BATCH_LINES),
-                desc=f"scatter {lang}", unit="batch", mininterval=30,
+                desc=f"scatter {lang}",
+                unit="batch",
+                mininterval=30,
             ):
                 batch_copies = lang_copies[start : start + batch.num_rows]
                 start += batch.num_rows

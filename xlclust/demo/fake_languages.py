@@ -9,8 +9,8 @@ every word is also reversed ("shifted token forms": different subword segmentati
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import mwparserfromhell
 from mwparserfromhell.nodes import ExternalLink, Heading, Tag, Template, Text, Wikilink

@@ -27,17 +27,107 @@ from xlclust.wiki.sentences import split_sentences
 
 TOKEN = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
 PLACES = set(QUESTION_TYPES["country"][1].split()) | {
-    "Europe", "Asia", "Africa", "America", "London", "Paris", "Rome", "Berlin", "Moscow", "Athens", "Vienna", "Boston",
-    "Chicago", "California", "Texas", "Florida", "Virginia", "York", "Washington", "Scotland", "Wales", "Alabama",
-    "Jerusalem", "Babylon", "Egypt", "Persia", "Arabia", "Greenland", "Antarctica", "Atlantic", "Pacific"}
+    "Europe",
+    "Asia",
+    "Africa",
+    "America",
+    "London",
+    "Paris",
+    "Rome",
+    "Berlin",
+    "Moscow",
+    "Athens",
+    "Vienna",
+    "Boston",
+    "Chicago",
+    "California",
+    "Texas",
+    "Florida",
+    "Virginia",
+    "York",
+    "Washington",
+    "Scotland",
+    "Wales",
+    "Alabama",
+    "Jerusalem",
+    "Babylon",
+    "Egypt",
+    "Persia",
+    "Arabia",
+    "Greenland",
+    "Antarctica",
+    "Atlantic",
+    "Pacific",
+}
 ORGANIZATION_WORDS = {
-    "University", "College", "Company", "Party", "Church", "Army", "Navy", "Club", "Society", "Institute", "Association",
-    "Council", "Corporation", "Academy", "Museum", "Records", "Press", "Bank", "League", "Union", "Agency", "Committee",
-    "Parliament", "Congress", "Court", "Foundation", "Organization", "Ministry", "School", "Federation", "Senate"}
+    "University",
+    "College",
+    "Company",
+    "Party",
+    "Church",
+    "Army",
+    "Navy",
+    "Club",
+    "Society",
+    "Institute",
+    "Association",
+    "Council",
+    "Corporation",
+    "Academy",
+    "Museum",
+    "Records",
+    "Press",
+    "Bank",
+    "League",
+    "Union",
+    "Agency",
+    "Committee",
+    "Parliament",
+    "Congress",
+    "Court",
+    "Foundation",
+    "Organization",
+    "Ministry",
+    "School",
+    "Federation",
+    "Senate",
+}
 FIRST_NAMES = {
-    "John", "James", "William", "George", "Charles", "Henry", "Thomas", "Robert", "David", "Richard", "Paul", "Peter",
-    "Michael", "Mary", "Elizabeth", "Edward", "Louis", "Albert", "Frederick", "Joseph", "Karl", "Alexander", "Francis",
-    "Samuel", "Benjamin", "Anne", "Margaret", "Victoria", "Isaac", "Jean", "Friedrich", "Johann", "Ludwig", "Noam"}
+    "John",
+    "James",
+    "William",
+    "George",
+    "Charles",
+    "Henry",
+    "Thomas",
+    "Robert",
+    "David",
+    "Richard",
+    "Paul",
+    "Peter",
+    "Michael",
+    "Mary",
+    "Elizabeth",
+    "Edward",
+    "Louis",
+    "Albert",
+    "Frederick",
+    "Joseph",
+    "Karl",
+    "Alexander",
+    "Francis",
+    "Samuel",
+    "Benjamin",
+    "Anne",
+    "Margaret",
+    "Victoria",
+    "Isaac",
+    "Jean",
+    "Friedrich",
+    "Johann",
+    "Ludwig",
+    "Noam",
+}
 TITLES = {"Mr", "Mrs", "Sir", "King", "Queen", "President", "Emperor", "Pope", "Saint", "Lord", "Dr"}
 SPLITS = {"train": (0, 1, 2), "dev": (3,), "test": (4,)}  # page number mod 5 → split
 
@@ -94,8 +184,9 @@ def entity_window(tokens: list[str], tags: list[str], width: int = 12, before: i
     return tokens[start:end], tags[start:end]
 
 
-def demo_sentences(min_tokens: int = 5, max_tokens: int = 60, width: int = 12,
-                   before: int = 3) -> dict[str, list[tuple[list[str], list[str]]]]:
+def demo_sentences(
+    min_tokens: int = 5, max_tokens: int = 60, width: int = 12, before: int = 3
+) -> dict[str, list[tuple[list[str], list[str]]]]:
     """Tagged English entity windows of the demo articles' sentences, by split (pages dealt to splits in turn)."""
     sample = gensim_enwiki_sample()
     cleaner = WikitextCleaner(read_namespaces(sample).values())
@@ -127,7 +218,8 @@ def build_demo_ner(root: str | Path, fake_languages: dict[str, dict], conll_lang
     """Write ``root/{lang}/{train,dev,test}`` for English and each fake language; returns sentences per file."""
     by_split = demo_sentences()
     rewrites = {"en": lambda token: token} | {
-        lang: FakeLanguage(spec["script"], spec.get("reverse_words", False)).text for lang, spec in sorted(fake_languages.items())}
+        lang: FakeLanguage(spec["script"], spec.get("reverse_words", False)).text for lang, spec in sorted(fake_languages.items())
+    }
     counts = {}
     for lang, rewrite in rewrites.items():
         for split, sentences in by_split.items():

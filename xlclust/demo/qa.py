@@ -30,14 +30,22 @@ QUESTION_TYPES = {
     "month": ("In which month?", "January February March April May June July August September October November December"),
     "year": ("In which year?", None),
     "number": ("How many?", "two three four five six seven eight nine ten eleven twelve"),
-    "country": ("Which country?", "France Germany England China Russia Japan India Italy Spain Greece Egypt Canada Australia "
-                                  "Britain Ireland Scotland Poland Mexico Brazil Israel Iran Turkey Sweden Norway Denmark "
-                                  "Netherlands Portugal Austria Switzerland Belgium"),
-    "nationality": ("Which nationality?", "French German English Chinese Russian Japanese Indian Italian Spanish Greek "
-                                          "Egyptian Canadian Australian British Irish Scottish Polish Mexican Brazilian American"),
+    "country": (
+        "Which country?",
+        "France Germany England China Russia Japan India Italy Spain Greece Egypt Canada Australia "
+        "Britain Ireland Scotland Poland Mexico Brazil Israel Iran Turkey Sweden Norway Denmark "
+        "Netherlands Portugal Austria Switzerland Belgium",
+    ),
+    "nationality": (
+        "Which nationality?",
+        "French German English Chinese Russian Japanese Indian Italian Spanish Greek "
+        "Egyptian Canadian Australian British Irish Scottish Polish Mexican Brazilian American",
+    ),
 }
-_PATTERNS = {kind: re.compile(r"\b(1[0-9]{3}|20[0-2][0-9])\b" if words is None else rf"\b({'|'.join(words.split())})\b")
-             for kind, (_, words) in QUESTION_TYPES.items()}
+_PATTERNS = {
+    kind: re.compile(r"\b(1[0-9]{3}|20[0-2][0-9])\b" if words is None else rf"\b({'|'.join(words.split())})\b")
+    for kind, (_, words) in QUESTION_TYPES.items()
+}
 
 
 def typed_questions(paragraph: str) -> list[dict]:
@@ -59,8 +67,10 @@ def demo_questions(pages, cleaner: WikitextCleaner, min_words: int, max_words: i
             continue
         for number, paragraph in enumerate(cleaner.paragraphs(page.text)):
             if min_words <= len(WORD.findall(paragraph)) <= max_words:
-                found += [{"title": page.title, "context": paragraph, "id": f"{page.id}-{number}-{q.pop('type')}", **q}
-                          for q in typed_questions(paragraph)]
+                found += [
+                    {"title": page.title, "context": paragraph, "id": f"{page.id}-{number}-{q.pop('type')}", **q}
+                    for q in typed_questions(paragraph)
+                ]
     return found
 
 
@@ -70,11 +80,12 @@ def squad_json(questions: list[dict], rewrite=lambda text: text, prefix: str = "
     for item in questions:
         context, answer = rewrite(item["context"]), rewrite(item["answer"])
         start = item["answer_start"]
-        assert context[start:start + len(answer)] == answer, "a rewrite must keep character offsets"
+        assert context[start : start + len(answer)] == answer, "a rewrite must keep character offsets"
         article = articles.setdefault(item["title"], {"title": rewrite(item["title"]), "paragraphs": {}})
         paragraph = article["paragraphs"].setdefault(context, {"context": context, "qas": []})
-        paragraph["qas"].append({"id": f"{prefix}{item['id']}", "question": rewrite(item["question"]),
-                                 "answers": [{"text": answer, "answer_start": start}]})
+        paragraph["qas"].append(
+            {"id": f"{prefix}{item['id']}", "question": rewrite(item["question"]), "answers": [{"text": answer, "answer_start": start}]}
+        )
     data = [{"title": a["title"], "paragraphs": list(a["paragraphs"].values())} for a in articles.values()]
     return json.dumps({"version": "demo", "data": data}, ensure_ascii=False, indent=0) + "\n"
 
@@ -92,7 +103,8 @@ def build_demo_qa(root: str | Path, fake_languages: dict[str, dict], min_words: 
     write_text_atomic(root / "train" / "en.json", squad_json(train, prefix="en-"))
     counts = {"train/en": len(train)}
     languages = {"en": lambda text: text} | {
-        lang: FakeLanguage(spec["script"], spec.get("reverse_words", False)).text for lang, spec in sorted(fake_languages.items())}
+        lang: FakeLanguage(spec["script"], spec.get("reverse_words", False)).text for lang, spec in sorted(fake_languages.items())
+    }
     for lang, rewrite in languages.items():
         write_text_atomic(root / "dev" / f"{lang}.json", squad_json(dev, rewrite, prefix=f"{lang}-"))
         counts[f"dev/{lang}"] = len(dev)

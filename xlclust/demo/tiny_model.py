@@ -5,7 +5,7 @@ given sentences — saved as Hugging Face model directories."""
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from xlclust.atomic import atomic_directory
 
@@ -37,9 +37,16 @@ def _sentencepiece(texts: Iterable[str], vocab_size: int, model_type: str, seed:
 
     spm.set_random_generator_seed(seed)
     model = io.BytesIO()
-    spm.SentencePieceTrainer.train(sentence_iterator=iter(texts), model_writer=model, vocab_size=vocab_size,
-                                   model_type=model_type, character_coverage=0.9995, num_threads=1, hard_vocab_limit=False,
-                                   minloglevel=2)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(texts),
+        model_writer=model,
+        vocab_size=vocab_size,
+        model_type=model_type,
+        character_coverage=0.9995,
+        num_threads=1,
+        hard_vocab_limit=False,
+        minloglevel=2,
+    )
     return spm.SentencePieceProcessor(model_proto=model.getvalue())
 
 
@@ -57,17 +64,39 @@ def wordpiece_tokenizer(vocabulary: list[str]):
     return tokenizer
 
 
-def build_tiny_model(texts: Iterable[str], out_dir: str | os.PathLike, *, vocab_size: int, hidden_size: int, layers: int,
-                     heads: int, max_positions: int, seed: int) -> int:
+def build_tiny_model(
+    texts: Iterable[str],
+    out_dir: str | os.PathLike,
+    *,
+    vocab_size: int,
+    hidden_size: int,
+    layers: int,
+    heads: int,
+    max_positions: int,
+    seed: int,
+) -> int:
     """Write the model directory; returns the vocabulary size."""
     from transformers import BertConfig, BertForMaskedLM, PreTrainedTokenizerFast
 
     backend = wordpiece_tokenizer(wordpiece_vocabulary(texts, vocab_size, seed))
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
-                                        sep_token="[SEP]", mask_token="[MASK]", model_max_length=max_positions)
-    config = BertConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, num_hidden_layers=layers, num_attention_heads=heads,
-                        intermediate_size=4 * hidden_size, max_position_embeddings=max_positions,
-                        pad_token_id=tokenizer.pad_token_id)
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=max_positions,
+    )
+    config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden_size,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        intermediate_size=4 * hidden_size,
+        max_position_embeddings=max_positions,
+        pad_token_id=tokenizer.pad_token_id,
+    )
     return save_random_model(BertForMaskedLM, config, tokenizer, out_dir, seed)
 
 
@@ -90,21 +119,40 @@ def xlmr_tokenizer(texts: Iterable[str], vocab_size: int, max_positions: int, se
     from transformers import XLMRobertaTokenizer
 
     processor = _sentencepiece(texts, vocab_size - 5, "unigram", seed)
-    pieces = [(processor.id_to_piece(i), processor.get_score(i)) for i in range(processor.get_piece_size())
-              if not (processor.is_control(i) or processor.is_unknown(i))]
+    pieces = [
+        (processor.id_to_piece(i), processor.get_score(i))
+        for i in range(processor.get_piece_size())
+        if not (processor.is_control(i) or processor.is_unknown(i))
+    ]
     vocabulary = [("<s>", 0.0), ("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), *pieces, ("<mask>", 0.0)]
     return XLMRobertaTokenizer(vocab=vocabulary, model_max_length=max_positions - 2)
 
 
-def build_tiny_xlmr(texts: Iterable[str], out_dir: str | os.PathLike, *, vocab_size: int, hidden_size: int, layers: int,
-                    heads: int, max_positions: int, seed: int) -> int:
+def build_tiny_xlmr(
+    texts: Iterable[str],
+    out_dir: str | os.PathLike,
+    *,
+    vocab_size: int,
+    hidden_size: int,
+    layers: int,
+    heads: int,
+    max_positions: int,
+    seed: int,
+) -> int:
     """An XLM-R-shaped masked LM with random weights (``max_positions`` counts XLM-R's two offset
     positions, as its 514 do); returns the vocabulary size."""
     from transformers import XLMRobertaConfig, XLMRobertaForMaskedLM
 
     tokenizer = xlmr_tokenizer(texts, vocab_size, max_positions, seed)
-    config = XLMRobertaConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, num_hidden_layers=layers,
-                              num_attention_heads=heads, intermediate_size=4 * hidden_size,
-                              max_position_embeddings=max_positions, pad_token_id=tokenizer.pad_token_id,
-                              bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
+    config = XLMRobertaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=hidden_size,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        intermediate_size=4 * hidden_size,
+        max_position_embeddings=max_positions,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+    )
     return save_random_model(XLMRobertaForMaskedLM, config, tokenizer, out_dir, seed)

@@ -59,10 +59,7 @@ def build_demo_world(root: str | os.PathLike, fake_languages: dict[str, dict], p
     for lang, spec in sorted(fake_languages.items()):
         fake = FakeLanguage(spec["script"], spec.get("reverse_words", False))
         subset = pages[: max(1, round(len(pages) * spec["page_fraction"]))]
-        rewritten = [
-            replace(p, title=fake.text(p.title), text=rewrite_wikitext(p.text, fake.text, cleaner.is_namespaced))
-            for p in subset
-        ]
+        rewritten = [replace(p, title=fake.text(p.title), text=rewrite_wikitext(p.text, fake.text, cleaner.is_namespaced)) for p in subset]
         counts[lang] = _write_language(root, lang, rewritten, namespaces, pages_per_stream)
         _write_dictionaries(root, lang, subset, fake, cleaner)
     return counts
@@ -71,8 +68,13 @@ def build_demo_world(root: str | os.PathLike, fake_languages: dict[str, dict], p
 def _write_language(root, lang: str, pages: list[Page], namespaces: dict[int, str], pages_per_stream: int) -> int:
     paths = demo_dump_paths(root, lang)
     count = write_multistream_dump(
-        pages, paths["dump"], paths["index"], dbname=f"{lang}wiki", lang=lang,
-        namespaces=namespaces, pages_per_stream=pages_per_stream,
+        pages,
+        paths["dump"],
+        paths["index"],
+        dbname=f"{lang}wiki",
+        lang=lang,
+        namespaces=namespaces,
+        pages_per_stream=pages_per_stream,
     )
     write_sha1sums([paths["dump"], paths["index"]], paths["checksums"])
     return count

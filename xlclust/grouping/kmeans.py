@@ -74,8 +74,9 @@ def member_sums(points: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(indicator @ points)
 
 
-def spherical_kmeans(embeddings: np.ndarray, k: int, *, seed: int, init: str = "k-means++", max_iterations: int = 25,
-                     batch_size: int = 4096) -> Grouping:
+def spherical_kmeans(
+    embeddings: np.ndarray, k: int, *, seed: int, init: str = "k-means++", max_iterations: int = 25, batch_size: int = 4096
+) -> Grouping:
     points = unit_rows(embeddings)
     if not 1 <= k <= len(points):
         raise ValueError(f"cannot make {k} groups of {len(points)} rows")

@@ -49,14 +49,16 @@ def model_vocabulary(tokenizer, model) -> tuple[pd.DataFrame, np.ndarray]:
         raise XlclustError(f"the tokenizer has {size} tokens but the input embeddings only {weights.shape[0]} rows")
     special = np.zeros(size, dtype=bool)
     special[[i for i in tokenizer.all_special_ids if i is not None and i < size]] = True
-    tokens = pd.DataFrame({
-        "token": tokenizer.convert_ids_to_tokens(list(range(size))),
-        "language": "",
-        "is_special": special,
-        "is_unknown": np.arange(size) == tokenizer.unk_token_id,
-        "token_id": np.arange(size),
-        "frequency_rank": np.where(special, -1, np.arange(size)),
-    })
+    tokens = pd.DataFrame(
+        {
+            "token": tokenizer.convert_ids_to_tokens(list(range(size))),
+            "language": "",
+            "is_special": special,
+            "is_unknown": np.arange(size) == tokenizer.unk_token_id,
+            "token_id": np.arange(size),
+            "frequency_rank": np.where(special, -1, np.arange(size)),
+        }
+    )
     return tokens, weights[:size][~special]
 
 

@@ -26,11 +26,22 @@ def vocabulary_source(joint: pd.DataFrame, mapped: dict[str, np.ndarray]) -> tup
     order = np.lexsort((language_order, language_rows["rank"].to_numpy()))
     frequency_rank = np.empty(len(order), dtype=np.int64)
     frequency_rank[order] = np.arange(len(order))
-    tokens = pd.concat([
-        pd.DataFrame({"token": language_rows["token"].to_numpy(), "language": language_rows["language"].to_numpy(),
-                      "is_special": False, "frequency_rank": frequency_rank}),
-        pd.DataFrame({"token": joint.loc[joint["is_special"], "token"].to_numpy(), "language": "", "is_special": True, "frequency_rank": -1}),
-        pd.DataFrame({"token": list(BERT_SPECIALS), "language": "", "is_special": True, "frequency_rank": -1}),
-    ], ignore_index=True)
+    tokens = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "token": language_rows["token"].to_numpy(),
+                    "language": language_rows["language"].to_numpy(),
+                    "is_special": False,
+                    "frequency_rank": frequency_rank,
+                }
+            ),
+            pd.DataFrame(
+                {"token": joint.loc[joint["is_special"], "token"].to_numpy(), "language": "", "is_special": True, "frequency_rank": -1}
+            ),
+            pd.DataFrame({"token": list(BERT_SPECIALS), "language": "", "is_special": True, "frequency_rank": -1}),
+        ],
+        ignore_index=True,
+    )
     tokens["is_unknown"] = tokens["token"] == "[UNK]"
     return tokens, embeddings.astype(np.float32)

@@ -21,8 +21,7 @@ REPRESENTATIONS = {
 }
 
 
-def sentence_vectors(source: ModelSource, texts: list[str], pooling: str, max_length: int,
-                     batch_size: int = 64) -> tuple[np.ndarray, dict]:
+def sentence_vectors(source: ModelSource, texts: list[str], pooling: str, max_length: int, batch_size: int = 64) -> tuple[np.ndarray, dict]:
     """(len(texts) × hidden float32 matrix, throughput); ``pooling`` 'cls' (the first position)
     or 'max' (the element-wise maximum over the sentence's own tokens, specials left out)."""
     from transformers import AutoModel
@@ -47,8 +46,13 @@ def sentence_vectors(source: ModelSource, texts: list[str], pooling: str, max_le
             pooled = states.masked_fill(~own.unsqueeze(-1), float("-inf")).amax(dim=1)
         vectors[chosen] = pooled.cpu().numpy()
     seconds = time.perf_counter() - started
-    stats = {"sentences": len(texts), "seconds": seconds, "sentences_per_second": len(texts) / max(seconds, 1e-9),
-             "device": str(next(model.parameters()).device)}
-    log.info("%d sentences embedded (%s pooling): %.1f sentences/s on %s", len(texts), pooling,
-             stats["sentences_per_second"], stats["device"])
+    stats = {
+        "sentences": len(texts),
+        "seconds": seconds,
+        "sentences_per_second": len(texts) / max(seconds, 1e-9),
+        "device": str(next(model.parameters()).device),
+    }
+    log.info(
+        "%d sentences embedded (%s pooling): %.1f sentences/s on %s", len(texts), pooling, stats["sentences_per_second"], stats["device"]
+    )
     return vectors, stats

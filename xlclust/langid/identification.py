@@ -35,29 +35,43 @@ def padding_collator(tokenizer):
     return DataCollatorWithPadding(tokenizer)
 
 
-def finetune_langid(source: ModelSource, texts: list[str], languages: list[str], text_languages: list[str],
-                    spec: FinetuneSpec, max_length: int, checkpoint_root: str | os.PathLike, output_dir: str | os.PathLike,
-                    callbacks: list | None = None) -> tuple[object, object, dict]:
+def finetune_langid(
+    source: ModelSource,
+    texts: list[str],
+    languages: list[str],
+    text_languages: list[str],
+    spec: FinetuneSpec,
+    max_length: int,
+    checkpoint_root: str | os.PathLike,
+    output_dir: str | os.PathLike,
+    callbacks: list | None = None,
+) -> tuple[object, object, dict]:
     """Fine-tune on ``texts`` labelled with ``text_languages`` (each one of ``languages``); write
     the model (with id2label = the languages), tokenizer, training log and summary to ``output_dir``."""
     from transformers import AutoModelForSequenceClassification, set_seed
 
     set_seed(spec.seed)
     label = {lang: i for i, lang in enumerate(languages)}
-    tokenizer, model = source.load(AutoModelForSequenceClassification, num_labels=len(languages),
-                                   id2label=dict(enumerate(languages)), label2id=label)
+    tokenizer, model = source.load(
+        AutoModelForSequenceClassification, num_labels=len(languages), id2label=dict(enumerate(languages)), label2id=label
+    )
     features = encode_texts(texts, tokenizer, max_length, [label[lang] for lang in text_languages])
     digest = hashlib.sha256("\n".join(f"{lang}\t{text}" for lang, text in zip(text_languages, texts)).encode()).hexdigest()
-    settings = {"task": "langid", "model": asdict(source) | {"cache_dir": None}, "languages": languages,
-                "max_length": max_length, "sentences_sha256": digest}
-    run = train(model, features, padding_collator(tokenizer), spec, settings, checkpoint_root, "language_clustering.langid.training",
-                callbacks)
+    settings = {
+        "task": "langid",
+        "model": asdict(source) | {"cache_dir": None},
+        "languages": languages,
+        "max_length": max_length,
+        "sentences_sha256": digest,
+    }
+    run = train(
+        model, features, padding_collator(tokenizer), spec, settings, checkpoint_root, "language_clustering.langid.training", callbacks
+    )
     counts = dict(zip(*np.unique(text_languages, return_counts=True)))
     summary = {"sentences_per_language": {k: int(v) for k, v in counts.items()}, **run.summary}
     summary["sentences_per_second"] = summary.pop("examples_per_second")
     if run.trainer.is_world_process_zero():
-        save_pretrained_model(run.trainer.model, tokenizer, run.rows, summary, output_dir, list(LOG_FIELDS),
-                              "language identification loss")
+        save_pretrained_model(run.trainer.model, tokenizer, run.rows, summary, output_dir, list(LOG_FIELDS), "language identification loss")
     return run.trainer.model, tokenizer, summary
 
 
@@ -76,8 +90,21 @@ def accuracy_table(gold: list[str], predicted: list[str]):
     import pandas as pd
 
     frame = pd.DataFrame({"language": gold, "correct": np.asarray(gold) == np.asarray(predicted)})
-    rows = [{"language": lang, "sentences": len(group), "correct": int(group["correct"].sum()),
-             "accuracy": 100 * float(group["correct"].mean())} for lang, group in frame.groupby("language", sort=True)]
-    rows.append({"language": "all", "sentences": len(frame), "correct": int(frame["correct"].sum()),
-                 "accuracy": 100 * float(frame["correct"].mean())})
+    rows = [
+        {
+            "language": lang,
+            "sentences": len(group),
+            "correct": int(group["correct"].sum()),
+            "accuracy": 100 * float(group["correct"].mean()),
+        }
+        for lang, group in frame.groupby("language", sort=True)
+    ]
+    rows.append(
+        {
+            "language": "all",
+            "sentences": len(frame),
+            "correct": int(frame["correct"].sum()),
+            "accuracy": 100 * float(frame["correct"].mean()),
+        }
+    )
     return pd.DataFrame(rows)

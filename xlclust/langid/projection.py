@@ -21,5 +21,4 @@ def tsne(vectors: np.ndarray, perplexity: float, seed: int) -> np.ndarray:
     from sklearn.manifold import TSNE
 
     perplexity = min(perplexity, (len(vectors) - 1) / 3)  # t-SNE needs perplexity below the point count
-    return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(
-        np.asarray(vectors, dtype=np.float32))
+    return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(np.asarray(vectors, dtype=np.float32))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pyarrow as pa
 
@@ -24,8 +24,7 @@ from xlclust.textfiles import text_lines
 log = logging.getLogger(__name__)
 SPLITS = ("train", "dev", "test")
 HUB_SPLITS = {"train": "train", "dev": "validation", "test": "test"}
-SCHEMA = pa.schema([("id", pa.string()), ("language", pa.string()), ("tokens", pa.list_(pa.string())),
-                    ("tags", pa.list_(pa.string()))])
+SCHEMA = pa.schema([("id", pa.string()), ("language", pa.string()), ("tokens", pa.list_(pa.string())), ("tags", pa.list_(pa.string()))])
 PROBLEM_COLUMNS = ["language", "split", "where", "problem", "action"]
 
 
@@ -61,18 +60,16 @@ def read_rahimi(path: str | os.PathLike, language: str, encoding: str = "utf-8")
         if not tab:
             raise NerDataError(f"{path}:{number}: expected '{language}:token<TAB>TAG', found {line[:80]!r}")
         if not token.startswith(prefix):
-            raise NerDataError(f"{path}:{number}: the token does not start with {prefix!r} (a file of another "
-                               f"language?): {line[:80]!r}")
+            raise NerDataError(f"{path}:{number}: the token does not start with {prefix!r} (a file of another language?): {line[:80]!r}")
         if not tokens:
             start = number
-        tokens.append(token[len(prefix):])
+        tokens.append(token[len(prefix) :])
         tags.append(tag.strip())
     if tokens:
         yield Sentence(tokens, tags, f"{path}:{start}")
 
 
-def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int = -1,
-               encoding: str = "utf-8") -> Iterator[Sentence]:
+def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int = -1, encoding: str = "utf-8") -> Iterator[Sentence]:
     """CoNLL column files (CoNLL-2002/2003): whitespace-separated columns, the token in
     ``token_column`` and the tag in ``tag_column``; blank lines and ``-DOCSTART-`` lines end sentences."""
     tokens, tags, start = [], [], 0
@@ -86,8 +83,10 @@ def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int =
         try:
             token, tag = columns[token_column], columns[tag_column]
         except IndexError:
-            raise NerDataError(f"{path}:{number}: {len(columns)} columns, the token is in column {token_column} and "
-                               f"the tag in column {tag_column}: {line.strip()[:80]!r}") from None
+            raise NerDataError(
+                f"{path}:{number}: {len(columns)} columns, the token is in column {token_column} and "
+                f"the tag in column {tag_column}: {line.strip()[:80]!r}"
+            ) from None
         if not tokens:
             start = number
         tokens.append(token)
@@ -96,8 +95,9 @@ def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int =
         yield Sentence(tokens, tags, f"{path}:{start}")
 
 
-def load_hub(name: str, language: str, split: str, revision: str | None = None,
-             cache_dir: str | None = None, config: str | None = None) -> Iterator[Sentence]:
+def load_hub(
+    name: str, language: str, split: str, revision: str | None = None, cache_dir: str | None = None, config: str | None = None
+) -> Iterator[Sentence]:
     """One language's split of a Hub NER dataset (tags as class labels): WikiAnn has one config per
     language (``config`` None: the language code); another dataset names its own."""
     import datasets
@@ -132,8 +132,9 @@ def read_sentences(source: dict, language: str, split: str, cache_dir: str | Non
     return read_conll(path, spec.get("token_column", 0), spec.get("tag_column", -1), encoding)
 
 
-def check_sentences(sentences: Iterable[Sentence], classes: list[str], invalid_tags: str = "repair",
-                    drop_classes: Iterable[str] = ()) -> CheckedSentences:
+def check_sentences(
+    sentences: Iterable[Sentence], classes: list[str], invalid_tags: str = "repair", drop_classes: Iterable[str] = ()
+) -> CheckedSentences:
     """Validate every sentence: tokens non-empty, tags ``O`` or ``B-``/``I-`` of ``classes``
     (tags of ``drop_classes`` become ``O``), IOB2 order. An ``I-X`` that does not continue an X
     entity is an error with ``invalid_tags: error``; with ``repair`` it becomes ``B-X`` (what the
@@ -152,8 +153,10 @@ def check_sentences(sentences: Iterable[Sentence], classes: list[str], invalid_t
             if tag in dropped:
                 sentence.tags[position] = "O"
             elif tag not in allowed:
-                raise NerDataError(f"{sentence.where}: token {position + 1} ({token!r}) has the unknown tag {tag!r}; "
-                                   f"the classes are {', '.join(classes)} in IOB2 (O, B-X, I-X)")
+                raise NerDataError(
+                    f"{sentence.where}: token {position + 1} ({token!r}) has the unknown tag {tag!r}; "
+                    f"the classes are {', '.join(classes)} in IOB2 (O, B-X, I-X)"
+                )
         for position, tag in enumerate(sentence.tags):
             previous = sentence.tags[position - 1] if position else "O"
             if tag.startswith("I-") and previous[2:] != tag[2:]:
@@ -169,13 +172,24 @@ def check_sentences(sentences: Iterable[Sentence], classes: list[str], invalid_t
 def sentences_table(sentences: list[Sentence], language: str, split: str, name: str | None = None) -> pa.Table:
     """Rows id (``{name}-{split}-{i}``, the name defaulting to the language), language, tokens, tags."""
     return pa.Table.from_pylist(
-        [{"id": f"{name or language}-{split}-{i}", "language": language, "tokens": s.tokens, "tags": s.tags}
-         for i, s in enumerate(sentences)], schema=SCHEMA)
+        [
+            {"id": f"{name or language}-{split}-{i}", "language": language, "tokens": s.tokens, "tags": s.tags}
+            for i, s in enumerate(sentences)
+        ],
+        schema=SCHEMA,
+    )
 
 
-def prepare_language(source: dict, language: str, classes: list[str], limits: dict, seed: int,
-                     invalid_tags: str = "repair", cache_dir: str | None = None,
-                     name: str | None = None) -> tuple[dict[str, pa.Table], list[dict], list[dict]]:
+def prepare_language(
+    source: dict,
+    language: str,
+    classes: list[str],
+    limits: dict,
+    seed: int,
+    invalid_tags: str = "repair",
+    cache_dir: str | None = None,
+    name: str | None = None,
+) -> tuple[dict[str, pa.Table], list[dict], list[dict]]:
     """Every split of one language's data set (WikiAnn's, or another corpus called ``name``), read,
     checked and limited: (split → table, counts rows, problem rows). A language without training
     sentences is an error. ``drop_classes`` of the source (or of its files) are read as O."""
@@ -186,16 +200,28 @@ def prepare_language(source: dict, language: str, classes: list[str], limits: di
         used = subsample(checked.sentences, limits.get(split), seed)
         if not used:
             where = source["files"][split] if "files" in source else source["hub"]["name"]
-            raise NerDataError(f"{where}: no {split} sentences for {language!r}; every language needs "
-                               f"train, dev and test sentences")
+            raise NerDataError(f"{where}: no {split} sentences for {language!r}; every language needs train, dev and test sentences")
         tables[split] = sentences_table(used, language, split, name)
         entities = sum(tag.startswith("B-") for s in used for tag in s.tags)
-        counts.append({"language": language, "split": split, "sentences_read": len(checked.sentences) + sum(
-            p["action"] == "skipped" for p in checked.problems), "sentences_used": len(used),
-            "tokens": sum(len(s.tokens) for s in used), "entities": entities})
+        counts.append(
+            {
+                "language": language,
+                "split": split,
+                "sentences_read": len(checked.sentences) + sum(p["action"] == "skipped" for p in checked.problems),
+                "sentences_used": len(used),
+                "tokens": sum(len(s.tokens) for s in used),
+                "entities": entities,
+            }
+        )
         problems += [{"language": language, "split": split, **p} for p in checked.problems]
         if checked.problems:
-            log.warning("%s %s: %d problems (first: %s: %s)", language, split, len(checked.problems),
-                        checked.problems[0]["where"], checked.problems[0]["problem"])
+            log.warning(
+                "%s %s: %d problems (first: %s: %s)",
+                language,
+                split,
+                len(checked.problems),
+                checked.problems[0]["where"],
+                checked.problems[0]["problem"],
+            )
         log.info("%s %s: %d sentences, %d entities", language, split, len(used), entities)
     return tables, counts, problems

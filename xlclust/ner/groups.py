@@ -26,8 +26,13 @@ def members_name(languages) -> str:
     return "_".join(sorted(languages))
 
 
-def language_groups(languages: list[str], groupings: list[str], families: dict[str, str] | None = None,
-                    clusters: dict[str, int] | None = None, held_out: list[str] = ()) -> list[dict]:
+def language_groups(
+    languages: list[str],
+    groupings: list[str],
+    families: dict[str, str] | None = None,
+    clusters: dict[str, int] | None = None,
+    held_out: list[str] = (),
+) -> list[dict]:
     """Rows (grouping, group, train: [...], evaluate: [...]) for every grouping asked for;
     ``clusters`` maps each language to its cluster (needed for 'cluster' and held-out languages)."""
     groups = []
@@ -80,16 +85,23 @@ def generalization_groups(language: str, corpus: str, trainings, clusters: dict[
     unknown = set(trainings) - set(TRAININGS)
     if unknown:
         raise ValueError(f"unknown generalization trainings {sorted(unknown)} (one of {', '.join(TRAININGS)})")
-    return [{"grouping": GENERALIZATION, "group": training, "train": sorted(sources[training]), "evaluate": [corpus]}
-            for training in TRAININGS if training in trainings]
+    return [
+        {"grouping": GENERALIZATION, "group": training, "train": sorted(sources[training]), "evaluate": [corpus]}
+        for training in TRAININGS
+        if training in trainings
+    ]
 
 
 def groups_table(groups: list[dict]):
     """Tidy rows: grouping, group, role (train/evaluate), language."""
     import pandas as pd
 
-    rows = [{"grouping": g["grouping"], "group": g["group"], "role": role, "language": lang}
-            for g in groups for role in ("train", "evaluate") for lang in g[role]]
+    rows = [
+        {"grouping": g["grouping"], "group": g["group"], "role": role, "language": lang}
+        for g in groups
+        for role in ("train", "evaluate")
+        for lang in g[role]
+    ]
     return pd.DataFrame(rows, columns=["grouping", "group", "role", "language"])
 
 

@@ -31,6 +31,13 @@ def span_scores(gold: list[list[str]], predicted: list[list[str]], classes: list
     rows = []
     for name, key in [*((c, c) for c in classes), (OVERALL, "micro avg")]:
         found = report.get(key, {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 0})
-        rows.append({"class": name, "precision": 100 * float(found["precision"]), "recall": 100 * float(found["recall"]),
-                     "f1": 100 * float(found["f1-score"]), "support": int(found["support"])})
+        rows.append(
+            {
+                "class": name,
+                "precision": 100 * float(found["precision"]),
+                "recall": 100 * float(found["recall"]),
+                "f1": 100 * float(found["f1-score"]),
+                "support": int(found["support"]),
+            }
+        )
     return rows

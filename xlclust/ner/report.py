@@ -20,8 +20,11 @@ def ordered_groupings(present) -> list[str]:
 
 def summarize(scores: pd.DataFrame) -> pd.DataFrame:
     """Mean and standard deviation over seeds of each (grouping, group, language, class)."""
-    summary = (scores.groupby(["grouping", "group", "language", "class"], sort=True)["f1"]
-               .agg(f1_mean="mean", f1_std="std", seeds="count").reset_index())
+    summary = (
+        scores.groupby(["grouping", "group", "language", "class"], sort=True)["f1"]
+        .agg(f1_mean="mean", f1_std="std", seeds="count")
+        .reset_index()
+    )
     summary["f1_std"] = summary["f1_std"].fillna(0.0)
     return summary
 

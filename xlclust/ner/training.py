@@ -14,8 +14,8 @@ import os
 import time
 from dataclasses import asdict
 
-from xlclust.finetuning import FinetuneSpec, ModelSource, batched_outputs, feature_rows, position_limit, train
 from xlclust.errors import ConfigError
+from xlclust.finetuning import FinetuneSpec, ModelSource, batched_outputs, feature_rows, position_limit, train
 
 log = logging.getLogger(__name__)
 IGNORED = -100  # label of the positions the loss skips (specials, later subwords)
@@ -49,16 +49,27 @@ def _collator(tokenizer):
     return DataCollatorForTokenClassification(tokenizer, label_pad_token_id=IGNORED)
 
 
-def finetune_ner(source: ModelSource, sentences: list[dict], classes: list[str], spec: FinetuneSpec, max_length: int,
-                 checkpoint_root: str | os.PathLike, callbacks: list | None = None):
+def finetune_ner(
+    source: ModelSource,
+    sentences: list[dict],
+    classes: list[str],
+    spec: FinetuneSpec,
+    max_length: int,
+    checkpoint_root: str | os.PathLike,
+    callbacks: list | None = None,
+):
     """Train a new head on ``sentences`` (dicts with ``id``, ``tokens``, ``tags``); returns
     (model, tokenizer, summary). Checkpoints and resume as :func:`xlclust.finetuning.train`."""
     from transformers import AutoModelForTokenClassification, set_seed
 
     labels = label_names(classes)
     set_seed(spec.seed)  # the new head's initialization
-    tokenizer, model = source.load(AutoModelForTokenClassification, num_labels=len(labels),
-                                   id2label=dict(enumerate(labels)), label2id={n: i for i, n in enumerate(labels)})
+    tokenizer, model = source.load(
+        AutoModelForTokenClassification,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={n: i for i, n in enumerate(labels)},
+    )
     limit = position_limit(model, tokenizer)
     if max_length > limit:
         raise ConfigError(f"ner.training.max_length: {max_length} subwords, the model takes at most {limit}")
@@ -66,8 +77,13 @@ def finetune_ner(source: ModelSource, sentences: list[dict], classes: list[str],
     features, _ = encode(sentences, tokenizer, max_length, labels)
     log.info("%d sentences encoded in %.1f s", len(sentences), time.perf_counter() - started)
     ids = hashlib.sha256("\n".join(s["id"] for s in sentences).encode()).hexdigest()
-    settings = {"task": "ner", "model": asdict(source) | {"cache_dir": None}, "labels": labels, "max_length": max_length,
-                "sentence_ids_sha256": ids}
+    settings = {
+        "task": "ner",
+        "model": asdict(source) | {"cache_dir": None},
+        "labels": labels,
+        "max_length": max_length,
+        "sentence_ids_sha256": ids,
+    }
     run = train(model, features, _collator(tokenizer), spec, settings, checkpoint_root, "ner.training", callbacks)
     return run.trainer.model, tokenizer, run
 
@@ -78,7 +94,7 @@ def predict_tags(model, tokenizer, sentences: list[dict], max_length: int, batch
     features, word_ids = encode(sentences, tokenizer, max_length)
     predicted = [["O"] * len(s["tokens"]) for s in sentences]
     covered = 0
-    for chosen, batch, output in batched_outputs(model, features, _collator(tokenizer), batch_size, desc="sentences"):
+    for chosen, _, output in batched_outputs(model, features, _collator(tokenizer), batch_size, desc="sentences"):
         best = output.logits.argmax(-1).cpu().numpy()
         for row, index in enumerate(chosen):
             previous = None
@@ -93,8 +109,9 @@ def predict_tags(model, tokenizer, sentences: list[dict], max_length: int, batch
     return predicted, cut
 
 
-def evaluate_languages(model, tokenizer, tests: dict[str, list[dict]], classes: list[str], max_length: int,
-                       batch_size: int = 64, mode: str = "strict"):
+def evaluate_languages(
+    model, tokenizer, tests: dict[str, list[dict]], classes: list[str], max_length: int, batch_size: int = 64, mode: str = "strict"
+):
     """Span scores of each language's test sentences: (score rows with a ``language`` column,
     a table of the predicted tags, words cut off over all languages)."""
     import pyarrow as pa
@@ -107,8 +124,13 @@ def evaluate_languages(model, tokenizer, tests: dict[str, list[dict]], classes: 
         cut_total += cut
         scores = span_scores([s["tags"] for s in sentences], predicted, classes, mode)
         rows += [{"language": lang, **row} for row in scores]
-        log.info("%s: F1 %.1f over %d sentences (%s)", lang, scores[-1]["f1"], len(sentences),
-                 ", ".join(f"{r['class']} {r['f1']:.1f}" for r in scores[:-1]))
+        log.info(
+            "%s: F1 %.1f over %d sentences (%s)",
+            lang,
+            scores[-1]["f1"],
+            len(sentences),
+            ", ".join(f"{r['class']} {r['f1']:.1f}" for r in scores[:-1]),
+        )
         predictions += [{"id": s["id"], "language": lang, "predicted": tags} for s, tags in zip(sentences, predicted)]
     schema = pa.schema([("id", pa.string()), ("language", pa.string()), ("predicted", pa.list_(pa.string()))])
     return rows, pa.Table.from_pylist(predictions, schema=schema), cut_total

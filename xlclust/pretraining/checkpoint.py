@@ -43,8 +43,7 @@ def fingerprint(settings: dict) -> str:
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def save_checkpoint(directory: str | os.PathLike, step: int, state: dict, metrics_csv: str | None, run_fingerprint: str,
-                    keep: int) -> Path:
+def save_checkpoint(directory: str | os.PathLike, step: int, state: dict, metrics_csv: str | None, run_fingerprint: str, keep: int) -> Path:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"{PREFIX}{step:08d}"
@@ -68,7 +67,7 @@ def checkpoints(directory: str | os.PathLike) -> list[Path]:
     directory = Path(directory)
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.is_dir() and p.name.startswith(PREFIX) and p.name[len(PREFIX):].isdigit())
+    return sorted(p for p in directory.iterdir() if p.is_dir() and p.name.startswith(PREFIX) and p.name[len(PREFIX) :].isdigit())
 
 
 def remove_partial(directory: str | os.PathLike) -> list[Path]:
@@ -92,11 +91,15 @@ def verify(checkpoint: Path, run_fingerprint: str) -> dict:
     for name, expected in manifest["files"].items():
         path = checkpoint / name
         if not path.is_file() or sha256(path) != expected:
-            raise XlclustError(f"{path}: missing or does not match its checksum in {MANIFEST}; the checkpoint is corrupt. "
-                               f"Delete {checkpoint} to resume from an earlier one.")
+            raise XlclustError(
+                f"{path}: missing or does not match its checksum in {MANIFEST}; the checkpoint is corrupt. "
+                f"Delete {checkpoint} to resume from an earlier one."
+            )
     if manifest["fingerprint"] != run_fingerprint:
-        raise XlclustError(f"{checkpoint}: written with other model, data or training settings (fingerprint "
-                           f"{manifest['fingerprint']}, this run {run_fingerprint}); move it away or restore the settings.")
+        raise XlclustError(
+            f"{checkpoint}: written with other model, data or training settings (fingerprint "
+            f"{manifest['fingerprint']}, this run {run_fingerprint}); move it away or restore the settings."
+        )
     return manifest
 
 
@@ -113,9 +116,11 @@ def load_latest(directory: str | os.PathLike, run_fingerprint: str) -> tuple[dic
     try:
         state = torch.load(latest / "state.pt", map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
-        raise XlclustError(f"{latest / 'state.pt'}: holds objects other than tensors and plain values, which are "
-                           f"not loaded (loading them could run code from the file); this is not a checkpoint "
-                           f"xlclust wrote. Delete {latest} to resume from an earlier one.") from error
+        raise XlclustError(
+            f"{latest / 'state.pt'}: holds objects other than tensors and plain values, which are "
+            f"not loaded (loading them could run code from the file); this is not a checkpoint "
+            f"xlclust wrote. Delete {latest} to resume from an earlier one."
+        ) from error
     metrics = latest / "metrics.csv"
     log.info("resuming from %s (step %d)", latest, state["step"])
     return state, metrics.read_text(encoding="utf-8") if metrics.is_file() else None, latest

@@ -9,8 +9,8 @@ is how a resumed run continues exactly where its checkpoint was taken.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 import numpy as np
 import pyarrow.compute as pc
@@ -64,7 +64,7 @@ class ExampleStream:
         starts, ends = chunk_bounds(lengths, self.body)
         order = np.random.default_rng([self.seed, epoch, shard]).permutation(len(starts))
         cls, sep = np.array([self.cls_id]), np.array([self.sep_id])
-        return [np.concatenate([cls, values[starts[i]:ends[i]], sep]) for i in order]
+        return [np.concatenate([cls, values[starts[i] : ends[i]], sep]) for i in order]
 
     def iterate(self, start: int = 0) -> Iterator[np.ndarray]:
         """Examples from global index ``start`` on, epoch after epoch, forever."""

@@ -99,13 +99,27 @@ def _encode_shard(args: tuple[str, list[int], str, int]) -> dict:
     table = pq.ParquetFile(mix_path).read_row_groups(row_groups, columns=["position", "lang", "text"])
     encoded, checked, differing = encode_table(_worker_encoder, table, check_lines)
     pq.write_table(encoded, output, compression="zstd")
-    return {"file": Path(output).name, "lines": encoded.num_rows, "ids": int(pc.sum(pc.list_value_length(encoded.column("input_ids"))).as_py() or 0),
-            "characters": int(sum(len(t) for t in table.column("text").to_pylist())), "seconds": time.perf_counter() - start,
-            "checked": checked, "differing": differing}
+    return {
+        "file": Path(output).name,
+        "lines": encoded.num_rows,
+        "ids": int(pc.sum(pc.list_value_length(encoded.column("input_ids"))).as_py() or 0),
+        "characters": int(sum(len(t) for t in table.column("text").to_pylist())),
+        "seconds": time.perf_counter() - start,
+        "checked": checked,
+        "differing": differing,
+    }
 
 
-def encode_corpus(mix_path: str | os.PathLike, tokenizer_path: str | os.PathLike, output_dir: str | os.PathLike, *,
-                  shard_lines: int, workers: int, check_lines: int = 100, max_differing: float = 0.01) -> dict:
+def encode_corpus(
+    mix_path: str | os.PathLike,
+    tokenizer_path: str | os.PathLike,
+    output_dir: str | os.PathLike,
+    *,
+    shard_lines: int,
+    workers: int,
+    check_lines: int = 100,
+    max_differing: float = 0.01,
+) -> dict:
     """Write ``shard-NNNNN.parquet`` files and a manifest into ``output_dir`` (atomically: all or nothing)."""
     from tqdm import tqdm
 
@@ -119,14 +133,31 @@ def encode_corpus(mix_path: str | os.PathLike, tokenizer_path: str | os.PathLike
         lines, ids = sum(s["lines"] for s in stats), sum(s["ids"] for s in stats)
         checked, differing = sum(s["checked"] for s in stats), sum(s["differing"] for s in stats)
         if differing > max_differing * max(1, checked):
-            raise XlclustError(f"{tokenizer_path}: {differing} of {checked} checked lines encode differently through the tokenizer "
-                               f"than through its SentencePiece models; the tokenizer and its segmenters do not belong together")
-        manifest = {"tokenizer": str(tokenizer_path), "shards": stats,
-                    "lines": lines, "ids": ids, "checked_against_tokenizer": checked, "differing": differing, "workers": workers, "seconds": round(seconds, 3),
-                    "ids_per_second": round(ids / seconds, 1) if seconds else None}
+            raise XlclustError(
+                f"{tokenizer_path}: {differing} of {checked} checked lines encode differently through the tokenizer "
+                f"than through its SentencePiece models; the tokenizer and its segmenters do not belong together"
+            )
+        manifest = {
+            "tokenizer": str(tokenizer_path),
+            "shards": stats,
+            "lines": lines,
+            "ids": ids,
+            "checked_against_tokenizer": checked,
+            "differing": differing,
+            "workers": workers,
+            "seconds": round(seconds, 3),
+            "ids_per_second": round(ids / seconds, 1) if seconds else None,
+        }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    log.info("encoded %d lines into %d IDs in %d shards, %.1f s (%.0f IDs/s with %d workers)",
-             lines, ids, len(stats), seconds, ids / max(seconds, 1e-9), workers)
+    log.info(
+        "encoded %d lines into %d IDs in %d shards, %.1f s (%.0f IDs/s with %d workers)",
+        lines,
+        ids,
+        len(stats),
+        seconds,
+        ids / max(seconds, 1e-9),
+        workers,
+    )
     return manifest
 
 

@@ -8,8 +8,17 @@ appendix B). Embedding look-ups are free; the output projection onto the vocabul
 from __future__ import annotations
 
 # dense bf16 peaks (TFLOP/s) from the vendors' data sheets, by a name fragment of the device
-PEAK_BF16_TFLOPS = {"H200": 989.0, "H100 SXM": 989.0, "H100 NVL": 835.0, "H100 PCIe": 756.0, "H100": 989.0, "A100": 312.0,
-                    "L40S": 362.0, "A10G": 70.0, "V100": 125.0}
+PEAK_BF16_TFLOPS = {
+    "H200": 989.0,
+    "H100 SXM": 989.0,
+    "H100 NVL": 835.0,
+    "H100 PCIe": 756.0,
+    "H100": 989.0,
+    "A100": 312.0,
+    "L40S": 362.0,
+    "A10G": 70.0,
+    "V100": 125.0,
+}
 
 
 def flops_per_token(config, seq_len: int) -> float:

@@ -39,8 +39,9 @@ def replacement_ids(vocab_size: int, special_ids: torch.Tensor) -> torch.Tensor:
     return torch.from_numpy(np.setdiff1d(np.arange(vocab_size), special_ids.numpy()))
 
 
-def mask_tokens(input_ids: torch.Tensor, special_ids: torch.Tensor, mask_id: int, ordinary: torch.Tensor,
-                spec: MaskingSpec, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def mask_tokens(
+    input_ids: torch.Tensor, special_ids: torch.Tensor, mask_id: int, ordinary: torch.Tensor, spec: MaskingSpec, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
     """(masked inputs, labels); labels are IGNORE except at the chosen positions; random
     replacements are drawn from ``ordinary`` (:func:`replacement_ids`)."""
     candidates = ~torch.isin(input_ids, special_ids)

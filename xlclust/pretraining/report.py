@@ -17,9 +17,19 @@ def pretraining_summary(model_dirs: list[str]) -> tuple[pd.DataFrame, dict[str, 
         info = json.loads((directory / "training.json").read_text(encoding="utf-8"))
         tokenizer, size = directory.name.rsplit("-", 1)
         tail = log.tail(max(1, len(log) // 10))  # the last tenth of the logged steps
-        rows.append({"tokenizer": tokenizer, "size": size, "steps": info["steps"], "parameters": info["parameters"],
-                     "vocab_size": info.get("vocab_size"), "final_loss": round(float(tail["loss"].mean()), 4),
-                     "tokens": int(log["tokens"].sum()), "tokens_per_second": round(float(timing["tokens"].sum() / timing["seconds"].sum()), 1),
-                     "processes": info["processes"], "precision": info["precision"]})
+        rows.append(
+            {
+                "tokenizer": tokenizer,
+                "size": size,
+                "steps": info["steps"],
+                "parameters": info["parameters"],
+                "vocab_size": info.get("vocab_size"),
+                "final_loss": round(float(tail["loss"].mean()), 4),
+                "tokens": int(log["tokens"].sum()),
+                "tokens_per_second": round(float(timing["tokens"].sum() / timing["seconds"].sum()), 1),
+                "processes": info["processes"],
+                "precision": info["precision"],
+            }
+        )
         curves[directory.name] = log
     return pd.DataFrame(rows), curves

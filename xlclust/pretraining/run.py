@@ -33,8 +33,12 @@ def run(description: dict) -> None:
     except TypeError as error:
         raise ConfigError(f"pretraining.models.{description['size']}.training: {error}") from error
     model, rows, summary, accelerator = pretrain(
-        shards=encoded_shards(description["corpus"]), tokenizer=tokenizer, model_config=description["architecture"], spec=spec,
-        checkpoint_dir=description["checkpoints"])
+        shards=encoded_shards(description["corpus"]),
+        tokenizer=tokenizer,
+        model_config=description["architecture"],
+        spec=spec,
+        checkpoint_dir=description["checkpoints"],
+    )
     if accelerator.is_main_process:
         summary.update(tokenizer=description["tokenizer"], size=description["size"])
         save_pretrained_model(model, tokenizer, rows, summary, description["output"])
@@ -76,9 +80,19 @@ def launch_command(run_file: str, launcher: str, gpus: int, nodes: int) -> list[
         return [*torchrun, "--standalone", f"--nproc_per_node={per_node}", *run_module]
     # SLURM: one torchrun per node, meeting at this (the first) node
     job = os.environ.get("SLURM_JOB_ID", "xlclust")
-    return ["srun", f"--nodes={nodes}", f"--ntasks={nodes}", "--ntasks-per-node=1", *torchrun, f"--nnodes={nodes}",
-            f"--nproc_per_node={per_node}", "--rdzv_backend=c10d", f"--rdzv_endpoint={socket.gethostname()}:29500",
-            f"--rdzv_id={job}", *run_module]
+    return [
+        "srun",
+        f"--nodes={nodes}",
+        f"--ntasks={nodes}",
+        "--ntasks-per-node=1",
+        *torchrun,
+        f"--nnodes={nodes}",
+        f"--nproc_per_node={per_node}",
+        "--rdzv_backend=c10d",
+        f"--rdzv_endpoint={socket.gethostname()}:29500",
+        f"--rdzv_id={job}",
+        *run_module,
+    ]
 
 
 def launch(description: dict, run_file: str | os.PathLike, launcher: str = "auto") -> None:

@@ -20,9 +20,9 @@ import math
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
@@ -80,10 +80,12 @@ class TrainingSpec:
 
 def linear_schedule(warmup: int, total: int) -> Callable[[int], float]:
     """Linear warm-up to the peak learning rate, then linear decay to 0 at the last step (BERT)."""
+
     def factor(step: int) -> float:
         if step < warmup:
             return (step + 1) / warmup
         return max(0.0, (total - step) / max(1, total - warmup))
+
     return factor
 
 
@@ -102,6 +104,7 @@ def choose_precision(requested: str) -> str:
         return "bf16"
     try:
         import torch_xla  # noqa: F401
+
         return "bf16"
     except ImportError:
         return "no"
@@ -113,7 +116,9 @@ def build_model(model_config: dict, tokenizer, max_seq_len: int, seed: int):
     settings = dict(model_config)
     settings.setdefault("max_position_embeddings", max_seq_len)
     if settings["max_position_embeddings"] < max_seq_len:
-        raise ConfigError(f"pretraining: max_seq_len {max_seq_len} exceeds the model's max_position_embeddings {settings['max_position_embeddings']}")
+        raise ConfigError(
+            f"pretraining: max_seq_len {max_seq_len} exceeds the model's max_position_embeddings {settings['max_position_embeddings']}"
+        )
     config = BertConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, **settings)
     torch.manual_seed(seed)
     return BertForMaskedLM(config)
@@ -155,8 +160,15 @@ def _metrics_text(rows: list[dict], fields: list[str] = METRICS) -> str:
     return buffer.getvalue()
 
 
-def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec, checkpoint_dir: str | os.PathLike,
-             on_step: Callable[[int], None] | None = None):
+def pretrain(
+    *,
+    shards: list,
+    tokenizer,
+    model_config: dict,
+    spec: TrainingSpec,
+    checkpoint_dir: str | os.PathLike,
+    on_step: Callable[[int], None] | None = None,
+):
     """Train and return (model, metrics rows, summary); only the main process's values are complete."""
     from accelerate import Accelerator
     from accelerate.utils import is_torch_xla_available
@@ -172,18 +184,28 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
 
     micro = spec.per_device_batch_size or spec.batch_size // world
     if spec.batch_size % (micro * world):
-        raise ConfigError(f"pretraining: batch_size {spec.batch_size} is not a multiple of per_device_batch_size {micro} × {world} processes")
+        raise ConfigError(
+            f"pretraining: batch_size {spec.batch_size} is not a multiple of per_device_batch_size {micro} × {world} processes"
+        )
     accumulation = spec.batch_size // (micro * world)
 
     stream = ExampleStream(shards, spec.max_seq_len, tokenizer.cls_token_id, tokenizer.sep_token_id, spec.seed)
     total_steps = spec.total_steps(stream.total)
     model = build_model(model_config, tokenizer, spec.max_seq_len, spec.seed)
-    optimizer = torch.optim.AdamW(grouped_parameters(model, spec.weight_decay), lr=spec.learning_rate,
-                                  betas=tuple(spec.adam_betas), eps=spec.adam_epsilon)
+    optimizer = torch.optim.AdamW(
+        grouped_parameters(model, spec.weight_decay), lr=spec.learning_rate, betas=tuple(spec.adam_betas), eps=spec.adam_epsilon
+    )
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, linear_schedule(spec.warmup_steps, total_steps))
-    settings = {"model": model.config.to_diff_dict(), "spec": {k: v for k, v in asdict(spec).items()
-                                                               if k not in ("checkpoint_every", "keep_checkpoints", "log_every", "per_device_batch_size", "precision", "compile")},
-                "examples": stream.total, "vocab_size": len(tokenizer)}
+    settings = {
+        "model": model.config.to_diff_dict(),
+        "spec": {
+            k: v
+            for k, v in asdict(spec).items()
+            if k not in ("checkpoint_every", "keep_checkpoints", "log_every", "per_device_batch_size", "precision", "compile")
+        },
+        "examples": stream.total,
+        "vocab_size": len(tokenizer),
+    }
     if spec.compile:
         model = torch.compile(model)
     run_fingerprint = ckpt.fingerprint(settings)
@@ -198,10 +220,17 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         step = state["step"]
-        rows = [{key: float(value) if key in FLOAT_METRICS else int(value) for key, value in row.items()}
-                for row in csv.DictReader(io.StringIO(metrics_csv))] if metrics_csv else []
-        log.info("resumed at step %d; the checkpoint's logging window holds %d steps", step,
-                 len(state.get("log_window", {}).get("loss", [])))
+        rows = (
+            [
+                {key: float(value) if key in FLOAT_METRICS else int(value) for key, value in row.items()}
+                for row in csv.DictReader(io.StringIO(metrics_csv))
+            ]
+            if metrics_csv
+            else []
+        )
+        log.info(
+            "resumed at step %d; the checkpoint's logging window holds %d steps", step, len(state.get("log_window", {}).get("loss", []))
+        )
 
     special_ids = torch.tensor(sorted(set(tokenizer.all_special_ids)), dtype=torch.long)
     ordinary = replacement_ids(len(tokenizer), special_ids)
@@ -215,9 +244,13 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
         # uninterrupted one does; its tokens are summed over the processes (a collective: all call save)
         tokens = int(accelerator.reduce(torch.tensor(window_tokens, device=accelerator.device), reduction="sum").item())
         if accelerator.is_main_process:
-            state = {"model": unwrapped(model).state_dict(), "optimizer": optimizer.state_dict(),
-                     "scheduler": scheduler.state_dict(), "step": at_step,
-                     "log_window": {"loss": list(window_loss), "tokens": tokens}}
+            state = {
+                "model": unwrapped(model).state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "step": at_step,
+                "log_window": {"loss": list(window_loss), "tokens": tokens},
+            }
             ckpt.save_checkpoint(checkpoint_dir, at_step, state, _metrics_text(rows, ALL_METRICS), run_fingerprint, spec.keep_checkpoints)
         accelerator.wait_for_everyone()
 
@@ -230,21 +263,27 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
     with StopRequest() as stop:
         while step < total_steps:
             batch = [next(examples) for _ in range(spec.batch_size)]
-            mine = batch[rank * per_process:(rank + 1) * per_process]
+            mine = batch[rank * per_process : (rank + 1) * per_process]
             step_loss = torch.zeros((), device=accelerator.device)
             for index in range(accumulation):
                 # masks and dropout follow from (seed, step, micro-batch of the global batch): the same
                 # for any number of processes, and for a resumed run
                 micro_seed = int(np.random.SeedSequence([spec.seed, step, rank * accumulation + index]).generate_state(1)[0])
                 torch.manual_seed(micro_seed)
-                ids, attention = pad_batch(mine[index * micro:(index + 1) * micro], tokenizer.pad_token_id)
+                ids, attention = pad_batch(mine[index * micro : (index + 1) * micro], tokenizer.pad_token_id)
                 generator = torch.Generator().manual_seed(micro_seed)
                 inputs, labels = mask_tokens(ids, special_ids, tokenizer.mask_token_id, ordinary, masking, generator)
                 window_tokens += int(attention.sum())
                 with accelerator.no_sync(model) if index < accumulation - 1 else contextlib.nullcontext():
                     with accelerator.autocast():
-                        loss = model(input_ids=inputs.to(accelerator.device), attention_mask=attention.to(accelerator.device),
-                                     labels=labels.to(accelerator.device)).loss / accumulation
+                        loss = (
+                            model(
+                                input_ids=inputs.to(accelerator.device),
+                                attention_mask=attention.to(accelerator.device),
+                                labels=labels.to(accelerator.device),
+                            ).loss
+                            / accumulation
+                        )
                     accelerator.backward(loss)
                 step_loss += loss.detach()
             if spec.max_grad_norm:
@@ -258,12 +297,26 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
             if step % spec.log_every == 0 or step == total_steps:
                 seconds = time.perf_counter() - window_start
                 window_tokens = int(accelerator.reduce(torch.tensor(window_tokens, device=accelerator.device), reduction="sum").item())
-                rows.append({"step": step, "epoch": round(step * spec.batch_size / stream.total, 4),
-                             "examples": step * spec.batch_size, "tokens": window_tokens, "loss": round(float(np.mean(window_loss)), 6),
-                             "learning_rate": scheduler.get_last_lr()[0], "tokens_per_second": round(window_tokens / seconds, 1),
-                             "seconds": round(seconds, 3)})
-                log.info("step %d/%d loss %.4f lr %.3g %.0f tokens/s", step, total_steps, rows[-1]["loss"],
-                         rows[-1]["learning_rate"], rows[-1]["tokens_per_second"])
+                rows.append(
+                    {
+                        "step": step,
+                        "epoch": round(step * spec.batch_size / stream.total, 4),
+                        "examples": step * spec.batch_size,
+                        "tokens": window_tokens,
+                        "loss": round(float(np.mean(window_loss)), 6),
+                        "learning_rate": scheduler.get_last_lr()[0],
+                        "tokens_per_second": round(window_tokens / seconds, 1),
+                        "seconds": round(seconds, 3),
+                    }
+                )
+                log.info(
+                    "step %d/%d loss %.4f lr %.3g %.0f tokens/s",
+                    step,
+                    total_steps,
+                    rows[-1]["loss"],
+                    rows[-1]["learning_rate"],
+                    rows[-1]["tokens_per_second"],
+                )
                 window_loss, window_tokens, window_start = [], 0, time.perf_counter()
             if on_step is not None:
                 on_step(step)
@@ -273,16 +326,31 @@ def pretrain(*, shards: list, tokenizer, model_config: dict, spec: TrainingSpec,
             if stopping and step < total_steps:
                 raise Preempted(f"stopped by a signal at step {step} after saving its checkpoint; rerun to resume")
     progress.close()
-    summary = {"steps": total_steps, "examples_per_epoch": stream.total, "batch_size": spec.batch_size, "per_device_batch_size": micro,
-               "gradient_accumulation": accumulation, "processes": world, "precision": precision,
-               "flops_per_token": flops_per_token(unwrapped(model).config, spec.max_seq_len),
-               "parameters": sum(p.numel() for p in unwrapped(model).parameters()), "vocab_size": len(tokenizer),
-               "fingerprint": run_fingerprint}
+    summary = {
+        "steps": total_steps,
+        "examples_per_epoch": stream.total,
+        "batch_size": spec.batch_size,
+        "per_device_batch_size": micro,
+        "gradient_accumulation": accumulation,
+        "processes": world,
+        "precision": precision,
+        "flops_per_token": flops_per_token(unwrapped(model).config, spec.max_seq_len),
+        "parameters": sum(p.numel() for p in unwrapped(model).parameters()),
+        "vocab_size": len(tokenizer),
+        "fingerprint": run_fingerprint,
+    }
     return unwrapped(model), rows, summary, accelerator
 
 
-def save_pretrained_model(model, tokenizer, rows: list[dict], summary: dict, output_dir: str | os.PathLike,
-                          fields: list[str] = METRICS, loss_label: str = "masked-LM loss") -> None:
+def save_pretrained_model(
+    model,
+    tokenizer,
+    rows: list[dict],
+    summary: dict,
+    output_dir: str | os.PathLike,
+    fields: list[str] = METRICS,
+    loss_label: str = "masked-LM loss",
+) -> None:
     """Model and tokenizer (``save_pretrained``), the training log (``fields`` of ``rows``), the
     throughput log when the rows time their windows, a summary and the loss curve, atomically."""
     from xlclust.atomic import atomic_directory

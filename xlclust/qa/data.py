@@ -16,16 +16,23 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from xlclust.corpus.sampling import subsample
+from xlclust.download import local_path
 from xlclust.errors import XlclustError
 from xlclust.textfiles import undecodable
-from xlclust.download import local_path
 
 log = logging.getLogger(__name__)
 
 # TyDi QA names its languages in its question IDs ("swahili-8211…-4"); GoldP has nine of them.
 TYDIQA_LANGUAGES = {
-    "ar": "arabic", "bn": "bengali", "en": "english", "fi": "finnish", "id": "indonesian",
-    "ko": "korean", "ru": "russian", "sw": "swahili", "te": "telugu",
+    "ar": "arabic",
+    "bn": "bengali",
+    "en": "english",
+    "fi": "finnish",
+    "id": "indonesian",
+    "ko": "korean",
+    "ru": "russian",
+    "sw": "swahili",
+    "te": "telugu",
 }
 # Published GoldP v1.1 sizes (Clark et al. 2020; XTREME Table 5: "test" = the GoldP dev set).
 PUBLISHED_SIZES = {
@@ -35,11 +42,16 @@ PUBLISHED_SIZES = {
 HUB_SPLITS = {"train": "train", "dev": "validation"}
 PROBLEM_COLUMNS = ["split", "language", "id", "problem", "action"]
 
-SCHEMA = pa.schema([
-    ("id", pa.string()), ("title", pa.string()), ("context", pa.string()), ("question", pa.string()),
-    ("answers", pa.struct([("text", pa.list_(pa.string())), ("answer_start", pa.list_(pa.int32()))])),
-    ("language", pa.string()),
-])
+SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("title", pa.string()),
+        ("context", pa.string()),
+        ("question", pa.string()),
+        ("answers", pa.struct([("text", pa.list_(pa.string())), ("answer_start", pa.list_(pa.int32()))])),
+        ("language", pa.string()),
+    ]
+)
 
 
 class QADataError(XlclustError):
@@ -80,11 +92,16 @@ def read_squad_json(path: str | os.PathLike, language: str) -> list[dict]:
                 answers = _field(qa, "answers", list, path, place)
                 texts = [_field(answer, "text", str, path, f"{place}.answers[{i}]") for i, answer in enumerate(answers)]
                 starts = [_field(answer, "answer_start", int, path, f"{place}.answers[{i}]") for i, answer in enumerate(answers)]
-                records.append({
-                    "id": question_id, "title": str(title), "context": context,
-                    "question": _field(qa, "question", str, path, place),
-                    "answers": {"text": texts, "answer_start": starts}, "language": language,
-                })
+                records.append(
+                    {
+                        "id": question_id,
+                        "title": str(title),
+                        "context": context,
+                        "question": _field(qa, "question", str, path, place),
+                        "answers": {"text": texts, "answer_start": starts},
+                        "language": language,
+                    }
+                )
     return records
 
 
@@ -97,8 +114,9 @@ def _field(container, name: str, kind: type, path, where: str):
     return value
 
 
-def load_hub_split(name: str, config: str | None, split: str, revision: str | None = None,
-                   cache_dir: str | None = None) -> dict[str, list[dict]]:
+def load_hub_split(
+    name: str, config: str | None, split: str, revision: str | None = None, cache_dir: str | None = None
+) -> dict[str, list[dict]]:
     """One split of the Hub dataset, by language (from the ID prefix), as flat records."""
     import datasets
 
@@ -115,8 +133,15 @@ def load_hub_split(name: str, config: str | None, split: str, revision: str | No
             raise QADataError(f"{name} ({hub_split}): question {row['id']} names no TyDi QA GoldP language")
         answers = {"text": list(row["answers"]["text"]), "answer_start": [int(s) for s in row["answers"]["answer_start"]]}
         by_language.setdefault(codes[prefix], []).append(
-            {"id": row["id"], "title": row.get("title") or "", "context": row["context"], "question": row["question"],
-             "answers": answers, "language": codes[prefix]})
+            {
+                "id": row["id"],
+                "title": row.get("title") or "",
+                "context": row["context"],
+                "question": row["question"],
+                "answers": answers,
+                "language": codes[prefix],
+            }
+        )
     return by_language
 
 
@@ -131,8 +156,15 @@ def check_questions(records: list[dict], split: str, where: str) -> CheckedSplit
         reason, unusable = ("duplicate question id", True) if record["id"] in seen else _problem(record)
         if reason:
             skipped = unusable or split == "train"
-            problems.append({"split": split, "language": record["language"], "id": record["id"], "problem": reason,
-                             "action": "skipped" if skipped else "kept"})
+            problems.append(
+                {
+                    "split": split,
+                    "language": record["language"],
+                    "id": record["id"],
+                    "problem": reason,
+                    "action": "skipped" if skipped else "kept",
+                }
+            )
             log.warning("%s: question %s: %s (%s)", where, record["id"], reason, problems[-1]["action"])
             if skipped:
                 continue
@@ -151,8 +183,8 @@ def _problem(record: dict) -> tuple[str | None, bool]:
     if len(texts) != len(starts):
         return f"{len(texts)} answer texts but {len(starts)} answer starts", False
     for text, start in zip(texts, starts):
-        if start < 0 or record["context"][start:start + len(text)] != text:
-            found = record["context"][max(start, 0):max(start, 0) + len(text)]
+        if start < 0 or record["context"][start : start + len(text)] != text:
+            found = record["context"][max(start, 0) : max(start, 0) + len(text)]
             return f"answer {text!r} is not at answer_start {start} (the context has {found!r} there)", False
     return None, False
 
@@ -161,8 +193,15 @@ def counts_row(split: str, language: str, read: int, kept: int, limited: int, ch
     published = PUBLISHED_SIZES[split].get(language) if check_published else None
     if published is not None and read != published:
         log.warning("%s %s: %d questions read, the published GoldP v1.1 size is %d", split, language, read, published)
-    return {"split": split, "language": language, "questions_read": read, "published": published,
-            "matches_published": None if published is None else read == published, "kept": kept, "used": limited}
+    return {
+        "split": split,
+        "language": language,
+        "questions_read": read,
+        "published": published,
+        "matches_published": None if published is None else read == published,
+        "kept": kept,
+        "used": limited,
+    }
 
 
 def records_table(records: list[dict]) -> pa.Table:
@@ -189,13 +228,16 @@ def load_split(source: dict, split: str, languages: list[str], cache_dir: str | 
     for lang in languages:
         paths[lang] = local_path(files[lang])
         if paths[lang] is None:
-            raise QADataError(f"config key 'tydiqa.dataset.files.{split}.{lang}': {files[lang]} is not local; "
-                              "give a path or file:// URL, or use dataset.source: hub")
+            raise QADataError(
+                f"config key 'tydiqa.dataset.files.{split}.{lang}': {files[lang]} is not local; "
+                "give a path or file:// URL, or use dataset.source: hub"
+            )
     return {lang: (read_squad_json(paths[lang], lang), str(paths[lang])) for lang in languages}
 
 
-def prepare_split(source: dict, split: str, languages: list[str], limit: int | None, seed: int,
-                  cache_dir: str | None = None, check_published: bool = True) -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
+def prepare_split(
+    source: dict, split: str, languages: list[str], limit: int | None, seed: int, cache_dir: str | None = None, check_published: bool = True
+) -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
     """Load, check and (optionally) subsample one split: questions per language, a counts row per
     language, and the problems found. A language without a single usable question is an error."""
     questions, counts, problems = {}, [], []

@@ -28,11 +28,12 @@ class FeatureSpec:
 
     def check(self, model_max_positions: int | None = None) -> None:
         if self.doc_stride >= self.max_seq_length - self.max_query_length - 3:  # BERT's 3 specials
-            raise ConfigError(f"config key 'tydiqa.features.doc_stride': {self.doc_stride} leaves no new context in windows "
-                              f"of {self.max_seq_length} with questions of up to {self.max_query_length}")
+            raise ConfigError(
+                f"config key 'tydiqa.features.doc_stride': {self.doc_stride} leaves no new context in windows "
+                f"of {self.max_seq_length} with questions of up to {self.max_query_length}"
+            )
         if model_max_positions is not None and self.max_seq_length > model_max_positions:
-            raise ConfigError(f"tydiqa.features.max_seq_length {self.max_seq_length} exceeds the model's "
-                              f"{model_max_positions} positions")
+            raise ConfigError(f"tydiqa.features.max_seq_length {self.max_seq_length} exceeds the model's {model_max_positions} positions")
 
 
 def is_mark(character: str) -> bool:
@@ -54,8 +55,10 @@ def truncate_questions(tokenizer, questions: list[str], limit: int, language: st
     end, and their lengths in tokens."""
     questions = [q.lstrip() for q in questions]  # leading spaces only shift offsets
     encoded = tokenizer(questions, add_special_tokens=False, return_offsets_mapping=True, **language_kwargs(tokenizer, language))
-    cut = [q if len(offsets) <= limit else q[: extend_over_marks(q, int(offsets[limit - 1][1]))]
-           for q, offsets in zip(questions, encoded["offset_mapping"])]
+    cut = [
+        q if len(offsets) <= limit else q[: extend_over_marks(q, int(offsets[limit - 1][1]))]
+        for q, offsets in zip(questions, encoded["offset_mapping"])
+    ]
     return cut, [min(len(ids), limit) for ids in encoded["input_ids"]]
 
 
@@ -80,18 +83,22 @@ def windows(examples: list[dict], tokenizer, spec: FeatureSpec, chunk: int = 512
     for language, group in _by_language(examples):
         group = list(group)
         for begin in range(0, len(group), chunk):
-            part = group[begin:begin + chunk]
+            part = group[begin : begin + chunk]
             questions, lengths = truncate_questions(tokenizer, [e["question"] for _, e in part], spec.max_query_length, language)
             found: dict[int, list[Window]] = {}
             for length in sorted(set(lengths)):
                 members = [i for i, n in enumerate(lengths) if n == length]
                 room = spec.max_seq_length - length - specials
                 pair = ([questions[i] for i in members], [part[i][1]["context"] for i in members])
-                batch = tokenizer(*(pair if question_first else pair[::-1]),
-                                  truncation="only_second" if question_first else "only_first",
-                                  max_length=spec.max_seq_length, stride=max(0, room - spec.doc_stride),
-                                  return_overflowing_tokens=True, return_offsets_mapping=True,
-                                  **language_kwargs(tokenizer, language))
+                batch = tokenizer(
+                    *(pair if question_first else pair[::-1]),
+                    truncation="only_second" if question_first else "only_first",
+                    max_length=spec.max_seq_length,
+                    stride=max(0, room - spec.doc_stride),
+                    return_overflowing_tokens=True,
+                    return_offsets_mapping=True,
+                    **language_kwargs(tokenizer, language),
+                )
                 for index, sample in enumerate(batch["overflow_to_sample_mapping"]):
                     offsets = np.asarray(batch["offset_mapping"][index], dtype=np.int64).reshape(-1, 2)
                     offsets[np.array([s != context_index for s in batch.sequence_ids(index)])] = NO_OFFSET

@@ -19,8 +19,15 @@ from xlclust.qa.features import Collator, FeatureSpec, training_features
 log = logging.getLogger(__name__)
 
 
-def finetune(source: ModelSource, questions: list[dict], spec: FinetuneSpec, features_spec: FeatureSpec,
-             checkpoint_root: str | os.PathLike, output_dir: str | os.PathLike, callbacks: list | None = None) -> dict:
+def finetune(
+    source: ModelSource,
+    questions: list[dict],
+    spec: FinetuneSpec,
+    features_spec: FeatureSpec,
+    checkpoint_root: str | os.PathLike,
+    output_dir: str | os.PathLike,
+    callbacks: list | None = None,
+) -> dict:
     """Fine-tune on ``questions``; write the model, its tokenizer, the training log and a summary
     to ``output_dir``. Returns the summary. SIGTERM/SIGUSR1 (a preempted cluster job) save a
     checkpoint after the current step and raise :class:`Preempted`; a rerun resumes from it."""
@@ -32,16 +39,30 @@ def finetune(source: ModelSource, questions: list[dict], spec: FinetuneSpec, fea
     started = time.perf_counter()
     features, unreachable = training_features(questions, tokenizer, features_spec)
     featurize_seconds = time.perf_counter() - started
-    log.info("%d questions → %d windows in %.1f s; %d questions have no window holding their answer",
-             len(questions), len(features), featurize_seconds, unreachable)
+    log.info(
+        "%d questions → %d windows in %.1f s; %d questions have no window holding their answer",
+        len(questions),
+        len(features),
+        featurize_seconds,
+        unreachable,
+    )
     if not features:
         raise ValueError("no training windows: every question was skipped")
     question_ids = hashlib.sha256("\n".join(q["id"] for q in questions).encode()).hexdigest()
-    settings = {"features": asdict(features_spec), "model": asdict(source) | {"cache_dir": None},
-                "questions": len(questions), "question_ids_sha256": question_ids}
+    settings = {
+        "features": asdict(features_spec),
+        "model": asdict(source) | {"cache_dir": None},
+        "questions": len(questions),
+        "question_ids_sha256": question_ids,
+    }
     run = train(model, features, Collator(tokenizer.pad_token_id), spec, settings, checkpoint_root, "tydiqa.training", callbacks)
-    summary = {"questions": len(questions), "windows": len(features), "unreachable_answers": unreachable,
-               "featurize_seconds": featurize_seconds, **run.summary}
+    summary = {
+        "questions": len(questions),
+        "windows": len(features),
+        "unreachable_answers": unreachable,
+        "featurize_seconds": featurize_seconds,
+        **run.summary,
+    }
     summary["windows_per_second"] = summary.pop("examples_per_second")
     if run.trainer.is_world_process_zero():
         save_pretrained_model(run.trainer.model, tokenizer, run.rows, summary, output_dir, list(LOG_FIELDS), "span loss")

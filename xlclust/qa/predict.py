@@ -23,8 +23,9 @@ class PredictionSpec:
     batch_size: int = 64
 
 
-def answer_questions(model, tokenizer, questions: list[dict], features_spec: FeatureSpec, spec: PredictionSpec,
-                     device: str | None = None) -> tuple[dict[str, str], dict]:
+def answer_questions(
+    model, tokenizer, questions: list[dict], features_spec: FeatureSpec, spec: PredictionSpec, device: str | None = None
+) -> tuple[dict[str, str], dict]:
     """Question ID → predicted answer text, and throughput figures."""
     started = time.perf_counter()
     found = list(windows(questions, tokenizer, features_spec))
@@ -40,8 +41,14 @@ def answer_questions(model, tokenizer, questions: list[dict], features_spec: Fea
     scored = time.perf_counter()
     answers = predict_answers(questions, found, starts, ends, spec.n_best, spec.max_answer_length)
     done = time.perf_counter()
-    stats = {"questions": len(questions), "windows": len(found), "device": str(next(model.parameters()).device),
-             "featurize_seconds": featurized - started, "model_seconds": scored - featurized,
-             "decode_seconds": done - scored, "questions_per_second": len(questions) / (done - started)}
+    stats = {
+        "questions": len(questions),
+        "windows": len(found),
+        "device": str(next(model.parameters()).device),
+        "featurize_seconds": featurized - started,
+        "model_seconds": scored - featurized,
+        "decode_seconds": done - scored,
+        "questions_per_second": len(questions) / (done - started),
+    }
     log.info("%d questions, %d windows: %.1f questions/s (%s)", len(questions), len(found), stats["questions_per_second"], stats["device"])
     return answers, stats

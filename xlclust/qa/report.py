@@ -45,7 +45,8 @@ def summarize_scores(scores: pd.DataFrame, train_language: str) -> pd.DataFrame:
     average = zero_shot.groupby([*keys, "seed"], as_index=False)[["EM", "F1"]].mean().assign(language=ZERO_SHOT_AVERAGE)
     combined = pd.concat([scores, average], ignore_index=True)
     summary = combined.groupby([*keys, "language"], sort=False).agg(
-        seeds=("seed", "nunique"), EM_mean=("EM", "mean"), EM_std=("EM", "std"), F1_mean=("F1", "mean"), F1_std=("F1", "std"))
+        seeds=("seed", "nunique"), EM_mean=("EM", "mean"), EM_std=("EM", "std"), F1_mean=("F1", "mean"), F1_std=("F1", "std")
+    )
     summary = summary.reset_index().fillna({"EM_std": 0.0, "F1_std": 0.0})  # one seed: no spread
     order = {lang: i for i, lang in enumerate([*sorted(scores["language"].unique()), ZERO_SHOT_AVERAGE])}
     return summary.sort_values(["model", "language"], key=lambda c: c.map(order) if c.name == "language" else c, ignore_index=True)

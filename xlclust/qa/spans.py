@@ -8,8 +8,9 @@ import numpy as np
 from xlclust.qa.features import NO_OFFSET, Window, extend_over_marks
 
 
-def best_span(start_logits: np.ndarray, end_logits: np.ndarray, offsets: np.ndarray, n_best: int,
-              max_answer_length: int) -> tuple[float, int, int] | None:
+def best_span(
+    start_logits: np.ndarray, end_logits: np.ndarray, offsets: np.ndarray, n_best: int, max_answer_length: int
+) -> tuple[float, int, int] | None:
     """(score, first, last token) of the best span inside the context of one window: among the
     ``n_best`` best starts and ends, end ≥ start and at most ``max_answer_length`` tokens long."""
     in_context = offsets[:, 0] != NO_OFFSET
@@ -32,11 +33,17 @@ def answer_text(context: str, offsets: np.ndarray, first: int, last: int) -> str
     """The original context's characters from the first token's start to the last token's end
     (and the marks right after it), without surrounding whitespace: SentencePiece pieces own the
     space before their word ('▁word'), and their offsets cover it."""
-    return context[int(offsets[first, 0]): extend_over_marks(context, int(offsets[last, 1]))].strip()
+    return context[int(offsets[first, 0]) : extend_over_marks(context, int(offsets[last, 1]))].strip()
 
 
-def predict_answers(examples: list[dict], windows: list[Window], start_logits: list[np.ndarray],
-                    end_logits: list[np.ndarray], n_best: int = 20, max_answer_length: int = 30) -> dict[str, str]:
+def predict_answers(
+    examples: list[dict],
+    windows: list[Window],
+    start_logits: list[np.ndarray],
+    end_logits: list[np.ndarray],
+    n_best: int = 20,
+    max_answer_length: int = 30,
+) -> dict[str, str]:
     """Question ID → answer text; a question none of whose windows gives a valid span gets ''."""
     best: dict[int, tuple[float, int, int, Window]] = {}
     for window, starts, ends in zip(windows, start_logits, end_logits, strict=True):

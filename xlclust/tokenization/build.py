@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -57,8 +57,14 @@ def language_cluster_ids(backend: Tokenizer, lang: str, cluster_map: pd.DataFram
     return cluster_ids, missing
 
 
-def build_cluster_tokenizer(cluster_map: pd.DataFrame, names: list[str], segmenters: Mapping[str, str | os.PathLike], *,
-                            model_max_length: int, max_missing: float = 0.01) -> tuple[ClusterTokenizer, dict]:
+def build_cluster_tokenizer(
+    cluster_map: pd.DataFrame,
+    names: list[str],
+    segmenters: Mapping[str, str | os.PathLike],
+    *,
+    model_max_length: int,
+    max_missing: float = 0.01,
+) -> tuple[ClusterTokenizer, dict]:
     """A :class:`ClusterTokenizer` for any token → cluster map over the joint vocabulary (ICEBERT
     clusters, semantic groups, First-k): ``names`` is its vocabulary (``vocab.txt``), ``segmenters``
     each language's SentencePiece model. More than ``max_missing`` of a language's pieces absent
@@ -77,13 +83,23 @@ def build_cluster_tokenizer(cluster_map: pd.DataFrame, names: list[str], segment
         cluster_ids, missing = language_cluster_ids(backend, lang, cluster_map, unk_id)
         share = len(missing) / max(1, len(cluster_ids))
         if share > max_missing:
-            raise XlclustError(f"{segmenter}: {len(missing)} of {lang}'s {len(cluster_ids)} pieces are not in the cluster map "
-                               f"(e.g. {missing[:5]}); was the map built from this vocabulary?")
+            raise XlclustError(
+                f"{segmenter}: {len(missing)} of {lang}'s {len(cluster_ids)} pieces are not in the cluster map "
+                f"(e.g. {missing[:5]}); was the map built from this vocabulary?"
+            )
         languages[lang] = {"segmenter": json.loads(backend.to_str()), "cluster_ids": cluster_ids.tolist()}
-        report["languages"][lang] = {"segmenter_tokens": len(cluster_ids), "pieces_not_in_map": len(missing),
-                                     "clusters_used": int(len(np.unique(cluster_ids)))}
-        log.info("%s: %d segmenter tokens → %d clusters; %d pieces not in the map read as [UNK]",
-                 lang, len(cluster_ids), len(np.unique(cluster_ids)), len(missing))
+        report["languages"][lang] = {
+            "segmenter_tokens": len(cluster_ids),
+            "pieces_not_in_map": len(missing),
+            "clusters_used": int(len(np.unique(cluster_ids))),
+        }
+        log.info(
+            "%s: %d segmenter tokens → %d clusters; %d pieces not in the map read as [UNK]",
+            lang,
+            len(cluster_ids),
+            len(np.unique(cluster_ids)),
+            len(missing),
+        )
     tokenizer = ClusterTokenizer(clusters={"names": names, "languages": languages}, model_max_length=model_max_length, **BERT_SPECIALS)
     tokenizer.register_for_auto_class("AutoTokenizer")
     return tokenizer, report
@@ -112,8 +128,16 @@ def balanced_sample(tables: Mapping[str, str | os.PathLike], total: int, seed: i
         log.info("%s: %d of %d sentences in the baseline sample", lang, len(chosen), rows)
 
 
-def train_baseline_segmenter(sentences: Iterable[str], model_path: str | os.PathLike, *, vocab_size: int, model_type: str,
-                             character_coverage: float, seed: int, threads: int = 1) -> None:
+def train_baseline_segmenter(
+    sentences: Iterable[str],
+    model_path: str | os.PathLike,
+    *,
+    vocab_size: int,
+    model_type: str,
+    character_coverage: float,
+    seed: int,
+    threads: int = 1,
+) -> None:
     """A cased SentencePiece model (its default NFKC-based normalization, no lowercasing)."""
     import sentencepiece as spm
 
@@ -124,12 +148,21 @@ def train_baseline_segmenter(sentences: Iterable[str], model_path: str | os.Path
         prefix = str(tmp)[: -len(".model")]
         try:
             spm.SentencePieceTrainer.train(
-                sentence_iterator=iter(sentences), model_prefix=prefix, model_type=model_type, vocab_size=vocab_size,
-                character_coverage=character_coverage, num_threads=threads, unk_id=0, bos_id=-1, eos_id=-1,
+                sentence_iterator=iter(sentences),
+                model_prefix=prefix,
+                model_type=model_type,
+                vocab_size=vocab_size,
+                character_coverage=character_coverage,
+                num_threads=threads,
+                unk_id=0,
+                bos_id=-1,
+                eos_id=-1,
                 minloglevel=2,
             )
         except RuntimeError as error:
-            raise XlclustError(f"baseline SentencePiece training failed (vocab_size {vocab_size}, model_type {model_type}): {error}") from error
+            raise XlclustError(
+                f"baseline SentencePiece training failed (vocab_size {vocab_size}, model_type {model_type}): {error}"
+            ) from error
         Path(prefix + ".vocab").unlink()
         drop_training_paths(tmp)
 
@@ -159,4 +192,3 @@ def save_tokenizer(tokenizer, directory: str | os.PathLike, segmenters: Mapping[
             shutil.copyfile(path, directory / SEGMENTERS / f"{lang}.model")
     elif Path(segmenters) != directory / BASELINE_MODEL:
         shutil.copyfile(segmenters, directory / BASELINE_MODEL)
-

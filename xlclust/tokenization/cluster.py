@@ -73,7 +73,9 @@ class ClusterTokenizer(GroupedTokenizer):
         lang = self._requested_language()
         if lang is None:
             if required:
-                raise ValueError(f"say which language the text is in: tokenizer(text, language=...) or tokenizer.language = ...; one of {self.languages}")
+                raise ValueError(
+                    f"say which language the text is in: tokenizer(text, language=...) or tokenizer.language = ...; one of {self.languages}"
+                )
             return self._reference
         if lang not in self._backends:
             raise ValueError(f"no segmenter for language {lang!r}; this tokenizer has {self.languages}")

@@ -30,10 +30,11 @@ class FastEncoder:
         directory = Path(tokenizer_dir)
         self.tokenizer = tokenizer
         self.per_language = segments_per_language(tokenizer)
-        models = ({p.stem: p for p in (directory / SEGMENTERS).glob("*.model")} if self.per_language
-                  else {None: directory / BASELINE_MODEL})
+        models = {p.stem: p for p in (directory / SEGMENTERS).glob("*.model")} if self.per_language else {None: directory / BASELINE_MODEL}
         if self.per_language and sorted(models) != sorted(tokenizer.languages):
-            raise XlclustError(f"{directory / SEGMENTERS}: segmenters for {sorted(models)}, but the tokenizer has {sorted(tokenizer.languages)}")
+            raise XlclustError(
+                f"{directory / SEGMENTERS}: segmenters for {sorted(models)}, but the tokenizer has {sorted(tokenizer.languages)}"
+            )
         self.processors, self.id_maps = {}, {}
         for lang, path in models.items():
             if not path.is_file():

@@ -21,13 +21,16 @@ OWN_MODULES = ("cluster.py", "grouped.py")
 def require_own_code(location: str | os.PathLike) -> None:
     directory = Path(location)
     if not directory.is_dir():
-        raise XlclustError(f"{location}: code is run only from the workflow's own tokenizer directories, "
-                           "never from the Hub or another source")
+        raise XlclustError(
+            f"{location}: code is run only from the workflow's own tokenizer directories, never from the Hub or another source"
+        )
     own = {name: (Path(__file__).parent / name).read_bytes() for name in OWN_MODULES}
     for code in sorted(directory.rglob("*.py")):
         if own.get(code.name) != code.read_bytes() or code.parent != directory:
-            raise XlclustError(f"{code}: not the workflow's own tokenizer code ({', '.join(OWN_MODULES)} of this "
-                               "xlclust); refusing to run it. Rebuild the tokenizer with this version of the workflow")
+            raise XlclustError(
+                f"{code}: not the workflow's own tokenizer code ({', '.join(OWN_MODULES)} of this "
+                "xlclust); refusing to run it. Rebuild the tokenizer with this version of the workflow"
+            )
     config_path = directory / "tokenizer_config.json"
     auto_map = json.loads(config_path.read_text(encoding="utf-8")).get("auto_map", {}) if config_path.exists() else {}
     for classes in auto_map.values():

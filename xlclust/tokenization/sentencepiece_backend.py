@@ -12,8 +12,8 @@ Offsets are tracked through every normalization step, so they point into the cal
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from sentencepiece import sentencepiece_model_pb2 as model_pb2
 from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers
@@ -21,6 +21,7 @@ from tokenizers.models import BPE, Unigram
 
 from xlclust.errors import XlclustError
 from xlclust.vocab.space import WORD_START
+
 Piece = model_pb2.ModelProto.SentencePiece
 
 

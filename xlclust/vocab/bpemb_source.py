@@ -39,13 +39,19 @@ def cut_vocabulary(large: list[str], small: list[str], size: int) -> tuple[list[
     control = [position[c] for c in CONTROL if c in position]
     budget = size - len(characters) - len(control)
     if budget <= 0:
-        raise XlclustError(f"vocabulary size {size} is smaller than the {len(characters) + len(control)} characters and control symbols to keep")
+        raise XlclustError(
+            f"vocabulary size {size} is smaller than the {len(characters) + len(control)} characters and control symbols to keep"
+        )
     taken = set(characters) | set(control)
     merges = [i for i, piece in enumerate(large) if i not in taken and len(piece) > 1][:budget]
     keep = sorted(set(control) | set(merges) | set(characters))
     report = {
-        "large_list": len(large), "small_list": len(small), "size": len(keep),
-        "control": len(control), "merges": len(merges), "backoff_characters": len(characters),
+        "large_list": len(large),
+        "small_list": len(small),
+        "size": len(keep),
+        "control": len(control),
+        "merges": len(merges),
+        "backoff_characters": len(characters),
         "last_merge_kept": large[merges[-1]] if merges else None,
     }
     return keep, report
@@ -71,8 +77,9 @@ def restrict_segmenter(model_path, kept: set[str], output) -> None:
         tmp.write_bytes(model.SerializeToString())
 
 
-def bpemb_vocabulary(lang: str, *, size: int, large_vs: int, small_vs: int, dim: int, store: BPEmbStore,
-                     work_dir) -> tuple[SubwordSpace, dict]:
+def bpemb_vocabulary(
+    lang: str, *, size: int, large_vs: int, small_vs: int, dim: int, store: BPEmbStore, work_dir
+) -> tuple[SubwordSpace, dict]:
     """ICEBERT's vocabulary: the ``large_vs`` BPEmb list cut to ``size`` pieces (see module doc),
     with a segmenter restricted to them written under ``work_dir``."""
     large = load_bpemb(lang, vs=large_vs, dim=dim, store=store)

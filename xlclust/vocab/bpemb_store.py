@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 import shutil
 import tarfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from xlclust.atomic import atomic_path
 from xlclust.download import download, file_digest, local_path
@@ -45,8 +45,7 @@ def unpinned_files(languages: list[str], settings: Mapping, dim: int) -> list[st
     """Of the files these languages need, those with no pin and no recorded sum: refused when a job
     reaches them unless ``record_sha256`` is on (said before the run starts, not hours into it)."""
     store = BPEmbStore.from_config(settings)
-    return [f for lang in languages for f in needed_files(lang, settings, dim)
-            if f not in store.sha256 and store.recorded(f) is None]
+    return [f for lang in languages for f in needed_files(lang, settings, dim) if f not in store.sha256 and store.recorded(f) is None]
 
 
 @dataclass(frozen=True)
@@ -57,10 +56,11 @@ class BPEmbStore:
     record_sha256: bool = False
 
     @classmethod
-    def from_config(cls, settings: Mapping) -> "BPEmbStore":
+    def from_config(cls, settings: Mapping) -> BPEmbStore:
         """From the config section ``vocabulary.bpemb``."""
-        return cls(settings["base_url"], Path(settings["cache_dir"]), dict(settings.get("sha256", {})),
-                   bool(settings.get("record_sha256", False)))
+        return cls(
+            settings["base_url"], Path(settings["cache_dir"]), dict(settings.get("sha256", {})), bool(settings.get("record_sha256", False))
+        )
 
     def verified(self, relative: str, archive: bool = False) -> Path:
         """The cache's file at ``relative``, downloaded first when missing, checked by SHA-256."""
@@ -109,8 +109,14 @@ class BPEmbStore:
         sums = self._read_sums(path) | {relative: digest}
         with atomic_path(path) as tmp:
             tmp.write_text("".join(f"{value}  {name}\n" for name, value in sorted(sums.items())), encoding="utf-8")
-        log.warning("%s: no pinned SHA-256; trusted this copy and recorded %s in %s. Pin it in config: "
-                    "vocabulary.bpemb.sha256: {%s: %s}", relative, digest, path, relative, digest)
+        log.warning(
+            "%s: no pinned SHA-256; trusted this copy and recorded %s in %s. Pin it in config: vocabulary.bpemb.sha256: {%s: %s}",
+            relative,
+            digest,
+            path,
+            relative,
+            digest,
+        )
 
     def _download(self, relative: str, archive: bool, target: Path, expected: str | None) -> None:
         url = f"{self.base_url.rstrip('/')}/{relative}{ARCHIVE_SUFFIX if archive else ''}"
@@ -131,8 +137,10 @@ class BPEmbStore:
                     shutil.copyfile(partial, tmp)
                 actual = file_digest(tmp, "sha256")
                 if expected is not None and actual != expected:
-                    raise XlclustError(f"{url}: SHA-256 {actual} is not the {expected} pinned for {relative!r} "
-                                       f"({self._pinned_where(relative)}); the download was deleted")
+                    raise XlclustError(
+                        f"{url}: SHA-256 {actual} is not the {expected} pinned for {relative!r} "
+                        f"({self._pinned_where(relative)}); the download was deleted"
+                    )
         finally:  # verified and in place, or refused: either way the partial bytes are done with
             partial.unlink(missing_ok=True)
         log.info("%s: downloaded to %s", url, target)

@@ -23,26 +23,41 @@ from xlclust.vocab.train import train_space
 log = logging.getLogger(__name__)
 
 
-def build_vocabulary(lang: str, source: str, settings: dict, *, sentences=None, work_dir, seed: int, threads: int) -> tuple[SubwordSpace, dict]:
+def build_vocabulary(
+    lang: str, source: str, settings: dict, *, sentences=None, work_dir, seed: int, threads: int
+) -> tuple[SubwordSpace, dict]:
     """The vocabulary of ``lang`` from ``bpemb`` or ``train`` (``settings`` = config ``vocabulary``)."""
     size, dim = settings["size"], settings["dim"]
     if source == "bpemb":
         bpemb = settings["bpemb"]
         space, cut = bpemb_vocabulary(
-            lang, size=size, large_vs=bpemb["large_vocab"], small_vs=bpemb["small_vocab"], dim=dim,
-            store=BPEmbStore.from_config(bpemb), work_dir=work_dir,
+            lang,
+            size=size,
+            large_vs=bpemb["large_vocab"],
+            small_vs=bpemb["small_vocab"],
+            dim=dim,
+            store=BPEmbStore.from_config(bpemb),
+            work_dir=work_dir,
         )
         details = {"bpemb": {"base_url": bpemb["base_url"], "vs": bpemb["large_vocab"], **cut}}
     elif source == "train":
         if sentences is None:
             raise XlclustError(f"vocabulary of {lang!r}: the train source needs the extracted sentences")
-        model, vectors, report = train_space(sentences, work_dir, lang, vocab_size=size, dim=dim, seed=seed, threads=threads, settings=settings["train"])
+        model, vectors, report = train_space(
+            sentences, work_dir, lang, vocab_size=size, dim=dim, seed=seed, threads=threads, settings=settings["train"]
+        )
         space = load_space(model, vectors)
         details = {"train": {**settings["train"], **report}}
     else:
         raise XlclustError(f"config key 'vocabulary.source.{lang}': unknown source {source!r}; use bpemb or train")
-    metadata = {"language": lang, "source": source, "size": len(space.pieces), "dim": int(space.vectors.shape[1]),
-                "normalization": NORMALIZATION, **details}
+    metadata = {
+        "language": lang,
+        "source": source,
+        "size": len(space.pieces),
+        "dim": int(space.vectors.shape[1]),
+        "normalization": NORMALIZATION,
+        **details,
+    }
     return space, metadata
 
 

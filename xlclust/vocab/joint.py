@@ -35,10 +35,14 @@ def joint_vocabulary(pieces_by_language: dict[str, list[str]]) -> pd.DataFrame:
             if piece in CONTROL:
                 continue
             if is_language_agnostic(piece):
-                special = specials.setdefault(piece, {"token": piece, "piece": piece, "language": "", "rank": rank, "is_special": True, "languages": []})
+                special = specials.setdefault(
+                    piece, {"token": piece, "piece": piece, "language": "", "rank": rank, "is_special": True, "languages": []}
+                )
                 special["languages"].append(lang)
             else:
-                rows.append({"token": marked(piece, lang), "piece": piece, "language": lang, "rank": rank, "is_special": False, "languages": [lang]})
+                rows.append(
+                    {"token": marked(piece, lang), "piece": piece, "language": lang, "rank": rank, "is_special": False, "languages": [lang]}
+                )
     table = pd.DataFrame(rows + list(specials.values()))
     table["languages"] = table["languages"].map(",".join)
     return table

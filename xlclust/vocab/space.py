@@ -49,7 +49,9 @@ def load_space(model_path: str | os.PathLike, vectors_path: str | os.PathLike) -
     vectors[rows] = keyed.vectors[[keyed.key_to_index[pieces[i]] for i in rows]]
     unknown = set(keyed.key_to_index) - set(pieces)
     if unknown:
-        raise XlclustError(f"{vectors_path}: {len(unknown)} vectors for pieces that {model_path.name} does not have, e.g. {sorted(unknown)[:3]}")
+        raise XlclustError(
+            f"{vectors_path}: {len(unknown)} vectors for pieces that {model_path.name} does not have, e.g. {sorted(unknown)[:3]}"
+        )
     return SubwordSpace(pieces, vectors, model_path)
 
 

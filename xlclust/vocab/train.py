@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import sentencepiece as spm
@@ -37,8 +37,16 @@ def normalized_sentences(sentences_path: str | os.PathLike, limit: int | None = 
             count += 1
 
 
-def train_segmenter(sentences_path, model_path: str | os.PathLike, *, vocab_size: int, character_coverage: float,
-                    max_sentences: int, seed: int, threads: int = 1) -> None:
+def train_segmenter(
+    sentences_path,
+    model_path: str | os.PathLike,
+    *,
+    vocab_size: int,
+    character_coverage: float,
+    max_sentences: int,
+    seed: int,
+    threads: int = 1,
+) -> None:
     """SentencePiece BPE, as BPEmb's models are; vocabulary as large as the text allows, up to
     ``vocab_size`` (a small corpus gets fewer pieces rather than an error)."""
     spm.set_random_generator_seed(seed)
@@ -48,8 +56,15 @@ def train_segmenter(sentences_path, model_path: str | os.PathLike, *, vocab_size
         try:
             spm.SentencePieceTrainer.train(
                 sentence_iterator=normalized_sentences(sentences_path, max_sentences),
-                model_prefix=prefix, model_type="bpe", vocab_size=vocab_size, hard_vocab_limit=False,
-                character_coverage=character_coverage, num_threads=threads, bos_id=1, eos_id=2, unk_id=0,
+                model_prefix=prefix,
+                model_type="bpe",
+                vocab_size=vocab_size,
+                hard_vocab_limit=False,
+                character_coverage=character_coverage,
+                num_threads=threads,
+                bos_id=1,
+                eos_id=2,
+                unk_id=0,
                 minloglevel=2,
             )
         except RuntimeError as error:
@@ -84,16 +99,38 @@ def stable_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def train_vectors(sentences_path, model_path, vectors_path, *, dim: int, algorithm: str, window: int, epochs: int,
-                  negative: int, min_count: int, max_sentences: int, seed: int, threads: int, deterministic: bool) -> dict:
+def train_vectors(
+    sentences_path,
+    model_path,
+    vectors_path,
+    *,
+    dim: int,
+    algorithm: str,
+    window: int,
+    epochs: int,
+    negative: int,
+    min_count: int,
+    max_sentences: int,
+    seed: int,
+    threads: int,
+    deterministic: bool,
+) -> dict:
     """Skip-gram or fastText vectors for every piece of the segmenter (zeros for unseen pieces)."""
     from gensim.models import FastText, Word2Vec
 
     corpus = SegmentedCorpus(sentences_path, model_path, max_sentences)
     model_class = {"skipgram": Word2Vec, "fasttext": FastText}[algorithm]
     model = model_class(
-        sentences=corpus, vector_size=dim, sg=1, window=window, epochs=epochs, negative=negative,
-        min_count=min_count, seed=seed, workers=1 if deterministic else threads, hashfxn=stable_hash,
+        sentences=corpus,
+        vector_size=dim,
+        sg=1,
+        window=window,
+        epochs=epochs,
+        negative=negative,
+        min_count=min_count,
+        seed=seed,
+        workers=1 if deterministic else threads,
+        hashfxn=stable_hash,
     )
     pieces = [corpus.processor.id_to_piece(i) for i in range(corpus.processor.get_piece_size())]
     vectors = np.zeros((len(pieces), dim), dtype=np.float32)
@@ -103,17 +140,34 @@ def train_vectors(sentences_path, model_path, vectors_path, *, dim: int, algorit
     return {"pieces": len(pieces), "pieces_with_vectors": len(seen), "corpus_pieces": model.corpus_total_words}
 
 
-def train_space(sentences_path, directory, lang: str, *, vocab_size: int, dim: int, seed: int, threads: int, settings: dict) -> tuple[Path, Path, dict]:
+def train_space(
+    sentences_path, directory, lang: str, *, vocab_size: int, dim: int, seed: int, threads: int, settings: dict
+) -> tuple[Path, Path, dict]:
     """Train segmenter and vectors into ``directory`` in BPEmb's layout; return their paths."""
     model_path, vectors_path = bpemb_paths(directory, lang, vocab_size, dim)
     train_segmenter(
-        sentences_path, model_path, vocab_size=vocab_size, character_coverage=settings["character_coverage"],
-        max_sentences=settings["max_sentences"], seed=seed, threads=threads,
+        sentences_path,
+        model_path,
+        vocab_size=vocab_size,
+        character_coverage=settings["character_coverage"],
+        max_sentences=settings["max_sentences"],
+        seed=seed,
+        threads=threads,
     )
     report = train_vectors(
-        sentences_path, model_path, vectors_path, dim=dim, algorithm=settings["algorithm"], window=settings["window"],
-        epochs=settings["epochs"], negative=settings["negative"], min_count=settings["min_count"],
-        max_sentences=settings["max_sentences"], seed=seed, threads=threads, deterministic=settings["deterministic"],
+        sentences_path,
+        model_path,
+        vectors_path,
+        dim=dim,
+        algorithm=settings["algorithm"],
+        window=settings["window"],
+        epochs=settings["epochs"],
+        negative=settings["negative"],
+        min_count=settings["min_count"],
+        max_sentences=settings["max_sentences"],
+        seed=seed,
+        threads=threads,
+        deterministic=settings["deterministic"],
     )
     log.info("%s: trained %s", lang, report)
     return model_path, vectors_path, report

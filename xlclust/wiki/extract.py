@@ -15,7 +15,7 @@ from xlclust.corpus.parquet import open_parquet, parquet_writer
 from xlclust.corpus.schema import SENTENCES
 from xlclust.errors import DumpError
 from xlclust.wiki.markup import WikitextCleaner
-from xlclust.wiki.multistream import iter_chunks, require_bz2, plan_parts, read_namespaces, read_stream_offsets
+from xlclust.wiki.multistream import iter_chunks, plan_parts, read_namespaces, read_stream_offsets, require_bz2
 from xlclust.wiki.sentences import split_sentences
 from xlclust.wiki.xmldump import iter_pages
 
@@ -96,8 +96,11 @@ def _write_article(rows, page, cleaner: WikitextCleaner, lang: str, min_sentence
             texts += sentences
     if texts:
         rows.extend(
-            doc_id=[page.id] * len(texts), title=[page.title] * len(texts),
-            paragraph=paragraph_numbers, sentence=sentence_numbers, text=texts,
+            doc_id=[page.id] * len(texts),
+            title=[page.title] * len(texts),
+            paragraph=paragraph_numbers,
+            sentence=sentence_numbers,
+            text=texts,
         )
     return len(texts)
 

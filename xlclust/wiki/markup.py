@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
-
+from collections.abc import Iterable
 from html.entities import name2codepoint
 
 from mwparserfromhell.parser import Parser
@@ -19,17 +18,72 @@ from mwparserfromhell.parser import tokens as T
 
 # Namespaces every wiki understands by their canonical English names, besides its local ones.
 CANONICAL_NAMESPACES = (
-    "media", "special", "talk", "user", "user talk", "project", "project talk", "wikipedia",
-    "wikipedia talk", "file", "file talk", "image", "image talk", "mediawiki", "mediawiki talk",
-    "template", "template talk", "help", "help talk", "category", "category talk", "portal",
-    "portal talk", "draft", "draft talk", "module", "module talk", "timedtext", "gadget",
-    "wikt", "wiktionary", "commons", "s", "q", "n", "b", "v", "voy", "species", "d", "m", "meta",
+    "media",
+    "special",
+    "talk",
+    "user",
+    "user talk",
+    "project",
+    "project talk",
+    "wikipedia",
+    "wikipedia talk",
+    "file",
+    "file talk",
+    "image",
+    "image talk",
+    "mediawiki",
+    "mediawiki talk",
+    "template",
+    "template talk",
+    "help",
+    "help talk",
+    "category",
+    "category talk",
+    "portal",
+    "portal talk",
+    "draft",
+    "draft talk",
+    "module",
+    "module talk",
+    "timedtext",
+    "gadget",
+    "wikt",
+    "wiktionary",
+    "commons",
+    "s",
+    "q",
+    "n",
+    "b",
+    "v",
+    "voy",
+    "species",
+    "d",
+    "m",
+    "meta",
 )
 # Extension tags whose content is not running text.
 DROPPED_TAGS = (
-    "ref", "references", "math", "chem", "ce", "gallery", "timeline", "syntaxhighlight", "source",
-    "score", "imagemap", "graph", "mapframe", "maplink", "templatestyles", "templatedata",
-    "hiero", "inputbox", "categorytree", "code", "pre",
+    "ref",
+    "references",
+    "math",
+    "chem",
+    "ce",
+    "gallery",
+    "timeline",
+    "syntaxhighlight",
+    "source",
+    "score",
+    "imagemap",
+    "graph",
+    "mapframe",
+    "maplink",
+    "templatestyles",
+    "templatedata",
+    "hiero",
+    "inputbox",
+    "categorytree",
+    "code",
+    "pre",
 )
 
 # HTML tags that start a new line in the rendered page.
@@ -37,7 +91,7 @@ BREAKING_TAGS = ("br", "p", "div", "li", "dd", "dt", "blockquote", "center", "po
 
 COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 DROPPED_ELEMENT = re.compile(
-    r"<(%s)\b[^>]*?/>|<(%s)\b[^>]*>.*?(?:</\2\s*>|\Z)" % ("|".join(DROPPED_TAGS), "|".join(DROPPED_TAGS)),
+    r"<({tags})\b[^>]*?/>|<({tags})\b[^>]*>.*?(?:</\2\s*>|\Z)".format(tags="|".join(DROPPED_TAGS)),
     re.S | re.I,
 )
 INNERMOST_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
@@ -98,9 +152,7 @@ class WikitextCleaner:
         self.namespaces = {name.strip().lower().replace("_", " ") for name in namespaces if name}
         self.namespaces.update(CANONICAL_NAMESPACES)
         names = [re.escape(n.strip().replace("_", " ")).replace(r"\ ", "[ _]+") for n in disambiguation_templates]
-        self.disambiguation = (
-            re.compile(r"\{\{\s*(?:template:)?\s*(?:%s)\s*(?:\||\}\})" % "|".join(names), re.I) if names else None
-        )
+        self.disambiguation = re.compile(r"\{\{\s*(?:template:)?\s*(?:" + "|".join(names) + r")\s*(?:\||\}\})", re.I) if names else None
         self.normalization = None if normalization in (None, "none") else normalization
 
     def is_disambiguation(self, wikitext: str) -> bool:
@@ -166,7 +218,7 @@ class WikitextCleaner:
                         break
         return "".join(root.title)
 
-    def _close(self, frame: "_Frame") -> str:
+    def _close(self, frame: _Frame) -> str:
         kind = frame.kind
         if kind == "wikilink":
             title = "".join(frame.title)
@@ -226,12 +278,23 @@ def _entity(name: str, numeric: bool, hexadecimal: bool) -> str:
 
 _TOKENIZER = Parser()._tokenizer
 _OPENERS = {
-    T.TemplateOpen: "template", T.ArgumentOpen: "argument", T.CommentStart: "comment",
-    T.HeadingStart: "heading", T.WikilinkOpen: "wikilink", T.ExternalLinkOpen: "extlink",
-    T.HTMLEntityStart: "entity", T.TagOpenOpen: "tag",
+    T.TemplateOpen: "template",
+    T.ArgumentOpen: "argument",
+    T.CommentStart: "comment",
+    T.HeadingStart: "heading",
+    T.WikilinkOpen: "wikilink",
+    T.ExternalLinkOpen: "extlink",
+    T.HTMLEntityStart: "entity",
+    T.TagOpenOpen: "tag",
 }
 _CLOSERS = {
-    T.TemplateClose: "template", T.ArgumentClose: "argument", T.CommentEnd: "comment",
-    T.HeadingEnd: "heading", T.WikilinkClose: "wikilink", T.ExternalLinkClose: "extlink",
-    T.HTMLEntityEnd: "entity", T.TagCloseClose: "tag", T.TagCloseSelfclose: "tag",
+    T.TemplateClose: "template",
+    T.ArgumentClose: "argument",
+    T.CommentEnd: "comment",
+    T.HeadingEnd: "heading",
+    T.WikilinkClose: "wikilink",
+    T.ExternalLinkClose: "extlink",
+    T.HTMLEntityEnd: "entity",
+    T.TagCloseClose: "tag",
+    T.TagCloseSelfclose: "tag",
 }

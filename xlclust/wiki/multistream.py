@@ -11,8 +11,8 @@ import bisect
 import bz2
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from xlclust.errors import DumpError
 
@@ -48,9 +48,7 @@ def iter_stream_chunks(path: str | os.PathLike, start: int = 0, end: int | None 
                 try:
                     out = decompressor.decompress(data)
                 except (OSError, EOFError, ValueError) as error:
-                    raise DumpError(
-                        f"{path}: corrupt bz2 data in the stream starting at byte {stream_offset}: {error}"
-                    ) from error
+                    raise DumpError(f"{path}: corrupt bz2 data in the stream starting at byte {stream_offset}: {error}") from error
                 if out:
                     yield stream_offset, out
                 if not decompressor.eof:
@@ -62,10 +60,7 @@ def iter_stream_chunks(path: str | os.PathLike, start: int = 0, end: int | None 
                 fed = False
         if fed and not decompressor.eof:
             where = "the end of the file" if end == size else f"byte {end}"
-            raise DumpError(
-                f"{path}: truncated bz2 stream: the stream starting at byte {stream_offset} "
-                f"does not end before {where}"
-            )
+            raise DumpError(f"{path}: truncated bz2 stream: the stream starting at byte {stream_offset} does not end before {where}")
 
 
 def iter_chunks(path: str | os.PathLike, start: int = 0, end: int | None = None) -> Iterator[bytes]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import bz2
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from xlclust.atomic import atomic_path, write_text_atomic
@@ -22,7 +22,8 @@ DEFAULT_NAMESPACES = {-2: "Media", -1: "Special", 0: "", 1: "Talk", 2: "User", 4
 
 def siteinfo_xml(dbname: str, lang: str, namespaces: dict[int, str]) -> str:
     entries = "\n".join(
-        f'      <namespace key="{key}" case="first-letter">{escape(name)}</namespace>' if name
+        f'      <namespace key="{key}" case="first-letter">{escape(name)}</namespace>'
+        if name
         else f'      <namespace key="{key}" case="first-letter" />'
         for key, name in sorted(namespaces.items())
     )

@@ -8,8 +8,8 @@ dump has no <mediawiki> root of its own; one is supplied around it.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from xlclust.errors import DumpError
 
@@ -93,7 +93,4 @@ def iter_pages(chunks: Iterable[bytes], where: str, *, has_root_start: bool, has
         yield from events()
     except ET.ParseError as error:
         line, column = error.position
-        raise DumpError(
-            f"{where}: malformed XML after {last} (line {line}, column {column} of the decompressed "
-            f"text): {error}"
-        ) from error
+        raise DumpError(f"{where}: malformed XML after {last} (line {line}, column {column} of the decompressed text): {error}") from error
