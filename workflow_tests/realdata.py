@@ -24,7 +24,7 @@ LEIPZIG_ONLY = ("bn", "ko", "te")
 
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real test data not found at {SHARED_DATA} (set XLCLUST_TEST_DATA)")
+        pytest.skip(f"real test data not found at {SHARED_DATA} (set XLCLUST_TEST_DATA)", allow_module_level=True)
     return SHARED_DATA
 
 

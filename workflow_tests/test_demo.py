@@ -2,7 +2,8 @@ import pyarrow  # noqa: F401
 import pytest
 
 from xlclust.demo.fake_languages import FakeLanguage, rewrite_wikitext
-from xlclust.demo.world import build_demo_world, demo_dump_paths, read_pages
+from xlclust.demo.paths import demo_dump_paths
+from xlclust.demo.world import build_demo_world, read_pages
 from xlclust.wiki.download import parse_sha1sums, sha1_of
 from xlclust.wiki.markup import WikitextCleaner
 

@@ -1,4 +1,4 @@
-"""Figures of the corpus stage (matplotlib, Agg backend, saved atomically)."""
+"""Every figure the workflow draws, for all its stages (matplotlib, Agg backend, saved atomically)."""
 
 from __future__ import annotations
 

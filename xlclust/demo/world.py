@@ -15,6 +15,7 @@ import gensim
 
 from xlclust.atomic import write_text_atomic
 from xlclust.demo.fake_languages import WORD, FakeLanguage, rewrite_wikitext
+from xlclust.demo.paths import demo_dump_paths
 from xlclust.wiki.markup import WikitextCleaner
 from xlclust.wiki.multistream import iter_chunks, read_namespaces
 from xlclust.wiki.writer import write_multistream_dump, write_sha1sums
@@ -32,16 +33,6 @@ def gensim_enwiki_sample() -> Path:
 
 def read_pages(dump: str | os.PathLike) -> list[Page]:
     return list(iter_pages(iter_chunks(dump), where=str(dump), has_root_start=True, has_root_end=True))
-
-
-def demo_dump_paths(root: str | os.PathLike, lang: str) -> dict[str, Path]:
-    """Where the demo world puts a language's dump files (mirrors a Wikimedia dump directory)."""
-    base = Path(root) / lang / f"{lang}wiki-demo"
-    return {
-        "dump": Path(f"{base}-pages-articles-multistream.xml.bz2"),
-        "index": Path(f"{base}-pages-articles-multistream-index.txt.bz2"),
-        "checksums": Path(f"{base}-sha1sums.txt"),
-    }
 
 
 def build_demo_world(root: str | os.PathLike, fake_languages: dict[str, dict], pages_per_stream: int = 20) -> dict:

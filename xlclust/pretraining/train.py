@@ -45,7 +45,8 @@ FLOAT_METRICS = {"epoch", "loss", "learning_rate", "tokens_per_second", "seconds
 
 @dataclass
 class TrainingSpec:
-    """Optimisation settings; see config.yaml ``pretraining.sizes`` for the published values."""
+    """Optimisation settings of one model; config.yaml ``pretraining.models.{size}.training`` holds the
+    values of each size with their sources; the workflow passes them in full."""
 
     learning_rate: float
     batch_size: int  # examples per optimizer step, over all devices
@@ -169,7 +170,8 @@ def pretrain(
     checkpoint_dir: str | os.PathLike,
     on_step: Callable[[int], None] | None = None,
 ):
-    """Train and return (model, metrics rows, summary); only the main process's values are complete."""
+    """Train and return (model, metrics rows, summary, accelerator); only the main process's values are
+    complete, and the accelerator lets the caller save from the main process only."""
     from accelerate import Accelerator
     from accelerate.utils import is_torch_xla_available
     from tqdm import tqdm
