@@ -20,7 +20,7 @@ import pandas as pd
 
 from xlclust.align.bli import bli_table
 from xlclust.align.procrustes import align
-from xlclust.align.retrieval import unit_rows
+from xlclust.search import unit_rows
 
 RESULTS = Path(__file__).resolve().parent / "results"
 N, DIM, TEST_QUERIES, MOST_FREQUENT = 30_000, 300, 1_500, 20_000

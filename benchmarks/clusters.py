@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xlclust.align.retrieval import unit_rows
 from xlclust.cluster.clusters import cluster_analysis, token_clusters
 from xlclust.cluster.graph import mutual_top_k_graph
 from xlclust.cluster.partition import partition
+from xlclust.search import unit_rows
 
 RESULTS = Path(__file__).resolve().parent / "results"
 VOCAB, DIM, K, PARTS_PER_LANGUAGE = 30_000, 300, 5, 28_500 / 9

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xlclust.align.retrieval import unit_rows
 from xlclust.grouping.kmeans import _assign, kmeans_plus_plus, member_sums, n_groups, spherical_kmeans
+from xlclust.search import unit_rows
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SHAPES = {"mbert": (119_547, 768), "xlmr": (250_002, 768)}

@@ -26,11 +26,11 @@ import pandas as pd
 import torch
 
 from xlclust.demo.tiny_model import save_random_model, xlmr_tokenizer
-from xlclust.finetuning import FinetuneSpec, ModelSource
 from xlclust.langid.embedding import sentence_vectors
 from xlclust.langid.identification import finetune_langid, sentence_text
 from xlclust.ner.data import read_rahimi
 from xlclust.ner.training import finetune_ner, predict_tags
+from xlclust.training.finetuning import FinetuneSpec, ModelSource
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"

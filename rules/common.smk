@@ -7,7 +7,7 @@ from snakemake.logging import logger
 
 from xlclust.config import per_language, tydiqa_languages
 from xlclust.demo.paths import demo_dump_paths
-from xlclust.download import local_path
+from xlclust.locations import local_path
 from xlclust.vocab.bpemb_store import unpinned_files
 from xlclust.wiki.sources import source_for
 

@@ -8,9 +8,9 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_text_atomic
-from xlclust.finetuning import ModelSource
 from xlclust.langid.embedding import REPRESENTATIONS, sentence_vectors
 from xlclust.runlog import start_job
+from xlclust.training.finetuning import ModelSource
 
 start_job(snakemake)
 params = snakemake.params

@@ -7,9 +7,9 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path
-from xlclust.corpus.sampling import subsample
 from xlclust.langid.identification import sentence_text
 from xlclust.runlog import start_job
+from xlclust.subsample import subsample
 
 start_job(snakemake)
 params = snakemake.params

@@ -8,10 +8,10 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
-from xlclust.corpus.sampling import subsample
-from xlclust.finetuning import FinetuneSpec, ModelSource
 from xlclust.langid.identification import accuracy_table, finetune_langid, identify, sentence_text
 from xlclust.runlog import start_job
+from xlclust.subsample import subsample
+from xlclust.training.finetuning import FinetuneSpec, ModelSource
 
 start_job(snakemake)
 params, output = snakemake.params, snakemake.output

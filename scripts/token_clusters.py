@@ -7,10 +7,11 @@ import pandas as pd
 import scipy.sparse as sparse
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
-from xlclust.atomic import atomic_path, write_csv_atomic, write_text_atomic
+from xlclust.atomic import write_csv_atomic, write_text_atomic
 from xlclust.cluster.clusters import cluster_analysis, cluster_names, sample_clusters, token_clusters
 from xlclust.plots import clusters_figure
 from xlclust.runlog import start_job
+from xlclust.tokenmap import write_token_map
 
 start_job(snakemake)
 inputs, out, params = snakemake.input, snakemake.output, snakemake.params
@@ -23,9 +24,7 @@ table, summary = token_clusters(
     joint.loc[joint["is_special"], "token"].tolist(),
     params.parts,
 )
-with atomic_path(out.map, suffix=".parquet") as tmp:
-    table.to_parquet(tmp, index=False)
-write_text_atomic(out.vocab, "".join(f"{name}\n" for name in cluster_names(table)))
+write_token_map(table, out.map, out.vocab, cluster_names(table))
 write_text_atomic(out.summary, json.dumps(summary, indent=2) + "\n")
 analysis = cluster_analysis(table, graph)
 for name in ("sizes", "languages", "path_lengths"):

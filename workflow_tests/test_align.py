@@ -4,7 +4,7 @@ from scipy.linalg import orthogonal_procrustes
 
 from xlclust.align.bli import bli_scores
 from xlclust.align.procrustes import align, normalize, procrustes
-from xlclust.align.retrieval import Retriever, mean_topk_similarity, mutual_nearest_neighbours
+from xlclust.search import Retriever, mean_topk_similarity, mutual_nearest_neighbours
 
 
 def planted(n=4000, d=64, noise=0.01, seed=0):

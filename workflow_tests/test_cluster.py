@@ -5,9 +5,10 @@ import scipy.sparse as sparse
 from scipy.sparse.csgraph import connected_components
 
 from xlclust.cluster.cliques import clique_analysis
-from xlclust.cluster.clusters import BERT_SPECIALS, cluster_analysis, cluster_names, connected_pieces, sample_clusters, token_clusters
+from xlclust.cluster.clusters import cluster_analysis, cluster_names, connected_pieces, sample_clusters, token_clusters
 from xlclust.cluster.graph import mutual_graph, mutual_top_k_graph, neighbour_lists, top_k_neighbours
 from xlclust.cluster.partition import max_part_size, partition, ufactor
+from xlclust.tokenmap import BERT_SPECIALS
 
 
 def symmetric(n, edges):

@@ -4,8 +4,9 @@ import pytest
 
 from workflow_tests.httpmirror import self_signed_certificate, serve
 from workflow_tests.realdata import REPO
-from xlclust.download import local_path, plain_http, require_secure
+from xlclust.download import plain_http, require_secure
 from xlclust.errors import DownloadError
+from xlclust.locations import local_path
 from xlclust.wiki.download import expected_sha1, fetch, parse_sha1sums, sha1_of
 from xlclust.wiki.sources import DumpSource, mirror_source, source_for
 

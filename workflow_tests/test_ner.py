@@ -237,9 +237,9 @@ def _sentences(lang, split, n):
 
 
 def test_ner_finetuning_is_deterministic_and_resumes(tiny_xlmr, tmp_path):
-    from xlclust.finetuning import FinetuneSpec, ModelSource, complete_checkpoints
     from xlclust.ner.training import evaluate_languages, finetune_ner, predict_tags
-    from xlclust.pretraining.train import Preempted
+    from xlclust.training.finetuning import FinetuneSpec, ModelSource, complete_checkpoints
+    from xlclust.training.runtime import Preempted
 
     train, test = _sentences("nl", "train", 80), {"nl": _sentences("nl", "test", 30)}
     spec = FinetuneSpec(learning_rate=3e-3, batch_size=10, epochs=2, checkpoint_every=4, keep_checkpoints=10, log_every=2, seed=2)

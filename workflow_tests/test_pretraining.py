@@ -19,14 +19,12 @@ from transformers import AutoTokenizer, BertConfig
 from workflow_tests.test_tokenization import LANGUAGES, cluster_map, leipzig, segmenters  # noqa: F401  (fixture)
 from xlclust.corpus.schema import MIX
 from xlclust.errors import XlclustError
-from xlclust.pretraining import checkpoint as ckpt
 from xlclust.pretraining.data import ExampleStream, chunk_bounds
 from xlclust.pretraining.encode import encode_corpus, encoded_shards
 from xlclust.pretraining.flops import flops_per_token
 from xlclust.pretraining.masking import IGNORE, MaskingSpec, mask_tokens, replacement_ids
 from xlclust.pretraining.run import launch_command
 from xlclust.pretraining.train import Preempted, TrainingSpec, linear_schedule, pretrain
-from xlclust.pretraining.train import _metrics_text as training_log_text
 from xlclust.tokenization.build import (
     balanced_sample,
     build_baseline_tokenizer,
@@ -34,6 +32,8 @@ from xlclust.tokenization.build import (
     save_tokenizer,
     train_baseline_segmenter,
 )
+from xlclust.training import checkpoint as ckpt
+from xlclust.training.saving import metrics_text as training_log_text
 
 TINY = {"num_hidden_layers": 2, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2}
 

@@ -16,12 +16,14 @@ import logging
 import os
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlparse, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from tqdm import tqdm
 
 from xlclust.errors import DownloadError
+from xlclust.locations import local_path
+from xlclust.textfiles import read_text
 
 log = logging.getLogger(__name__)
 
@@ -34,18 +36,6 @@ RETRIED_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
 class TransientError(Exception):
     """A failure worth another attempt: a broken connection, a timeout, a busy server."""
-
-
-def local_path(location: str) -> Path | None:
-    """The filesystem path of a local path or file:// URL; None for a remote URL."""
-    parsed = urlparse(location)
-    if parsed.scheme == "file":
-        if parsed.netloc not in ("", "localhost"):
-            raise ValueError(f"{location}: a file:// URL needs an absolute path (file:///data/...)")
-        return Path(unquote(parsed.path))
-    if parsed.scheme in ("http", "https", "ftp"):
-        return None
-    return Path(location)
 
 
 def file_digest(path: str | os.PathLike, algorithm: str) -> str:
@@ -161,3 +151,12 @@ def _fetch_once(url: str, partial: Path, timeout: float) -> None:
                     bar.update(len(block))
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
                 raise TransientError(f"connection broke at byte {offset + bar.n}: {error}") from error
+
+
+def read_location_text(location: str, timeout: float = 60) -> str:
+    path = local_path(location)
+    if path is not None:
+        if not path.exists():
+            raise DownloadError(f"{path}: file not found")
+        return read_text(path)
+    return get_text(location, location, timeout)

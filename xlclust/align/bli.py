@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from xlclust.align.retrieval import Retriever
+from xlclust.search import Retriever
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -12,11 +12,11 @@ import logging
 
 import numpy as np
 
+from xlclust.download import read_location_text
 from xlclust.errors import XlclustError
 from xlclust.vocab.joint import CONTROL
 from xlclust.vocab.normalization import normalize
 from xlclust.vocab.space import WORD_START
-from xlclust.wiki.download import read_location_text
 
 log = logging.getLogger(__name__)
 FORMATS = {"muse": None, "xling": "\t"}  # MUSE: any whitespace; xling-eval: tab separated

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from xlclust.align.retrieval import mutual_nearest_neighbours
+from xlclust.search import mutual_nearest_neighbours
 
 log = logging.getLogger(__name__)
 

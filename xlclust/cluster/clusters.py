@@ -14,7 +14,7 @@ import pandas as pd
 import scipy.sparse as sparse
 from scipy.sparse.csgraph import connected_components, shortest_path
 
-BERT_SPECIALS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+from xlclust.tokenmap import BERT_SPECIALS
 
 
 def connected_pieces(graph: sparse.csr_matrix, assignment: np.ndarray) -> np.ndarray:

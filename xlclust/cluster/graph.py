@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sparse
 
-from xlclust.align.retrieval import Retriever
+from xlclust.search import Retriever
 
 
 def top_k_neighbours(

@@ -11,14 +11,6 @@ import numpy as np
 import pandas as pd
 
 
-def subsample(items: list, limit: int | None, seed: int) -> list:
-    """At most ``limit`` items, a seeded sample in the original order (all when ``limit`` is None)."""
-    if limit is None or len(items) <= limit:
-        return items
-    chosen = np.sort(np.random.default_rng(seed).choice(len(items), size=limit, replace=False))
-    return [items[i] for i in chosen]
-
-
 def smoothed_shares(sizes: dict[str, int], alpha: float) -> pd.DataFrame:
     """Per language: n_i, p_i, q_i, the target line count and the duplication factor."""
     if not 0 < alpha <= 1:

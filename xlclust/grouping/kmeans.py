@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sparse
 
-from xlclust.align.retrieval import unit_rows
+from xlclust.search import unit_rows
 
 log = logging.getLogger(__name__)
 

@@ -6,17 +6,14 @@ import json
 
 import pandas as pd
 
-from xlclust.atomic import atomic_path, write_csv_atomic, write_text_atomic
+from xlclust.atomic import write_csv_atomic, write_text_atomic
 from xlclust.grouping.groups import group_names, group_summary, size_distribution
-
-MAP_COLUMNS = ["token", "language", "cluster_id", "kind", "token_id"]
+from xlclust.tokenmap import write_token_map
 
 
 def write_group_map(table: pd.DataFrame, outputs, *, method: str, ratio: float, extra: dict | None = None) -> dict:
     """``outputs``: map, vocab, summary, sizes (paths); returns the summary."""
-    with atomic_path(outputs.map, suffix=".parquet") as tmp:
-        table[[c for c in MAP_COLUMNS if c in table]].to_parquet(tmp, index=False)
-    write_text_atomic(outputs.vocab, "".join(f"{name}\n" for name in group_names(table)))
+    write_token_map(table, outputs.map, outputs.vocab, group_names(table))
     summary = group_summary(table, method=method, ratio=ratio) | (extra or {})
     write_text_atomic(outputs.summary, json.dumps(summary, indent=2) + "\n")
     write_csv_atomic(size_distribution(table), outputs.sizes)

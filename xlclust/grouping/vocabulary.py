@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from xlclust.cluster.clusters import BERT_SPECIALS
+from xlclust.tokenmap import BERT_SPECIALS
 
 
 def vocabulary_source(joint: pd.DataFrame, mapped: dict[str, np.ndarray]) -> tuple[pd.DataFrame, np.ndarray]:

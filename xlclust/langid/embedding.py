@@ -10,8 +10,8 @@ import time
 
 import numpy as np
 
-from xlclust.finetuning import ModelSource, batched_outputs, feature_rows
 from xlclust.langid.identification import padding_collator
+from xlclust.training.finetuning import ModelSource, batched_outputs, feature_rows
 
 log = logging.getLogger(__name__)
 REPRESENTATIONS = {

@@ -11,8 +11,8 @@ from dataclasses import asdict
 
 import numpy as np
 
-from xlclust.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource, batched_outputs, feature_rows, train
-from xlclust.pretraining.train import save_pretrained_model
+from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource, batched_outputs, feature_rows, train
+from xlclust.training.saving import save_pretrained_model
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from xlclust.corpus.sampling import subsample
 from xlclust.errors import XlclustError
+from xlclust.subsample import subsample
 from xlclust.textfiles import text_lines
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def load_hub(
 def read_sentences(source: dict, language: str, split: str, cache_dir: str | None = None) -> Iterator[Sentence]:
     """The sentences of one language's split from a configured source: ``{"hub": {name, revision}}``
     or ``{"files": {format: rahimi|conll, train|dev|test: path, ...}}``."""
-    from xlclust.download import local_path
+    from xlclust.locations import local_path
 
     if "hub" in source:
         hub = source["hub"]

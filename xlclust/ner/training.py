@@ -15,7 +15,7 @@ import time
 from dataclasses import asdict
 
 from xlclust.errors import ConfigError
-from xlclust.finetuning import FinetuneSpec, ModelSource, batched_outputs, feature_rows, position_limit, train
+from xlclust.training.finetuning import FinetuneSpec, ModelSource, batched_outputs, feature_rows, position_limit, train
 
 log = logging.getLogger(__name__)
 IGNORED = -100  # label of the positions the loss skips (specials, later subwords)
@@ -59,7 +59,7 @@ def finetune_ner(
     callbacks: list | None = None,
 ):
     """Train a new head on ``sentences`` (dicts with ``id``, ``tokens``, ``tags``); returns
-    (model, tokenizer, summary). Checkpoints and resume as :func:`xlclust.finetuning.train`."""
+    (model, tokenizer, summary). Checkpoints and resume as :func:`xlclust.training.finetuning.train`."""
     from transformers import AutoModelForTokenClassification, set_seed
 
     labels = label_names(classes)

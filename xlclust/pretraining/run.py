@@ -25,7 +25,8 @@ LAUNCHERS = ("auto", "none", "torchrun", "accelerate")
 
 def run(description: dict) -> None:
     from xlclust.pretraining.encode import encoded_shards, load_tokenizer
-    from xlclust.pretraining.train import TrainingSpec, pretrain, save_pretrained_model
+    from xlclust.pretraining.train import TrainingSpec, pretrain
+    from xlclust.training.saving import save_pretrained_model
 
     tokenizer = load_tokenizer(description["tokenizer"])
     try:

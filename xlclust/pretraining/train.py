@@ -14,11 +14,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import json
 import logging
 import math
 import os
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -27,20 +25,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from xlclust.errors import ConfigError, XlclustError
-from xlclust.pretraining import checkpoint as ckpt
+from xlclust.errors import ConfigError
 from xlclust.pretraining.data import ExampleStream
 from xlclust.pretraining.flops import flops_per_token
 from xlclust.pretraining.masking import MaskingSpec, mask_tokens, pad_batch, replacement_ids
+from xlclust.training import checkpoint as ckpt
+from xlclust.training.runtime import Preempted, StopRequest, choose_precision
+from xlclust.training.saving import ALL_METRICS, FLOAT_METRICS, metrics_text
 
 log = logging.getLogger(__name__)
-
-# training_log.csv: what the run computes, the same bytes for an uninterrupted and a resumed run;
-# throughput.csv: what the clock says, different on every run
-METRICS = ["step", "epoch", "examples", "tokens", "loss", "learning_rate"]
-THROUGHPUT = ["step", "tokens", "seconds", "tokens_per_second"]
-ALL_METRICS = METRICS + THROUGHPUT[2:]
-FLOAT_METRICS = {"epoch", "loss", "learning_rate", "tokens_per_second", "seconds"}
 
 
 @dataclass
@@ -98,19 +91,6 @@ def grouped_parameters(model: torch.nn.Module, weight_decay: float) -> list[dict
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
-def choose_precision(requested: str) -> str:
-    if requested != "auto":
-        return requested
-    if torch.cuda.is_available() and torch.cuda.is_bf16_supported():
-        return "bf16"
-    try:
-        import torch_xla  # noqa: F401
-
-        return "bf16"
-    except ImportError:
-        return "no"
-
-
 def build_model(model_config: dict, tokenizer, max_seq_len: int, seed: int):
     from transformers import BertConfig, BertForMaskedLM
 
@@ -123,42 +103,6 @@ def build_model(model_config: dict, tokenizer, max_seq_len: int, seed: int):
     config = BertConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, **settings)
     torch.manual_seed(seed)
     return BertForMaskedLM(config)
-
-
-class StopRequest:
-    """Turns SIGTERM/SIGUSR1 into a request to checkpoint and stop after the current step."""
-
-    def __init__(self):
-        self.requested = False
-        self._previous = {}
-
-    def __enter__(self):
-        for sig in (signal.SIGTERM, signal.SIGUSR1):
-            try:
-                self._previous[sig] = signal.signal(sig, self._handle)
-            except ValueError:  # not the main thread
-                pass
-        return self
-
-    def _handle(self, signum, frame):
-        log.warning("signal %d: saving a checkpoint after this step, then stopping", signum)
-        self.requested = True
-
-    def __exit__(self, *exc):
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
-
-
-class Preempted(XlclustError):
-    """Raised after a checkpoint was saved on a stop signal; the job should be requeued."""
-
-
-def _metrics_text(rows: list[dict], fields: list[str] = METRICS) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def pretrain(
@@ -253,7 +197,7 @@ def pretrain(
                 "step": at_step,
                 "log_window": {"loss": list(window_loss), "tokens": tokens},
             }
-            ckpt.save_checkpoint(checkpoint_dir, at_step, state, _metrics_text(rows, ALL_METRICS), run_fingerprint, spec.keep_checkpoints)
+            ckpt.save_checkpoint(checkpoint_dir, at_step, state, metrics_text(rows, ALL_METRICS), run_fingerprint, spec.keep_checkpoints)
         accelerator.wait_for_everyone()
 
     model.train()
@@ -342,28 +286,3 @@ def pretrain(
         "fingerprint": run_fingerprint,
     }
     return unwrapped(model), rows, summary, accelerator
-
-
-def save_pretrained_model(
-    model,
-    tokenizer,
-    rows: list[dict],
-    summary: dict,
-    output_dir: str | os.PathLike,
-    fields: list[str] = METRICS,
-    loss_label: str = "masked-LM loss",
-) -> None:
-    """Model and tokenizer (``save_pretrained``), the training log (``fields`` of ``rows``), the
-    throughput log when the rows time their windows, a summary and the loss curve, atomically."""
-    from xlclust.atomic import atomic_directory
-    from xlclust.plots import training_loss_figure
-
-    with atomic_directory(output_dir) as tmp:
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        (tmp / "training_log.csv").write_text(_metrics_text(rows, fields), encoding="utf-8")
-        if rows and all(key in rows[0] for key in THROUGHPUT):
-            (tmp / "throughput.csv").write_text(_metrics_text(rows, THROUGHPUT), encoding="utf-8")
-        (tmp / "training.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
-        if rows:
-            training_loss_figure(rows, tmp / "loss.png", loss_label, title=f"{loss_label}: {output_dir}")

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from xlclust.corpus.sampling import subsample
-from xlclust.download import local_path
 from xlclust.errors import XlclustError
+from xlclust.locations import local_path
+from xlclust.subsample import subsample
 from xlclust.textfiles import undecodable
 
 log = logging.getLogger(__name__)

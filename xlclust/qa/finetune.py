@@ -1,6 +1,6 @@
 """Extractive QA fine-tuning (ICEBERT §3.4): a pretrained encoder with a span head
 (``AutoModelForQuestionAnswering``) trained on the English questions only, through the shared
-:mod:`xlclust.finetuning` loop (checkpoints keyed by the run's settings, resume, stop on a signal);
+:mod:`xlclust.training.finetuning` loop (checkpoints keyed by the run's settings, resume, stop on a signal);
 the finished model is written atomically.
 """
 
@@ -12,9 +12,9 @@ import os
 import time
 from dataclasses import asdict
 
-from xlclust.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource, position_limit, train
-from xlclust.pretraining.train import save_pretrained_model
 from xlclust.qa.features import Collator, FeatureSpec, training_features
+from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource, position_limit, train
+from xlclust.training.saving import save_pretrained_model
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xlclust.finetuning import batched_outputs
 from xlclust.qa.features import Collator, FeatureSpec, windows
 from xlclust.qa.spans import predict_answers
+from xlclust.training.finetuning import batched_outputs
 
 log = logging.getLogger(__name__)
 

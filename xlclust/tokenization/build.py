@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 from tokenizers import Tokenizer, processors
 
-from xlclust.cluster.clusters import BERT_SPECIALS as CLUSTER_SPECIALS
 from xlclust.errors import XlclustError
 from xlclust.tokenization.cluster import ClusterTokenizer
-from xlclust.tokenization.sentencepiece_backend import drop_training_paths, sentencepiece_backend
+from xlclust.tokenization.sentencepiece_backend import sentencepiece_backend
+from xlclust.tokenmap import BERT_SPECIALS as CLUSTER_SPECIALS
 from xlclust.vocab.joint import CONTROL, marked
 from xlclust.vocab.normalization import backend_normalizers
+from xlclust.vocab.segmenter_files import drop_training_paths
 
 log = logging.getLogger(__name__)
 

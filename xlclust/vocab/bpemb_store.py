@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xlclust.atomic import atomic_path
-from xlclust.download import download, file_digest, local_path
+from xlclust.download import download, file_digest
 from xlclust.errors import XlclustError
+from xlclust.locations import local_path
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ import sentencepiece as spm
 from xlclust.atomic import atomic_path
 from xlclust.corpus.parquet import iter_batches
 from xlclust.errors import XlclustError
-from xlclust.tokenization.sentencepiece_backend import drop_training_paths
 from xlclust.vocab.normalization import normalize
+from xlclust.vocab.segmenter_files import drop_training_paths
 from xlclust.vocab.space import bpemb_paths, save_word2vec
 
 log = logging.getLogger(__name__)

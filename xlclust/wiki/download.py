@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 from xlclust.atomic import atomic_path
-from xlclust.download import download, file_digest, get_text, local_path
+from xlclust.download import download, file_digest, read_location_text
 from xlclust.errors import DownloadError
-from xlclust.textfiles import read_text
+from xlclust.locations import local_path
 from xlclust.wiki.sources import DumpSource
 
 log = logging.getLogger(__name__)
@@ -23,15 +23,6 @@ log = logging.getLogger(__name__)
 
 def sha1_of(path: str | os.PathLike) -> str:
     return file_digest(path, "sha1")
-
-
-def read_location_text(location: str, timeout: float = 60) -> str:
-    path = local_path(location)
-    if path is not None:
-        if not path.exists():
-            raise DownloadError(f"{path}: file not found")
-        return read_text(path)
-    return get_text(location, location, timeout)
 
 
 def parse_sha1sums(text: str, filename: str, where: str) -> str:

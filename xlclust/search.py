@@ -1,4 +1,5 @@
-"""Nearest-neighbour retrieval between embedding spaces: cosine and CSLS, batched matrix work.
+"""Nearest-neighbour search, the one module for it: alignment (BLI, PROC-B), the translation graph
+and the k-means assignment all search through it. Cosine and CSLS, batched matrix work.
 
 CSLS (Conneau et al. 2018): csls(x, y) = 2 cos(x, y) − r_T(x) − r_S(y), where r_T(x) is the mean
 cosine of x to its k nearest targets and r_S(y) the mean cosine of y to its k nearest

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from xlclust.errors import ConfigError
-from xlclust.pretraining.checkpoint import fingerprint
-from xlclust.pretraining.train import Preempted, StopRequest, choose_precision
 from xlclust.tokenization.own_code import require_own_code
+from xlclust.training.checkpoint import fingerprint
+from xlclust.training.runtime import Preempted, StopRequest, choose_precision
 
 log = logging.getLogger(__name__)
 CHECKPOINT_PREFIX = "checkpoint-"

@@ -1,0 +1,82 @@
+"""The layer rule of README → Architecture, read from the package's own imports: a module imports
+only its own package and lower layers; the task stages (qa, langid, ner) never import each other."""
+
+import ast
+
+from workflow_tests.realdata import REPO
+
+# lowest first; a unit is a subpackage of xlclust or a top-level module
+LAYERS = [
+    {"errors", "atomic", "textfiles", "locations", "download", "runlog", "languages", "data", "plots", "search", "subsample", "tokenmap"},
+    {"corpus"},
+    {"wiki"},
+    {"vocab"},
+    {"align"},
+    {"cluster"},
+    {"tokenization"},
+    {"grouping"},
+    {"training"},
+    {"pretraining"},
+    {"qa", "langid", "ner"},
+    {"config", "fidelity", "demo"},
+]
+SHARED_WITHIN = (0, len(LAYERS) - 1)  # the foundation's modules, and the top's, may import each other
+
+
+def layer_of(unit: str) -> int:
+    [index] = [i for i, units in enumerate(LAYERS) if unit in units]
+    return index
+
+
+def unit_of(module: str) -> str:
+    return module.split(".")[1]
+
+
+def package_imports():
+    """(importing module, imported module) for every xlclust import anywhere in a module, lazy ones too."""
+    root = REPO / "xlclust"
+    for path in sorted(root.rglob("*.py")):
+        module = ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                if name.startswith("xlclust.") and module != "xlclust":
+                    yield module, name
+
+
+def test_every_unit_of_the_package_has_a_layer():
+    units = {
+        path.stem if path.is_file() else path.name
+        for path in (REPO / "xlclust").iterdir()
+        if (path.suffix == ".py" and path.name != "__init__.py") or (path / "__init__.py").exists()
+    }
+    placed = set().union(*LAYERS)
+    assert units - placed == set() and placed - units == set()
+
+
+def violations(imports) -> list[str]:
+    wrong = []
+    for module, imported in imports:
+        mine, theirs = unit_of(module), unit_of(imported)
+        if mine == theirs:
+            continue
+        here, there = layer_of(mine), layer_of(theirs)
+        if there > here or (there == here and here not in SHARED_WITHIN):
+            wrong.append(f"{module} imports {imported}")
+    return wrong
+
+
+def test_imports_only_run_down_the_layers():
+    assert violations(package_imports()) == []
+
+
+def test_the_rule_catches_an_upward_import_and_one_between_tasks():
+    planted = [
+        ("xlclust.vocab.train", "xlclust.tokenization.sentencepiece_backend"),  # the one this rule removed
+        ("xlclust.qa.data", "xlclust.ner.data"),
+        ("xlclust.training.finetuning", "xlclust.pretraining.train"),
+        ("xlclust.ner.data", "xlclust.subsample"),  # allowed: the foundation
+        ("xlclust.download", "xlclust.errors"),  # allowed: within the foundation
+    ]
+    assert violations(planted) == [f"{a} imports {b}" for a, b in planted[:3]]
