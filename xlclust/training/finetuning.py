@@ -28,15 +28,18 @@ LOG_FIELDS = ("step", "loss", "learning_rate")  # of the Trainer's log history, 
 
 @dataclass(frozen=True)
 class FinetuneSpec:
-    learning_rate: float = 1e-5
-    batch_size: int = 16
+    """One fine-tuning run's settings; the defaults are the schema's (``$defs/finetuning``, checked by
+    workflow_tests/test_defaults.py), each task's published values come from its config section."""
+
+    learning_rate: float = 2e-5
+    batch_size: int = 20
     per_device_batch_size: int | None = None  # None: the whole batch at once
-    epochs: float = 2.0
+    epochs: float = 3.0
     warmup_ratio: float = 0.1
     weight_decay: float = 0.01
     max_grad_norm: float = 1.0
     precision: str = "auto"  # auto: bf16 where the GPU has it
-    checkpoint_every: int = 500
+    checkpoint_every: int = 1000
     keep_checkpoints: int = 2
     log_every: int = 10
     seed: int = 1
