@@ -28,9 +28,10 @@ import torch
 from xlclust.demo.tiny_model import save_random_model, xlmr_tokenizer
 from xlclust.langid.embedding import sentence_vectors
 from xlclust.langid.identification import finetune_langid, sentence_text
+from xlclust.models import ModelSource
 from xlclust.ner.data import read_rahimi
 from xlclust.ner.training import finetune_ner, predict_tags
-from xlclust.training.finetuning import FinetuneSpec, ModelSource
+from xlclust.training.finetuning import FinetuneSpec
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"

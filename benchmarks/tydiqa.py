@@ -24,12 +24,13 @@ import torch
 import yaml
 from transformers import AutoModelForQuestionAnswering
 
+from xlclust.models import ModelSource
 from xlclust.qa.data import read_squad_json
 from xlclust.qa.features import FeatureSpec
 from xlclust.qa.finetune import finetune
 from xlclust.qa.predict import PredictionSpec, answer_questions
 from xlclust.tokenization.build import build_baseline_tokenizer, train_baseline_segmenter
-from xlclust.training.finetuning import FinetuneSpec, ModelSource
+from xlclust.training.finetuning import FinetuneSpec
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"

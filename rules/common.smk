@@ -129,11 +129,15 @@ def alignment_inputs(wildcards):
 
 
 GROUPING = config["grouping"]
+MODELS = config["models"]
 
 
-def grouping_model(source):
-    """The configured model of a grouping source ({hub, revision} or {path}); None for the vocabulary."""
-    return None if source == "vocabulary" else GROUPING["models"][source]
+def model_source(name):
+    """A model of `models` as xlclust.models.ModelSource's fields, the one spelling of where a model
+    comes from: location (a local directory or a Hub ID), revision, cache_dir. Remote code: never
+    (the workflow's own models are not in `models`)."""
+    spec = MODELS[name]
+    return {"location": spec.get("path") or spec["hub"], "revision": spec.get("revision"), "cache_dir": config["model_cache_dir"]}
 
 
 def grouping_source_inputs(wildcards):
@@ -147,7 +151,7 @@ def grouping_source_inputs(wildcards):
 
 def model_files(source):
     """A model source's local directory, so that Snakemake tracks it (or builds the demo's)."""
-    return local_files({"model": grouping_model(source).get("path")})
+    return local_files({"model": MODELS[source].get("path")})
 
 
 def grouped_model_inputs(wildcards):
@@ -230,14 +234,14 @@ QA_LANGUAGES = tydiqa_languages(config)
 
 def qa_models():
     """Every model fine-tuned on TyDi QA: name → tokenizer, size and where it comes from (a
-    workflow model's directory, or a Hugging Face model of grouping.models)."""
+    workflow model's directory, or a model of `models`)."""
     models = {
         f"{t}-{s}": {"tokenizer": t, "size": s, "path": pretrained_model(t, s), "trust_remote_code": True}
         for t in PRETRAINING["tokenizers"]
         for s in PRETRAINING["sizes"]
     }
     for name in TYDIQA["reference_models"]:
-        models[name] = {"tokenizer": name, "trust_remote_code": False} | GROUPING["models"][name]
+        models[name] = {"tokenizer": name, "trust_remote_code": False} | MODELS[name]
     return models
 
 
@@ -318,13 +322,6 @@ def wikiann_files(wildcards):
 
 def wikiann_data(split, languages=None):
     return expand("results/wikiann/{lang}/{split}.parquet", lang=languages or NER_LANGUAGES, split=split)
-
-
-def encoder(name):
-    """A model of grouping.models as a ModelSource's fields: location (a local directory or a Hub
-    ID), revision, cache_dir."""
-    spec = GROUPING["models"][name]
-    return {"location": spec.get("path") or spec["hub"], "revision": spec.get("revision"), "cache_dir": GROUPING["cache_dir"]}
 
 
 def embedding_model_input(wildcards):

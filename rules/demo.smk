@@ -20,7 +20,7 @@ rule demo_world:
 
 
 # The demo's stand-in for mBERT: a tiny BERT with random weights and a WordPiece tokenizer trained
-# on the demo world's sentences (grouping.models.tiny in demo/config.yaml).
+# on the demo world's sentences (models.tiny in demo/config.yaml).
 rule demo_model:
     input:
         expand("results/corpus/{lang}/sentences.parquet", lang=LANGUAGES),
@@ -90,7 +90,7 @@ rule demo_ner:
 
 
 # The demo's stand-in for XLM-R: a tiny XLM-R with random weights and a SentencePiece unigram
-# tokenizer trained on the demo's NER training sentences (grouping.models.tinyxlmr in demo/config.yaml).
+# tokenizer trained on the demo's NER training sentences (models.tinyxlmr in demo/config.yaml).
 rule demo_xlmr:
     input:
         wikiann_data("train"),

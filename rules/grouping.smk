@@ -23,9 +23,8 @@ rule grouping_source:
         mem_mb=8000,
         runtime=60,
     params:
-        model=lambda wildcards: grouping_model(wildcards.source),
+        model=lambda wildcards: None if wildcards.source == "vocabulary" else model_source(wildcards.source),
         languages=LANGUAGES,
-        cache_dir=config["grouping"]["cache_dir"],
     script:
         "../scripts/grouping_source.py"
 
@@ -88,8 +87,7 @@ rule grouped_model:
         mem_mb=8000,
         runtime=30,
     params:
-        model=lambda wildcards: grouping_model(wildcards.source),
-        cache_dir=config["grouping"]["cache_dir"],
+        model=lambda wildcards: None if wildcards.source == "vocabulary" else model_source(wildcards.source),
     script:
         "../scripts/grouped_model.py"
 

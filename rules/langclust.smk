@@ -60,7 +60,7 @@ rule langid_finetune:
         runtime=480,
     params:
         languages=NER_LANGUAGES,
-        encoder=encoder(LANGCLUST["model"]),
+        encoder=model_source(LANGCLUST["model"]),
         settings=LANGCLUST["langid"],
         seed=config["seed"],
         checkpoints=f"{LANGCLUST['checkpoint_dir']}/{LANGCLUST['model']}",
@@ -109,7 +109,7 @@ rule embed_sentences:
         mem_mb=8000,
         runtime=60,
     params:
-        encoder=encoder(LANGCLUST["model"]),
+        encoder=model_source(LANGCLUST["model"]),
         embedding=LANGCLUST["embedding"],
     script:
         "../scripts/embed_sentences.py"

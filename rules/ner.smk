@@ -88,7 +88,7 @@ rule train_ner:
         mem_mb=16000,
         runtime=480,
     params:
-        encoder=encoder(NER["model"]),
+        encoder=model_source(NER["model"]),
         classes=WIKIANN["classes"],
         max_length=NER["max_length"],
         training=NER["training"],

@@ -58,7 +58,7 @@ rule finetune_tydiqa:
         features=TYDIQA["features"],
         training=lambda wildcards: qa_training(wildcards.model),
         checkpoints=lambda wildcards: f"{TYDIQA['checkpoint_dir']}/{wildcards.model}/seed{wildcards.seed}",
-        cache_dir=TYDIQA["cache_dir"],
+        cache_dir=config["model_cache_dir"],
     script:
         "../scripts/finetune_tydiqa.py"
 

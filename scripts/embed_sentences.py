@@ -9,8 +9,8 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 
 from xlclust.atomic import atomic_path, write_text_atomic
 from xlclust.langid.embedding import REPRESENTATIONS, sentence_vectors
+from xlclust.models import ModelSource
 from xlclust.runlog import start_job
-from xlclust.training.finetuning import ModelSource
 
 start_job(snakemake)
 params = snakemake.params

@@ -5,10 +5,11 @@ import os
 import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
+from xlclust.models import ModelSource
 from xlclust.qa.features import FeatureSpec
 from xlclust.qa.finetune import finetune
 from xlclust.runlog import start_job
-from xlclust.training.finetuning import FinetuneSpec, ModelSource
+from xlclust.training.finetuning import FinetuneSpec
 
 start_job(snakemake)
 params = snakemake.params

@@ -4,12 +4,12 @@ import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.grouping.model import load_masked_lm, save_grouped_model
+from xlclust.models import ModelSource
 from xlclust.runlog import start_job
 
 start_job(snakemake)
 model, wildcards = snakemake.params.model, snakemake.wildcards
-location = model.get("path") or model["hub"]
-tokenizer, masked_lm = load_masked_lm(location, cache_dir=snakemake.params.cache_dir, revision=model.get("revision"))
+tokenizer, masked_lm = load_masked_lm(ModelSource(**model))
 metadata = {
     "source": wildcards.source,
     "model": model,

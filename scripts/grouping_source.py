@@ -18,9 +18,9 @@ if snakemake.wildcards.source == "vocabulary":
     tokens, embeddings = vocabulary_source(pd.read_parquet(snakemake.input.joint), mapped)
 else:
     from xlclust.grouping.model import load_masked_lm, model_vocabulary
+    from xlclust.models import ModelSource
 
-    model = params.model
-    tokenizer, masked_lm = load_masked_lm(model.get("path") or model["hub"], cache_dir=params.cache_dir, revision=model.get("revision"))
+    tokenizer, masked_lm = load_masked_lm(ModelSource(**params.model))
     tokens, embeddings = model_vocabulary(tokenizer, masked_lm)
 logging.info("%d tokens, %d to group, dimension %d", len(tokens), len(embeddings), embeddings.shape[1])
 with atomic_path(snakemake.output.tokens, suffix=".parquet") as tmp:

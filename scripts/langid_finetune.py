@@ -9,9 +9,10 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.langid.identification import accuracy_table, finetune_langid, identify, sentence_text
+from xlclust.models import ModelSource
 from xlclust.runlog import start_job
 from xlclust.subsample import subsample
-from xlclust.training.finetuning import FinetuneSpec, ModelSource
+from xlclust.training.finetuning import FinetuneSpec
 
 start_job(snakemake)
 params, output = snakemake.params, snakemake.output

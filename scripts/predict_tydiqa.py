@@ -8,10 +8,10 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 from transformers import AutoModelForQuestionAnswering
 
 from xlclust.atomic import write_text_atomic
+from xlclust.models import ModelSource
 from xlclust.qa.features import FeatureSpec
 from xlclust.qa.predict import PredictionSpec, answer_questions
 from xlclust.runlog import start_job
-from xlclust.training.finetuning import ModelSource
 
 start_job(snakemake)
 params = snakemake.params

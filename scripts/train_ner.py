@@ -9,9 +9,10 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_csv_atomic, write_text_atomic
+from xlclust.models import ModelSource
 from xlclust.ner.training import evaluate_languages, finetune_ner
 from xlclust.runlog import start_job
-from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource
+from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec
 
 start_job(snakemake)
 params, output, wildcards = snakemake.params, snakemake.output, snakemake.wildcards

@@ -7,7 +7,22 @@ from workflow_tests.realdata import REPO
 
 # lowest first; a unit is a subpackage of xlclust or a top-level module
 LAYERS = [
-    {"errors", "atomic", "textfiles", "locations", "download", "runlog", "languages", "data", "plots", "search", "subsample", "tokenmap"},
+    {
+        "errors",
+        "atomic",
+        "textfiles",
+        "locations",
+        "download",
+        "runlog",
+        "languages",
+        "data",
+        "plots",
+        "search",
+        "subsample",
+        "tokenmap",
+        "models",
+        "own_code",
+    },
     {"corpus"},
     {"wiki"},
     {"vocab"},

@@ -126,7 +126,7 @@ def test_tydiqa_settings_are_checked_against_the_rest_of_the_config():
     )
     assert tydiqa_languages(config) == ["en", "fi", "sw"]  # GoldP's languages that the workflow has
     assert config["tydiqa"]["dataset"]["hub"]["config"] == "secondary_task" and config["tydiqa"]["seeds"]["small"] == [1, 2, 3, 4, 5]
-    with pytest.raises(ConfigError, match=r"tydiqa\.reference_models\[0\]': 'xlmr_large' is not a model under 'grouping\.models'"):
+    with pytest.raises(ConfigError, match=r"tydiqa\.reference_models\[0\]': 'xlmr_large' is not a model under 'models'"):
         validated(tydiqa__reference_models=["xlmr_large"])
     with pytest.raises(ConfigError, match=r"tydiqa\.dataset\.files\.dev\.ar': no dev file"):
         validated(tydiqa__dataset={"source": "files", "files": {"train": {"en": "en.json"}, "dev": {"en": "en.json"}}})
@@ -144,7 +144,7 @@ def test_language_clustering_and_ner_settings_are_checked():
     assert set(config["wikiann"]["families"]) == set(config["wikiann"]["languages"])
     assert config["language_clustering"]["k"] == 4 and config["ner"]["training"]["batch_size"] == 20
     assert config["ner"]["max_length"] == 300 and config["ner"]["seeds"] == [1, 2, 3, 4, 5]
-    with pytest.raises(ConfigError, match=r"language_clustering\.model': 'xlmr_large' is not a model under 'grouping\.models'"):
+    with pytest.raises(ConfigError, match=r"language_clustering\.model': 'xlmr_large' is not a model under 'models'"):
         validated(language_clustering__model="xlmr_large")
     with pytest.raises(ConfigError, match=r"language_clustering\.k': 7 is not one of language_clustering\.ks"):
         validated(language_clustering__k=7)
@@ -192,7 +192,7 @@ def test_conflicting_model_settings_are_caught_before_any_job():
 
 
 def test_every_hub_model_of_the_paper_config_is_pinned_to_a_commit():
-    models = PAPER["grouping"]["models"]
+    models = PAPER["models"]
     assert {name for name, model in models.items() if "hub" in model} == {"mbert", "xlmr"}
     for name, model in models.items():
         assert re.fullmatch(r"[0-9a-f]{40}", model.get("revision", "")), name

@@ -12,6 +12,7 @@ from workflow_tests.realdata import shared_data
 from xlclust.demo.tiny_model import build_tiny_model
 from xlclust.grouping.groups import first_k_labels, group_table, kmeans_labels
 from xlclust.grouping.model import grouped_tokenizer, load_masked_lm, model_vocabulary, save_grouped_model
+from xlclust.models import ModelSource
 from xlclust.tokenization.grouped import GroupedTokenizer
 
 SCRIPTS = ["en", "ar", "bn", "ko", "te", "ru", "zh", "th", "hi", "el", "he", "ja", "ka", "am"]
@@ -36,7 +37,7 @@ def kmeans_table(tokenizer, model, ratio=0.2):
 
 
 def test_grouped_ids_are_the_groups_of_the_original_ids_with_the_original_offsets(tiny, tmp_path):
-    tokenizer, model = load_masked_lm(str(tiny))
+    tokenizer, model = load_masked_lm(ModelSource(str(tiny)))
     table = kmeans_table(tokenizer, model)
     grouped = grouped_tokenizer(tokenizer, table, tmp_path)
     groups = table.sort_values("token_id")["cluster_id"].to_numpy()
@@ -60,7 +61,7 @@ def test_grouped_ids_are_the_groups_of_the_original_ids_with_the_original_offset
 
 
 def test_grouped_model_and_tokenizer_load_with_from_pretrained(tiny, tmp_path):
-    tokenizer, model = load_masked_lm(str(tiny))
+    tokenizer, model = load_masked_lm(ModelSource(str(tiny)))
     original_rows = model.get_input_embeddings().weight.detach().clone()
     original_bias = model.cls.predictions.bias.detach().clone()
     table = kmeans_table(tokenizer, model)
@@ -81,7 +82,7 @@ def test_grouped_model_and_tokenizer_load_with_from_pretrained(tiny, tmp_path):
 
 
 def test_untied_output_layer_and_first_k(tmp_path, tiny):
-    tokenizer, _ = load_masked_lm(str(tiny))
+    tokenizer, _ = load_masked_lm(ModelSource(str(tiny)))
     config = BertConfig(
         vocab_size=len(tokenizer),
         hidden_size=16,
@@ -114,7 +115,7 @@ def test_untied_output_layer_and_first_k(tmp_path, tiny):
 
 
 def test_a_grouped_tokenizer_refuses_bad_groups_and_new_tokens(tiny, tmp_path):
-    tokenizer, model = load_masked_lm(str(tiny))
+    tokenizer, model = load_masked_lm(ModelSource(str(tiny)))
     tokenizer.save_pretrained(tmp_path)
     file = str(tmp_path / "tokenizer.json")
     size = len(tokenizer)

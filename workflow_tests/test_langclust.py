@@ -54,8 +54,9 @@ def test_language_identification_and_clustering_of_leipzig_sentences(tiny_xlmr, 
     from xlclust.langid.embedding import REPRESENTATIONS, sentence_vectors
     from xlclust.langid.identification import accuracy_table, finetune_langid, identify
     from xlclust.langid.projection import sample_per_language, tsne
+    from xlclust.models import ModelSource
     from xlclust.plots import dendrogram_figure, projection_figure
-    from xlclust.training.finetuning import FinetuneSpec, ModelSource
+    from xlclust.training.finetuning import FinetuneSpec
 
     texts = [s for lang in LANGUAGES for s in leipzig(lang, 0, 100)]
     labels = [lang for lang in LANGUAGES for _ in range(100)]
@@ -99,7 +100,7 @@ def test_max_pooling_leaves_out_specials_and_padding(tiny_xlmr):
     from transformers import AutoModel, AutoTokenizer
 
     from xlclust.langid.embedding import sentence_vectors
-    from xlclust.training.finetuning import ModelSource
+    from xlclust.models import ModelSource
 
     texts = ["Das ist gut.", "Ein viel längerer Satz mit vielen Wörtern, die alle etwas bedeuten."]
     vectors, _ = sentence_vectors(ModelSource(str(tiny_xlmr)), texts, "max", 64, batch_size=2)

@@ -237,8 +237,9 @@ def _sentences(lang, split, n):
 
 
 def test_ner_finetuning_is_deterministic_and_resumes(tiny_xlmr, tmp_path):
+    from xlclust.models import ModelSource
     from xlclust.ner.training import evaluate_languages, finetune_ner, predict_tags
-    from xlclust.training.finetuning import FinetuneSpec, ModelSource, complete_checkpoints
+    from xlclust.training.finetuning import FinetuneSpec, complete_checkpoints
     from xlclust.training.runtime import Preempted
 
     train, test = _sentences("nl", "train", 80), {"nl": _sentences("nl", "test", 30)}

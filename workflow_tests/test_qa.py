@@ -305,8 +305,9 @@ def test_finetuning_is_deterministic_and_resumes_from_its_last_complete_checkpoi
     from safetensors.numpy import load_file
 
     from xlclust.demo.tiny_model import build_tiny_model
+    from xlclust.models import ModelSource
     from xlclust.qa.finetune import finetune
-    from xlclust.training.finetuning import FinetuneSpec, ModelSource, complete_checkpoints
+    from xlclust.training.finetuning import FinetuneSpec, complete_checkpoints
 
     questions = read_squad_json(tydiqa_file("train", "en"), "en")[:48]
     build_tiny_model(

@@ -280,9 +280,9 @@ def test_unconvertible_sentencepiece_models_are_refused(tmp_path):
 
 def test_remote_code_runs_only_when_it_is_the_workflows_own(icebert, tmp_path):
     """A tokenizer directory whose code was swapped, or a Hub model, is refused before any of it runs."""
+    from xlclust.models import ModelSource
+    from xlclust.own_code import require_own_code
     from xlclust.pretraining.encode import load_tokenizer
-    from xlclust.tokenization.own_code import require_own_code
-    from xlclust.training.finetuning import ModelSource
 
     directory = Path(icebert[0].name_or_path)
     require_own_code(directory)  # as the workflow wrote it

@@ -99,10 +99,10 @@ def check_semantics(config: Mapping[str, Any]) -> None:
             )
     grouping = config.get("grouping", {})
     for position, source in enumerate(grouping.get("sources", [])):
-        if source != "vocabulary" and source not in grouping.get("models", {}):
+        if source != "vocabulary" and source not in config.get("models", {}):
             raise ConfigError(
                 f"config key 'grouping.sources[{position}]': {source!r} is neither 'vocabulary' nor a "
-                f"model under 'grouping.models' ({', '.join(grouping.get('models', {})) or 'none'})"
+                f"model under 'models' ({', '.join(config.get('models', {})) or 'none'})"
             )
     pretraining = config.get("pretraining", {})
     for position, size in enumerate(pretraining.get("sizes", [])):
@@ -176,12 +176,11 @@ def _check_tydiqa(config: Mapping[str, Any], languages: list[str]) -> None:
         raise ConfigError(
             f"config key 'tydiqa.train_language': {train_language!r} is not one of the configured languages ({', '.join(languages)})"
         )
-    models = config.get("grouping", {}).get("models", {})
+    models = config.get("models", {})
     for position, name in enumerate(tydiqa["reference_models"]):
         if name not in models:
             raise ConfigError(
-                f"config key 'tydiqa.reference_models[{position}]': {name!r} is not a model under "
-                f"'grouping.models' ({', '.join(models) or 'none'})"
+                f"config key 'tydiqa.reference_models[{position}]': {name!r} is not a model under 'models' ({', '.join(models) or 'none'})"
             )
     dataset = tydiqa["dataset"]
     if dataset["source"] == "files":
@@ -198,12 +197,10 @@ def _check_language_clustering(config: Mapping[str, Any]) -> None:
     if not wikiann:
         return
     languages = wikiann["languages"]
-    models = config.get("grouping", {}).get("models", {})
+    models = config.get("models", {})
     for key, section in (("language_clustering.model", clustering), ("ner.model", ner)):
         if section and section["model"] not in models:
-            raise ConfigError(
-                f"config key '{key}': {section['model']!r} is not a model under 'grouping.models' ({', '.join(models) or 'none'})"
-            )
+            raise ConfigError(f"config key '{key}': {section['model']!r} is not a model under 'models' ({', '.join(models) or 'none'})")
     if wikiann["dataset"]["source"] == "files":
         for lang in languages:
             if lang not in wikiann["dataset"].get("files", {}):

@@ -21,21 +21,21 @@ import pandas as pd
 from xlclust.atomic import atomic_directory
 from xlclust.errors import XlclustError
 from xlclust.grouping.groups import representatives
+from xlclust.models import ModelSource
 
 log = logging.getLogger(__name__)
 
 
-def load_masked_lm(name_or_path: str, *, cache_dir: str | None = None, revision: str | None = None):
-    """Tokenizer and masked-LM model of a Hub name or a local directory."""
-    from transformers import AutoModelForMaskedLM, AutoTokenizer
+def load_masked_lm(source: ModelSource):
+    """Tokenizer and masked-LM model of a Hub model or a local directory."""
+    from transformers import AutoModelForMaskedLM
 
     try:
-        tokenizer = AutoTokenizer.from_pretrained(name_or_path, cache_dir=cache_dir, revision=revision)
-        model = AutoModelForMaskedLM.from_pretrained(name_or_path, cache_dir=cache_dir, revision=revision)
+        tokenizer, model = source.load(AutoModelForMaskedLM)
     except (OSError, ValueError) as error:
-        raise XlclustError(f"cannot load the masked-LM model {name_or_path!r}: {error}") from error
+        raise XlclustError(f"cannot load the masked-LM model {source.location!r}: {error}") from error
     if not hasattr(tokenizer, "backend_tokenizer"):
-        raise XlclustError(f"{name_or_path!r}: grouping needs a fast (tokenizers) tokenizer, got {type(tokenizer).__name__}")
+        raise XlclustError(f"{source.location!r}: grouping needs a fast (tokenizers) tokenizer, got {type(tokenizer).__name__}")
     return tokenizer, model
 
 

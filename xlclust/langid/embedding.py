@@ -11,7 +11,8 @@ import time
 import numpy as np
 
 from xlclust.langid.identification import padding_collator
-from xlclust.training.finetuning import ModelSource, batched_outputs, feature_rows
+from xlclust.models import ModelSource
+from xlclust.training.finetuning import batched_outputs, feature_rows
 
 log = logging.getLogger(__name__)
 REPRESENTATIONS = {

@@ -11,7 +11,8 @@ from dataclasses import asdict
 
 import numpy as np
 
-from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource, batched_outputs, feature_rows, train
+from xlclust.models import ModelSource
+from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec, batched_outputs, feature_rows, train
 from xlclust.training.saving import save_pretrained_model
 
 log = logging.getLogger(__name__)

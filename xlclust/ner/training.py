@@ -15,7 +15,8 @@ import time
 from dataclasses import asdict
 
 from xlclust.errors import ConfigError
-from xlclust.training.finetuning import FinetuneSpec, ModelSource, batched_outputs, feature_rows, position_limit, train
+from xlclust.models import ModelSource
+from xlclust.training.finetuning import FinetuneSpec, batched_outputs, feature_rows, position_limit, train
 
 log = logging.getLogger(__name__)
 IGNORED = -100  # label of the positions the loss skips (specials, later subwords)

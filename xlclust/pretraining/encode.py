@@ -23,8 +23,8 @@ import pyarrow.parquet as pq
 
 from xlclust.atomic import atomic_directory
 from xlclust.errors import XlclustError
+from xlclust.own_code import require_own_code
 from xlclust.tokenization.fast_encoder import FastEncoder
-from xlclust.tokenization.own_code import require_own_code
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,9 @@ import os
 import time
 from dataclasses import asdict
 
+from xlclust.models import ModelSource
 from xlclust.qa.features import Collator, FeatureSpec, training_features
-from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec, ModelSource, position_limit, train
+from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec, position_limit, train
 from xlclust.training.saving import save_pretrained_model
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 
 from xlclust.errors import ConfigError
-from xlclust.tokenization.own_code import require_own_code
 from xlclust.training.checkpoint import fingerprint
 from xlclust.training.runtime import Preempted, StopRequest, choose_precision
 
@@ -53,27 +52,6 @@ class FinetuneSpec:
                 f"{config_key}: batch_size {self.batch_size} is not a multiple of {per_device} per device × {world_size} processes"
             )
         return per_device, steps
-
-
-@dataclass(frozen=True)
-class ModelSource:
-    """Where a model comes from: a local directory, or a Hub ID with a revision."""
-
-    location: str
-    revision: str | None = None
-    trust_remote_code: bool = False  # the workflow's own tokenizers carry their code
-    cache_dir: str | None = None
-
-    def load(self, auto_class, **model_options):
-        """(tokenizer, model) through ``auto_class`` (``AutoModel``, ``AutoModelForQuestionAnswering``,
-        …); a new task head is initialized from the current seed."""
-        from transformers import AutoTokenizer
-
-        options = {"revision": self.revision, "cache_dir": self.cache_dir}
-        if self.trust_remote_code:
-            require_own_code(self.location)
-        tokenizer = AutoTokenizer.from_pretrained(self.location, trust_remote_code=self.trust_remote_code, **options)
-        return tokenizer, auto_class.from_pretrained(self.location, **options, **model_options)
 
 
 MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")

@@ -24,7 +24,7 @@ def require_own_code(location: str | os.PathLike) -> None:
         raise XlclustError(
             f"{location}: code is run only from the workflow's own tokenizer directories, never from the Hub or another source"
         )
-    own = {name: (Path(__file__).parent / name).read_bytes() for name in OWN_MODULES}
+    own = {name: (Path(__file__).parent / "tokenization" / name).read_bytes() for name in OWN_MODULES}
     for code in sorted(directory.rglob("*.py")):
         if own.get(code.name) != code.read_bytes() or code.parent != directory:
             raise XlclustError(

@@ -1,0 +1,29 @@
+"""Where a model comes from — a local directory, or a Hub ID read at a pinned revision — and the one
+way every stage loads one (config ``models:``, rules/common.smk ``model_source``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xlclust.own_code import require_own_code
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where a model comes from: a local directory, or a Hub ID with a revision."""
+
+    location: str
+    revision: str | None = None
+    trust_remote_code: bool = False  # the workflow's own tokenizers carry their code
+    cache_dir: str | None = None
+
+    def load(self, auto_class, **model_options):
+        """(tokenizer, model) through ``auto_class`` (``AutoModel``, ``AutoModelForQuestionAnswering``,
+        …); a new task head is initialized from the current seed."""
+        from transformers import AutoTokenizer
+
+        options = {"revision": self.revision, "cache_dir": self.cache_dir}
+        if self.trust_remote_code:
+            require_own_code(self.location)
+        tokenizer = AutoTokenizer.from_pretrained(self.location, trust_remote_code=self.trust_remote_code, **options)
+        return tokenizer, auto_class.from_pretrained(self.location, **options, **model_options)
