@@ -28,6 +28,20 @@ def test_uncaught_error_goes_to_log_and_console(tmp_path):
     assert "INFO root: started" in text and "Traceback" in text and "DumpError: x.bz2: broken" in text
 
 
+def test_a_jobs_prints_and_progress_go_to_its_log_one_line_per_update(tmp_path):
+    """The Trainer's loss dicts (print) and tqdm bars stay out of the console that all jobs share."""
+    log = tmp_path / "job.log"
+    script = (
+        "from xlclust.runlog import setup_logging; from tqdm import tqdm; "
+        f"setup_logging({str(log)!r}); print({{'loss': '1.821', 'grad_norm': 0.5}}); "
+        "[None for _ in tqdm(range(3), mininterval=0)]"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
+    raw = log.read_bytes()  # read_text would turn carriage returns into line ends itself
+    assert b"{'loss': '1.821', 'grad_norm': 0.5}" in raw and b"\r" not in raw and b"3/3" in raw
+
+
 def test_figures_are_written(tmp_path):
     stats = pd.DataFrame({"language": ["en", "sw"], "documents": [10, 2], "sentences": [100, 9], "tokens": [2000, 150]})
     corpus_stats_figure(stats, tmp_path / "stats.png")

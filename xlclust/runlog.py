@@ -1,7 +1,11 @@
-"""Logging for rule scripts: everything to the rule's log file, the final error to the console too."""
+"""Logging for rule scripts, the one convention of every job: everything a job prints — logging,
+warnings, tqdm progress, the Hugging Face Trainer's loss dicts, tracebacks — goes to the rule's log
+file, one line per update (tqdm's carriage returns become line ends); the console, shared by every
+job of the run, shows Snakemake's own per-job progress and a failed job's one-line error."""
 
 from __future__ import annotations
 
+import io
 import logging
 import shutil
 import sys
@@ -19,16 +23,24 @@ def keep_failed_log(log_path: str) -> str:
     return kept
 
 
+class LineLog(io.TextIOWrapper):
+    """A log file in which a carriage return (tqdm redrawing its bar) ends the line instead."""
+
+    def write(self, text: str) -> int:
+        super().write(text.replace("\r\n", "\n").replace("\r", "\n"))
+        return len(text)
+
+
 def setup_logging(log_path: str, level: int = logging.INFO) -> None:
-    """Send logging, warnings, tqdm progress (stderr) and tracebacks to ``log_path``.
+    """Send logging, warnings, stdout and stderr (tqdm, the Trainer's dicts) and tracebacks to ``log_path``.
 
     An uncaught exception is written to the log with its traceback, and its one-line message
     to the console, so that a failed job says what is wrong without opening the log; the log is
     kept beside it under another name, which a rerun does not delete.
     """
     console = sys.stderr
-    log_file = open(log_path, "w", buffering=1, encoding="utf-8")
-    sys.stderr = log_file
+    log_file = LineLog(open(log_path, "wb"), encoding="utf-8", line_buffering=True)
+    sys.stderr = sys.stdout = log_file
     logging.basicConfig(stream=log_file, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     logging.captureWarnings(True)
 
