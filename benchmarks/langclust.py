@@ -26,8 +26,8 @@ import pandas as pd
 import torch
 
 from xlclust.demo.tiny_model import save_random_model, xlmr_tokenizer
-from xlclust.langid.embedding import sentence_vectors
-from xlclust.langid.identification import finetune_langid, sentence_text
+from xlclust.langclust.embedding import sentence_vectors
+from xlclust.langclust.identification import finetune_langid, sentence_text
 from xlclust.models import ModelSource
 from xlclust.ner.data import read_rahimi
 from xlclust.ner.training import finetune_ner, predict_tags

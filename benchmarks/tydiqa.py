@@ -25,12 +25,12 @@ import yaml
 from transformers import AutoModelForQuestionAnswering
 
 from xlclust.models import ModelSource
-from xlclust.qa.data import read_squad_json
-from xlclust.qa.features import FeatureSpec
-from xlclust.qa.finetune import finetune
-from xlclust.qa.predict import PredictionSpec, answer_questions
 from xlclust.tokenization.build import build_baseline_tokenizer, train_baseline_segmenter
 from xlclust.training.finetuning import FinetuneSpec
+from xlclust.tydiqa.data import read_squad_json
+from xlclust.tydiqa.features import FeatureSpec
+from xlclust.tydiqa.finetune import finetune
+from xlclust.tydiqa.predict import PredictionSpec, answer_questions
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"

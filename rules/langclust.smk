@@ -144,7 +144,7 @@ rule cluster_languages:
         "../scripts/cluster_languages.py"
 
 
-rule language_clusters:
+rule langclust_report:
     input:
         clusters=expand("results/langclust/{representation}/clusters.csv", representation=LANGCLUST["representations"]),
         votes=expand("results/langclust/{representation}/votes.csv", representation=LANGCLUST["representations"]),
@@ -155,7 +155,7 @@ rule language_clusters:
         votes="results/langclust/votes.csv",
         projection=report("results/langclust/projection.png", caption="../report/projection.rst", category="7 Language clusters"),
     log:
-        "logs/language_clusters.log",
+        "logs/langclust_report.log",
     conda:
         "../envs/model.yaml"
     threads: 2
@@ -167,4 +167,4 @@ rule language_clusters:
         projection=LANGCLUST["projection"],
         seed=config["seed"],
     script:
-        "../scripts/language_clusters.py"
+        "../scripts/langclust_report.py"

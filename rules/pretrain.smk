@@ -9,13 +9,13 @@ wildcard_constraints:
     corpus="[A-Za-z0-9_]+",
 
 
-rule icebert_tokenizer:
+rule cluster_tokenizer:
     input:
         unpack(cluster_tokenizer_inputs),
     output:
         directory("results/tokenizers/{cluster_tokenizer}"),
     log:
-        "logs/icebert_tokenizer/{cluster_tokenizer}.log",
+        "logs/cluster_tokenizer/{cluster_tokenizer}.log",
     conda:
         "../envs/model.yaml"
     threads: 1
@@ -26,7 +26,7 @@ rule icebert_tokenizer:
         languages=LANGUAGES,
         model_max_length=tokenizer_max_length(),
     script:
-        "../scripts/icebert_tokenizer.py"
+        "../scripts/cluster_tokenizer.py"
 
 
 rule baseline_tokenizer:

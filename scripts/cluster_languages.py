@@ -6,7 +6,7 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
-from xlclust.langid.clustering import cluster_languages, node_languages
+from xlclust.langclust.clustering import cluster_languages, node_languages
 from xlclust.plots import dendrogram_figure
 from xlclust.runlog import start_job
 

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_text_atomic
-from xlclust.langid.embedding import REPRESENTATIONS, sentence_vectors
+from xlclust.langclust.embedding import REPRESENTATIONS, sentence_vectors
 from xlclust.models import ModelSource
 from xlclust.runlog import start_job
 

@@ -6,10 +6,10 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.models import ModelSource
-from xlclust.qa.features import FeatureSpec
-from xlclust.qa.finetune import finetune
 from xlclust.runlog import start_job
 from xlclust.training.finetuning import FinetuneSpec
+from xlclust.tydiqa.features import FeatureSpec
+from xlclust.tydiqa.finetune import finetune
 
 start_job(snakemake)
 params = snakemake.params

@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path
-from xlclust.langid.identification import sentence_text
+from xlclust.langclust.identification import sentence_text
 from xlclust.runlog import start_job
 from xlclust.subsample import subsample
 

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
-from xlclust.langid.identification import accuracy_table, finetune_langid, identify, sentence_text
+from xlclust.langclust.identification import accuracy_table, finetune_langid, identify, sentence_text
 from xlclust.models import ModelSource
 from xlclust.runlog import start_job
 from xlclust.subsample import subsample

@@ -9,9 +9,9 @@ from transformers import AutoModelForQuestionAnswering
 
 from xlclust.atomic import write_text_atomic
 from xlclust.models import ModelSource
-from xlclust.qa.features import FeatureSpec
-from xlclust.qa.predict import PredictionSpec, answer_questions
 from xlclust.runlog import start_job
+from xlclust.tydiqa.features import FeatureSpec
+from xlclust.tydiqa.predict import PredictionSpec, answer_questions
 
 start_job(snakemake)
 params = snakemake.params

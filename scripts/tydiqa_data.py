@@ -5,8 +5,8 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_csv_atomic
-from xlclust.qa.data import PROBLEM_COLUMNS, prepare_split, records_table
 from xlclust.runlog import start_job
+from xlclust.tydiqa.data import PROBLEM_COLUMNS, prepare_split, records_table
 
 start_job(snakemake)
 params, output = snakemake.params, snakemake.output

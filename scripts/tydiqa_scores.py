@@ -6,8 +6,8 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.plots import tydiqa_figure
-from xlclust.qa.report import score_runs, summarize_scores
 from xlclust.runlog import start_job
+from xlclust.tydiqa.report import score_runs, summarize_scores
 
 start_job(snakemake)
 scores = score_runs(snakemake.params.runs)

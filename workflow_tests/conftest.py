@@ -35,7 +35,7 @@ COMPARED_FILES = [f"{target}/{name}" if names else target for target, names in C
 # What the second run deletes from its copy of the first: the stages from the alignment to the
 # encoded corpora. The others are tested for determinism on their own — corpus and vocabulary
 # (test_corpus, test_vocab), pretraining and fine-tuning, which end with the same weights when run
-# again or resumed (test_pretraining, test_qa) — and rebuilding them too would double the suite's
+# again or resumed (test_pretraining, test_tydiqa) — and rebuilding them too would double the suite's
 # longest test.
 REBUILT = [
     "results/alignment",

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from workflow_tests.realdata import shared_data
-from xlclust.langid.clustering import cluster_languages, cut, majority, node_languages, vote_shares, ward_tree
+from xlclust.langclust.clustering import cluster_languages, cut, majority, node_languages, vote_shares, ward_tree
 
 LANGUAGES = ["de", "en", "es", "nl", "ru", "uk", "ar", "fa", "hi", "ko"]  # five scripts
 
@@ -51,9 +51,9 @@ def tiny_xlmr(tmp_path_factory):
 
 
 def test_language_identification_and_clustering_of_leipzig_sentences(tiny_xlmr, tmp_path):
-    from xlclust.langid.embedding import REPRESENTATIONS, sentence_vectors
-    from xlclust.langid.identification import accuracy_table, finetune_langid, identify
-    from xlclust.langid.projection import sample_per_language, tsne
+    from xlclust.langclust.embedding import REPRESENTATIONS, sentence_vectors
+    from xlclust.langclust.identification import accuracy_table, finetune_langid, identify
+    from xlclust.langclust.projection import sample_per_language, tsne
     from xlclust.models import ModelSource
     from xlclust.plots import dendrogram_figure, projection_figure
     from xlclust.training.finetuning import FinetuneSpec
@@ -99,7 +99,7 @@ def test_max_pooling_leaves_out_specials_and_padding(tiny_xlmr):
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    from xlclust.langid.embedding import sentence_vectors
+    from xlclust.langclust.embedding import sentence_vectors
     from xlclust.models import ModelSource
 
     texts = ["Das ist gut.", "Ein viel längerer Satz mit vielen Wörtern, die alle etwas bedeuten."]

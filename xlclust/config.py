@@ -165,7 +165,7 @@ def _check_pretraining_model(size: str, model: Mapping[str, Any], qa_length: int
 
 
 def _check_tydiqa(config: Mapping[str, Any], languages: list[str]) -> None:
-    from xlclust.qa.features import FeatureSpec
+    from xlclust.tydiqa.features import FeatureSpec
 
     tydiqa = config.get("tydiqa", {})
     if not tydiqa:

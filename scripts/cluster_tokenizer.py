@@ -1,4 +1,4 @@
-"""Rule icebert_tokenizer: a cluster-ID tokenizer for a token → cluster map over the joint vocabulary."""
+"""Rule cluster_tokenizer: a cluster-ID tokenizer for a token → cluster map over the joint vocabulary."""
 
 import json
 

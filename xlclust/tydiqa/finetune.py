@@ -13,9 +13,9 @@ import time
 from dataclasses import asdict
 
 from xlclust.models import ModelSource
-from xlclust.qa.features import Collator, FeatureSpec, training_features
 from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec, position_limit, train
 from xlclust.training.saving import save_pretrained_model
+from xlclust.tydiqa.features import Collator, FeatureSpec, training_features
 
 log = logging.getLogger(__name__)
 

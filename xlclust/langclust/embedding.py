@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from xlclust.langid.identification import padding_collator
+from xlclust.langclust.identification import padding_collator
 from xlclust.models import ModelSource
 from xlclust.training.finetuning import batched_outputs, feature_rows
 

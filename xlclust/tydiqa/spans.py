@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from xlclust.qa.features import NO_OFFSET, Window, extend_over_marks
+from xlclust.tydiqa.features import NO_OFFSET, Window, extend_over_marks
 
 
 def best_span(

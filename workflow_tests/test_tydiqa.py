@@ -10,11 +10,11 @@ from transformers import AutoTokenizer
 
 from workflow_tests.realdata import TYDIQA_FILES, shared_data
 from workflow_tests.test_tokenization import cluster_map, leipzig
-from xlclust.qa.data import PUBLISHED_SIZES, QADataError, check_questions, prepare_split, read_squad_json
-from xlclust.qa.features import FeatureSpec, Window, answer_positions, training_features, windows
-from xlclust.qa.metrics import exact_match_score, f1_score, normalize_answer, squad_scores
-from xlclust.qa.spans import answer_text, best_span, predict_answers
 from xlclust.tokenization.build import build_baseline_tokenizer, build_cluster_tokenizer, train_baseline_segmenter
+from xlclust.tydiqa.data import PUBLISHED_SIZES, QADataError, check_questions, prepare_split, read_squad_json
+from xlclust.tydiqa.features import FeatureSpec, Window, answer_positions, training_features, windows
+from xlclust.tydiqa.metrics import exact_match_score, f1_score, normalize_answer, squad_scores
+from xlclust.tydiqa.spans import answer_text, best_span, predict_answers
 from xlclust.vocab.normalization import normalize
 
 TYDIQA = shared_data() / "tydiqa-goldp-v1.1"
@@ -46,8 +46,8 @@ def test_squad_v1_metric_on_hand_made_cases():
 def test_every_dev_question_needs_a_prediction(tmp_path):
     import pyarrow.parquet as pq
 
-    from xlclust.qa.data import records_table
-    from xlclust.qa.report import score_runs
+    from xlclust.tydiqa.data import records_table
+    from xlclust.tydiqa.report import score_runs
 
     questions = read_squad_json(tydiqa_file("dev", "sw"), "sw")[:3]
     pq.write_table(records_table(questions), tmp_path / "sw.parquet")
@@ -306,8 +306,8 @@ def test_finetuning_is_deterministic_and_resumes_from_its_last_complete_checkpoi
 
     from xlclust.demo.tiny_model import build_tiny_model
     from xlclust.models import ModelSource
-    from xlclust.qa.finetune import finetune
     from xlclust.training.finetuning import FinetuneSpec, complete_checkpoints
+    from xlclust.tydiqa.finetune import finetune
 
     questions = read_squad_json(tydiqa_file("train", "en"), "en")[:48]
     build_tiny_model(

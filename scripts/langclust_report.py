@@ -1,4 +1,4 @@
-"""Rule language_clusters: every representation's language clusters in one table, and the t-SNE
+"""Rule langclust_report: every representation's language clusters in one table, and the t-SNE
 projection of the sentence vectors before and after fine-tuning (Shaffer 2021 Fig. 1)."""
 
 import os
@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
-from xlclust.langid.projection import sample_per_language, tsne
+from xlclust.langclust.projection import sample_per_language, tsne
 from xlclust.plots import projection_figure
 from xlclust.runlog import start_job
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xlclust.qa.features import Collator, FeatureSpec, windows
-from xlclust.qa.spans import predict_answers
 from xlclust.training.finetuning import batched_outputs
+from xlclust.tydiqa.features import Collator, FeatureSpec, windows
+from xlclust.tydiqa.spans import predict_answers
 
 log = logging.getLogger(__name__)
 

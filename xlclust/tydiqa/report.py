@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from xlclust.qa.metrics import squad_scores
+from xlclust.tydiqa.metrics import squad_scores
 
 ZERO_SHOT_AVERAGE = "avg"
 SCORE_COLUMNS = ["model", "tokenizer", "size", "seed", "language", "n", "EM", "F1"]
