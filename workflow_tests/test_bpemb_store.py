@@ -51,6 +51,15 @@ def test_download_through_the_verified_client_into_bpembs_cache_layout(tmp_path,
     assert len(mirror.requests) == 2  # cached files are verified, not fetched again
 
 
+def test_a_local_copy_of_the_host_serves_as_base_url(tmp_path, mirror):
+    """base_url: file:// (a mirror on a shared filesystem) goes through the same checks."""
+    host = f"file://{tmp_path / 'host'}"
+    space = load_bpemb("nl", vs=1000, dim=25, store=BPEmbStore(host, tmp_path / "cache", PINS))
+    assert space.vectors.shape == (1000, 25) and mirror.requests == []
+    with pytest.raises(XlclustError, match=r"nl.wiki.bpe.vs50.model: file not found \(config key 'vocabulary.bpemb.base_url'\)"):
+        BPEmbStore(host, tmp_path / "cache", record_sha256=True).verified(model_file("nl", 50))
+
+
 def test_a_broken_download_resumes_with_a_range_request(tmp_path, mirror):
     mirror.fail_after[f"/{VECTORS}.tar.gz"] = 80_000
     load_bpemb("nl", vs=1000, dim=25, store=BPEmbStore(mirror.url, tmp_path, PINS))

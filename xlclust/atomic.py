@@ -17,30 +17,25 @@ from pathlib import Path
 PREFIX = ".tmp-"
 
 
-def _fresh_name(target: Path, suffix: str) -> Path:
-    return target.parent / f"{PREFIX}{target.name}.{secrets.token_hex(6)}{suffix}"
-
-
-def _new_file(target: Path, suffix: str) -> Path:
-    """An empty file next to ``target``, created with mode 0666 so that the umask applies as to any
-    new file (mkstemp's 0600 would need a chmod, and reading the umask means changing it)."""
+def _new_sibling(target: Path, suffix: str, create) -> Path:
+    """A new temporary sibling of ``target`` made by ``create(path)``, which fails if it exists."""
     while True:
-        tmp = _fresh_name(target, suffix)
+        tmp = target.parent / f"{PREFIX}{target.name}.{secrets.token_hex(6)}{suffix}"
         try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            create(tmp)
             return tmp
         except FileExistsError:
             continue
+
+
+# Created with modes 0666 and 0777, so that the kernel applies the umask as to any new file
+# (mkstemp's 0600 would need a chmod, and reading the umask means changing it).
+def _new_file(target: Path, suffix: str) -> Path:
+    return _new_sibling(target, suffix, lambda path: os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)))
 
 
 def _new_directory(target: Path) -> Path:
-    while True:
-        tmp = _fresh_name(target, "")
-        try:
-            os.mkdir(tmp, 0o777)  # the umask applies
-            return tmp
-        except FileExistsError:
-            continue
+    return _new_sibling(target, "", lambda path: os.mkdir(path, 0o777))
 
 
 @contextlib.contextmanager

@@ -134,7 +134,7 @@ def _check_download_locations(config: Mapping[str, Any]) -> None:
     for lang, spec in config.get("dictionaries", {}).items():
         locations |= {f"dictionaries.{lang}.{key}": spec.get(key, "") for key in ("train", "test", "full")}
     for key, location in locations.items():
-        if isinstance(location, str) and plain_http(location):
+        if plain_http(location):
             raise ConfigError(f"config key '{key}': {location}: {INSECURE}")
 
 

@@ -75,18 +75,14 @@ def require_secure(url: str, where: str) -> None:
         raise DownloadError(f"{where}: {url}: not an https:// URL")
 
 
-def get_text(url: str, where: str, timeout: float = 60, attempts: int | None = None) -> str:
+def get_text(url: str, where: str, timeout: float = 60) -> str:
     """A small text file (a checksum listing), verified TLS, retried like downloads."""
     require_secure(url, where)
 
-    def once():
-        response = _get(url, {}, timeout, stream=False)
-        return response.text
-
-    return _with_retries(once, url, attempts or ATTEMPTS)
+    return _with_retries(lambda: _get(url, {}, timeout, stream=False).text, url)
 
 
-def download(url: str, partial: Path, *, where: str, timeout: float = 60, attempts: int | None = None) -> None:
+def download(url: str, partial: Path, *, where: str, timeout: float = 60) -> None:
     """Fetch ``url`` into ``partial``, continuing what a previous attempt or job left there.
 
     ``where`` names what asked for the file (a config key) in errors. The caller verifies the
@@ -95,23 +91,22 @@ def download(url: str, partial: Path, *, where: str, timeout: float = 60, attemp
     require_secure(url, where)
     partial.parent.mkdir(parents=True, exist_ok=True)
     try:
-        _with_retries(lambda: _fetch_once(url, partial, timeout), url, attempts or ATTEMPTS)
+        _with_retries(lambda: _fetch_once(url, partial, timeout), url)
     except DownloadError as error:
         kept = f" (partial download kept in {partial}; rerun to resume)" if partial.exists() else ""
         raise DownloadError(f"{where}: {error}{kept}") from error
 
 
-def _with_retries(action, url: str, attempts: int):
-    """``action()``, attempted up to ``attempts`` (at least 1) times while it fails transiently."""
-    attempts = max(1, attempts)
-    for attempt in range(1, attempts + 1):
+def _with_retries(action, url: str):
+    """``action()``, attempted up to ATTEMPTS times while it fails transiently."""
+    for attempt in range(1, ATTEMPTS + 1):
         try:
             return action()
         except TransientError as error:
-            if attempt == attempts:
-                raise DownloadError(f"{url}: {error} (gave up after {attempts} attempts)") from error
+            if attempt == ATTEMPTS:
+                raise DownloadError(f"{url}: {error} (gave up after {ATTEMPTS} attempts)") from error
             wait = BACKOFF_SECONDS * 2 ** (attempt - 1)
-            log.warning("%s: %s; attempt %d of %d in %.0f s", url, error, attempt + 1, attempts, wait)
+            log.warning("%s: %s; attempt %d of %d in %.0f s", url, error, attempt + 1, ATTEMPTS, wait)
             time.sleep(wait)
 
 
@@ -150,7 +145,7 @@ def _fetch_once(url: str, partial: Path, timeout: float) -> None:
                     out.write(block)
                     bar.update(len(block))
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
-                raise TransientError(f"connection broke at byte {offset + bar.n}: {error}") from error
+                raise TransientError(f"connection broke at byte {bar.n}: {error}") from error  # bar.n counts from offset
 
 
 def read_location_text(location: str, timeout: float = 60) -> str:

@@ -159,6 +159,7 @@ def pretrain(
     model, optimizer = accelerator.prepare(model, optimizer)
 
     step, rows = 0, []
+    window_loss, window_tokens = [], 0  # the open logging window: per-step losses, tokens seen
     resumed = ckpt.load_latest(checkpoint_dir, run_fingerprint)
     if resumed is not None:
         state, metrics_csv, _ = resumed
@@ -174,9 +175,10 @@ def pretrain(
             if metrics_csv
             else []
         )
-        log.info(
-            "resumed at step %d; the checkpoint's logging window holds %d steps", step, len(state.get("log_window", {}).get("loss", []))
-        )
+        window = state.get("log_window", {"loss": [], "tokens": 0})  # checkpoints before the window was saved have none
+        window_loss = list(window["loss"])
+        window_tokens = window["tokens"] if accelerator.is_main_process else 0  # a sum over the processes
+        log.info("resumed at step %d; the checkpoint's logging window holds %d steps", step, len(window_loss))
 
     special_ids = torch.tensor(sorted(set(tokenizer.all_special_ids)), dtype=torch.long)
     ordinary = replacement_ids(len(tokenizer), special_ids)
@@ -201,10 +203,7 @@ def pretrain(
         accelerator.wait_for_everyone()
 
     model.train()
-    window_loss, window_tokens, window_start = [], 0, time.perf_counter()
-    if resumed is not None and "log_window" in resumed[0]:
-        window_loss = list(resumed[0]["log_window"]["loss"])
-        window_tokens = resumed[0]["log_window"]["tokens"] if accelerator.is_main_process else 0
+    window_start = time.perf_counter()
     progress = tqdm(total=total_steps, initial=step, desc="pretrain", mininterval=30, disable=not accelerator.is_local_main_process)
     with StopRequest() as stop:
         while step < total_steps:

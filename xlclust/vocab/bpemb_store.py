@@ -11,6 +11,7 @@ recorded in ``{lang}/SHA256SUMS`` beside it and enforced from then on.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tarfile
 from collections.abc import Mapping
@@ -72,15 +73,20 @@ class BPEmbStore:
                 f"{target}: no SHA-256 pinned for {relative!r} under config key 'vocabulary.bpemb.sha256', so it is "
                 "not used. Pin it, or trust the first download and record its sum (vocabulary.bpemb.record_sha256: true)"
             )
-        if not target.exists():
-            self._download(relative, archive, target, expected)
+        fresh = not target.exists()
+        if fresh:
+            self._download(relative, archive, target)
         actual = file_digest(target, "sha256")
         if expected is None:
             self._record(relative, actual)
         elif actual != expected:
+            if fresh:
+                target.unlink()
+            consequence = (
+                "the download was deleted" if fresh else "the file is not used. Delete it to download it again, or correct the pin"
+            )
             raise XlclustError(
-                f"{target}: SHA-256 {actual} is not the {expected} pinned for {relative!r} "
-                f"({self._pinned_where(relative)}); the file is not used. Delete it to download it again, or correct the pin"
+                f"{target}: SHA-256 {actual} is not the {expected} pinned for {relative!r} ({self._pinned_where(relative)}); {consequence}"
             )
         return target
 
@@ -119,10 +125,11 @@ class BPEmbStore:
             digest,
         )
 
-    def _download(self, relative: str, archive: bool, target: Path, expected: str | None) -> None:
+    def _download(self, relative: str, archive: bool, target: Path) -> None:
+        """The file into the cache (unverified: :meth:`verified` checks it, as it checks every use)."""
         url = f"{self.base_url.rstrip('/')}/{relative}{ARCHIVE_SUFFIX if archive else ''}"
         partial = target.with_name(target.name + (ARCHIVE_SUFFIX if archive else "") + ".partial")
-        log.info("fetching %s", url)
+        partial.parent.mkdir(parents=True, exist_ok=True)
         local = local_path(url)
         if local is None:
             download(url, partial, where="vocabulary.bpemb.base_url")
@@ -130,21 +137,15 @@ class BPEmbStore:
             shutil.copyfile(local, partial)
         else:
             raise XlclustError(f"{local}: file not found (config key 'vocabulary.bpemb.base_url')")
+        log.info("%s: fetched into %s", url, target.parent)
+        if not archive:
+            os.replace(partial, target)  # complete: the partial file is the file
+            return
         try:
             with atomic_path(target, suffix=target.suffix) as tmp:
-                if archive:
-                    _extract_single_file(partial, target.name, tmp, url)
-                else:
-                    shutil.copyfile(partial, tmp)
-                actual = file_digest(tmp, "sha256")
-                if expected is not None and actual != expected:
-                    raise XlclustError(
-                        f"{url}: SHA-256 {actual} is not the {expected} pinned for {relative!r} "
-                        f"({self._pinned_where(relative)}); the download was deleted"
-                    )
-        finally:  # verified and in place, or refused: either way the partial bytes are done with
+                _extract_single_file(partial, target.name, tmp, url)
+        finally:  # extracted, or not an archive we can read: either way the archive is done with
             partial.unlink(missing_ok=True)
-        log.info("%s: downloaded to %s", url, target)
 
 
 def _extract_single_file(archive_path: Path, name: str, output: Path, url: str) -> None:
