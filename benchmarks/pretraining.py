@@ -97,7 +97,7 @@ def main() -> None:
                     learning_rate=1e-4,
                     batch_size=batch,
                     max_steps=args.steps + args.warmup,
-                    max_seq_len=seq_len,
+                    max_length=seq_len,
                     warmup_steps=1,
                     precision=args.precision,
                     checkpoint_every=10**9,

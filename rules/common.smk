@@ -54,7 +54,7 @@ def all_targets():
         *grouping_targets(),
         *pretraining_targets(),
         *tydiqa_targets(),
-        *language_clustering_targets(),
+        *langclust_targets(),
         *ner_targets(),
     ]
 
@@ -203,7 +203,7 @@ def cluster_tokenizer_inputs(wildcards):
 
 def tokenizer_max_length():
     """The longest sequence any configured model trains on."""
-    return max(model["training"].get("max_seq_len", 512) for model in PRETRAINING["models"].values())
+    return max(model["training"].get("max_length", 512) for model in PRETRAINING["models"].values())
 
 
 def pretraining_corpus(size):
@@ -300,7 +300,7 @@ def tydiqa_targets():
 
 WIKIANN = config["wikiann"]
 NER_LANGUAGES = WIKIANN["languages"]
-LANGCLUST = config["language_clustering"]
+LANGCLUST = config["langclust"]
 NER = config["ner"]
 SPLITS = ["train", "dev", "test"]
 
@@ -338,7 +338,7 @@ def ward_memory_mb():
     return 2 * 8 * n * (n - 1) // 2 // 2**20
 
 
-def language_clustering_targets():
+def langclust_targets():
     return [
         "results/langclust/langid/accuracy.csv",
         "results/language_clusters.csv",
@@ -352,7 +352,7 @@ def ner_group(wildcards):
     """The train and evaluate languages of one NER group (known once the languages are clustered)."""
     from xlclust.ner.groups import read_group
 
-    return read_group(pd.read_csv(checkpoints.ner_groups.get().output[0]), wildcards.grouping, wildcards.group)
+    return read_group(pd.read_csv(checkpoints.ner_groups.get().output[0]), wildcards.scheme, wildcards.group)
 
 
 GENERALIZATION = NER["generalization"]  # Shaffer §6 / Table 5; None: not studied
@@ -391,8 +391,8 @@ def train_ner_inputs(wildcards):
 
 def ner_runs(wildcards):
     """The score tables of every NER run: each group of results/ner/groups.csv × each seed."""
-    groups = pd.read_csv(checkpoints.ner_groups.get().output[0])[["grouping", "group"]].drop_duplicates()
-    return [f"results/ner/{g.grouping}/{g.group}/seed{seed}/scores.csv" for g in groups.itertuples() for seed in NER["seeds"]]
+    groups = pd.read_csv(checkpoints.ner_groups.get().output[0])[["scheme", "group"]].drop_duplicates()
+    return [f"results/ner/{g.scheme}/{g.group}/seed{seed}/scores.csv" for g in groups.itertuples() for seed in NER["seeds"]]
 
 
 def ner_score_outputs():

@@ -130,7 +130,7 @@ rule pack_corpus:
         mem_mb=2000,
         runtime=lambda wildcards, input: 10 + int(input.size_mb / 50),
     params:
-        max_seq_len=config["sampling"]["max_seq_len"],
+        max_line_tokens=config["sampling"]["max_line_tokens"],
     script:
         "../scripts/pack_corpus.py"
 

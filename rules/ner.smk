@@ -4,7 +4,7 @@
 
 
 wildcard_constraints:
-    grouping="cluster|monolingual|multilingual|family|zeroshot|generalization",
+    scheme="cluster|monolingual|multilingual|family|zeroshot|generalization",
     group="[A-Za-z0-9_.-]+",
     ner_corpus="[A-Za-z0-9_-]+",
 
@@ -57,7 +57,7 @@ checkpoint ner_groups:
         runtime=5,
     params:
         languages=NER_LANGUAGES,
-        groupings=NER["groupings"],
+        schemes=NER["schemes"],
         families=WIKIANN["families"],
         representation=NER["cluster_representation"],
         k=LANGCLUST["k"],
@@ -71,14 +71,14 @@ rule train_ner:
     input:
         unpack(train_ner_inputs),
     output:
-        scores="results/ner/{grouping}/{group}/seed{seed}/scores.csv",
-        predictions="results/ner/{grouping}/{group}/seed{seed}/predictions.parquet",
-        training_log="results/ner/{grouping}/{group}/seed{seed}/training_log.csv",
-        summary="results/ner/{grouping}/{group}/seed{seed}/training.json",
+        scores="results/ner/{scheme}/{group}/seed{seed}/scores.csv",
+        predictions="results/ner/{scheme}/{group}/seed{seed}/predictions.parquet",
+        training_log="results/ner/{scheme}/{group}/seed{seed}/training_log.csv",
+        summary="results/ner/{scheme}/{group}/seed{seed}/training.json",
     log:
-        "logs/train_ner/{grouping}/{group}/seed{seed}.log",
+        "logs/train_ner/{scheme}/{group}/seed{seed}.log",
     benchmark:
-        "logs/benchmarks/train_ner/{grouping}/{group}/seed{seed}.tsv"
+        "logs/benchmarks/train_ner/{scheme}/{group}/seed{seed}.tsv"
     conda:
         "../envs/model.yaml"
     threads: 4
@@ -94,7 +94,7 @@ rule train_ner:
         training=NER["training"],
         evaluation=NER["evaluation"],
         test_names=lambda wildcards: ner_group(wildcards)["evaluate"],  # the data set of each test file
-        checkpoints=lambda wildcards: f"{NER['checkpoint_dir']}/{wildcards.grouping}/{wildcards.group}/seed{wildcards.seed}",
+        checkpoints=lambda wildcards: f"{NER['checkpoint_dir']}/{wildcards.scheme}/{wildcards.group}/seed{wildcards.seed}",
     script:
         "../scripts/train_ner.py"
 

@@ -14,10 +14,10 @@ params = snakemake.params
 table = pd.read_csv(snakemake.input[0])
 chosen = table[(table["representation"] == params.representation) & (table["k"] == params.k)]
 clusters = dict(zip(chosen["language"], chosen["cluster"]))
-groups = language_groups(params.languages, params.groupings, params.families, clusters, params.held_out)
+groups = language_groups(params.languages, params.schemes, params.families, clusters, params.held_out)
 if params.generalization:
     study = params.generalization
     groups += generalization_groups(study["language"], study["name"], study["trainings"], clusters)
 for group in groups:
-    logging.info("%s %s: train on %s, evaluate on %s", group["grouping"], group["group"], group["train"], group["evaluate"])
+    logging.info("%s %s: train on %s, evaluate on %s", group["scheme"], group["group"], group["train"], group["evaluate"])
 write_csv_atomic(groups_table(groups), snakemake.output[0])

@@ -26,7 +26,7 @@ tests = {name: pq.read_table(path).to_pylist() for name, path in zip(params.test
 scores, predictions, cut = evaluate_languages(
     model, tokenizer, tests, params.classes, params.max_length, params.evaluation["batch_size"], params.evaluation["mode"]
 )
-scores = pd.DataFrame(scores).assign(grouping=wildcards.grouping, group=wildcards.group, seed=int(wildcards.seed))
+scores = pd.DataFrame(scores).assign(scheme=wildcards.scheme, group=wildcards.group, seed=int(wildcards.seed))
 write_csv_atomic(scores, output.scores)
 with atomic_path(output.predictions, suffix=".parquet") as tmp:
     pq.write_table(predictions, tmp)

@@ -1,5 +1,5 @@
 """Rule wikiann_ner_scores: every NER run's scores in one table, Table 3 (mean (std) F1 per language
-× grouping), the box plots of Fig. 2, and Table 5 (the generalization study) where configured."""
+× scheme), the box plots of Fig. 2, and Table 5 (the generalization study) where configured."""
 
 import logging
 
@@ -9,23 +9,23 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 from xlclust.atomic import write_csv_atomic
 from xlclust.ner.groups import GENERALIZATION
 from xlclust.ner.metrics import OVERALL
-from xlclust.ner.report import SCORE_COLUMNS, ordered_groupings, summarize, table3, table5
+from xlclust.ner.report import SCORE_COLUMNS, ordered_schemes, summarize, table3, table5
 from xlclust.plots import ner_boxplot_figure
 from xlclust.runlog import start_job
 
 start_job(snakemake)
 output = snakemake.output
 scores = pd.concat([pd.read_csv(path) for path in snakemake.input])[SCORE_COLUMNS]
-scores = scores.sort_values(["grouping", "group", "language", "class", "seed"]).reset_index(drop=True)
+scores = scores.sort_values(["scheme", "group", "language", "class", "seed"]).reset_index(drop=True)
 write_csv_atomic(scores, output.scores)
 summary = summarize(scores)
 write_csv_atomic(summary, output.summary)
-wikiann = summary["grouping"] != GENERALIZATION  # Table 3 and Fig. 2: WikiAnn test sets only
+wikiann = summary["scheme"] != GENERALIZATION  # Table 3 and Fig. 2: WikiAnn test sets only
 table = table3(summary[wikiann])
 write_csv_atomic(table, output.table)
 logging.info("F1, mean (std) over seeds:\n%s", table.to_string(index=False))
-overall = scores[(scores["class"] == OVERALL) & (scores["grouping"] != GENERALIZATION)]
-ner_boxplot_figure(overall, ordered_groupings(overall["grouping"]), output.figure)
+overall = scores[(scores["class"] == OVERALL) & (scores["scheme"] != GENERALIZATION)]
+ner_boxplot_figure(overall, ordered_schemes(overall["scheme"]), output.figure)
 if snakemake.params.corpus:
     generalization = table5(summary, snakemake.params.corpus)
     write_csv_atomic(generalization, output.generalization)

@@ -29,7 +29,7 @@ def test_paper_config_is_valid_and_gets_defaults():
     assert config["languages"] == ["ar", "bn", "en", "fi", "id", "ko", "ru", "sw", "te"]
     assert config["pivot"] == "en"
     assert config["sampling"]["alpha"] == 0.3
-    assert config["sampling"]["max_seq_len"] == 512
+    assert config["sampling"]["max_line_tokens"] == 512
     assert set(config["languages"]) <= set(known_languages())
 
 
@@ -37,7 +37,7 @@ def test_defaults_fill_missing_sections():
     config = copy.deepcopy(PAPER)
     del config["sampling"], config["extract"]
     validate_config(config, SCHEMA)
-    assert config["sampling"] == {"alpha": 0.3, "max_seq_len": 512, "shuffle_bucket_mb": 256}
+    assert config["sampling"] == {"alpha": 0.3, "max_line_tokens": 512, "shuffle_bucket_mb": 256}
     assert config["extract"]["unicode_normalization"] == "NFC"
 
 
@@ -60,7 +60,7 @@ def test_demo_config_is_valid():
         ({"wikipedia__dump_date": "2024-03-01"}, "config key 'wikipedia.dump_date'"),
         ({"wikipedia__mirror": "dumps.wikimedia.org"}, "config key 'wikipedia.mirror'"),
         ({"wikipedia__parts": {"default": 0}}, "config key 'wikipedia.parts.default'"),
-        ({"sampling__shuffle_bucket": 3}, "known keys here: alpha, max_seq_len, shuffle_bucket_mb"),
+        ({"sampling__shuffle_bucket": 3}, "known keys here: alpha, max_line_tokens, shuffle_bucket_mb"),
         ({"wikipedia__sources": {"de": {"dump": "/x.bz2"}}}, "'wikipedia.sources.de': 'de' is not one of the configured"),
         ({"wikipedia__sources": {"en": {"dump": "/x.bz2", "sha1": "abc"}}}, "config key 'wikipedia.sources.en.sha1'"),
         ({"seed": -1}, "config key 'seed'"),
@@ -133,23 +133,23 @@ def test_tydiqa_settings_are_checked_against_the_rest_of_the_config():
     with pytest.raises(ConfigError, match=r"tydiqa\.train_language': 'de' is not one of the configured languages"):
         validated(tydiqa__train_language="de")
     with pytest.raises(ConfigError, match=r"tydiqa\.features\.doc_stride"):
-        validated(tydiqa__features={"max_seq_length": 128, "doc_stride": 100, "max_query_length": 64})
+        validated(tydiqa__features={"max_length": 128, "doc_stride": 100, "max_query_length": 64})
     with pytest.raises(ConfigError, match=r"tydiqa\.dataset\.source"):
         validated(tydiqa__dataset={"source": "ftp"})
 
 
-def test_language_clustering_and_ner_settings_are_checked():
+def test_langclust_and_ner_settings_are_checked():
     config = validated()
     assert config["wikiann"]["languages"][:3] == ["ar", "da", "de"] and len(config["wikiann"]["languages"]) == 15
     assert set(config["wikiann"]["families"]) == set(config["wikiann"]["languages"])
-    assert config["language_clustering"]["k"] == 4 and config["ner"]["training"]["batch_size"] == 20
+    assert config["langclust"]["k"] == 4 and config["ner"]["training"]["batch_size"] == 20
     assert config["ner"]["max_length"] == 300 and config["ner"]["seeds"] == [1, 2, 3, 4, 5]
-    with pytest.raises(ConfigError, match=r"language_clustering\.model': 'xlmr_large' is not a model under 'models'"):
-        validated(language_clustering__model="xlmr_large")
-    with pytest.raises(ConfigError, match=r"language_clustering\.k': 7 is not one of language_clustering\.ks"):
-        validated(language_clustering__k=7)
-    with pytest.raises(ConfigError, match=r"language_clustering\.ks\[0\]': 16 clusters of 15 languages"):
-        validated(language_clustering__ks=[16], language_clustering__k=16)
+    with pytest.raises(ConfigError, match=r"langclust\.model': 'xlmr_large' is not a model under 'models'"):
+        validated(langclust__model="xlmr_large")
+    with pytest.raises(ConfigError, match=r"langclust\.k': 7 is not one of langclust\.ks"):
+        validated(langclust__k=7)
+    with pytest.raises(ConfigError, match=r"langclust\.ks\[0\]': 16 clusters of 15 languages"):
+        validated(langclust__ks=[16], langclust__k=16)
     with pytest.raises(ConfigError, match=r"wikiann\.families\.ar': 'ar' has no family"):
         validated(wikiann__families={"en": "Germanic"})
     with pytest.raises(ConfigError, match=r"ner\.zero_shot\.held_out\[0\]': 'nl' is not one of wikiann\.languages"):
@@ -182,11 +182,11 @@ def test_conflicting_model_settings_are_caught_before_any_job():
     with pytest.raises(
         ConfigError,
         match=r"max_position_embeddings': the model has 256 positions, but "
-        r"pretraining\.models\.small\.training\.max_seq_len is 512",
+        r"pretraining\.models\.small\.training\.max_length is 512",
     ):
         validated(pretraining__models={"small": {**small, "architecture": {**small["architecture"], "max_position_embeddings": 256}}})
-    short = {**small, "training": {**small["training"], "max_seq_len": 128}}  # 128 positions: TyDi QA's windows are 384
-    with pytest.raises(ConfigError, match=r"128 positions, but tydiqa\.features\.max_seq_length is 384"):
+    short = {**small, "training": {**small["training"], "max_length": 128}}  # 128 positions: TyDi QA's windows are 384
+    with pytest.raises(ConfigError, match=r"128 positions, but tydiqa\.features\.max_length is 384"):
         validated(pretraining__models={"small": short})
     assert validated(pretraining__models={"small": short}, pretraining__sizes=[])  # not fine-tuned: no conflict
 

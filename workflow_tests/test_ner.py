@@ -149,7 +149,7 @@ def test_language_groups_for_every_grouping():
     groups = language_groups(
         ["en", "de", "nl", "fr", "es"], ["cluster", "monolingual", "multilingual", "family"], families, clusters, held_out=["nl"]
     )
-    named = {(g["grouping"], g["group"]): (g["train"], g["evaluate"]) for g in groups}
+    named = {(g["scheme"], g["group"]): (g["train"], g["evaluate"]) for g in groups}
     assert named[("cluster", "de_en")] == (["de", "en"], ["de", "en"])
     assert named[("family", "Romance")] == (["es", "fr"], ["es", "fr"])
     assert named[("multilingual", "all")][0] == ["de", "en", "es", "fr", "nl"]
@@ -159,7 +159,7 @@ def test_language_groups_for_every_grouping():
     assert read_group(table, "zeroshot", "es_fr") == {"train": ["es", "fr"], "evaluate": ["nl"]}
     # a held-out language alone in its cluster has nobody to learn from: no zero-shot group
     alone = language_groups(["en", "de"], ["cluster"], None, {"en": 1, "de": 2}, held_out=["de"])
-    assert [g["grouping"] for g in alone] == ["cluster", "cluster"]
+    assert [g["scheme"] for g in alone] == ["cluster", "cluster"]
 
 
 def test_generalization_groups_train_four_ways_and_score_on_the_corpus():
@@ -171,7 +171,7 @@ def test_generalization_groups_train_four_ways_and_score_on_the_corpus():
         ("both", ["conll2003", "en"], ["conll2003"]),
         ("cluster", ["de", "en"], ["conll2003"]),
     ]
-    assert {g["grouping"] for g in groups} == {"generalization"}
+    assert {g["scheme"] for g in groups} == {"generalization"}
     with pytest.raises(ValueError, match="'cluster' training needs 'en'"):
         generalization_groups("en", "conll2003", ["cluster"], {"de": 1})
     with pytest.raises(ValueError, match="unknown generalization trainings"):
@@ -185,7 +185,7 @@ def test_table5_reads_the_generalization_runs_only():
 
     scores = pd.DataFrame(
         [
-            {"grouping": g, "group": group, "language": lang, "class": c, "seed": seed, "f1": f1}
+            {"scheme": g, "group": group, "language": lang, "class": c, "seed": seed, "f1": f1}
             for g, group, lang, base in [
                 ("generalization", "both", "conll2003", 80.0),
                 ("generalization", "wikiann", "conll2003", 50.0),
@@ -199,7 +199,7 @@ def test_table5_reads_the_generalization_runs_only():
     table = table5(summary, "conll2003")
     assert table["training"].tolist() == ["wikiann", "both"] and list(table.columns) == ["training", "all", "PER"]
     assert table.set_index("training").loc["both", "all"] == "81.0 (1.4)"
-    assert "conll2003" not in set(table3(summary[summary["grouping"] != "generalization"])["language"])
+    assert "conll2003" not in set(table3(summary[summary["scheme"] != "generalization"])["language"])
 
 
 def test_another_corpus_reads_with_its_own_ids_and_dropped_classes():

@@ -226,7 +226,7 @@ def test_answer_characters_survive_the_round_trip_through_each_tokenizer(qa_toke
     """Characters → token positions (training labels) → characters (the predicted answer): the
     answer comes back whole, cut from the original text (case, digits, marks kept)."""
     tokenizer = qa_tokenizers[name]
-    spec = FeatureSpec(max_seq_length=128, doc_stride=48, max_query_length=24)  # long contexts: several windows each
+    spec = FeatureSpec(max_length=128, doc_stride=48, max_query_length=24)  # long contexts: several windows each
     exact = total = 0
     for lang in SCRIPT_LANGUAGES:
         questions = real_questions(lang)
@@ -261,7 +261,7 @@ def test_windows_without_the_answer_point_at_cls(qa_tokenizers):
         "language": "en",
         "answers": {"text": ["Zanzibar"], "answer_start": [context.index("Zanzibar")]},
     }
-    features, unreachable = training_features([q], tokenizer, FeatureSpec(max_seq_length=48, doc_stride=16, max_query_length=8))
+    features, unreachable = training_features([q], tokenizer, FeatureSpec(max_length=48, doc_stride=16, max_query_length=8))
     assert len(features) > 3 and unreachable == 0
     labels = [(f["start_positions"], f["end_positions"]) for f in features]
     assert labels[:-1].count((0, 0)) >= len(labels) - 2 and labels[-1] != (0, 0)
@@ -315,7 +315,7 @@ def test_finetuning_is_deterministic_and_resumes_from_its_last_complete_checkpoi
     )
     source = ModelSource(str(tmp_path / "bert"))
     spec = FinetuneSpec(learning_rate=5e-3, batch_size=8, epochs=2, checkpoint_every=4, keep_checkpoints=10, log_every=2, seed=3)
-    features = FeatureSpec(max_seq_length=64, doc_stride=24, max_query_length=16)
+    features = FeatureSpec(max_length=64, doc_stride=24, max_query_length=16)
 
     def weights(directory):
         return load_file(directory / "model.safetensors")

@@ -174,7 +174,7 @@ def test_demo_answers_its_questions_zero_shot_better_with_clusters(demo_runs):
 def test_demo_clusters_its_languages_and_tags_entities(demo_runs):
     """Language identification tells the demo's three languages apart, so its [CLS] vectors give
     every language its own cluster at k = 3; the vectors before fine-tuning do not. NER models of
-    every grouping are scored on every member language."""
+    every scheme are scored on every member language."""
     workdir = demo_runs[0]
     accuracy = pd.read_csv(workdir / "results/langclust/langid/accuracy.csv").set_index("language")
     assert accuracy.loc["all", "accuracy"] > 95 and accuracy.loc["all", "sentences"] == 900
@@ -192,15 +192,15 @@ def test_demo_clusters_its_languages_and_tags_entities(demo_runs):
 
     groups = pd.read_csv(workdir / "results/ner/groups.csv")
     scores = pd.read_csv(workdir / "results/wikiann_ner_scores.csv")
-    assert list(scores.columns) == ["grouping", "group", "language", "class", "seed", "precision", "recall", "f1", "support"]
-    evaluated = groups[groups["role"] == "evaluate"][["grouping", "group", "language"]].drop_duplicates()
+    assert list(scores.columns) == ["scheme", "group", "language", "class", "seed", "precision", "recall", "f1", "support"]
+    evaluated = groups[groups["role"] == "evaluate"][["scheme", "group", "language"]].drop_duplicates()
     runs = scores[scores["class"] == "all"]
     assert len(runs) == 2 * len(evaluated)  # every evaluated language of every group, for both seeds
-    zero_shot = groups[groups["grouping"] == "zeroshot"]  # qgr's cluster (at k = 2 it has a cluster-mate) without qgr
+    zero_shot = groups[groups["scheme"] == "zeroshot"]  # qgr's cluster (at k = 2 it has a cluster-mate) without qgr
     assert zero_shot.loc[zero_shot["role"] == "evaluate", "language"].tolist() == ["qgr"]
-    assert set(runs["grouping"]) == {"cluster", "monolingual", "multilingual", "family", "zeroshot", "generalization"}
+    assert set(runs["scheme"]) == {"cluster", "monolingual", "multilingual", "family", "zeroshot", "generalization"}
     assert set(scores["class"]) == {"LOC", "ORG", "PER", "all"} and scores["f1"].between(0, 100).all()
-    mean = runs.groupby(["grouping", "language"])["f1"].mean()
+    mean = runs.groupby(["scheme", "language"])["f1"].mean()
     # trained with their own sentences, every language's entities are found; zero-shot into qgr (another
     # script, words reversed) finds next to none
     assert (mean.drop(["zeroshot", "generalization"]) > 25).all() and mean[("zeroshot", "qgr")] < 10

@@ -84,7 +84,7 @@ def test_corpus_stage_on_real_text(tmp_path):
                     "en": {"dump": str(enwiki)},
                 },
             },
-            "sampling": {"max_seq_len": 64, "shuffle_bucket_mb": 0.05},
+            "sampling": {"max_line_tokens": 64, "shuffle_bucket_mb": 0.05},
             "vocabulary": {"source": {"default": "train"}, "size": 3000, "dim": 16, "train": {"epochs": 2, "character_coverage": 0.9995}},
             "dictionaries": {
                 "ar": {
@@ -122,7 +122,7 @@ def test_corpus_stage_on_real_text(tmp_path):
                             "learning_rate": 5e-3,
                             "batch_size": 16,
                             "max_steps": 40,
-                            "max_seq_len": 64,
+                            "max_length": 64,
                             "warmup_steps": 5,
                             "checkpoint_every": 20,
                             "log_every": 5,
@@ -142,7 +142,7 @@ def test_corpus_stage_on_real_text(tmp_path):
                 "limit": {"train": 160, "dev": 30},
                 "reference_models": ["mini"],  # a Hugging Face model directory beside the workflow's own
                 "seeds": {"default": [1], "base": [1, 2]},  # the reference model's rows are labelled base
-                "features": {"max_seq_length": 64, "doc_stride": 24, "max_query_length": 16},
+                "features": {"max_length": 64, "doc_stride": 24, "max_query_length": 16},
                 "training": {"learning_rate": 5e-3, "batch_size": 16, "epochs": 1, "checkpoint_every": 10},
                 "checkpoint_dir": "checkpoints/tydiqa",
             },
@@ -153,7 +153,7 @@ def test_corpus_stage_on_real_text(tmp_path):
                 "dataset": {"source": "files", "files": wikiann},
                 "limit": {"train": 300, "dev": 100, "test": 100},
             },
-            "language_clustering": {
+            "langclust": {
                 "model": "minixlmr",
                 "representations": ["finetuned_cls", "pretrained_max"],
                 "ks": [2, 3],
@@ -168,7 +168,7 @@ def test_corpus_stage_on_real_text(tmp_path):
             },
             "ner": {
                 "model": "minixlmr",
-                "groupings": ["cluster", "family"],
+                "schemes": ["cluster", "family"],
                 "cluster_representation": "finetuned_cls",
                 "zero_shot": {"held_out": ["nl"]},
                 "seeds": [1],
@@ -324,15 +324,15 @@ def test_corpus_stage_on_real_text(tmp_path):
     scores = pd.read_csv(work / "results/wikiann_ner_scores.csv")
     evaluated = groups[groups["role"] == "evaluate"]
     overall = scores[scores["class"] == "all"]
-    assert len(overall) == len(evaluated) and set(overall["grouping"]) == set(groups["grouping"])
-    assert set(evaluated.loc[evaluated["grouping"] == "zeroshot", "language"]) <= {"nl"}
-    assert {("family", "Germanic"), ("family", "Romance")} <= set(zip(groups["grouping"], groups["group"]))
+    assert len(overall) == len(evaluated) and set(overall["scheme"]) == set(groups["scheme"])
+    assert set(evaluated.loc[evaluated["scheme"] == "zeroshot", "language"]) <= {"nl"}
+    assert {("family", "Germanic"), ("family", "Romance")} <= set(zip(groups["scheme"], groups["group"]))
     assert scores["f1"].between(0, 100).all() and set(scores["class"]) == {"LOC", "ORG", "PER", "all"}
     assert (work / "results/ner/f1_boxplot.png").stat().st_size > 10_000
     # Table 5: English trained on CoNLL-2003, on it and WikiAnn, and on English's cluster, scored on CoNLL-2003's test set
     conll_counts = pd.read_csv(work / "results/ner/corpora/conll2003/counts.csv").set_index("split")
     assert conll_counts.loc["train", "sentences_read"] == 14041 and conll_counts["sentences_used"].tolist() == [300, 100, 100]
-    generalization = groups[groups["grouping"] == "generalization"]
+    generalization = groups[groups["scheme"] == "generalization"]
     assert set(generalization["group"]) == {"corpus", "both", "cluster"}
     assert set(generalization.loc[generalization["role"] == "evaluate", "language"]) == {"conll2003"}
     assert sorted(generalization.loc[(generalization["group"] == "both") & (generalization["role"] == "train"), "language"]) == [

@@ -111,11 +111,11 @@ def check_semantics(config: Mapping[str, Any]) -> None:
                 f"config key 'pretraining.sizes[{position}]': {size!r} is not a model under 'pretraining.models' "
                 f"({', '.join(pretraining.get('models', {})) or 'none'})"
             )
-    qa_length = config.get("tydiqa", {}).get("features", {}).get("max_seq_length")
+    qa_length = config.get("tydiqa", {}).get("features", {}).get("max_length")
     for size, model in pretraining.get("models", {}).items():  # the sizes `all` pretrains are fine-tuned on TyDi QA
         _check_pretraining_model(size, model, qa_length if size in pretraining.get("sizes", []) else None)
     _check_tydiqa(config, languages)
-    _check_language_clustering(config)
+    _check_langclust(config)
     _check_download_locations(config)
     for lang in sources:
         if lang not in languages:
@@ -155,9 +155,9 @@ def _check_pretraining_model(size: str, model: Mapping[str, Any], qa_length: int
             f"config key '{key}.architecture.hidden_size': {architecture['hidden_size']} is not a multiple "
             f"of num_attention_heads {architecture['num_attention_heads']}"
         )
-    max_seq_len = training.get("max_seq_len", 512)
-    positions = architecture.get("max_position_embeddings", max_seq_len)  # build_model's default
-    for needed, what in ((max_seq_len, f"{key}.training.max_seq_len"), (qa_length, "tydiqa.features.max_seq_length")):
+    max_length = training.get("max_length", 512)
+    positions = architecture.get("max_position_embeddings", max_length)  # build_model's default
+    for needed, what in ((max_length, f"{key}.training.max_length"), (qa_length, "tydiqa.features.max_length")):
         if needed is not None and positions < needed:
             raise ConfigError(
                 f"config key '{key}.architecture.max_position_embeddings': the model has {positions} positions, but {what} is {needed}"
@@ -192,13 +192,13 @@ def _check_tydiqa(config: Mapping[str, Any], languages: list[str]) -> None:
     FeatureSpec(**tydiqa["features"]).check()
 
 
-def _check_language_clustering(config: Mapping[str, Any]) -> None:
-    wikiann, clustering, ner = (config.get(key, {}) for key in ("wikiann", "language_clustering", "ner"))
+def _check_langclust(config: Mapping[str, Any]) -> None:
+    wikiann, clustering, ner = (config.get(key, {}) for key in ("wikiann", "langclust", "ner"))
     if not wikiann:
         return
     languages = wikiann["languages"]
     models = config.get("models", {})
-    for key, section in (("language_clustering.model", clustering), ("ner.model", ner)):
+    for key, section in (("langclust.model", clustering), ("ner.model", ner)):
         if section and section["model"] not in models:
             raise ConfigError(f"config key '{key}': {section['model']!r} is not a model under 'models' ({', '.join(models) or 'none'})")
     if wikiann["dataset"]["source"] == "files":
@@ -209,23 +209,23 @@ def _check_language_clustering(config: Mapping[str, Any]) -> None:
         for position, k in enumerate(clustering["ks"]):
             if k > len(languages):
                 raise ConfigError(
-                    f"config key 'language_clustering.ks[{position}]': {k} clusters of {len(languages)} languages (wikiann.languages)"
+                    f"config key 'langclust.ks[{position}]': {k} clusters of {len(languages)} languages (wikiann.languages)"
                 )
         if clustering["k"] not in clustering["ks"]:
             raise ConfigError(
-                f"config key 'language_clustering.k': {clustering['k']} is not one of language_clustering.ks ({clustering['ks']})"
+                f"config key 'langclust.k': {clustering['k']} is not one of langclust.ks ({clustering['ks']})"
             )
     if ner:
-        if "family" in ner["groupings"]:
+        if "family" in ner["schemes"]:
             for lang in languages:
                 if lang not in wikiann["families"]:
                     raise ConfigError(
-                        f"config key 'wikiann.families.{lang}': {lang!r} has no family (needed by the 'family' grouping of ner.groupings)"
+                        f"config key 'wikiann.families.{lang}': {lang!r} has no family (needed by the 'family' scheme of ner.schemes)"
                     )
         if ner["cluster_representation"] not in clustering.get("representations", []):
             raise ConfigError(
                 f"config key 'ner.cluster_representation': {ner['cluster_representation']!r} is not "
-                f"one of language_clustering.representations"
+                f"one of langclust.representations"
             )
         for position, lang in enumerate(ner["zero_shot"]["held_out"]):
             if lang not in languages:

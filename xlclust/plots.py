@@ -220,14 +220,14 @@ def dendrogram_figure(tree: np.ndarray, node_counts: np.ndarray, names: list[str
     save_figure_atomic(figure, path)
 
 
-def ner_boxplot_figure(scores: pd.DataFrame, groupings: list[str], path) -> None:
-    """Shaffer (2021) Fig. 2: F1 over seeds per language, one box per grouping (in the given order)."""
+def ner_boxplot_figure(scores: pd.DataFrame, schemes: list[str], path) -> None:
+    """Shaffer (2021) Fig. 2: F1 over seeds per language, one box per scheme (in the given order)."""
     languages = sorted(scores["language"].unique())
-    colours = _colours(groupings)
-    width = 0.8 / len(groupings)
-    figure, axis = plt.subplots(figsize=(max(6, 0.9 * len(languages) * max(1, len(groupings) / 2)), 4))
-    for number, grouping in enumerate(groupings):
-        rows = scores[scores["grouping"] == grouping]
+    colours = _colours(schemes)
+    width = 0.8 / len(schemes)
+    figure, axis = plt.subplots(figsize=(max(6, 0.9 * len(languages) * max(1, len(schemes) / 2)), 4))
+    for number, scheme in enumerate(schemes):
+        rows = scores[scores["scheme"] == scheme]
         data = [rows.loc[rows["language"] == lang, "f1"].to_numpy() for lang in languages]
         positions = np.arange(len(languages)) + number * width
         found = [i for i, d in enumerate(data) if len(d)]
@@ -240,15 +240,15 @@ def ner_boxplot_figure(scores: pd.DataFrame, groupings: list[str], path) -> None
             medianprops={"color": "black"},
         )
         for patch in boxes["boxes"]:
-            patch.set_facecolor(colours[grouping])
+            patch.set_facecolor(colours[scheme])
         for i in found:  # every run as a point: with few seeds a box alone collapses to a line
             jitter = np.linspace(-0.25, 0.25, len(data[i])) * width if len(data[i]) > 1 else np.zeros(1)
             axis.scatter(positions[i] + jitter, data[i], s=10, color="black", zorder=3)
-        axis.plot([], [], color=colours[grouping], linewidth=6, label=grouping)
-    axis.set_xticks(np.arange(len(languages)) + width * (len(groupings) - 1) / 2, languages)
+        axis.plot([], [], color=colours[scheme], linewidth=6, label=scheme)
+    axis.set_xticks(np.arange(len(languages)) + width * (len(schemes) - 1) / 2, languages)
     axis.set_ylabel("span F1 (%), over seeds")
-    axis.set_title("WikiAnn NER by training grouping")
+    axis.set_title("WikiAnn NER by training scheme")
     # below the axes: inside, it would cover the zero-shot points near 0
-    axis.legend(fontsize="small", ncols=min(5, len(groupings)), loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False)
+    axis.legend(fontsize="small", ncols=min(5, len(schemes)), loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False)
     figure.tight_layout()
     save_figure_atomic(figure, path)

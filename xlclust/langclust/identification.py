@@ -66,7 +66,7 @@ def finetune_langid(
         "sentences_sha256": digest,
     }
     run = train(
-        model, features, padding_collator(tokenizer), spec, settings, checkpoint_root, "language_clustering.langid.training", callbacks
+        model, features, padding_collator(tokenizer), spec, settings, checkpoint_root, "langclust.langid.training", callbacks
     )
     counts = dict(zip(*np.unique(text_languages, return_counts=True)))
     summary = {"sentences_per_language": {k: int(v) for k, v in counts.items()}, **run.summary}

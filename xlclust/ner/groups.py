@@ -28,39 +28,39 @@ def members_name(languages) -> str:
 
 def language_groups(
     languages: list[str],
-    groupings: list[str],
+    schemes: list[str],
     families: dict[str, str] | None = None,
     clusters: dict[str, int] | None = None,
     held_out: list[str] = (),
 ) -> list[dict]:
-    """Rows (grouping, group, train: [...], evaluate: [...]) for every grouping asked for;
+    """Rows (scheme, group, train: [...], evaluate: [...]) for every scheme asked for;
     ``clusters`` maps each language to its cluster (needed for 'cluster' and held-out languages)."""
     groups = []
 
-    def add(grouping, name, train, evaluate):
-        groups.append({"grouping": grouping, "group": group_name(name), "train": sorted(train), "evaluate": sorted(evaluate)})
+    def add(scheme, name, train, evaluate):
+        groups.append({"scheme": scheme, "group": group_name(name), "train": sorted(train), "evaluate": sorted(evaluate)})
 
     by_cluster: dict[int, list[str]] = {}
     for lang in languages:
         if clusters is not None:
             by_cluster.setdefault(clusters[lang], []).append(lang)
-    for grouping in groupings:
-        if grouping == "monolingual":
+    for scheme in schemes:
+        if scheme == "monolingual":
             for lang in languages:
-                add(grouping, lang, [lang], [lang])
-        elif grouping == "multilingual":
-            add(grouping, MULTILINGUAL, languages, languages)
-        elif grouping == "family":
+                add(scheme, lang, [lang], [lang])
+        elif scheme == "multilingual":
+            add(scheme, MULTILINGUAL, languages, languages)
+        elif scheme == "family":
             by_family: dict[str, list[str]] = {}
             for lang in languages:
                 by_family.setdefault(families[lang], []).append(lang)
             for family, members in sorted(by_family.items()):
-                add(grouping, family, members, members)
-        elif grouping == "cluster":
+                add(scheme, family, members, members)
+        elif scheme == "cluster":
             for members in sorted(by_cluster.values()):
-                add(grouping, members_name(members), members, members)
+                add(scheme, members_name(members), members, members)
         else:
-            raise ValueError(f"unknown grouping {grouping!r} (one of {', '.join(GROUPINGS)})")
+            raise ValueError(f"unknown scheme {scheme!r} (one of {', '.join(GROUPINGS)})")
     for members in sorted(by_cluster.values()) if held_out else []:
         evaluate = [lang for lang in members if lang in held_out]
         train = [lang for lang in members if lang not in held_out]
@@ -86,28 +86,28 @@ def generalization_groups(language: str, corpus: str, trainings, clusters: dict[
     if unknown:
         raise ValueError(f"unknown generalization trainings {sorted(unknown)} (one of {', '.join(TRAININGS)})")
     return [
-        {"grouping": GENERALIZATION, "group": training, "train": sorted(sources[training]), "evaluate": [corpus]}
+        {"scheme": GENERALIZATION, "group": training, "train": sorted(sources[training]), "evaluate": [corpus]}
         for training in TRAININGS
         if training in trainings
     ]
 
 
 def groups_table(groups: list[dict]):
-    """Tidy rows: grouping, group, role (train/evaluate), language."""
+    """Tidy rows: scheme, group, role (train/evaluate), language."""
     import pandas as pd
 
     rows = [
-        {"grouping": g["grouping"], "group": g["group"], "role": role, "language": lang}
+        {"scheme": g["scheme"], "group": g["group"], "role": role, "language": lang}
         for g in groups
         for role in ("train", "evaluate")
         for lang in g[role]
     ]
-    return pd.DataFrame(rows, columns=["grouping", "group", "role", "language"])
+    return pd.DataFrame(rows, columns=["scheme", "group", "role", "language"])
 
 
-def read_group(table, grouping: str, group: str) -> dict[str, list[str]]:
+def read_group(table, scheme: str, group: str) -> dict[str, list[str]]:
     """The train and evaluate languages of one group of a :func:`groups_table`."""
-    rows = table[(table["grouping"] == grouping) & (table["group"] == group)]
+    rows = table[(table["scheme"] == scheme) & (table["group"] == group)]
     if rows.empty:
-        raise KeyError(f"no group {grouping}/{group}")
+        raise KeyError(f"no group {scheme}/{group}")
     return {role: sorted(rows.loc[rows["role"] == role, "language"]) for role in ("train", "evaluate")}

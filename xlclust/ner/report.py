@@ -1,5 +1,5 @@
 """The NER tables: every run's scores in one tidy table, the seed paper's Table 3 — F1 per
-language × grouping as mean (std) over seeds — and its Table 5, the generalization study."""
+language × scheme as mean (std) over seeds — and its Table 5, the generalization study."""
 
 from __future__ import annotations
 
@@ -8,20 +8,20 @@ import pandas as pd
 from xlclust.ner.groups import GENERALIZATION, TRAININGS
 from xlclust.ner.metrics import OVERALL
 
-GROUPING_ORDER = ("monolingual", "family", "cluster", "multilingual", "zeroshot")  # Shaffer's Table 3 columns
-SCORE_COLUMNS = ["grouping", "group", "language", "class", "seed", "precision", "recall", "f1", "support"]
+SCHEME_ORDER = ("monolingual", "family", "cluster", "multilingual", "zeroshot")  # Shaffer's Table 3 columns
+SCORE_COLUMNS = ["scheme", "group", "language", "class", "seed", "precision", "recall", "f1", "support"]
 
 
-def ordered_groupings(present) -> list[str]:
-    """The groupings present, in the order of :data:`GROUPING_ORDER` (others after, sorted)."""
+def ordered_schemes(present) -> list[str]:
+    """The schemes present, in the order of :data:`SCHEME_ORDER` (others after, sorted)."""
     present = set(present)
-    return [g for g in GROUPING_ORDER if g in present] + sorted(present - set(GROUPING_ORDER))
+    return [g for g in SCHEME_ORDER if g in present] + sorted(present - set(SCHEME_ORDER))
 
 
 def summarize(scores: pd.DataFrame) -> pd.DataFrame:
-    """Mean and standard deviation over seeds of each (grouping, group, language, class)."""
+    """Mean and standard deviation over seeds of each (scheme, group, language, class)."""
     summary = (
-        scores.groupby(["grouping", "group", "language", "class"], sort=True)["f1"]
+        scores.groupby(["scheme", "group", "language", "class"], sort=True)["f1"]
         .agg(f1_mean="mean", f1_std="std", seeds="count")
         .reset_index()
     )
@@ -35,19 +35,19 @@ def mean_std_cells(summary: pd.DataFrame) -> list[str]:
 
 
 def table3(summary: pd.DataFrame) -> pd.DataFrame:
-    """Overall F1 'mean (std)' with a row per language and a column per grouping (zero-shot
+    """Overall F1 'mean (std)' with a row per language and a column per scheme (zero-shot
     rows only where the language was held out)."""
     overall = summary[summary["class"] == OVERALL].copy()
     overall["cell"] = mean_std_cells(overall)
-    wide = overall.pivot_table(index="language", columns="grouping", values="cell", aggfunc="first")
-    return wide[ordered_groupings(wide.columns)].reset_index()
+    wide = overall.pivot_table(index="language", columns="scheme", values="cell", aggfunc="first")
+    return wide[ordered_schemes(wide.columns)].reset_index()
 
 
 def table5(summary: pd.DataFrame, corpus: str) -> pd.DataFrame:
     """Shaffer (2021) Table 5: for each training of the generalization study (WikiAnn, the corpus,
     both, the language's cluster), F1 'mean (std)' over seeds on ``corpus``'s test set, overall and
     per class."""
-    rows = summary[(summary["grouping"] == GENERALIZATION) & (summary["language"] == corpus)].copy()
+    rows = summary[(summary["scheme"] == GENERALIZATION) & (summary["language"] == corpus)].copy()
     rows["cell"] = mean_std_cells(rows)
     wide = rows.pivot_table(index="group", columns="class", values="cell", aggfunc="first")
     wide = wide.reindex([t for t in TRAININGS if t in wide.index])

@@ -34,15 +34,15 @@ def chunk_bounds(lengths: np.ndarray, body: int) -> tuple[np.ndarray, np.ndarray
 @dataclass
 class ExampleStream:
     shards: Sequence[str | os.PathLike]
-    max_seq_len: int
+    max_length: int
     cls_id: int
     sep_id: int
     seed: int
 
     def __post_init__(self):
-        if self.max_seq_len < 3:
-            raise XlclustError(f"max_seq_len {self.max_seq_len}: too short for [CLS] x [SEP]")
-        self.body = self.max_seq_len - 2
+        if self.max_length < 3:
+            raise XlclustError(f"max_length {self.max_length}: too short for [CLS] x [SEP]")
+        self.body = self.max_length - 2
         self.counts = []
         for shard in self.shards:
             lengths = pc.list_value_length(pq.read_table(shard, columns=["input_ids"]).column("input_ids")).to_numpy()

@@ -46,7 +46,7 @@ class TrainingSpec:
     max_steps: int | None = None
     epochs: float | None = None  # instead of max_steps: passes over the corpus
     per_device_batch_size: int | None = None  # micro-batch; gradients accumulate up to batch_size
-    max_seq_len: int = 512
+    max_length: int = 512
     warmup_steps: int = 0
     weight_decay: float = 0.01
     adam_betas: tuple[float, float] = (0.9, 0.999)
@@ -91,14 +91,14 @@ def grouped_parameters(model: torch.nn.Module, weight_decay: float) -> list[dict
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
-def build_model(model_config: dict, tokenizer, max_seq_len: int, seed: int):
+def build_model(model_config: dict, tokenizer, max_length: int, seed: int):
     from transformers import BertConfig, BertForMaskedLM
 
     settings = dict(model_config)
-    settings.setdefault("max_position_embeddings", max_seq_len)
-    if settings["max_position_embeddings"] < max_seq_len:
+    settings.setdefault("max_position_embeddings", max_length)
+    if settings["max_position_embeddings"] < max_length:
         raise ConfigError(
-            f"pretraining: max_seq_len {max_seq_len} exceeds the model's max_position_embeddings {settings['max_position_embeddings']}"
+            f"pretraining: max_length {max_length} exceeds the model's max_position_embeddings {settings['max_position_embeddings']}"
         )
     config = BertConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, **settings)
     torch.manual_seed(seed)
@@ -135,9 +135,9 @@ def pretrain(
         )
     accumulation = spec.batch_size // (micro * world)
 
-    stream = ExampleStream(shards, spec.max_seq_len, tokenizer.cls_token_id, tokenizer.sep_token_id, spec.seed)
+    stream = ExampleStream(shards, spec.max_length, tokenizer.cls_token_id, tokenizer.sep_token_id, spec.seed)
     total_steps = spec.total_steps(stream.total)
-    model = build_model(model_config, tokenizer, spec.max_seq_len, spec.seed)
+    model = build_model(model_config, tokenizer, spec.max_length, spec.seed)
     optimizer = torch.optim.AdamW(
         grouped_parameters(model, spec.weight_decay), lr=spec.learning_rate, betas=tuple(spec.adam_betas), eps=spec.adam_epsilon
     )
@@ -279,7 +279,7 @@ def pretrain(
         "gradient_accumulation": accumulation,
         "processes": world,
         "precision": precision,
-        "flops_per_token": flops_per_token(unwrapped(model).config, spec.max_seq_len),
+        "flops_per_token": flops_per_token(unwrapped(model).config, spec.max_length),
         "parameters": sum(p.numel() for p in unwrapped(model).parameters()),
         "vocab_size": len(tokenizer),
         "fingerprint": run_fingerprint,

@@ -22,18 +22,18 @@ NO_OFFSET = -1
 
 @dataclass(frozen=True)
 class FeatureSpec:
-    max_seq_length: int = 384  # Devlin et al. (2019) SQuAD settings, as XTREME uses them
+    max_length: int = 384  # Devlin et al. (2019) SQuAD settings, as XTREME uses them
     doc_stride: int = 128
     max_query_length: int = 64
 
     def check(self, model_max_positions: int | None = None) -> None:
-        if self.doc_stride >= self.max_seq_length - self.max_query_length - 3:  # BERT's 3 specials
+        if self.doc_stride >= self.max_length - self.max_query_length - 3:  # BERT's 3 specials
             raise ConfigError(
                 f"config key 'tydiqa.features.doc_stride': {self.doc_stride} leaves no new context in windows "
-                f"of {self.max_seq_length} with questions of up to {self.max_query_length}"
+                f"of {self.max_length} with questions of up to {self.max_query_length}"
             )
-        if model_max_positions is not None and self.max_seq_length > model_max_positions:
-            raise ConfigError(f"tydiqa.features.max_seq_length {self.max_seq_length} exceeds the model's {model_max_positions} positions")
+        if model_max_positions is not None and self.max_length > model_max_positions:
+            raise ConfigError(f"tydiqa.features.max_length {self.max_length} exceeds the model's {model_max_positions} positions")
 
 
 def is_mark(character: str) -> bool:
@@ -88,12 +88,12 @@ def windows(examples: list[dict], tokenizer, spec: FeatureSpec, chunk: int = 512
             found: dict[int, list[Window]] = {}
             for length in sorted(set(lengths)):
                 members = [i for i, n in enumerate(lengths) if n == length]
-                room = spec.max_seq_length - length - specials
+                room = spec.max_length - length - specials
                 pair = ([questions[i] for i in members], [part[i][1]["context"] for i in members])
                 batch = tokenizer(
                     *(pair if question_first else pair[::-1]),
                     truncation="only_second" if question_first else "only_first",
-                    max_length=spec.max_seq_length,
+                    max_length=spec.max_length,
                     stride=max(0, room - spec.doc_stride),
                     return_overflowing_tokens=True,
                     return_offsets_mapping=True,
