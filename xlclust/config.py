@@ -208,13 +208,9 @@ def _check_langclust(config: Mapping[str, Any]) -> None:
     if clustering:
         for position, k in enumerate(clustering["ks"]):
             if k > len(languages):
-                raise ConfigError(
-                    f"config key 'langclust.ks[{position}]': {k} clusters of {len(languages)} languages (wikiann.languages)"
-                )
+                raise ConfigError(f"config key 'langclust.ks[{position}]': {k} clusters of {len(languages)} languages (wikiann.languages)")
         if clustering["k"] not in clustering["ks"]:
-            raise ConfigError(
-                f"config key 'langclust.k': {clustering['k']} is not one of langclust.ks ({clustering['ks']})"
-            )
+            raise ConfigError(f"config key 'langclust.k': {clustering['k']} is not one of langclust.ks ({clustering['ks']})")
     if ner:
         if "family" in ner["schemes"]:
             for lang in languages:
@@ -224,8 +220,7 @@ def _check_langclust(config: Mapping[str, Any]) -> None:
                     )
         if ner["cluster_representation"] not in clustering.get("representations", []):
             raise ConfigError(
-                f"config key 'ner.cluster_representation': {ner['cluster_representation']!r} is not "
-                f"one of langclust.representations"
+                f"config key 'ner.cluster_representation': {ner['cluster_representation']!r} is not one of langclust.representations"
             )
         for position, lang in enumerate(ner["zero_shot"]["held_out"]):
             if lang not in languages:

@@ -65,9 +65,7 @@ def finetune_langid(
         "max_length": max_length,
         "sentences_sha256": digest,
     }
-    run = train(
-        model, features, padding_collator(tokenizer), spec, settings, checkpoint_root, "langclust.langid.training", callbacks
-    )
+    run = train(model, features, padding_collator(tokenizer), spec, settings, checkpoint_root, "langclust.langid.training", callbacks)
     counts = dict(zip(*np.unique(text_languages, return_counts=True)))
     summary = {"sentences_per_language": {k: int(v) for k, v in counts.items()}, **run.summary}
     summary["sentences_per_second"] = summary.pop("examples_per_second")
