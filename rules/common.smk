@@ -9,6 +9,7 @@ from xlclust.config import per_language, tydiqa_languages
 from xlclust.demo.paths import demo_dump_paths
 from xlclust.locations import local_path
 from xlclust.vocab.bpemb_store import unpinned_files
+from xlclust.vocab.settings import VocabularySettings
 from xlclust.wiki.sources import source_for
 
 LANGUAGES = config["languages"]
@@ -93,7 +94,7 @@ def vocabulary_settings(lang):
 def warn_about_unpinned_bpemb_files():
     bpemb = config["vocabulary"]["bpemb"]
     languages = [lang for lang in LANGUAGES if vocabulary_source(lang) == "bpemb"]
-    unpinned = unpinned_files(languages, bpemb, config["vocabulary"]["dim"])
+    unpinned = unpinned_files(languages, VocabularySettings.from_config(config["vocabulary"]).bpemb, config["vocabulary"]["dim"])
     if unpinned and not bpemb["record_sha256"]:
         logger.warning(
             f"{len(unpinned)} BPEmb files have no SHA-256 under config key 'vocabulary.bpemb.sha256' "

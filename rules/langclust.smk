@@ -27,6 +27,7 @@ rule wikiann_data:
         runtime=20,
     params:
         source=lambda wildcards: wikiann_source(wildcards.wikiann_lang),
+        source_key="wikiann.dataset",
         language=lambda wildcards: wildcards.wikiann_lang,
         name=None,  # sentence IDs start with the language code
         classes=WIKIANN["classes"],

@@ -30,6 +30,7 @@ rule ner_corpus_data:
         runtime=60,
     params:
         source=lambda wildcards: ner_corpus_source(),
+        source_key="ner.generalization.dataset",
         language=lambda wildcards: GENERALIZATION["language"],
         name=lambda wildcards: wildcards.ner_corpus,
         classes=WIKIANN["classes"],

@@ -4,12 +4,13 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 
 from xlclust.runlog import start_job
 from xlclust.vocab.build import build_vocabulary, write_vocabulary
+from xlclust.vocab.settings import VocabularySettings
 
 start_job(snakemake)
 space, metadata = build_vocabulary(
     snakemake.wildcards.lang,
     snakemake.params.source,
-    snakemake.params.settings,
+    VocabularySettings.from_config(snakemake.params.settings),
     sentences=snakemake.input.get("sentences"),
     work_dir=snakemake.params.work_dir,
     seed=snakemake.params.seed,

@@ -6,12 +6,13 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 
 from xlclust.atomic import atomic_path, write_csv_atomic
 from xlclust.runlog import start_job
+from xlclust.settings import DatasetSource
 from xlclust.tydiqa.data import PROBLEM_COLUMNS, prepare_split, records_table
 
 start_job(snakemake)
 params, output = snakemake.params, snakemake.output
 dataset = params.dataset
-source = {dataset["source"]: dataset[dataset["source"]]}
+source = DatasetSource.from_config(dataset, "tydiqa.dataset")
 options = {"seed": params.seed, "cache_dir": params.cache_dir, "check_published": dataset["check_published_sizes"]}
 train, train_counts, train_problems = prepare_split(source, "train", [params.train_language], params.limit["train"], **options)
 dev, dev_counts, dev_problems = prepare_split(source, "dev", params.languages, params.limit["dev"], **options)

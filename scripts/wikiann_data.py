@@ -6,13 +6,15 @@ import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_csv_atomic
-from xlclust.ner.data import PROBLEM_COLUMNS, SPLITS, prepare_language
+from xlclust.ner.data import PROBLEM_COLUMNS, SPLITS, NerFiles, prepare_language
 from xlclust.runlog import start_job
+from xlclust.settings import DatasetSource
 
 start_job(snakemake)
 params, output = snakemake.params, snakemake.output
+source = DatasetSource.from_config(params.source, params.source_key, NerFiles)
 tables, counts, problems = prepare_language(
-    params.source, params.language, params.classes, params.limit, params.seed, params.invalid_tags, params.cache_dir, params.name
+    source, params.language, params.classes, params.limit, params.seed, params.invalid_tags, params.cache_dir, params.name
 )
 for split in SPLITS:
     with atomic_path(output[split], suffix=".parquet") as tmp:

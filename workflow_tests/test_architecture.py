@@ -22,6 +22,7 @@ LAYERS = [
         "tokenmap",
         "models",
         "own_code",
+        "settings",
     },
     {"corpus"},
     {"wiki"},

@@ -6,6 +6,7 @@ import pytest
 from workflow_tests.realdata import shared_data
 from workflow_tests.test_vocab import TRAIN, sentences_table
 from xlclust.align.dictionaries import (
+    DictionarySpec,
     coverage,
     parse_dictionary,
     read_dictionary,
@@ -16,6 +17,7 @@ from xlclust.align.dictionaries import (
 )
 from xlclust.errors import XlclustError
 from xlclust.vocab.build import build_vocabulary
+from xlclust.vocab.settings import VocabularySettings
 
 XLING = "dictionaries/xling-eval/{pair}/yacle.{split}.{pair}.tsv"
 
@@ -70,7 +72,7 @@ def test_unsupervised_seeds():
     assert unsupervised_seed(language, pivot, "numerals").tolist() == [[2, 3]]
     assert unsupervised_seed(language, pivot, "identical").tolist() == [[2, 3], [3, 2], [5, 1]]
     with pytest.raises(XlclustError, match="the identical seed is empty"):
-        seed_dictionary("sw", {"unsupervised": "identical"}, ["<unk>", "▁a"], ["<unk>", "▁b"])
+        seed_dictionary("sw", DictionarySpec(unsupervised="identical"), ["<unk>", "▁a"], ["<unk>", "▁b"])
 
 
 def test_real_dictionaries_map_onto_vocabularies_trained_on_real_text(tmp_path):
@@ -81,7 +83,7 @@ def test_real_dictionaries_map_onto_vocabularies_trained_on_real_text(tmp_path):
         spaces[lang], _ = build_vocabulary(
             lang,
             "train",
-            {"size": 3000, "dim": 8, "train": {**TRAIN, "epochs": 1}},
+            VocabularySettings.from_config({"size": 3000, "dim": 8, "train": {**TRAIN, "epochs": 1}}),
             sentences=sentences,
             work_dir=tmp_path,
             seed=0,
@@ -93,7 +95,7 @@ def test_real_dictionaries_map_onto_vocabularies_trained_on_real_text(tmp_path):
         "train": str(data / XLING.format(pair="en-fi", split="train.freq.5k")),
         "test": str(data / XLING.format(pair="en-fi", split="test.freq.2k")),
     }
-    train, test, report = seed_dictionary("fi", spec, spaces["fi"].pieces, spaces["en"].pieces)
+    train, test, report = seed_dictionary("fi", DictionarySpec.from_config(spec, "fi"), spaces["fi"].pieces, spaces["en"].pieces)
     assert report["train"]["pairs_read"] == 5000 and 0 < report["train"]["pairs_kept"] == len(train) < 5000
     assert report["test"]["pairs_read"] == 2000 and len(test) == report["test"]["pairs_kept"]
     assert all(spaces["fi"].pieces[i].startswith("▁") and spaces["en"].pieces[j].startswith("▁") for i, j in train)
@@ -104,21 +106,19 @@ def test_real_dictionaries_map_onto_vocabularies_trained_on_real_text(tmp_path):
         "train_words": 5000,
         "test_words": 1500,
     }
-    train, test, report = seed_dictionary("ru", spec, spaces["ru"].pieces, spaces["en"].pieces)
+    train, test, report = seed_dictionary("ru", DictionarySpec.from_config(spec, "ru"), spaces["ru"].pieces, spaces["en"].pieces)
     assert len(train) > 50 and len(test) > 5
     assert report["train"]["coverage"] > report["test"]["coverage"]  # frequent words are more often whole pieces
     assert not np.isin(test[:, 0], train[:, 0]).any()  # split by language word: disjoint queries
 
 
 def test_an_empty_dictionary_is_refused_with_the_file_and_key(tmp_path):
-    from xlclust.align.dictionaries import seed_dictionary
-
     empty = tmp_path / "xx-en.0-5000.txt"
     empty.write_text("\n")
     pieces = ["▁the", "▁house"]
     with pytest.raises(XlclustError, match=r"config key 'dictionaries\.xx': .*xx-en\.0-5000\.txt gives no pairs"):
-        seed_dictionary("xx", {"format": "muse", "pivot_first": False, "train": str(empty)}, pieces, pieces)
+        seed_dictionary("xx", DictionarySpec(format="muse", pivot_first=False, train=str(empty)), pieces, pieces)
     with pytest.raises(XlclustError, match=r"config key 'dictionaries\.xx': .*gives no training pairs"):
         seed_dictionary(
-            "xx", {"format": "muse", "pivot_first": False, "full": str(empty), "train_words": 10, "test_words": 5}, pieces, pieces
+            "xx", DictionarySpec(format="muse", pivot_first=False, full=str(empty), train_words=10, test_words=5), pieces, pieces
         )

@@ -6,11 +6,16 @@ import shutil
 import pytest
 
 from workflow_tests.realdata import shared_data
-from xlclust.ner.data import NerDataError, Sentence, check_sentences, prepare_language, read_conll, read_rahimi, read_sentences
+from xlclust.ner.data import NerDataError, NerFiles, Sentence, check_sentences, prepare_language, read_conll, read_rahimi, read_sentences
 from xlclust.ner.groups import generalization_groups, groups_table, language_groups, read_group
 from xlclust.ner.metrics import span_scores
+from xlclust.settings import DatasetSource
 
 CLASSES = ["LOC", "ORG", "PER"]
+
+
+def ner_source(section: dict) -> DatasetSource:
+    return DatasetSource.from_config(section, "wikiann.dataset", NerFiles)
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "fr", "nl"])
@@ -75,15 +80,16 @@ def test_a_language_without_training_sentences_is_an_error(tmp_path):
     for split, text in (("train", "\n\n"), ("dev", "en:Rome\tB-LOC\n"), ("test", "en:Rome\tB-LOC\n")):
         files[split] = str(tmp_path / split)
         (tmp_path / split).write_text(text, encoding="utf-8")
-    source = {"files": {"format": "rahimi", **files}}
+    source = ner_source({"files": {"format": "rahimi", **files}})
     with pytest.raises(NerDataError, match=r"train: no train sentences for 'en'"):
         prepare_language(source, "en", CLASSES, {}, seed=1)
+    missing = ner_source({"files": {"format": "conll", **files, "train": str(tmp_path / "missing")}})
     with pytest.raises(NerDataError, match="no such file"):
-        list(read_sentences({"files": {"format": "conll", "train": str(tmp_path / "missing")}}, "en", "train"))
+        list(read_sentences(missing, "en", "train"))
 
 
 def test_prepare_language_limits_with_a_seed_and_counts():
-    source = {"files": {"format": "rahimi", **{s: str(shared_data() / f"wikiann/nl/{s}") for s in ("train", "dev", "test")}}}
+    source = ner_source({"files": {"format": "rahimi", **{s: str(shared_data() / f"wikiann/nl/{s}") for s in ("train", "dev", "test")}}})
     tables, counts, problems = prepare_language(source, "nl", CLASSES, {"train": 50, "dev": 20, "test": 20}, seed=3)
     again, _, _ = prepare_language(source, "nl", CLASSES, {"train": 50, "dev": 20, "test": 20}, seed=3)
     assert tables["train"].equals(again["train"]) and tables["train"].num_rows == 50
@@ -115,7 +121,7 @@ def test_hub_rows_read_through_datasets(tmp_path, monkeypatch):
         )
 
     monkeypatch.setattr(datasets, "load_dataset", local)
-    (sentence,) = read_sentences({"hub": {"name": "unimelb-nlp/wikiann"}}, "nl", "dev")
+    (sentence,) = read_sentences(ner_source({"hub": {"name": "unimelb-nlp/wikiann"}}), "nl", "dev")
     assert sentence.tags == ["B-PER", "I-PER", "O", "B-LOC"] and sentence.where == "unimelb-nlp/wikiann (nl, validation) row 0"
 
 
@@ -143,7 +149,7 @@ def test_span_f1_on_hand_worked_cases():
         span_scores([["O"]], [["O", "O"]], CLASSES)
 
 
-def test_language_groups_for_every_grouping():
+def test_language_groups_for_every_scheme():
     families = {"en": "Germanic", "de": "Germanic", "nl": "Germanic", "fr": "Romance", "es": "Romance"}
     clusters = {"en": 1, "de": 1, "nl": 2, "fr": 2, "es": 2}
     groups = language_groups(
@@ -204,10 +210,12 @@ def test_table5_reads_the_generalization_runs_only():
 
 def test_another_corpus_reads_with_its_own_ids_and_dropped_classes():
     conll = shared_data() / "conll2003"
-    source = {
-        "files": {"format": "conll", "train": str(conll / "train.txt"), "dev": str(conll / "dev.txt"), "test": str(conll / "test.txt")},
-        "drop_classes": ["MISC"],
-    }
+    source = ner_source(
+        {
+            "files": {"format": "conll", "train": str(conll / "train.txt"), "dev": str(conll / "dev.txt"), "test": str(conll / "test.txt")},
+            "drop_classes": ["MISC"],
+        }
+    )
     tables, counts, _ = prepare_language(source, "en", CLASSES, {"train": 50, "dev": 20, "test": 20}, seed=1, name="conll2003")
     assert tables["train"].column("id")[0].as_py().startswith("conll2003-train-")
     assert set(tables["test"].column("language").to_pylist()) == {"en"}

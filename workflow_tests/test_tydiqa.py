@@ -10,6 +10,7 @@ from transformers import AutoTokenizer
 
 from workflow_tests.realdata import TYDIQA_FILES, shared_data
 from workflow_tests.test_tokenization import cluster_map, leipzig
+from xlclust.settings import DatasetSource, HubDataset
 from xlclust.tokenization.build import build_baseline_tokenizer, build_cluster_tokenizer, train_baseline_segmenter
 from xlclust.tydiqa.data import PUBLISHED_SIZES, QADataError, check_questions, prepare_split, read_squad_json
 from xlclust.tydiqa.features import FeatureSpec, Window, answer_positions, training_features, windows
@@ -71,12 +72,12 @@ def test_every_dev_question_needs_a_prediction(tmp_path):
 
 
 def test_real_goldp_files_load_with_their_published_sizes():
-    source = {
-        "files": {
+    source = DatasetSource(
+        files={
             "train": {"en": str(tydiqa_file("train", "en"))},
             "dev": {lang: f"file://{tydiqa_file('dev', lang)}" for lang in TYDIQA_FILES},
         }
-    }
+    )
     train, counts, problems = prepare_split(source, "train", ["en"], None, seed=1)
     assert len(train["en"]) == counts[0]["questions_read"] == PUBLISHED_SIZES["train"]["en"] and counts[0]["matches_published"]
     dev, counts, _ = prepare_split(source, "dev", list(TYDIQA_FILES), 50, seed=1)
@@ -104,7 +105,7 @@ def hub_layout(root, splits):
         )
         files.append(f"  - split: {split}\n    path: secondary_task/{split}-*.parquet\n")
     (root / "README.md").write_text("---\nconfigs:\n- config_name: secondary_task\n  data_files:\n" + "".join(files) + "---\n")
-    return {"hub": {"name": str(root), "config": "secondary_task"}}
+    return DatasetSource(hub=HubDataset(name=str(root), config="secondary_task"))
 
 
 def test_the_hub_layout_gives_the_same_questions_as_the_files(tmp_path):
@@ -153,9 +154,9 @@ def test_missing_fields_invalid_json_and_empty_files_name_the_file(tmp_path):
     empty = tmp_path / "empty.json"
     empty.write_text('{"data": []}', encoding="utf-8")
     with pytest.raises(QADataError, match="empty.json: no usable dev questions for sw"):
-        prepare_split({"files": {"dev": {"sw": str(empty)}}}, "dev", ["sw"], None, seed=1)
+        prepare_split(DatasetSource(files={"dev": {"sw": str(empty)}}), "dev", ["sw"], None, seed=1)
     with pytest.raises(QADataError, match="names no file for"):
-        prepare_split({"files": {"dev": {"sw": str(empty)}}}, "dev", ["sw", "fi"], None, seed=1)
+        prepare_split(DatasetSource(files={"dev": {"sw": str(empty)}}), "dev", ["sw", "fi"], None, seed=1)
 
 
 # --- answer spans through each tokenizer -------------------------------------------------------------

@@ -10,11 +10,13 @@ from workflow_tests.realdata import real_paragraphs, shared_data
 from xlclust.corpus.schema import SENTENCES
 from xlclust.download import file_digest
 from xlclust.errors import DownloadError, XlclustError
+from xlclust.settings import settings_from
 from xlclust.vocab.bpemb_source import bpemb_vocabulary, cut_vocabulary, load_bpemb, trailing_characters
 from xlclust.vocab.bpemb_store import BPEmbStore
 from xlclust.vocab.build import build_vocabulary, read_pieces, write_vocabulary
 from xlclust.vocab.joint import is_language_agnostic, joint_vocabulary
 from xlclust.vocab.normalization import normalize
+from xlclust.vocab.settings import BPEmbSettings, VocabularySettings
 from xlclust.vocab.space import bpemb_paths, load_space
 
 DEAD_HOST = "http://127.0.0.1:9/"  # nothing listens: any download attempt fails loudly
@@ -24,7 +26,8 @@ NL_FILES = ("nl/nl.wiki.bpe.vs1000.model", "nl/nl.wiki.bpe.vs1000.d25.w2v.bin")
 def shared_bpemb_settings() -> dict:
     """config vocabulary.bpemb for the real Dutch files at hand, pinned to their SHA-256."""
     cache = shared_data() / "bpemb"
-    return {"base_url": DEAD_HOST, "cache_dir": str(cache), "sha256": {f: file_digest(cache / f, "sha256") for f in NL_FILES}}
+    pins = {f: file_digest(cache / f, "sha256") for f in NL_FILES}
+    return {"base_url": DEAD_HOST, "cache_dir": str(cache), "sha256": pins, "large_vocab": 1000, "small_vocab": 1000}
 
 
 def test_normalization_lowercases_and_zeroes_digits():
@@ -43,7 +46,7 @@ def test_cut_keeps_first_merges_and_backoff_characters():
 
 
 def test_real_bpemb_files_load_from_a_cache_in_bpembs_layout_pinned_by_sha256(tmp_path):
-    store = BPEmbStore.from_config(shared_bpemb_settings())
+    store = BPEmbStore.from_settings(settings_from(BPEmbSettings, shared_bpemb_settings(), "vocabulary.bpemb"))
     space = load_bpemb("nl", vs=1000, dim=25, store=store)
     assert len(space.pieces) == 1000 and space.vectors.shape == (1000, 25)
     assert space.pieces[:3] == ["<unk>", "<s>", "</s>"] and "▁de" in space.pieces
@@ -97,7 +100,9 @@ def test_trained_vocabulary_is_in_bpemb_layout_and_deterministic(tmp_path, lang,
     settings = {"size": size, "dim": 16, "train": TRAIN}
     spaces = []
     for run in ("a", "b"):
-        space, metadata = build_vocabulary(lang, "train", settings, sentences=sentences, work_dir=tmp_path / run, seed=3, threads=2)
+        space, metadata = build_vocabulary(
+            lang, "train", VocabularySettings.from_config(settings), sentences=sentences, work_dir=tmp_path / run, seed=3, threads=2
+        )
         model, vectors = bpemb_paths(tmp_path / run, lang, size, 16)
         assert model.exists() and vectors.exists()
         spaces.append(space)
@@ -116,7 +121,7 @@ def test_trained_vocabulary_is_in_bpemb_layout_and_deterministic(tmp_path, lang,
 
 def test_unknown_source_is_a_config_error(tmp_path):
     with pytest.raises(XlclustError, match="config key 'vocabulary.source.fi': unknown source 'glove'"):
-        build_vocabulary("fi", "glove", {"size": 10, "dim": 2}, work_dir=tmp_path, seed=0, threads=1)
+        build_vocabulary("fi", "glove", VocabularySettings(size=10, dim=2), work_dir=tmp_path, seed=0, threads=1)
 
 
 def test_joint_vocabulary_marks_languages_and_shares_specials():
@@ -139,12 +144,20 @@ def test_bpemb_cache_layout_is_what_the_package_writes(tmp_path):
 def test_a_vocabulary_too_small_for_the_script_is_reported(tmp_path):
     sentences = sentences_table(tmp_path / "s.parquet", "ko")
     with pytest.raises(XlclustError, match=r"SentencePiece training failed \(vocabulary.size 300"):
-        build_vocabulary("ko", "train", {"size": 300, "dim": 8, "train": TRAIN}, sentences=sentences, work_dir=tmp_path, seed=0, threads=1)
+        build_vocabulary(
+            "ko",
+            "train",
+            VocabularySettings.from_config({"size": 300, "dim": 8, "train": TRAIN}),
+            sentences=sentences,
+            work_dir=tmp_path,
+            seed=0,
+            threads=1,
+        )
     assert not list(tmp_path.rglob("*.model"))
 
 
 def test_bpemb_source_builds_a_cut_vocabulary_with_metadata(tmp_path):
-    settings = {"size": 700, "dim": 25, "bpemb": shared_bpemb_settings() | {"large_vocab": 1000, "small_vocab": 1000}}
+    settings = VocabularySettings.from_config({"size": 700, "dim": 25, "bpemb": shared_bpemb_settings()})
     space, metadata = build_vocabulary("nl", "bpemb", settings, work_dir=tmp_path, seed=0, threads=1)
     assert len(space.pieces) == 700 and space.vectors.shape == (700, 25)
     assert metadata["source"] == "bpemb" and metadata["bpemb"]["cut"] and metadata["bpemb"]["vs"] == 1000

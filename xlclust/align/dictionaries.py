@@ -9,11 +9,14 @@ whole word (``▁word``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from xlclust.download import read_location_text
 from xlclust.errors import XlclustError
+from xlclust.settings import settings_from
 from xlclust.vocab.joint import CONTROL
 from xlclust.vocab.normalization import normalize
 from xlclust.vocab.space import WORD_START
@@ -95,29 +98,50 @@ def coverage(read: int, kept: int, where: str) -> dict:
     return {"pairs_read": read, "pairs_kept": kept, "coverage": kept / read if read else 0.0}
 
 
-def seed_dictionary(lang: str, spec: dict, language_pieces: list[str], pivot_pieces: list[str]) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Train and test row pairs of ``lang`` against the pivot, per its config entry:
-    ``{format, train, test, pivot_first}`` (published splits), ``{format, full, train_words,
-    test_words, pivot_first}`` (split here, MUSE's way) or ``{unsupervised: identical|numerals}``."""
+@dataclass(frozen=True)
+class DictionarySpec:
+    """One language's entry under config ``dictionaries`` (the schema admits three forms): published
+    splits (``format``, ``pivot_first``, ``train``, optional ``test``), one file split here MUSE's way
+    (``format``, ``pivot_first``, ``full``, ``train_words``, ``test_words``), or an ``unsupervised``
+    seed (``identical`` or ``numerals``). A field the form lacks is None."""
+
+    format: str | None = None
+    pivot_first: bool | None = None
+    train: str | None = None
+    test: str | None = None
+    full: str | None = None
+    train_words: int | None = None
+    test_words: int | None = None
+    unsupervised: str | None = None
+
+    @classmethod
+    def from_config(cls, section: Mapping, lang: str) -> DictionarySpec:
+        return settings_from(cls, section, f"dictionaries.{lang}")
+
+
+def seed_dictionary(
+    lang: str, spec: DictionarySpec, language_pieces: list[str], pivot_pieces: list[str]
+) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Train and test row pairs of ``lang`` against the pivot, per its dictionaries entry."""
     where = f"config key 'dictionaries.{lang}'"
-    if "unsupervised" in spec:
-        train = unsupervised_seed(language_pieces, pivot_pieces, spec["unsupervised"])
+    if spec.unsupervised is not None:
+        train = unsupervised_seed(language_pieces, pivot_pieces, spec.unsupervised)
         if len(train) == 0:
-            raise XlclustError(f"{where}: the {spec['unsupervised']} seed is empty: no piece is spelled the same in both vocabularies")
-        report = {"train": {"unsupervised": spec["unsupervised"], "pairs_kept": len(train)}, "test": None}
+            raise XlclustError(f"{where}: the {spec.unsupervised} seed is empty: no piece is spelled the same in both vocabularies")
+        report = {"train": {"unsupervised": spec.unsupervised, "pairs_kept": len(train)}, "test": None}
         return train, np.zeros((0, 2), np.int64), report
-    fmt, pivot_first = spec["format"], spec["pivot_first"]
-    if "full" in spec:
-        pairs = read_dictionary(spec["full"], fmt, pivot_first)
-        splits = dict(zip(("train", "test"), split_by_frequency(pairs, spec["train_words"], spec["test_words"])))
-        sources = {"train": spec["full"], "test": spec["full"]}
-    elif "train" in spec:
-        sources = {name: spec[name] for name in ("train", "test") if name in spec}
+    fmt, pivot_first = spec.format, spec.pivot_first
+    if spec.full is not None:
+        pairs = read_dictionary(spec.full, fmt, pivot_first)
+        splits = dict(zip(("train", "test"), split_by_frequency(pairs, spec.train_words, spec.test_words)))
+        sources = {"train": spec.full, "test": spec.full}
+    elif spec.train is not None:
+        sources = {name: getattr(spec, name) for name in ("train", "test") if getattr(spec, name) is not None}
         splits = {name: read_dictionary(location, fmt, pivot_first) for name, location in sources.items()}
     else:
         raise XlclustError(f"{where}: give 'train' (and 'test'), 'full', or 'unsupervised'")
     if not splits.get("train"):  # an empty file, or no training split: nothing to align with
-        what = "no training pairs" if "full" in spec else "no pairs (an empty file?)"
+        what = "no training pairs" if spec.full is not None else "no pairs (an empty file?)"
         raise XlclustError(f"{where}: {sources['train']} gives {what}; Procrustes needs a seed dictionary")
     rows, report = {}, {}
     for name in ("train", "test"):

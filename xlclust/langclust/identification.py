@@ -58,14 +58,14 @@ def finetune_langid(
     )
     features = encode_texts(texts, tokenizer, max_length, [label[lang] for lang in text_languages])
     digest = hashlib.sha256("\n".join(f"{lang}\t{text}" for lang, text in zip(text_languages, texts)).encode()).hexdigest()
-    settings = {
+    run_identity = {
         "task": "langid",
         "model": asdict(source) | {"cache_dir": None},
         "languages": languages,
         "max_length": max_length,
         "sentences_sha256": digest,
     }
-    run = train(model, features, padding_collator(tokenizer), spec, settings, checkpoint_root, "langclust.langid.training", callbacks)
+    run = train(model, features, padding_collator(tokenizer), spec, run_identity, checkpoint_root, "langclust.langid.training", callbacks)
     counts = dict(zip(*np.unique(text_languages, return_counts=True)))
     summary = {"sentences_per_language": {k: int(v) for k, v in counts.items()}, **run.summary}
     summary["sentences_per_second"] = summary.pop("examples_per_second")

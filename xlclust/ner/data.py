@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from xlclust.errors import XlclustError
+from xlclust.settings import DatasetSource
 from xlclust.subsample import subsample
 from xlclust.textfiles import text_lines
 
@@ -37,6 +38,22 @@ class Sentence:
     tokens: list[str]
     tags: list[str]
     where: str  # "file:line" of the first token, or "dataset (split) row N"
+
+
+@dataclass(frozen=True)
+class NerFiles:
+    """One NER data set's files (config ``ner_files`` in the schema): ``rahimi`` (``lang:token<TAB>TAG``)
+    or ``conll`` (columns)."""
+
+    format: str
+    train: str
+    dev: str
+    test: str
+    prefix: str | None = None  # rahimi: the token prefix, when not the language code
+    token_column: int = 0
+    tag_column: int = -1
+    encoding: str = "utf-8"
+    drop_classes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -112,24 +129,23 @@ def load_hub(
         yield Sentence(list(row["tokens"]), [names[t] for t in row["ner_tags"]], f"{name} ({language}, {hub_split}) row {row_number}")
 
 
-def read_sentences(source: dict, language: str, split: str, cache_dir: str | None = None) -> Iterator[Sentence]:
-    """The sentences of one language's split from a configured source: ``{"hub": {name, revision}}``
-    or ``{"files": {format: rahimi|conll, train|dev|test: path, ...}}``."""
+def read_sentences(source: DatasetSource, language: str, split: str, cache_dir: str | None = None) -> Iterator[Sentence]:
+    """The sentences of one language's split from its source: the Hub, or :class:`NerFiles`."""
     from xlclust.locations import local_path
 
-    if "hub" in source:
-        hub = source["hub"]
-        return load_hub(hub["name"], language, split, hub.get("revision"), cache_dir, hub.get("config"))
-    spec = source["files"]
-    path = local_path(spec[split])
+    if source.hub is not None:
+        hub = source.hub
+        return load_hub(hub.name, language, split, hub.revision, cache_dir, hub.config)
+    files: NerFiles = source.files
+    location = getattr(files, split)
+    path = local_path(location)
     if path is None:
-        raise NerDataError(f"{spec[split]}: NER files are read from local paths or file:// URLs ({language} {split})")
+        raise NerDataError(f"{location}: NER files are read from local paths or file:// URLs ({language} {split})")
     if not Path(path).exists():
-        raise NerDataError(f"{spec[split]}: no such file ({language} {split})")
-    encoding = spec.get("encoding", "utf-8")
-    if spec["format"] == "rahimi":
-        return read_rahimi(path, spec.get("prefix", language), encoding)
-    return read_conll(path, spec.get("token_column", 0), spec.get("tag_column", -1), encoding)
+        raise NerDataError(f"{location}: no such file ({language} {split})")
+    if files.format == "rahimi":
+        return read_rahimi(path, files.prefix or language, files.encoding)
+    return read_conll(path, files.token_column, files.tag_column, files.encoding)
 
 
 def check_sentences(
@@ -181,7 +197,7 @@ def sentences_table(sentences: list[Sentence], language: str, split: str, name: 
 
 
 def prepare_language(
-    source: dict,
+    source: DatasetSource,
     language: str,
     classes: list[str],
     limits: dict,
@@ -193,13 +209,13 @@ def prepare_language(
     """Every split of one language's data set (WikiAnn's, or another corpus called ``name``), read,
     checked and limited: (split → table, counts rows, problem rows). A language without training
     sentences is an error. ``drop_classes`` of the source (or of its files) are read as O."""
-    drop = source.get("drop_classes") or source.get("files", {}).get("drop_classes", [])
+    drop = source.drop_classes or (source.files.drop_classes if source.files is not None else ())
     tables, counts, problems = {}, [], []
     for split in SPLITS:
         checked = check_sentences(read_sentences(source, language, split, cache_dir), classes, invalid_tags, drop)
         used = subsample(checked.sentences, limits.get(split), seed)
         if not used:
-            where = source["files"][split] if "files" in source else source["hub"]["name"]
+            where = getattr(source.files, split) if source.files is not None else source.hub.name
             raise NerDataError(f"{where}: no {split} sentences for {language!r}; every language needs train, dev and test sentences")
         tables[split] = sentences_table(used, language, split, name)
         entities = sum(tag.startswith("B-") for s in used for tag in s.tags)

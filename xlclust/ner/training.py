@@ -78,14 +78,14 @@ def finetune_ner(
     features, _ = encode(sentences, tokenizer, max_length, labels)
     log.info("%d sentences encoded in %.1f s", len(sentences), time.perf_counter() - started)
     ids = hashlib.sha256("\n".join(s["id"] for s in sentences).encode()).hexdigest()
-    settings = {
+    run_identity = {
         "task": "ner",
         "model": asdict(source) | {"cache_dir": None},
         "labels": labels,
         "max_length": max_length,
         "sentence_ids_sha256": ids,
     }
-    run = train(model, features, _collator(tokenizer), spec, settings, checkpoint_root, "ner.training", callbacks)
+    run = train(model, features, _collator(tokenizer), spec, run_identity, checkpoint_root, "ner.training", callbacks)
     return run.trainer.model, tokenizer, run
 
 

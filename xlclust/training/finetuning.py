@@ -119,13 +119,14 @@ def train(
     examples,
     collator,
     spec: FinetuneSpec,
-    settings: dict,
+    run_identity: dict,
     checkpoint_root: str | os.PathLike,
     config_key: str = "training",
     callbacks: list | None = None,
 ) -> TrainingRun:
     """Train ``model`` on ``examples`` (a list of feature dicts) with ``collator``. Checkpoints go
-    to ``checkpoint_root/<fingerprint of settings and spec>``; a rerun resumes from the newest
+    to ``checkpoint_root/<fingerprint of run_identity (what the task says identifies the run: its data,
+    model, features) and spec>``; a rerun resumes from the newest
     complete one. SIGTERM/SIGUSR1 save a checkpoint after the current step and raise
     :class:`Preempted`."""
     import torch
@@ -137,7 +138,7 @@ def train(
     per_device, accumulation = spec.accumulation(world_size, config_key)
     total_steps = math.ceil(math.ceil(len(examples) / spec.batch_size) * spec.epochs)
     precision = choose_precision(spec.precision)
-    settings = {**settings, "spec": asdict(spec), "examples": len(examples), "world_size": world_size}
+    settings = {**run_identity, "spec": asdict(spec), "examples": len(examples), "world_size": world_size}
     checkpoint_dir = Path(checkpoint_root) / fingerprint(settings)
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
     resume = (complete_checkpoints(checkpoint_dir) or [None])[-1]

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from xlclust.errors import XlclustError
 from xlclust.locations import local_path
+from xlclust.settings import DatasetSource
 from xlclust.subsample import subsample
 from xlclust.textfiles import undecodable
 
@@ -208,19 +209,18 @@ def records_table(records: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(records, schema=SCHEMA)
 
 
-def load_split(source: dict, split: str, languages: list[str], cache_dir: str | None = None) -> dict[str, tuple[list[dict], str]]:
-    """Each language's questions of ``split`` ('train' or 'dev') and where they came from.
-
-    ``source`` is ``{"hub": {name, config, revision}}`` or ``{"files": {split: {lang: path}}}``."""
-    if "hub" in source:
-        hub = source["hub"]
+def load_split(source: DatasetSource, split: str, languages: list[str], cache_dir: str | None = None) -> dict[str, tuple[list[dict], str]]:
+    """Each language's questions of ``split`` ('train' or 'dev') and where they came from; ``source``
+    is the Hub or files laid out ``{split: {lang: path}}``."""
+    if source.hub is not None:
+        hub = source.hub
         unknown = [lang for lang in languages if lang not in TYDIQA_LANGUAGES]
         if unknown:
             raise QADataError(f"TyDi QA GoldP has no language {unknown}; it has {sorted(TYDIQA_LANGUAGES)}")
-        found = load_hub_split(hub["name"], hub.get("config"), split, hub.get("revision"), cache_dir)
-        where = f"{hub['name']} ({HUB_SPLITS[split]})"
+        found = load_hub_split(hub.name, hub.config, split, hub.revision, cache_dir)
+        where = f"{hub.name} ({HUB_SPLITS[split]})"
         return {lang: (found.get(lang, []), f"{where} {lang}") for lang in languages}
-    files = source["files"].get(split, {})
+    files = source.files.get(split, {})
     missing = [lang for lang in languages if lang not in files]
     if missing:
         raise QADataError(f"config key 'tydiqa.dataset.files.{split}' names no file for {missing}")
@@ -236,7 +236,13 @@ def load_split(source: dict, split: str, languages: list[str], cache_dir: str | 
 
 
 def prepare_split(
-    source: dict, split: str, languages: list[str], limit: int | None, seed: int, cache_dir: str | None = None, check_published: bool = True
+    source: DatasetSource,
+    split: str,
+    languages: list[str],
+    limit: int | None,
+    seed: int,
+    cache_dir: str | None = None,
+    check_published: bool = True,
 ) -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
     """Load, check and (optionally) subsample one split: questions per language, a counts row per
     language, and the problems found. A language without a single usable question is an error."""

@@ -50,13 +50,13 @@ def finetune(
     if not features:
         raise ValueError("no training windows: every question was skipped")
     question_ids = hashlib.sha256("\n".join(q["id"] for q in questions).encode()).hexdigest()
-    settings = {
+    run_identity = {
         "features": asdict(features_spec),
         "model": asdict(source) | {"cache_dir": None},
         "questions": len(questions),
         "question_ids_sha256": question_ids,
     }
-    run = train(model, features, Collator(tokenizer.pad_token_id), spec, settings, checkpoint_root, "tydiqa.training", callbacks)
+    run = train(model, features, Collator(tokenizer.pad_token_id), spec, run_identity, checkpoint_root, "tydiqa.training", callbacks)
     summary = {
         "questions": len(questions),
         "windows": len(features),

@@ -22,6 +22,7 @@ from xlclust.atomic import atomic_path
 from xlclust.download import download, file_digest
 from xlclust.errors import XlclustError
 from xlclust.locations import local_path
+from xlclust.vocab.settings import BPEmbSettings
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +38,16 @@ def vectors_file(lang: str, vs: int, dim: int) -> str:
     return f"{lang}/{lang}.wiki.bpe.vs{vs}.d{dim}.w2v.bin"
 
 
-def needed_files(lang: str, settings: Mapping, dim: int) -> list[str]:
-    """The files ICEBERT's cut of ``lang`` reads (config section ``vocabulary.bpemb``)."""
-    large, small = settings["large_vocab"], settings["small_vocab"]
+def needed_files(lang: str, settings: BPEmbSettings, dim: int) -> list[str]:
+    """The files ICEBERT's cut of ``lang`` reads."""
+    large, small = settings.large_vocab, settings.small_vocab
     return [model_file(lang, large), vectors_file(lang, large, dim), model_file(lang, small)]
 
 
-def unpinned_files(languages: list[str], settings: Mapping, dim: int) -> list[str]:
+def unpinned_files(languages: list[str], settings: BPEmbSettings, dim: int) -> list[str]:
     """Of the files these languages need, those with no pin and no recorded sum: refused when a job
     reaches them unless ``record_sha256`` is on (said before the run starts, not hours into it)."""
-    store = BPEmbStore.from_config(settings)
+    store = BPEmbStore.from_settings(settings)
     return [f for lang in languages for f in needed_files(lang, settings, dim) if f not in store.sha256 and store.recorded(f) is None]
 
 
@@ -58,11 +59,8 @@ class BPEmbStore:
     record_sha256: bool = False
 
     @classmethod
-    def from_config(cls, settings: Mapping) -> BPEmbStore:
-        """From the config section ``vocabulary.bpemb``."""
-        return cls(
-            settings["base_url"], Path(settings["cache_dir"]), dict(settings.get("sha256", {})), bool(settings.get("record_sha256", False))
-        )
+    def from_settings(cls, settings: BPEmbSettings) -> BPEmbStore:
+        return cls(settings.base_url, Path(settings.cache_dir), dict(settings.sha256), settings.record_sha256)
 
     def verified(self, relative: str, archive: bool = False) -> Path:
         """The cache's file at ``relative``, downloaded first when missing, checked by SHA-256."""

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from xlclust.errors import XlclustError
 from xlclust.vocab.bpemb_source import bpemb_vocabulary
 from xlclust.vocab.bpemb_store import BPEmbStore
 from xlclust.vocab.normalization import NORMALIZATION
+from xlclust.vocab.settings import VocabularySettings
 from xlclust.vocab.space import SubwordSpace, load_space
 from xlclust.vocab.train import train_space
 
@@ -24,32 +26,33 @@ log = logging.getLogger(__name__)
 
 
 def build_vocabulary(
-    lang: str, source: str, settings: dict, *, sentences=None, work_dir, seed: int, threads: int
+    lang: str, source: str, settings: VocabularySettings, *, sentences=None, work_dir, seed: int, threads: int
 ) -> tuple[SubwordSpace, dict]:
-    """The vocabulary of ``lang`` from ``bpemb`` or ``train`` (``settings`` = config ``vocabulary``)."""
-    size, dim = settings["size"], settings["dim"]
+    """The vocabulary of ``lang`` from ``bpemb`` or ``train``."""
+    if source not in ("bpemb", "train"):
+        raise XlclustError(f"config key 'vocabulary.source.{lang}': unknown source {source!r}; use bpemb or train")
+    if getattr(settings, source) is None:
+        raise XlclustError(f"config key 'vocabulary.{source}' is missing: the source of {lang!r} is {source}")
     if source == "bpemb":
-        bpemb = settings["bpemb"]
+        bpemb = settings.bpemb
         space, cut = bpemb_vocabulary(
             lang,
-            size=size,
-            large_vs=bpemb["large_vocab"],
-            small_vs=bpemb["small_vocab"],
-            dim=dim,
-            store=BPEmbStore.from_config(bpemb),
+            size=settings.size,
+            large_vs=bpemb.large_vocab,
+            small_vs=bpemb.small_vocab,
+            dim=settings.dim,
+            store=BPEmbStore.from_settings(bpemb),
             work_dir=work_dir,
         )
-        details = {"bpemb": {"base_url": bpemb["base_url"], "vs": bpemb["large_vocab"], **cut}}
-    elif source == "train":
+        details = {"bpemb": {"base_url": bpemb.base_url, "vs": bpemb.large_vocab, **cut}}
+    else:
         if sentences is None:
             raise XlclustError(f"vocabulary of {lang!r}: the train source needs the extracted sentences")
         model, vectors, report = train_space(
-            sentences, work_dir, lang, vocab_size=size, dim=dim, seed=seed, threads=threads, settings=settings["train"]
+            sentences, work_dir, lang, vocab_size=settings.size, dim=settings.dim, seed=seed, threads=threads, settings=settings.train
         )
         space = load_space(model, vectors)
-        details = {"train": {**settings["train"], **report}}
-    else:
-        raise XlclustError(f"config key 'vocabulary.source.{lang}': unknown source {source!r}; use bpemb or train")
+        details = {"train": {**asdict(settings.train), **report}}
     metadata = {
         "language": lang,
         "source": source,

@@ -22,6 +22,7 @@ from xlclust.corpus.parquet import iter_batches
 from xlclust.errors import XlclustError
 from xlclust.vocab.normalization import normalize
 from xlclust.vocab.segmenter_files import drop_training_paths
+from xlclust.vocab.settings import SubwordTrainingSettings
 from xlclust.vocab.space import bpemb_paths, save_word2vec
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def train_vectors(
 
 
 def train_space(
-    sentences_path, directory, lang: str, *, vocab_size: int, dim: int, seed: int, threads: int, settings: dict
+    sentences_path, directory, lang: str, *, vocab_size: int, dim: int, seed: int, threads: int, settings: SubwordTrainingSettings
 ) -> tuple[Path, Path, dict]:
     """Train segmenter and vectors into ``directory`` in BPEmb's layout; return their paths."""
     model_path, vectors_path = bpemb_paths(directory, lang, vocab_size, dim)
@@ -149,8 +150,8 @@ def train_space(
         sentences_path,
         model_path,
         vocab_size=vocab_size,
-        character_coverage=settings["character_coverage"],
-        max_sentences=settings["max_sentences"],
+        character_coverage=settings.character_coverage,
+        max_sentences=settings.max_sentences,
         seed=seed,
         threads=threads,
     )
@@ -159,15 +160,15 @@ def train_space(
         model_path,
         vectors_path,
         dim=dim,
-        algorithm=settings["algorithm"],
-        window=settings["window"],
-        epochs=settings["epochs"],
-        negative=settings["negative"],
-        min_count=settings["min_count"],
-        max_sentences=settings["max_sentences"],
+        algorithm=settings.algorithm,
+        window=settings.window,
+        epochs=settings.epochs,
+        negative=settings.negative,
+        min_count=settings.min_count,
+        max_sentences=settings.max_sentences,
         seed=seed,
         threads=threads,
-        deterministic=settings["deterministic"],
+        deterministic=settings.deterministic,
     )
     log.info("%s: trained %s", lang, report)
     return model_path, vectors_path, report
