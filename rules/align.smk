@@ -44,6 +44,7 @@ rule align_embeddings:
     params:
         settings=config["alignment"],
         is_pivot=lambda wildcards: wildcards.lang == PIVOT,
+        search=search_settings(),
     script:
         "../scripts/align_embeddings.py"
 
@@ -71,5 +72,6 @@ rule evaluate_bli:
         non_pivot=NON_PIVOT,
         pivot=PIVOT,
         settings=config["bli"],
+        search=search_settings(),
     script:
         "../scripts/evaluate_bli.py"

@@ -21,10 +21,14 @@ rule translation_graph:
     resources:
         mem_mb=16000,
         runtime=120,
+        gpu=search_gpus(),
     params:
         languages=LANGUAGES,
         k=config["translation_graph"]["k"],
         sweep=config["translation_graph"]["sweep"],
+        pairs=config["translation_graph"]["pairs"],
+        pivot=PIVOT,
+        search=search_settings(),
     script:
         "../scripts/translation_graph.py"
 

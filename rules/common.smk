@@ -76,6 +76,16 @@ PIVOT = config["pivot"]
 NON_PIVOT = [lang for lang in LANGUAGES if lang != PIVOT]
 
 
+def search_settings():
+    """Config search, with the run's seed (that of the IVF quantizer's k-means)."""
+    return {**config["search"], "seed": config["seed"]}
+
+
+def search_gpus():
+    """The GPU a search job asks for: one when search.device is gpu, none otherwise."""
+    return 1 if config["search"]["device"] == "gpu" else 0
+
+
 def vocabulary_source(lang):
     return per_language(config["vocabulary"]["source"], lang)
 

@@ -45,11 +45,14 @@ rule semantic_grouping:
     resources:
         mem_mb=16000,
         runtime=240,
+        gpu=1 if config["search"]["device"] != "cpu" else 0,  # XLM-R at 40 %: hours on CPUs, minutes on a GPU
+        gpu_jobs=1 if config["search"]["device"] != "cpu" else 0,  # counts against profiles/default's local limit
     params:
         ratio=lambda wildcards: int(wildcards.ratio) / 100,
         seed=config["seed"],
         init=config["grouping"]["kmeans"]["init"],
         max_iterations=config["grouping"]["kmeans"]["max_iterations"],
+        search=search_settings(),
     script:
         "../scripts/semantic_grouping.py"
 

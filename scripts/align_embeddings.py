@@ -9,6 +9,8 @@ from xlclust.align.dictionaries import read_pairs
 from xlclust.align.procrustes import align, normalize
 from xlclust.atomic import atomic_path, write_text_atomic
 from xlclust.runlog import start_job
+from xlclust.search import SearchSettings
+from xlclust.settings import settings_from
 
 start_job(snakemake)
 settings = snakemake.params.settings
@@ -25,6 +27,7 @@ else:
         rounds=settings["rounds"],
         most_frequent=settings["most_frequent"],
         csls_k=settings["csls_k"],
+        search=settings_from(SearchSettings, snakemake.params.search, "search"),
     )
     mapping, report = alignment.mapping, {"pivot": False, "rounds": alignment.rounds}
 for name, matrix in (("mapping", mapping), ("mapped", source @ mapping)):

@@ -11,6 +11,8 @@ from xlclust.align.dictionaries import read_pairs
 from xlclust.atomic import write_csv_atomic
 from xlclust.plots import bli_figure
 from xlclust.runlog import start_job
+from xlclust.search import SearchSettings
+from xlclust.settings import settings_from
 
 start_job(snakemake)
 params, settings = snakemake.params, snakemake.params.settings
@@ -20,6 +22,9 @@ coverages = {}
 for lang, path in zip(params.non_pivot, snakemake.input.coverage):
     test = json.loads(Path(path).read_text())["test"]
     coverages[lang] = test["coverage"] if test else None
-table = bli_table(mapped, tests, coverages, params.pivot, settings["retrieval"], settings["csls_k"], settings["precision_at"])
+search = settings_from(SearchSettings, params.search, "search")
+table = bli_table(
+    mapped, tests, coverages, params.pivot, settings["retrieval"], settings["csls_k"], settings["precision_at"], search=search
+)
 write_csv_atomic(table, snakemake.output.table)
 bli_figure(table, snakemake.output.figure)

@@ -12,6 +12,8 @@ from xlclust.cluster.cliques import clique_analysis
 from xlclust.cluster.graph import mutual_graph, neighbour_lists
 from xlclust.plots import cliques_figure
 from xlclust.runlog import start_job
+from xlclust.search import SearchSettings
+from xlclust.settings import settings_from
 
 start_job(snakemake)
 joint = pd.read_parquet(snakemake.input.joint)
@@ -20,7 +22,9 @@ spaces = {}
 for lang, path in zip(snakemake.params.languages, snakemake.input.mapped):
     spaces[lang] = np.load(path)[nodes.loc[nodes["language"] == lang, "rank"].to_numpy()]
 k, sweep = snakemake.params.k, sorted(snakemake.params.sweep)
-lists = neighbour_lists(spaces, max(k, *sweep), threads=snakemake.threads)  # one search; smaller k are prefixes
+search = settings_from(SearchSettings, snakemake.params.search, "search")
+params = snakemake.params
+lists = neighbour_lists(spaces, max(k, *sweep), search, params.pairs, params.pivot)  # one search; smaller k are prefixes
 sizes = {lang: len(space) for lang, space in spaces.items()}
 graph, _ = mutual_graph(lists, sizes, k)
 logging.info("k = %d: %d nodes, %d edges, %d isolated", k, graph.shape[0], graph.nnz // 2, int((np.diff(graph.indptr) == 0).sum()))

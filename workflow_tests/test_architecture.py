@@ -23,6 +23,7 @@ LAYERS = [
         "models",
         "own_code",
         "settings",
+        "search_reference",
     },
     {"corpus"},
     {"wiki"},
@@ -85,6 +86,20 @@ def violations(imports) -> list[str]:
 
 def test_imports_only_run_down_the_layers():
     assert violations(package_imports()) == []
+
+
+REFERENCES = {"xlclust.search_reference", "xlclust.grouping.kmeans_reference"}
+
+
+def test_the_numpy_references_are_off_the_workflows_path():
+    """The numpy search and k-means that faiss replaced serve the tests and benchmarks only."""
+    found = {path for path in REFERENCES if (REPO / (path.replace(".", "/") + ".py")).exists()}
+    assert found == REFERENCES
+    users = sorted(
+        f"{module} imports {imported}" for module, imported in package_imports() if imported in REFERENCES and module not in REFERENCES
+    )
+    scripts = sorted(str(path.name) for path in (REPO / "scripts").glob("*.py") if "_reference" in path.read_text(encoding="utf-8"))
+    assert users == [] and scripts == []
 
 
 def test_the_rule_catches_an_upward_import_and_one_between_tasks():

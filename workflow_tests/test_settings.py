@@ -9,6 +9,7 @@ from workflow_tests.test_defaults import SCHEMA, resolved, schema_node
 from xlclust.align.dictionaries import DictionarySpec
 from xlclust.errors import ConfigError
 from xlclust.ner.data import NerFiles
+from xlclust.search import SearchSettings
 from xlclust.settings import DatasetSource, HubDataset, settings_from
 from xlclust.vocab.settings import BPEmbSettings, SubwordTrainingSettings, VocabularySettings
 
@@ -33,13 +34,21 @@ def schema_keys(node: dict) -> set[str]:
         (DictionarySpec, SCHEMA["$defs"]["dictionary"]),
         (NerFiles, SCHEMA["$defs"]["ner_files"]),
         (HubDataset, schema_node(["tydiqa", "dataset", "hub"])),
+        (SearchSettings, schema_node(["search"])),
     ],
 )
 def test_each_settings_class_has_the_keys_its_schema_section_allows(cls, node):
     keys = schema_keys(node)
     if cls is VocabularySettings:  # the per-language source is the workflow's choice, not the job's
         keys -= {"source"}
+    if cls is SearchSettings:  # the run's seed, added by the workflow
+        keys |= {"seed"}
     assert field_names(cls) == keys
+
+
+def test_search_defaults_are_the_schemas():
+    defaults = {key: node["default"] for key, node in schema_node(["search"])["properties"].items()}
+    assert {key: value for key, value in dataclasses.asdict(SearchSettings()).items() if key != "seed"} == defaults
 
 
 def test_settings_name_the_config_key_of_what_is_wrong():

@@ -53,10 +53,29 @@ def setup_logging(log_path: str, level: int = logging.INFO) -> None:
     sys.excepthook = report
 
 
+def limit_threads(threads: int) -> None:
+    """Hold the thread pools already loaded to ``threads`` (scripts/workflow_package.py set the
+    environment for those that load later): BLAS and OpenMP through threadpoolctl, torch's intra-op
+    pool (and its inter-op pool to one: jobs here have no parallel graph branches to overlap)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(threads)  # not as a context: for the rest of the job
+    if "torch" in sys.modules:
+        torch = sys.modules["torch"]
+        torch.set_num_threads(threads)
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:  # already started: it keeps its size
+            pass
+    if "faiss" in sys.modules:
+        sys.modules["faiss"].omp_set_num_threads(threads)
+
+
 def start_job(job) -> None:
     """What every rule script does first, given Snakemake's ``snakemake`` object: log to the rule's
-    log, and remove what a killed earlier attempt of this job left (temporaries of its outputs,
-    gigabytes with real dumps)."""
+    log, hold its thread pools to the rule's ``threads:``, and remove what a killed earlier attempt
+    of this job left (temporaries of its outputs, gigabytes with real dumps)."""
     setup_logging(job.log[0])
+    limit_threads(max(1, int(job.threads)))
     for leftover in remove_stale_temporaries(job.output):
         logging.getLogger(__name__).info("removed %s, left by a killed earlier attempt of this job", leftover)

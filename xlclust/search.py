@@ -1,20 +1,50 @@
-"""Nearest-neighbour search, the one module for it: alignment (BLI, PROC-B), the translation graph
-and the k-means assignment all search through it. Cosine and CSLS, batched matrix work.
+"""Nearest-neighbour search through faiss, the one module for it: alignment (BLI, PROC-B), the
+translation graph, semantic grouping's k-means and word-pair mining all search through it.
 
-CSLS (Conneau et al. 2018): csls(x, y) = 2 cos(x, y) − r_T(x) − r_S(y), where r_T(x) is the mean
-cosine of x to its k nearest targets and r_S(y) the mean cosine of y to its k nearest
-(mapped) sources. Rows are L2-normalized here, so dot products are cosines. Similarities are
-computed block by block (``batch_size`` query rows at a time): memory is batch × |target|.
+Similarity is the inner product; callers pass unit rows (:func:`unit_rows`) for cosine. Search is
+exact by default (faiss's blocked BLAS top-k, ``index: flat``) and gives what the numpy reference
+(:mod:`xlclust.search_reference`) gives, up to the order of equal scores, which is made canonical
+here: best first, the lower key row first among equals. ``index: ivf`` or ``hnsw`` trade exactness
+for speed where hundreds of languages make exact search the bottleneck (recall measured by
+``benchmarks/search.py``). ``device: auto`` searches on the GPU when faiss sees one (faiss-gpu).
+
+CSLS (Conneau et al. 2018): csls(x, y) = 2 cos(x, y) − r_T(x) − r_S(y), r_T(x) the mean cosine of
+x to its k nearest targets, r_S(y) that of y to its k nearest sources. For one query r_T(x) is a
+constant, so its best targets are those of highest [x, 1]·[2y, −r_S(y)]: an inner-product search
+over targets with one extra dimension, exact like the others.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+import logging
+import math
+from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+
+from xlclust.errors import XlclustError
+
+log = logging.getLogger(__name__)
+
+DEVICES = ("auto", "cpu", "gpu")
+INDEXES = ("flat", "ivf", "hnsw")
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Config ``search`` (the schema holds the same defaults; a test checks they agree)."""
+
+    device: str = "auto"
+    index: str = "flat"
+    ivf_lists: int | None = None  # None: 4·√n lists for n keys
+    ivf_probe: int = 64
+    hnsw_links: int = 32
+    hnsw_ef_search: int = 256
+    seed: int = 0  # of the IVF quantizer's k-means
+
+
+EXACT = SearchSettings()
 
 
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -23,24 +53,127 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms == 0, 1, norms)
 
 
-def _blocks(n: int, batch_size: int) -> Iterator[slice]:
-    for start in range(0, n, batch_size):
-        yield slice(start, min(start + batch_size, n))
+def faiss_module():
+    try:
+        import faiss
+    except ImportError as error:
+        raise XlclustError(
+            "faiss is not installed: pip install -e '.[cpu]' (or '.[gpu]' on a GPU node, CUDA 12), "
+            "or use the rule's conda env (snakemake --sdm conda)"
+        ) from error
+    return faiss
 
 
-def mean_topk_similarity(queries: np.ndarray, keys: np.ndarray, k: int, batch_size: int = 4096) -> np.ndarray:
+def set_threads(threads: int | None) -> None:
+    """faiss's OpenMP threads: the job's ``threads:``, never more (None: leave as set)."""
+    if threads:
+        faiss_module().omp_set_num_threads(int(threads))
+
+
+def gpu_count() -> int:
+    faiss = faiss_module()
+    return faiss.get_num_gpus() if hasattr(faiss, "StandardGpuResources") else 0
+
+
+def use_gpu(device: str) -> bool:
+    """Whether to search on the GPU: ``gpu`` insists (an error without one), ``auto`` when there is one."""
+    if device not in DEVICES:
+        raise XlclustError(f"config key 'search.device': {device!r} is not one of {DEVICES}")
+    if device == "cpu":
+        return False
+    gpus = gpu_count()
+    if device == "gpu" and gpus == 0:
+        raise XlclustError(
+            "config key 'search.device' is gpu, but faiss sees no GPU: install faiss-gpu (pip install 'xlclust[gpu]', "
+            "CUDA 12) on a GPU node, or set search.device: auto"
+        )
+    return gpus > 0
+
+
+@cache
+def gpu_resources():
+    return faiss_module().StandardGpuResources()
+
+
+def canonical_order(similarities: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each result row best first, equal similarities by lower key row (faiss's heap leaves them in
+    any order)."""
+    order = np.lexsort((rows, -similarities), axis=-1)
+    return np.take_along_axis(similarities, order, -1), np.take_along_axis(rows, order, -1)
+
+
+class KeyIndex:
+    """The keys of a search, indexed once and searched by any number of query sets."""
+
+    def __init__(self, keys: np.ndarray, settings: SearchSettings = EXACT):
+        if settings.index not in INDEXES:
+            raise XlclustError(f"config key 'search.index': {settings.index!r} is not one of {INDEXES}")
+        self.keys = np.ascontiguousarray(keys, dtype=np.float32)
+        self.settings = settings
+        self.gpu = use_gpu(settings.device)
+        self.index = None if settings.index == "flat" else self._approximate()
+
+    def _approximate(self):
+        faiss, settings = faiss_module(), self.settings
+        n, dim = self.keys.shape
+        if settings.index == "hnsw":
+            if self.gpu:
+                log.info("HNSW runs on the CPU: faiss has no GPU HNSW")
+            index = faiss.IndexHNSWFlat(dim, settings.hnsw_links, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efSearch = settings.hnsw_ef_search
+            threads = faiss.omp_get_max_threads()
+            faiss.omp_set_num_threads(1)  # insertion order decides the graph: one thread, the same graph every run
+            try:
+                index.add(self.keys)
+            finally:
+                faiss.omp_set_num_threads(threads)
+            return index
+        lists = min(n, settings.ivf_lists or max(1, round(4 * math.sqrt(n))))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
+        index.cp.seed = settings.seed
+        index.cp.min_points_per_centroid = 1  # no warning for small key sets: they are searched as well
+        index.train(self.keys)
+        index.add(self.keys)
+        index.nprobe = min(lists, settings.ivf_probe)
+        if self.gpu:
+            index = faiss.index_cpu_to_gpu(gpu_resources(), 0, index)
+        return index
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(similarities, key rows) of the ``k`` best keys of every query, best first."""
+        faiss = faiss_module()
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        k = min(k, len(self.keys))
+        if len(queries) == 0 or k == 0:
+            return np.zeros((len(queries), k), np.float32), np.zeros((len(queries), k), np.int64)
+        if self.index is not None:
+            similarities, rows = self.index.search(queries, k)
+            if (rows < 0).any():
+                raise XlclustError(
+                    f"the {self.settings.index} index found fewer than {k} neighbours for some queries: "
+                    "raise search.ivf_probe or search.hnsw_ef_search, or use search.index: flat"
+                )
+        elif self.gpu:
+            similarities, rows = faiss.knn_gpu(gpu_resources(), queries, self.keys, k, metric=faiss.METRIC_INNER_PRODUCT)
+        else:
+            similarities, rows = faiss.knn(queries, self.keys, k, metric=faiss.METRIC_INNER_PRODUCT)
+        return canonical_order(similarities, rows.astype(np.int64, copy=False))
+
+
+def knn(queries: np.ndarray, keys: np.ndarray, k: int, settings: SearchSettings = EXACT) -> tuple[np.ndarray, np.ndarray]:
+    """(similarities, key rows) of the ``k`` keys of highest inner product with every query."""
+    return KeyIndex(keys, settings).search(queries, k)
+
+
+def mean_topk_similarity(queries: np.ndarray, keys: np.ndarray, k: int, settings: SearchSettings = EXACT) -> np.ndarray:
     """For every query row, the mean cosine to its ``k`` most similar key rows."""
-    queries, keys = unit_rows(queries), unit_rows(keys)
-    k = min(k, len(keys))
-    out = np.empty(len(queries), dtype=np.float32)
-    for block in _blocks(len(queries), batch_size):
-        scores = queries[block] @ keys.T
-        out[block] = np.partition(scores, -k, axis=1)[:, -k:].mean(axis=1)
-    return out
+    similarities, _ = knn(unit_rows(queries), unit_rows(keys), k, settings)
+    return similarities.mean(axis=1)
 
 
 class Retriever:
-    """Scores of queries against all targets, by ``nn`` (cosine) or ``csls``."""
+    """Scores of queries against all targets, by ``nn`` (cosine) or ``csls``: whole score rows for
+    ranks (BLI) and the best targets through faiss."""
 
     def __init__(
         self,
@@ -48,20 +181,20 @@ class Retriever:
         targets: np.ndarray,
         method: str = "csls",
         k: int = 10,
-        batch_size: int = 4096,
         hubness: tuple[np.ndarray, np.ndarray] | None = None,
+        settings: SearchSettings = EXACT,
     ):
         """``hubness``: (r_T of the sources, r_S of the targets) when already known, e.g. from
         the other direction of the same pair, where they are the same two vectors swapped."""
         if method not in ("nn", "csls"):
             raise ValueError(f"unknown retrieval {method!r}; use nn or csls")
         self.sources, self.targets = unit_rows(sources), unit_rows(targets)
-        self.method, self.batch_size = method, batch_size
+        self.method, self.settings = method, settings
         if method == "csls":
             if hubness is None:
                 hubness = (
-                    mean_topk_similarity(self.sources, self.targets, k, batch_size),
-                    mean_topk_similarity(self.targets, self.sources, k, batch_size),
+                    mean_topk_similarity(self.sources, self.targets, k, settings),
+                    mean_topk_similarity(self.targets, self.sources, k, settings),
                 )
             self.source_hubness, self.target_hubness = hubness
 
@@ -74,50 +207,21 @@ class Retriever:
             scores -= self.target_hubness[None, :]
         return scores
 
-    def top_k(self, source_rows: np.ndarray, k: int, threads: int | None = None) -> np.ndarray:
-        """The ``k`` best target rows of each source row, best first (ties: lower row first).
-
-        Blocks are scored on ``threads`` threads (numpy's partition and BLAS release the GIL).
-        """
-        k = min(k, len(self.targets))
-        out = np.empty((len(source_rows), k), dtype=np.int64)
-        blocks = list(_blocks(len(source_rows), self.batch_size))
-
-        def fill(block: slice) -> None:
-            out[block] = _block_top_k(self.scores(source_rows[block]), k)
-
-        workers = threads or len(os.sched_getaffinity(0))  # the cores this job may use (SLURM sets them)
-        # one BLAS thread per worker: the workers, not BLAS, keep the cores busy, and the
-        # partitions, which numpy runs on one thread, overlap with the products
-        with threadpool_limits(1 if workers > 1 else None, user_api="blas"), ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(fill, blocks))
-        return out
+    def top_k(self, source_rows: np.ndarray, k: int) -> np.ndarray:
+        """The ``k`` best target rows of each source row, best first (ties: lower row first)."""
+        queries = self.sources[source_rows]
+        keys = self.targets
+        if self.method == "csls":
+            queries = np.hstack([queries, np.ones((len(queries), 1), np.float32)])
+            keys = np.hstack([2 * keys, -self.target_hubness[:, None].astype(np.float32)])
+        return knn(queries, keys, k, self.settings)[1]
 
 
-def _block_top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Row-wise top k of a score block, best first.
-
-    A value partition (no index array) gives each row's k-th best score; the entries at or above
-    it are few, and only those are sorted: several times faster than argpartition on big blocks.
-    """
-    if k == 1:
-        return scores.argmax(axis=1)[:, None]
-    n = scores.shape[1]
-    threshold = np.partition(scores, n - k, axis=1)[:, n - k]
-    rows, cols = np.nonzero(scores >= threshold[:, None])
-    order = np.lexsort((cols, -scores[rows, cols], rows))
-    rows, cols = rows[order], cols[order]
-    starts = np.searchsorted(rows, np.arange(scores.shape[0]))
-    keep = np.arange(len(rows)) - starts[rows] < k
-    return cols[keep].reshape(scores.shape[0], k)
-
-
-def mutual_nearest_neighbours(sources: np.ndarray, targets: np.ndarray, csls_k: int = 10, batch_size: int = 4096) -> np.ndarray:
+def mutual_nearest_neighbours(sources: np.ndarray, targets: np.ndarray, csls_k: int = 10, settings: SearchSettings = EXACT) -> np.ndarray:
     """Pairs (i, j) where target j is source i's best CSLS match and source i is target j's."""
-    forward_retriever = Retriever(sources, targets, "csls", csls_k, batch_size)
-    backward_retriever = Retriever(
-        targets, sources, "csls", csls_k, batch_size, hubness=(forward_retriever.target_hubness, forward_retriever.source_hubness)
-    )
+    forward_retriever = Retriever(sources, targets, "csls", csls_k, settings=settings)
+    hubness = (forward_retriever.target_hubness, forward_retriever.source_hubness)
+    backward_retriever = Retriever(targets, sources, "csls", csls_k, hubness=hubness, settings=settings)
     forward = forward_retriever.top_k(np.arange(len(sources)), 1)[:, 0]
     backward = backward_retriever.top_k(np.arange(len(targets)), 1)[:, 0]
     rows = np.flatnonzero(backward[forward] == np.arange(len(sources)))

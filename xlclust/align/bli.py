@@ -2,7 +2,8 @@
 
 A query (a source word of the test dictionary) is correct at k if any of its gold translations is
 among its k best targets; MRR uses the rank of its best-ranked gold translation over the whole
-target vocabulary. Queries are scored in blocks: batch × |target| similarities at a time.
+target vocabulary. Queries are scored in blocks: batch × |target| similarities at a time (CSLS's
+hubness terms come from faiss k-NN, :mod:`xlclust.search`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from xlclust.search import Retriever
+from xlclust.search import EXACT, Retriever, SearchSettings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +59,7 @@ def bli_table(
     csls_k: int = 10,
     precision_at=PRECISION_AT,
     batch_size: int = 1024,
+    search: SearchSettings = EXACT,
 ) -> pd.DataFrame:
     """Tidy BLI scores, both directions for every language with test pairs: source, target,
     retrieval, metric, value, n, coverage."""
@@ -69,12 +71,12 @@ def bli_table(
             continue
         hubness = None  # CSLS's two hubness vectors, computed once per pair, swapped for the reverse
         if "csls" in retrievals:
-            forward = Retriever(mapped[lang], mapped[pivot], "csls", csls_k, batch_size)
+            forward = Retriever(mapped[lang], mapped[pivot], "csls", csls_k, settings=search)
             hubness = {lang: (forward.source_hubness, forward.target_hubness), pivot: (forward.target_hubness, forward.source_hubness)}
         for source, target, direction in ((lang, pivot, pairs), (pivot, lang, pairs[:, ::-1])):
             for retrieval in retrievals:
                 known = hubness[source] if retrieval == "csls" else None
-                retriever = Retriever(mapped[source], mapped[target], retrieval, csls_k, batch_size, hubness=known)
+                retriever = Retriever(mapped[source], mapped[target], retrieval, csls_k, hubness=known, settings=search)
                 scores = bli_scores(retriever, direction, precision_at, batch_size)
                 n = scores.pop("n")
                 rows += [

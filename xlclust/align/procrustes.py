@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from xlclust.search import mutual_nearest_neighbours
+from xlclust.search import EXACT, SearchSettings, mutual_nearest_neighbours
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def align(
     rounds: int = 0,
     most_frequent: int = 20_000,
     csls_k: int = 10,
-    batch_size: int = 4096,
+    search: SearchSettings = EXACT,
 ) -> Alignment:
     """Map ``source`` onto ``target`` from ``seed_pairs`` (n×2 row indices), then self-learn.
 
@@ -79,7 +79,7 @@ def align(
     limit_source, limit_target = min(most_frequent, len(source)), min(most_frequent, len(target))
     seed_set = {tuple(p) for p in seed_pairs.tolist()}
     for number in range(1, rounds + 1):
-        mutual = mutual_nearest_neighbours(source[:limit_source] @ mapping, target[:limit_target], csls_k=csls_k, batch_size=batch_size)
+        mutual = mutual_nearest_neighbours(source[:limit_source] @ mapping, target[:limit_target], csls_k=csls_k, settings=search)
         if self_learning == "procb":
             pairs = np.array(sorted(seed_set | {tuple(p) for p in mutual.tolist()}), dtype=np.int64)
         else:

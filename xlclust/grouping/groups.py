@@ -15,13 +15,17 @@ import pandas as pd
 
 from xlclust.cluster.clusters import renumber_by_first_appearance
 from xlclust.grouping.kmeans import Grouping, n_groups, spherical_kmeans
+from xlclust.search import EXACT, SearchSettings
 
 METHODS = ("kmeans", "firstk")
 
 
-def kmeans_labels(embeddings: np.ndarray, ratio: float, *, seed: int, init: str, max_iterations: int) -> Grouping:
+def kmeans_labels(
+    embeddings: np.ndarray, ratio: float, *, seed: int, init: str, max_iterations: int, search: SearchSettings = EXACT
+) -> Grouping:
     """Spherical k-means into r_G · |V| groups (``ratio`` a fraction)."""
-    return spherical_kmeans(embeddings, n_groups(len(embeddings), ratio), seed=seed, init=init, max_iterations=max_iterations)
+    k = n_groups(len(embeddings), ratio)
+    return spherical_kmeans(embeddings, k, seed=seed, init=init, max_iterations=max_iterations, search=search)
 
 
 def first_k_labels(order: np.ndarray, ratio: float) -> np.ndarray:

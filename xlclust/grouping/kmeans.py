@@ -1,25 +1,28 @@
-"""Spherical (cosine) k-means, seeded and batched.
+"""Spherical (cosine) k-means through faiss (``faiss.Kmeans(spherical=True)``; on the GPU where
+``search.device`` allows).
 
-Rows and centroids are unit vectors; each point goes to the centroid of highest cosine, computed
-in blocks of matrix products (memory: one block × k scores); each centroid is the normalized sum
-of its members. Centroids start by k-means++ seeding (Arthur & Vassilvitskii 2007) with the
-cosine distance 1 − cos — spread-out starts that recover planted groups far better, at the cost
-of k sequential passes over the data — or from k distinct random rows, as faiss does. Both are
-seeded. A centroid that loses all its members is moved to the point that
-fits its own centroid worst, so no group is ever empty.
+Rows and centroids are unit vectors; each point goes to the centroid of highest cosine and each
+centroid is the normalized mean of its members, for ``max_iterations`` rounds over all the rows (no
+subsampling). Centroids start by k-means++ seeding (Arthur & Vassilvitskii 2007; for unit rows its
+squared Euclidean distance is 2(1 − cos)) — spread-out starts that recover planted groups far
+better than faiss's default of k random rows (``random``), which stays an option, as does
+``afk-mc2`` (Bachem et al. 2016), k-means++'s Markov-chain approximation for very large k. All
+are seeded. faiss splits a big group when one runs empty during training; a group still empty
+at the final assignment takes the point that fits its own group worst, so no group is ever empty.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sparse
 
-from xlclust.search import unit_rows
+from xlclust.search import EXACT, KeyIndex, SearchSettings, faiss_module, unit_rows, use_gpu
 
 log = logging.getLogger(__name__)
+
+INITS = ("k-means++", "random", "afk-mc2")
 
 
 @dataclass
@@ -27,7 +30,9 @@ class Grouping:
     labels: np.ndarray  # group of every row
     centroids: np.ndarray  # unit vectors, one per group
     iterations: int
-    moved: list[int]  # points that changed group, per iteration
+    objective: list[float] = field(default_factory=list)  # sum of each row's cosine to its centroid, per iteration
+    splits: int = 0  # groups faiss re-seeded by splitting another while training
+    refilled: int = 0  # groups empty at the final assignment, given a point
 
 
 def n_groups(n_rows: int, ratio: float) -> int:
@@ -37,73 +42,61 @@ def n_groups(n_rows: int, ratio: float) -> int:
     return max(1, round(ratio * n_rows))
 
 
-def _assign(points: np.ndarray, centroids: np.ndarray, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
-    labels = np.empty(len(points), dtype=np.int64)
-    similarity = np.empty(len(points), dtype=np.float32)
-    for start in range(0, len(points), batch_size):
-        scores = points[start : start + batch_size] @ centroids.T
-        labels[start : start + batch_size] = scores.argmax(axis=1)
-        similarity[start : start + batch_size] = scores[np.arange(len(scores)), labels[start : start + batch_size]]
-    return labels, similarity
+def _init_method(init: str):
+    faiss = faiss_module()
+    methods = {
+        "random": faiss.ClusteringInitMethod_RANDOM,
+        "k-means++": faiss.ClusteringInitMethod_KMEANS_PLUS_PLUS,
+        "afk-mc2": faiss.ClusteringInitMethod_AFK_MC2,
+    }
+    if init not in methods:
+        raise ValueError(f"unknown k-means init {init!r}; use one of {INITS}")
+    return methods[init]
 
 
-def kmeans_plus_plus(points: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """k rows chosen one by one, each with probability proportional to its distance (1 − cos)
-    from the nearest row chosen so far: spread-out starts, far fewer bad local optima than
-    uniform ones."""
-    chosen = [int(rng.integers(len(points)))]
-    distance = np.maximum(1 - points @ points[chosen[0]], 0)
-    for _ in range(1, k):
-        total = distance.sum()
-        if total <= 0:  # every row coincides with a chosen one: take unchosen rows in order
-            rest = np.setdiff1d(np.arange(len(points)), chosen)[: k - len(chosen)]
-            chosen.extend(int(r) for r in rest)
-            break
-        chosen.append(int(rng.choice(len(points), p=distance / total)))
-        np.minimum(distance, np.maximum(1 - points @ points[chosen[-1]], 0), out=distance)
-    return points[chosen].copy()
-
-
-INITS = ("random", "k-means++")
-
-
-def member_sums(points: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Per group, the sum of its rows: one sparse (k × n) indicator product, 4× faster than
-    ``np.add.at`` at mBERT's size."""
-    indicator = sparse.csr_matrix((np.ones(len(labels), points.dtype), (labels, np.arange(len(labels)))), shape=(k, len(points)))
-    return np.asarray(indicator @ points)
+def refill_empty_groups(labels: np.ndarray, similarity: np.ndarray, k: int) -> int:
+    """Give every empty group one point, the worst-fitting of a group that keeps others; in place."""
+    counts = np.bincount(labels, minlength=k)
+    empty = np.flatnonzero(counts == 0)
+    if len(empty) == 0:
+        return 0
+    donors = []
+    for point in np.argsort(similarity, kind="stable"):
+        if counts[labels[point]] > 1:
+            counts[labels[point]] -= 1
+            donors.append(point)
+            if len(donors) == len(empty):
+                break
+    labels[donors] = empty[: len(donors)]
+    return len(donors)
 
 
 def spherical_kmeans(
-    embeddings: np.ndarray, k: int, *, seed: int, init: str = "k-means++", max_iterations: int = 25, batch_size: int = 4096
+    embeddings: np.ndarray, k: int, *, seed: int, init: str = "k-means++", max_iterations: int = 25, search: SearchSettings = EXACT
 ) -> Grouping:
     points = unit_rows(embeddings)
     if not 1 <= k <= len(points):
         raise ValueError(f"cannot make {k} groups of {len(points)} rows")
-    rng = np.random.default_rng(seed)
-    if init == "random":
-        centroids = points[np.sort(rng.choice(len(points), size=k, replace=False))].copy()
-    elif init == "k-means++":
-        centroids = kmeans_plus_plus(points, k, rng)
-    else:
-        raise ValueError(f"unknown k-means init {init!r}; use one of {INITS}")
-    labels = np.full(len(points), -1, dtype=np.int64)
-    moved: list[int] = []
-    for iteration in range(1, max_iterations + 1):
-        new_labels, similarity = _assign(points, centroids, batch_size)
-        counts = np.bincount(new_labels, minlength=k)
-        empty = np.flatnonzero(counts == 0)
-        if len(empty):  # reseed empty groups with the worst-fitting points, one each
-            worst = np.argsort(similarity, kind="stable")
-            donors = [p for p in worst if counts[new_labels[p]] > 1][: len(empty)]
-            for group, point in zip(empty, donors):
-                counts[new_labels[point]] -= 1
-                new_labels[point] = group
-                counts[group] = 1
-        moved.append(int((new_labels != labels).sum()))
-        labels = new_labels
-        centroids = unit_rows(member_sums(points, labels, k))
-        log.info("k-means iteration %d: %d points moved", iteration, moved[-1])
-        if moved[-1] == 0:
-            break
-    return Grouping(labels, centroids, iteration, moved)
+    kmeans = faiss_module().Kmeans(
+        points.shape[1],
+        k,
+        niter=max_iterations,
+        spherical=True,
+        seed=seed,
+        init_method=_init_method(init),
+        max_points_per_centroid=len(points),  # every row, every iteration (faiss would sample 256 per group)
+        min_points_per_centroid=1,
+        gpu=use_gpu(search.device),
+        verbose=False,
+    )
+    kmeans.train(points)
+    stats = kmeans.iteration_stats
+    for number, stat in enumerate(stats, 1):
+        log.info("k-means iteration %d: objective %.2f, %d splits", number, stat["obj"], stat["nsplit"])
+    centroids = unit_rows(kmeans.centroids)
+    similarity, nearest = KeyIndex(centroids, SearchSettings(device=search.device)).search(points, 1)
+    labels, similarity = nearest[:, 0].copy(), similarity[:, 0]
+    refilled = refill_empty_groups(labels, similarity, k)
+    if refilled:
+        log.info("%d groups were empty at the final assignment; each took one point", refilled)
+    return Grouping(labels, centroids, len(stats), [float(s["obj"]) for s in stats], int(sum(s["nsplit"] for s in stats)), refilled)
