@@ -79,6 +79,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=None, help="sequences per step (default: 32 small, 8 base on CPU)")
     parser.add_argument("--precision", default="auto")
     parser.add_argument("--compile", action="store_true", help="torch.compile the model")
+    parser.add_argument("--output", default=str(RESULTS / "pretraining.csv"))
     args = parser.parse_args()
     models = yaml.safe_load(CONFIG.read_text())["pretraining"]["models"]
     tokenizer = synthetic_tokenizer()
@@ -132,8 +133,8 @@ def main() -> None:
                 }
             )
             print(rows[-1], flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / "pretraining.csv"
+    path = Path(args.output)
+    path.parent.mkdir(parents=True, exist_ok=True)
     frame = pd.DataFrame(rows)
     if path.exists():  # a rerun replaces the rows of the same setting and keeps the others
         keys = ["device", "size", "seq_len", "batch", "precision", "compiled"]

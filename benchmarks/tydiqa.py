@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--dev-questions", type=int, default=200)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--precision", default="auto")
+    parser.add_argument("--output", default=str(RESULTS / "tydiqa.csv"))
     args = parser.parse_args()
     train = read_squad_json(GOLDP / "train" / "english.json", "en")
     dev = read_squad_json(GOLDP / "dev" / "swahili.json", "sw")[: args.dev_questions]
@@ -94,8 +95,8 @@ def main() -> None:
             }
         )
         print(rows[-1], flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / "tydiqa.csv"
+    path = Path(args.output)
+    path.parent.mkdir(parents=True, exist_ok=True)
     frame = pd.DataFrame(rows)
     if path.exists():  # a rerun replaces the rows of the same setting and keeps the others
         frame = pd.concat([pd.read_csv(path), frame], ignore_index=True).drop_duplicates(

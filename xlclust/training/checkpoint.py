@@ -19,8 +19,6 @@ import pickle
 import shutil
 from pathlib import Path
 
-import torch
-
 from xlclust.atomic import atomic_directory
 from xlclust.errors import XlclustError
 
@@ -50,6 +48,8 @@ def save_checkpoint(directory: str | os.PathLike, step: int, state: dict, metric
     if target.exists():  # the same step again (a run restarted right after saving it)
         shutil.rmtree(target)
     with atomic_directory(target) as tmp:
+        import torch  # here: a job that never checkpoints need not load it
+
         torch.save(state, tmp / "state.pt")
         files = ["state.pt"]
         if metrics_csv is not None:
@@ -114,6 +114,8 @@ def load_latest(directory: str | os.PathLike, run_fingerprint: str) -> tuple[dic
     # weights_only: tensors and plain containers only. Checksums do not make a file trustworthy (whoever
     # can write the directory can recompute them); unpickling arbitrary objects would run their code.
     try:
+        import torch
+
         state = torch.load(latest / "state.pt", map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         raise XlclustError(

@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import signal
 
-import torch
-
 from xlclust.errors import XlclustError
 
 log = logging.getLogger(__name__)
@@ -16,6 +14,8 @@ log = logging.getLogger(__name__)
 def choose_precision(requested: str) -> str:
     if requested != "auto":
         return requested
+    import torch  # here, not at the top: jobs that only stop on signals or read sentences never load torch
+
     if torch.cuda.is_available() and torch.cuda.is_bf16_supported():
         return "bf16"
     try:

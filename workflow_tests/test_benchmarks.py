@@ -1,0 +1,25 @@
+"""The GPU benchmark script runs (at small sizes on the CPU) and writes every table it promises."""
+
+import os
+import subprocess
+
+import pandas as pd
+import pytest
+
+from workflow_tests.realdata import REPO, shared_data
+
+
+@pytest.mark.workflow  # a whole script, ~25 s: outside the inner loop
+def test_the_gpu_script_runs_its_cpu_parts(tmp_path):
+    data = shared_data()  # the TyDi QA benchmark reads real GoldP questions
+    env = {**os.environ, "OUT_DIR": str(tmp_path), "XLCLUST_TEST_DATA": str(data)}
+    done = subprocess.run(["bash", "benchmarks/gpu.sh", "--small"], cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    search = pd.read_csv(tmp_path / "search.csv")
+    faiss_rows = search[search["implementation"] == "faiss"]
+    assert set(faiss_rows["agreement"].dropna()) == {1.0}  # the faiss results equal the numpy reference's
+    assert {"faiss ivf", "faiss hnsw", "faiss k-means++", "faiss afk-mc2"} <= set(search["implementation"])
+    clusters = pd.read_csv(tmp_path / "clusters.csv")
+    assert set(clusters["pairs"]) == {"all", "pivot"} and clusters["growth_exponent"].notna().any()
+    assert (pd.read_csv(tmp_path / "pretraining.csv")["tokens_per_second"] > 0).all()
+    assert (pd.read_csv(tmp_path / "tydiqa.csv")["predict_questions_per_second"] > 0).all()
