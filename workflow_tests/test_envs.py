@@ -82,29 +82,59 @@ def module_file(name: str) -> Path | None:
     return next((p for p in (path / "__init__.py", path.with_suffix(".py")) if p.is_file()), None)
 
 
-def packages_needed(script: Path) -> set[str]:
-    """The third-party top-level modules a script may import, through the xlclust modules it loads."""
-    needed, seen, todo = set(), set(), [script]
+def all_imports(path: Path) -> list[tuple[str, list[str]]]:
+    """Every absolute import of a module, lazy ones inside functions too: (module, imported names)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, []) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, [alias.name for alias in node.names]))
+    return found
+
+
+def module_level_imports(path: Path) -> list[tuple[str, list[str]]]:
+    """The imports a module runs when it is loaded (not those inside functions)."""
+    found = []
+
+    def visit(body):
+        for node in body:
+            if isinstance(node, ast.Import):
+                found.extend((alias.name, []) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.append((node.module, [alias.name for alias in node.names]))
+            elif isinstance(node, (ast.If, ast.Try)):
+                visit(node.body)
+                visit(node.orelse)
+                for handler in getattr(node, "handlers", []):
+                    visit(handler.body)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")).body)
+    return found
+
+
+def third_party_imports(script: Path, imports_of=all_imports) -> set[tuple[str, str]]:
+    """(file, top-level module) of every third-party import a script may reach through the xlclust
+    modules it loads."""
+    found, seen, todo = set(), set(), [script]
     while todo:
         path = todo.pop()
         if path in seen:
             continue
         seen.add(path)
-        where = str(path.relative_to(REPO))
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [(a.name, []) for a in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.append((node.module, [a.name for a in node.names]))
-            for module, members in names:
-                top = module.split(".")[0]
-                if top == "xlclust":
-                    parts = module.split(".")
-                    candidates = [".".join(parts[:i]) for i in range(1, len(parts) + 1)] + [f"{module}.{m}" for m in members]
-                    todo += [f for f in map(module_file, candidates) if f]
-                elif top not in sys.stdlib_module_names and top not in ("snakemake", "workflow_package"):
-                    if (where, top) not in LAZY_ELSEWHERE:
-                        needed.add(top)
-    return needed
+        for module, members in imports_of(path):
+            parts = module.split(".")
+            if parts[0] == "xlclust":
+                candidates = [".".join(parts[:i]) for i in range(1, len(parts) + 1)] + [f"{module}.{m}" for m in members]
+                todo += [f for f in map(module_file, candidates) if f]
+            elif parts[0] not in sys.stdlib_module_names and parts[0] not in ("snakemake", "workflow_package"):
+                found.add((str(path.relative_to(REPO)), parts[0]))
+    return found
+
+
+def packages_needed(script: Path) -> set[str]:
+    """The third-party top-level modules a script may import (less the LAZY_ELSEWHERE ones)."""
+    return {top for where, top in third_party_imports(script) if (where, top) not in LAZY_ELSEWHERE}
 
 
 RULES = rule_envs_and_scripts()
@@ -121,3 +151,19 @@ def test_a_rules_env_holds_what_its_script_imports(rule):
     needed = {canonical(distributions.get(module, [module])[0]) for module in packages_needed(script)}
     held = {BUILDS.get(name, name) for name in ENVS[env]}
     assert needed - held == set(), f"rule {rule} ({script.name}) in envs/{env}"
+
+
+def cpu_only_rules() -> list[str]:
+    blocks = {}
+    for smk in sorted((REPO / "rules").glob("*.smk")):
+        for block in re.split(r"\n(?=rule \w+:)", smk.read_text()):
+            name = re.match(r"rule (\w+):", block)
+            if name:
+                blocks[name.group(1)] = block
+    return sorted(rule for rule in RULES if "gpu=" not in blocks[rule])
+
+
+@pytest.mark.parametrize("rule", cpu_only_rules())
+def test_a_cpu_only_rule_never_loads_torch(rule):
+    """torch costs a CPU job ~1.3 s and ~190 MB before it starts; only GPU rules may load it at start."""
+    assert "torch" not in {top for _, top in third_party_imports(RULES[rule][1], module_level_imports)}
