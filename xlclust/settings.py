@@ -87,7 +87,3 @@ class DatasetSource:
         if files is not None and files_class is not None:
             files = settings_from(files_class, files, f"{key}.files")
         return dataclasses.replace(source, files=files, drop_classes=tuple(source.drop_classes))
-
-    @property
-    def description(self) -> str:
-        return self.hub.name if self.hub is not None else "files"
