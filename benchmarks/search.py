@@ -77,19 +77,6 @@ def row(step, implementation, timer, flops, rate, **extra) -> dict:
     return fields
 
 
-def reference_lists(spaces: dict[str, np.ndarray], k: int) -> dict:
-    lists = {}
-    for a in spaces:
-        for b in spaces:
-            found = reference.Retriever(spaces[a], spaces[b], "nn").top_k(np.arange(len(spaces[a])), k + 1 if a == b else k)
-            if a == b:
-                keep = found != np.arange(len(found))[:, None]
-                keep[keep.all(axis=1), -1] = False
-                found = found[keep].reshape(len(found), k)
-            lists[(a, b)] = found
-    return lists
-
-
 def graph_rows(languages: int, vocab: int, dim: int, k: int, search: SearchSettings, rate: float) -> list[dict]:
     rng = np.random.default_rng(languages)
     spaces = {f"l{i}": unit_rows(rng.standard_normal((vocab, dim), dtype=np.float32)) for i in range(languages)}
@@ -100,7 +87,7 @@ def graph_rows(languages: int, vocab: int, dim: int, k: int, search: SearchSetti
         lists = neighbour_lists(spaces, k, search)
         graph, _ = mutual_graph(lists, sizes, k)
     with Timer() as theirs:
-        expected, _ = mutual_graph(reference_lists(spaces, k), sizes, k)
+        expected, _ = mutual_graph(reference.neighbour_lists(spaces, k), sizes, k)
     same = 1 - (graph != expected).nnz / max(1, expected.nnz)
     rows = [row(step, "faiss", ours, flops, rate, agreement=round(same, 5)), row(step, "numpy reference", theirs, flops, rate)]
     for index, settings in (("ivf", SearchSettings(index="ivf", device=search.device)), ("hnsw", SearchSettings(index="hnsw"))):

@@ -45,8 +45,8 @@ rule semantic_grouping:
     resources:
         mem_mb=16000,
         runtime=240,
-        gpu=1 if config["search"]["device"] != "cpu" else 0,  # XLM-R at 40 %: hours on CPUs, minutes on a GPU
-        gpu_jobs=1 if config["search"]["device"] != "cpu" else 0,  # counts against profiles/default's local limit
+        gpu=kmeans_gpus(),
+        gpu_jobs=kmeans_gpus(),  # counts against profiles/default's local limit
     params:
         ratio=lambda wildcards: int(wildcards.ratio) / 100,
         seed=config["seed"],

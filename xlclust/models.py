@@ -3,7 +3,7 @@ way every stage loads one (config ``models:``, rules/common.smk ``model_source``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from xlclust.own_code import require_own_code
 
@@ -16,6 +16,11 @@ class ModelSource:
     revision: str | None = None
     trust_remote_code: bool = False  # the workflow's own tokenizers carry their code
     cache_dir: str | None = None
+
+    def identity(self) -> dict:
+        """What a run's fingerprint records of the model: where its weights come from, not where
+        they are cached (moving the cache must not orphan checkpoints)."""
+        return asdict(self) | {"cache_dir": None}
 
     def load(self, auto_class, **model_options):
         """(tokenizer, model) through ``auto_class`` (``AutoModel``, ``AutoModelForQuestionAnswering``,

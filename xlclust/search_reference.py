@@ -113,6 +113,22 @@ def _block_top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return cols[keep].reshape(scores.shape[0], k)
 
 
+def neighbour_lists(spaces: dict[str, np.ndarray], k: int) -> dict[tuple[str, str], np.ndarray]:
+    """The translation graph's k-nearest lists of every ordered language pair, as the graph searched
+    them before faiss: a space against itself leaves each row out."""
+    lists = {}
+    for a in spaces:
+        for b in spaces:
+            rows = np.arange(len(spaces[a]))
+            found = Retriever(spaces[a], spaces[b], "nn").top_k(rows, k + 1 if a == b else k)
+            if a == b:
+                keep = found != rows[:, None]
+                keep[keep.all(axis=1), -1] = False  # the row itself was not among them (ties): drop the last
+                found = found[keep].reshape(len(rows), k)
+            lists[(a, b)] = found
+    return lists
+
+
 def mutual_nearest_neighbours(sources: np.ndarray, targets: np.ndarray, csls_k: int = 10, batch_size: int = 4096) -> np.ndarray:
     """Pairs (i, j) where target j is source i's best CSLS match and source i is target j's."""
     forward_retriever = Retriever(sources, targets, "csls", csls_k, batch_size)

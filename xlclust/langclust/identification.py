@@ -4,14 +4,13 @@ held-out sentences says whether the [CLS] vectors it leaves behind know the lang
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-from dataclasses import asdict
 
 import numpy as np
 
 from xlclust.models import ModelSource
+from xlclust.training.checkpoint import lines_digest
 from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec, batched_outputs, feature_rows, train
 from xlclust.training.saving import save_pretrained_model
 
@@ -57,10 +56,10 @@ def finetune_langid(
         AutoModelForSequenceClassification, num_labels=len(languages), id2label=dict(enumerate(languages)), label2id=label
     )
     features = encode_texts(texts, tokenizer, max_length, [label[lang] for lang in text_languages])
-    digest = hashlib.sha256("\n".join(f"{lang}\t{text}" for lang, text in zip(text_languages, texts)).encode()).hexdigest()
+    digest = lines_digest(f"{lang}\t{text}" for lang, text in zip(text_languages, texts))
     run_identity = {
         "task": "langid",
-        "model": asdict(source) | {"cache_dir": None},
+        "model": source.identity(),
         "languages": languages,
         "max_length": max_length,
         "sentences_sha256": digest,

@@ -8,14 +8,13 @@ prediction and counted, so a too short ``max_length`` shows in the log instead o
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
-from dataclasses import asdict
 
 from xlclust.errors import ConfigError
 from xlclust.models import ModelSource
+from xlclust.training.checkpoint import lines_digest
 from xlclust.training.finetuning import FinetuneSpec, batched_outputs, feature_rows, position_limit, train
 
 log = logging.getLogger(__name__)
@@ -77,10 +76,10 @@ def finetune_ner(
     started = time.perf_counter()
     features, _ = encode(sentences, tokenizer, max_length, labels)
     log.info("%d sentences encoded in %.1f s", len(sentences), time.perf_counter() - started)
-    ids = hashlib.sha256("\n".join(s["id"] for s in sentences).encode()).hexdigest()
+    ids = lines_digest(s["id"] for s in sentences)
     run_identity = {
         "task": "ner",
-        "model": asdict(source) | {"cache_dir": None},
+        "model": source.identity(),
         "labels": labels,
         "max_length": max_length,
         "sentence_ids_sha256": ids,

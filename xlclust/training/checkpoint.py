@@ -17,6 +17,7 @@ import logging
 import os
 import pickle
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from xlclust.atomic import atomic_directory
@@ -34,6 +35,11 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def lines_digest(lines: Iterable[str]) -> str:
+    """SHA-256 of ``lines`` joined by line ends: a run's training data in its fingerprint."""
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def fingerprint(settings: dict) -> str:

@@ -6,13 +6,13 @@ the finished model is written atomically.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
 from dataclasses import asdict
 
 from xlclust.models import ModelSource
+from xlclust.training.checkpoint import lines_digest
 from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec, position_limit, train
 from xlclust.training.saving import save_pretrained_model
 from xlclust.tydiqa.features import Collator, FeatureSpec, training_features
@@ -49,10 +49,10 @@ def finetune(
     )
     if not features:
         raise ValueError("no training windows: every question was skipped")
-    question_ids = hashlib.sha256("\n".join(q["id"] for q in questions).encode()).hexdigest()
+    question_ids = lines_digest(q["id"] for q in questions)
     run_identity = {
         "features": asdict(features_spec),
-        "model": asdict(source) | {"cache_dir": None},
+        "model": source.identity(),
         "questions": len(questions),
         "question_ids_sha256": question_ids,
     }
