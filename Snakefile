@@ -38,6 +38,7 @@ include: "rules/pretrain.smk"
 include: "rules/tydiqa.smk"
 include: "rules/langclust.smk"
 include: "rules/ner.smk"
+include: "rules/lowres.smk"
 
 
 rule all:

@@ -6,7 +6,7 @@ import pandas as pd
 from snakemake.logging import logger
 
 from xlclust.config import per_language, tydiqa_languages
-from xlclust.demo.paths import demo_dump_paths
+from xlclust.demo.paths import demo_dump_paths, demo_parallel_paths
 from xlclust.locations import local_path
 from xlclust.vocab.bpemb_store import unpinned_files
 from xlclust.vocab.settings import VocabularySettings
@@ -57,6 +57,7 @@ def all_targets():
         *tydiqa_targets(),
         *langclust_targets(),
         *ner_targets(),
+        *lowres_targets(),
     ]
 
 
@@ -427,3 +428,38 @@ def ner_score_outputs():
 
 def ner_targets():
     return [str(path) for path in ner_score_outputs().values()]
+
+
+LOWRES = config["lowres"]
+LOWRES_LANGUAGES = LOWRES["languages"]
+# every language whose WikiAnn data a stage reads: the NER study's, and zero-shot NER's (English and the targets)
+# every language whose Wikipedia is extracted: ICEBERT's, and those mined for word pairs
+CORPUS_LANGUAGES = list(dict.fromkeys([*LANGUAGES, LOWRES["english"], *LOWRES_LANGUAGES]))
+WIKIANN_READ = list(dict.fromkeys([*NER_LANGUAGES, LOWRES["english"], *LOWRES_LANGUAGES]))
+
+
+def parallel_files(wildcards):
+    """A language's local parallel files (and gold links), so that Snakemake tracks them (or builds the demo's)."""
+    spec = LOWRES["parallel"][wildcards.lowres_lang]
+    return local_files({name: spec.get(name) and spec[name].partition("#")[0] for name in ("english", "other", "links")})
+
+
+def alignment_layer_inputs(wildcards):
+    """Mined layers read both languages' sampled sentences; linear_sup the parallel training sentences."""
+    if wildcards.trained_method == "mined":
+        inputs = {"sentences": [f"results/lowres/sentences/{lang}.parquet" for lang in (wildcards.lowres_lang, LOWRES["english"])]}
+    else:
+        inputs = {"parallel": f"results/lowres/parallel/{wildcards.lowres_lang}.parquet"}
+    return inputs | model_files(LOWRES["model"])
+
+
+def lowres_method_inputs(wildcards):
+    """The layers a method evaluates with (none for the LM as it is), and the LM's local directory."""
+    inputs = model_files(LOWRES["model"])
+    if wildcards.lowres_method != "base":
+        inputs["layers"] = f"results/lowres/layers/{wildcards.lowres_method}/{wildcards.lowres_lang}"
+    return inputs
+
+
+def lowres_targets():
+    return ["results/word_retrieval_scores.csv", "results/lowres/retrieval.png", "results/lowres_ner_scores.csv", "results/lowres/ner.png"]

@@ -2,7 +2,7 @@
 
 
 wildcard_constraints:
-    lang="|".join(LANGUAGES),
+    lang="|".join(CORPUS_LANGUAGES),
     part=r"\d+",
 
 

@@ -109,3 +109,31 @@ rule demo_xlmr:
         seed=config["seed"],
     script:
         "../scripts/demo_xlmr.py"
+
+
+# The demo's parallel corpora for word retrieval: English sentences of the demo world and their fake-
+# language rewrites, word for word, with the true links (lowres.parallel in demo/config.yaml).
+rule demo_parallel:
+    input:
+        "results/corpus/en/sentences.parquet",
+    output:
+        [
+            str(path)
+            for lang in config.get("demo_world", {}).get("languages", {})
+            for path in demo_parallel_paths(DEMO_ROOT, lang).values()
+        ],
+    log:
+        "logs/demo_parallel.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        root=DEMO_ROOT,
+        fake_languages=config.get("demo_world", {}).get("languages", {}),
+        settings=config.get("demo_world", {}).get("parallel", {}),
+        seed=config["seed"],
+    script:
+        "../scripts/demo_parallel.py"

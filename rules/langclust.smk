@@ -4,7 +4,7 @@ import re
 
 
 wildcard_constraints:
-    wikiann_lang="|".join(re.escape(lang) for lang in NER_LANGUAGES),
+    wikiann_lang="|".join(re.escape(lang) for lang in WIKIANN_READ),
     representation="finetuned_cls|pretrained_cls|pretrained_max",
 
 

@@ -252,3 +252,21 @@ def ner_boxplot_figure(scores: pd.DataFrame, schemes: list[str], path) -> None:
     axis.legend(fontsize="small", ncols=min(5, len(schemes)), loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False)
     figure.tight_layout()
     save_figure_atomic(figure, path)
+
+
+def method_bars_figure(table: pd.DataFrame, value: str, title: str, path) -> None:
+    """Grouped bars: one group per language (and the average), one bar per method."""
+    pivot = table.pivot(index="language", columns="method", values=value)
+    pivot = pivot.reindex([*(lang for lang in pivot.index if lang != "avg"), *(["avg"] if "avg" in pivot.index else [])])
+    methods = list(dict.fromkeys(table["method"]))
+    width = 0.8 / len(methods)
+    figure, axis = plt.subplots(figsize=(max(5, 1.2 * len(pivot)), 3.5))
+    positions = np.arange(len(pivot))
+    for index, method in enumerate(methods):
+        axis.bar(positions + index * width, pivot[method], width, label=method)
+    axis.set_xticks(positions + width * (len(methods) - 1) / 2, pivot.index)
+    axis.set_ylabel(value)
+    axis.set_title(title)
+    axis.legend(fontsize=8)
+    figure.tight_layout()
+    save_figure_atomic(figure, path)

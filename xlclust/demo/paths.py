@@ -15,3 +15,9 @@ def demo_dump_paths(root: str | os.PathLike, lang: str) -> dict[str, Path]:
         "index": Path(f"{base}-pages-articles-multistream-index.txt.bz2"),
         "checksums": Path(f"{base}-sha1sums.txt"),
     }
+
+
+def demo_parallel_paths(root: str | os.PathLike, lang: str) -> dict[str, Path]:
+    """Where the demo puts a fake language's parallel corpus with English (OPUS's layout) and its links."""
+    stem = Path(root) / "parallel" / f"en-{lang}"
+    return {"english": stem.with_suffix(".en"), "other": stem.with_suffix(f".{lang}"), "links": stem.with_suffix(".links")}

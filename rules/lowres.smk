@@ -1,0 +1,197 @@
+# Hangya, Saadi & Fraser (2022): word pairs mined from monolingual Wikipedia sentences align a
+# multilingual LM per language (linear layers over the frozen LM); contextual word retrieval on
+# word-aligned parallel sentences and zero-shot NER (WikiAnn) score it against the LM as it is and
+# the supervised baseline. Helpers in rules/common.smk (LOWRES ...).
+
+
+wildcard_constraints:
+    lowres_lang="[a-z]{2,3}(-[a-z0-9]+)*",
+    lowres_method="base|mined|linear_sup",
+    trained_method="mined|linear_sup",
+
+
+# §4.1: a seeded sample of a language's Wikipedia sentences, split into words for mining.
+rule lowres_sentences:
+    input:
+        "results/corpus/{lowres_lang}/sentences.parquet",
+    output:
+        "results/lowres/sentences/{lowres_lang}.parquet",
+    log:
+        "logs/lowres_sentences/{lowres_lang}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=120,
+    params:
+        sentences=LOWRES["sentences_per_language"],
+        tokenizer=lambda wildcards: per_language(LOWRES["tokenizer"], wildcards.lowres_lang),
+        max_words=LOWRES["max_words"],
+        seed=config["seed"],
+    script:
+        "../scripts/lowres_sentences.py"
+
+
+# §4.2: a language's parallel corpus with English, split into words, word-aligned (gold links or
+# eflomal's), cut into test, dev and train.
+rule parallel_corpus:
+    input:
+        unpack(parallel_files),
+    output:
+        table="results/lowres/parallel/{lowres_lang}.parquet",
+        counts="results/lowres/parallel/{lowres_lang}.json",
+    log:
+        "logs/parallel_corpus/{lowres_lang}.log",
+    benchmark:
+        "logs/benchmarks/parallel_corpus/{lowres_lang}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=16000,
+        runtime=240,
+    params:
+        source=lambda wildcards: LOWRES["parallel"][wildcards.lowres_lang],
+        source_key=lambda wildcards: f"lowres.parallel.{wildcards.lowres_lang}",
+        tokenizers=lambda wildcards: [per_language(LOWRES["tokenizer"], lang) for lang in (LOWRES["english"], wildcards.lowres_lang)],
+        max_words=LOWRES["max_words"],
+        retrieval=LOWRES["retrieval"],
+        cache_dir=LOWRES["cache_dir"],
+    script:
+        "../scripts/parallel_corpus.py"
+
+
+# §3: the per-language linear layers, trained on mined word pairs (mine → update, iterated) or on the
+# parallel training sentences' aligned words (linear_sup).
+rule alignment_layers:
+    input:
+        unpack(alignment_layer_inputs),
+    output:
+        layers=directory("results/lowres/layers/{trained_method}/{lowres_lang}"),
+    log:
+        "logs/alignment_layers/{trained_method}/{lowres_lang}.log",
+    benchmark:
+        "logs/benchmarks/alignment_layers/{trained_method}/{lowres_lang}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
+        mem_mb=32000,
+        runtime=720,
+    params:
+        encoder=model_source(LOWRES["model"]),
+        languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
+        mining=LOWRES["mining"],
+        training=LOWRES["update"],
+        search=search_settings(),
+        encode_batch_size=LOWRES["encode_batch_size"],
+        seed=config["seed"],
+        checkpoints=lambda wildcards: f"{LOWRES['checkpoint_dir']}/{wildcards.trained_method}/{wildcards.lowres_lang}",
+    script:
+        "../scripts/alignment_layers.py"
+
+
+# §4.2 (Cao et al. 2020): contextual word retrieval on the test sentences, both directions.
+rule word_retrieval:
+    input:
+        unpack(lowres_method_inputs),
+        parallel="results/lowres/parallel/{lowres_lang}.parquet",
+    output:
+        "results/lowres/retrieval/{lowres_method}/{lowres_lang}.csv",
+    log:
+        "logs/word_retrieval/{lowres_method}/{lowres_lang}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 2
+    resources:
+        gpu=1,
+        gpu_jobs=1,
+        mem_mb=8000,
+        runtime=60,
+    params:
+        encoder=model_source(LOWRES["model"]),
+        languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
+        csls_k=LOWRES["retrieval"]["csls_k"],
+        search=search_settings(),
+        encode_batch_size=LOWRES["encode_batch_size"],
+    script:
+        "../scripts/word_retrieval.py"
+
+
+rule word_retrieval_scores:
+    input:
+        expand("results/lowres/retrieval/{method}/{lang}.csv", method=LOWRES["methods"], lang=LOWRES_LANGUAGES),
+    output:
+        scores=report("results/word_retrieval_scores.csv", caption="../report/word_retrieval.rst", category="9 Low-resource alignment"),
+        figure=report("results/lowres/retrieval.png", caption="../report/word_retrieval.rst", category="9 Low-resource alignment"),
+    log:
+        "logs/word_retrieval_scores.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        metric="accuracy",
+        title="Contextual word retrieval (CSLS), mean of both directions",
+    script:
+        "../scripts/lowres_scores.py"
+
+
+# §4.2: zero-shot NER — a linear tagger trained on English WikiAnn over the frozen, aligned encoder.
+rule lowres_ner:
+    input:
+        unpack(lowres_method_inputs),
+        english_train=f"results/wikiann/{LOWRES['english']}/train.parquet",
+        dev="results/wikiann/{lowres_lang}/dev.parquet",
+        test="results/wikiann/{lowres_lang}/test.parquet",
+    output:
+        scores="results/lowres/ner/{lowres_method}/{lowres_lang}.csv",
+        training_log="results/lowres/ner/{lowres_method}/{lowres_lang}_log.csv",
+    log:
+        "logs/lowres_ner/{lowres_method}/{lowres_lang}.log",
+    benchmark:
+        "logs/benchmarks/lowres_ner/{lowres_method}/{lowres_lang}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,
+        mem_mb=16000,
+        runtime=240,
+    params:
+        encoder=model_source(LOWRES["model"]),
+        languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
+        classes=WIKIANN["classes"],
+        settings=LOWRES["ner"],
+        mode=NER["evaluation"]["mode"],
+        encode_batch_size=LOWRES["encode_batch_size"],
+        seed=config["seed"],
+    script:
+        "../scripts/lowres_ner.py"
+
+
+rule lowres_ner_scores:
+    input:
+        expand("results/lowres/ner/{method}/{lang}.csv", method=LOWRES["methods"], lang=LOWRES_LANGUAGES),
+    output:
+        scores=report("results/lowres_ner_scores.csv", caption="../report/lowres_ner.rst", category="9 Low-resource alignment"),
+        figure=report("results/lowres/ner.png", caption="../report/lowres_ner.rst", category="9 Low-resource alignment"),
+    log:
+        "logs/lowres_ner_scores.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        metric="f1",
+        title="Zero-shot NER (WikiAnn), span F1",
+    script:
+        "../scripts/lowres_scores.py"

@@ -1,0 +1,155 @@
+"""Word-aligned parallel data for contextual word retrieval and the supervised baselines (Hangya et
+al. 2022 §4.2, after Cao et al. 2020).
+
+A source is two line-aligned text files (OPUS's ``moses`` layout), local or downloaded — plain, gzip,
+or a member of a zip archive (``URL#member``: OPUS ships ``{corpus}.{l1}-{l2}.{l}`` inside
+``{l1}-{l2}.txt.zip``) — each download checked against its pinned SHA-256. Word links come from
+gold alignment files where a data set has them (Pharaoh ``i-j``; ``ipj`` possible links), otherwise
+from eflomal (Östling & Tiedemann 2016; fast_align, the paper's aligner, is not on PyPI), run in both
+directions and intersected; only one-to-one links are kept (Cao et al.'s ``keep_1to1``). The first
+``test_pairs`` sentence pairs are the test set, the next ``dev_pairs`` the dev set, the rest train.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from xlclust.atomic import atomic_path
+from xlclust.download import download, file_digest
+from xlclust.errors import DownloadError, XlclustError
+from xlclust.locations import local_path
+
+log = logging.getLogger(__name__)
+
+
+def fetch_verified(location: str, cache_dir: str | os.PathLike, sha256: str | None, where: str) -> Path:
+    """A local file as it is; a remote one downloaded once into ``cache_dir`` and checked against
+    ``sha256`` (required: the first download is refused, with its sum to pin, until one is given)."""
+    path = local_path(location)
+    if path is not None:
+        if not path.is_file():
+            raise XlclustError(f"{where}: {path}: file not found")
+        return path
+    target = Path(cache_dir) / location.split("://", 1)[1].replace("/", "_")
+    if not target.is_file():
+        partial = target.with_name(target.name + ".partial")
+        download(location, partial, where=where)
+        os.replace(partial, target)
+    digest = file_digest(target, "sha256")
+    if sha256 is None or digest != sha256.lower():
+        problem = "has no SHA-256 pinned" if sha256 is None else f"does not match its pinned SHA-256 {sha256}"
+        raise DownloadError(f"{where}: {location} {problem}; the file in {target} has {digest}. Check it and pin that sum under {where}")
+    return target
+
+
+def read_lines(path: Path, member: str | None, where: str) -> list[str]:
+    """The lines of a text file, a gzip file, or a member of a zip archive."""
+    if member is not None:
+        with zipfile.ZipFile(path) as archive:
+            if member not in archive.namelist():
+                raise XlclustError(f"{where}: {path} has no member {member!r} (it has {', '.join(archive.namelist()[:8])})")
+            data = archive.read(member)
+    elif path.suffix == ".gz":
+        data = gzip.decompress(path.read_bytes())
+    else:
+        data = path.read_bytes()
+    try:
+        return io.StringIO(data.decode("utf-8")).read().splitlines()
+    except UnicodeDecodeError as error:
+        raise XlclustError(f"{where}: {path}{'#' + member if member else ''}: not UTF-8 ({error})") from error
+
+
+def read_side(location: str, cache_dir, sha256: str | None, where: str) -> list[str]:
+    location, _, member = location.partition("#")
+    return read_lines(fetch_verified(location, cache_dir, sha256, where), member or None, where)
+
+
+def parse_links(line: str, sure_only: bool, base: int, where: str) -> np.ndarray:
+    """Links of one line of a Pharaoh file (``i-j`` sure, ``ipj`` possible), as 0-based pairs."""
+    links = []
+    for item in line.split():
+        separator = "-" if "-" in item else "p" if "p" in item else None
+        left, _, right = item.partition(separator) if separator else ("", "", "")
+        if not (left.isdigit() and right.isdigit()):
+            raise XlclustError(f"{where}: {item!r} is no 'i-j' or 'ipj' link")
+        if separator == "p" and sure_only:
+            continue
+        links.append((int(left) - base, int(right) - base))
+    return np.array(links, dtype=np.int64).reshape(-1, 2)
+
+
+def one_to_one(links: np.ndarray) -> np.ndarray:
+    """The links whose words take part in no other link (Cao et al. 2020's ``keep_1to1``)."""
+    if len(links) == 0:
+        return links
+    left = np.bincount(links[:, 0])[links[:, 0]] == 1
+    right = np.bincount(links[:, 1])[links[:, 1]] == 1
+    return links[left & right]
+
+
+def eflomal_links(source: list[list[str]], target: list[list[str]], workdir: str | os.PathLike) -> list[np.ndarray]:
+    """eflomal's links in both directions, intersected. eflomal takes no seed; its sampler's runs
+    agreed on the test corpora, but are not guaranteed to."""
+    import eflomal
+
+    workdir = Path(workdir)
+    forward, reverse = workdir / "forward.links", workdir / "reverse.links"
+    eflomal.Aligner().align(
+        [" ".join(words) for words in source],
+        [" ".join(words) for words in target],
+        links_filename_fwd=str(forward),
+        links_filename_rev=str(reverse),
+        quiet=True,
+    )
+    both = zip(forward.read_text(encoding="utf-8").splitlines(), reverse.read_text(encoding="utf-8").splitlines())
+    links = []
+    for number, (forward_line, reverse_line) in enumerate(both, 1):
+        one = {tuple(p) for p in parse_links(forward_line, False, 0, f"{forward}:{number}")}
+        other = {tuple(p) for p in parse_links(reverse_line, False, 0, f"{reverse}:{number}")}
+        links.append(np.array(sorted(one & other), dtype=np.int64).reshape(-1, 2))
+    return links
+
+
+def split_names(count: int, test_pairs: int, dev_pairs: int) -> list[str]:
+    """test for the first ``test_pairs`` pairs, dev for the next ``dev_pairs``, train for the rest."""
+    return ["test" if i < test_pairs else "dev" if i < test_pairs + dev_pairs else "train" for i in range(count)]
+
+
+def check_parallel(english: list[str], other: list[str], where: tuple[str, str]) -> None:
+    if len(english) != len(other):
+        raise XlclustError(f"parallel files of different lengths: {where[0]} has {len(english)} lines, {where[1]} {len(other)}")
+    if not english:
+        raise XlclustError(f"{where[0]}: no parallel sentences")
+
+
+def write_table(rows: dict, path: str | os.PathLike) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema(
+        [
+            ("split", pa.string()),
+            ("english", pa.list_(pa.string())),
+            ("other", pa.list_(pa.string())),
+            ("english_links", pa.list_(pa.int32())),
+            ("other_links", pa.list_(pa.int32())),
+        ]
+    )
+    with atomic_path(path, suffix=".parquet") as tmp:
+        pq.write_table(pa.table(rows, schema=schema), tmp)
+
+
+def read_split(path: str | os.PathLike, split: str) -> tuple[list[list[str]], list[list[str]], list[np.ndarray]]:
+    """(English sentences, other-language sentences, links (English word, other word)) of one split."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, filters=[("split", "==", split)]).to_pydict()
+    links = [np.stack([e, o], axis=1).astype(np.int64).reshape(-1, 2) for e, o in zip(table["english_links"], table["other_links"])]
+    return table["english"], table["other"], links
