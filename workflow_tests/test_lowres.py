@@ -2,7 +2,6 @@
 training, contextual word retrieval, the parallel data and its aligner, on planted vectors, a tiny
 BERT with random weights and real text and gold alignments from ../shared/data."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 import numpy as np
