@@ -171,6 +171,9 @@ def test_training_moves_only_the_layers_and_a_killed_run_resumes_to_the_same_wei
     assert resumed_rows == rows and resumed_iterations == iterations
     types = mined_types(recorded_pairs(tmp_path / "mined").to_pandas())
     assert types["count"].sum() == sum(r["pairs"] for r in iterations)
+    provider = mined_provider(tiny_encoder)
+    assert set(types["source_word"]) <= {w for words in provider.sentences["sw"] for w in words}
+    assert set(types["target_word"]) <= {w for words in provider.sentences["en"] for w in words}
     assert 0 <= dictionary_precision(types, {(types.iloc[0]["source_word"], types.iloc[0]["target_word"])})["type_precision"] <= 1
 
 

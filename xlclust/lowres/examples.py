@@ -21,7 +21,6 @@ from xlclust.lowres.settings import MiningSettings
 from xlclust.search import EXACT, SearchSettings
 
 log = logging.getLogger(__name__)
-PAIR_FIELDS = ("source_sentence", "source_word", "target_sentence", "target_word")
 
 
 @dataclass
@@ -139,7 +138,13 @@ class MinedExamples:
             "iteration": np.full(len(state["similarity"]), iteration, np.int32),
             "source_word": [self.sentences[source_lang][s][w] for s, w in zip(state["source_sentence"], state["source_word"])],
             "target_word": [self.sentences[target_lang][s][w] for s, w in zip(state["target_sentence"], state["target_word"])],
-        } | {key: state[key] for key in PAIR_FIELDS + ("similarity", "direction")}
+            "source_sentence": state["source_sentence"],
+            "source_position": state["source_word"],
+            "target_sentence": state["target_sentence"],
+            "target_position": state["target_word"],
+            "similarity": state["similarity"],
+            "direction": state["direction"],
+        }
         with atomic_path(self.record_dir / f"mined-{iteration:05d}.parquet", suffix=".parquet") as tmp:
             pq.write_table(pa.table(words), tmp)
 
