@@ -88,7 +88,7 @@ def main() -> None:
         count, search = int(count), SearchSettings(device=args.device, index=index or "flat")
         data = {"sw": sentences(args.data, "sw", count), "en": sentences(args.data, "en", count)}
         started = time.perf_counter()
-        vectors = {lang: lm.encode(data[lang], desc=lang) for lang in ("sw", "en")}
+        vectors = {lang: lm.encode(data[lang], lang) for lang in ("sw", "en")}
         encoded = time.perf_counter()
         mined = mine_pairs(vectors["sw"].vectors, vectors["en"].vectors, 0.2, "forward_backward", search)
         searched = time.perf_counter()

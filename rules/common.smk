@@ -152,10 +152,14 @@ MODELS = config["models"]
 
 def model_source(name):
     """A model of `models` as xlclust.models.ModelSource's fields, the one spelling of where a model
-    comes from: location (a local directory or a Hub ID), revision, cache_dir. Remote code: never
-    (the workflow's own models are not in `models`)."""
+    comes from: location (a local directory or a Hub ID), revision, cache_dir. Remote code only for a
+    model the workflow pretrained itself (results/pretraining/models/...: its cluster tokenizer's code,
+    which xlclust.own_code checks is byte for byte the project's before anything runs)."""
     spec = MODELS[name]
-    return {"location": spec.get("path") or spec["hub"], "revision": spec.get("revision"), "cache_dir": config["model_cache_dir"]}
+    source = {"location": spec.get("path") or spec["hub"], "revision": spec.get("revision"), "cache_dir": config["model_cache_dir"]}
+    if str(spec.get("path", "")).startswith("results/pretraining/models/"):
+        source["trust_remote_code"] = True
+    return source
 
 
 def grouping_source_inputs(wildcards):

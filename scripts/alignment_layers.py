@@ -40,7 +40,7 @@ if wildcards.trained_method == "mined":
 else:
     english, other, links = read_split(snakemake.input.parallel, "train")
     identity = {"task": "lowres", "method": "linear_sup", "model": source.identity(), "parallel": lines_digest(" ".join(s) for s in other + english)}
-    provider = AlignedExamples(encoder, other, english, [pairs[:, ::-1] for pairs in links])
+    provider = AlignedExamples(encoder, languages, other, english, [pairs[:, ::-1] for pairs in links])
 maps, rows, iterations, summary = train_layers(provider, languages, encoder.dim, update, params.seed, params.checkpoints, identity)
 with atomic_directory(snakemake.output.layers) as tmp:
     maps.save(tmp, {"languages": list(languages), "method": wildcards.trained_method, "model": source.identity(), **summary})

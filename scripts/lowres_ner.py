@@ -25,7 +25,7 @@ labels = label_names(params.classes)
 data = {}
 for name, path, language in (("train", inputs.english_train, english), ("dev", inputs.dev, lang), ("test", inputs.test, lang)):
     sentences = pq.read_table(path, columns=["tokens", "tags"]).to_pydict()
-    vectors = encoder.encode(sentences["tokens"], desc=f"{language} {name}")
+    vectors = encoder.encode(sentences["tokens"], language)
     data[name] = (maps.apply(language, vectors.vectors), vectors, sentences["tags"])
 train_features, train_vectors, train_tags = data["train"]
 tagger, rows = train_tagger(

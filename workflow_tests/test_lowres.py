@@ -180,10 +180,10 @@ def test_training_moves_only_the_layers_and_a_killed_run_resumes_to_the_same_wei
 def test_supervised_examples_are_the_aligned_words_of_each_sentence_pair(tiny_encoder):
     source = [["a", "b", "c"], ["d", "e"]]
     target = [["x", "y"], ["z"]]
-    examples = AlignedExamples(tiny_encoder, source, target, [np.array([[0, 1], [2, 0]]), np.array([[1, 0]])]).examples
+    examples = AlignedExamples(tiny_encoder, ("sw", "en"), source, target, [np.array([[0, 1], [2, 0]]), np.array([[1, 0]])]).examples
     assert examples.count == 2 and examples.offsets.tolist() == [0, 2, 3]
     with pytest.raises(XlclustError, match="2 source, 1 target sentences"):
-        AlignedExamples(tiny_encoder, source, target[:1], [np.zeros((0, 2))] * 2)
+        AlignedExamples(tiny_encoder, ("sw", "en"), source, target[:1], [np.zeros((0, 2))] * 2)
 
 
 def test_an_empty_corpus_and_bad_parallel_files_fail_with_their_names(tiny_encoder, tmp_path):

@@ -61,16 +61,20 @@ class ContextualEncoder:
     def dim(self) -> int:
         return self.model.config.hidden_size
 
-    def encode(self, sentences: list[list[str]], desc: str = "sentences") -> WordVectors:
+    def encode(self, sentences: list[list[str]], language: str | None = None) -> WordVectors:
+        """The word vectors of ``sentences`` in ``language`` (the workflow's own cluster tokenizers map
+        each language's subwords to its clusters, so they are told which it is)."""
         from transformers import DataCollatorWithPadding
 
+        if language is not None and hasattr(self.tokenizer, "language"):
+            self.tokenizer.language = language
         kept = [i for i, words in enumerate(sentences) if words]
         encoded = self.tokenizer([sentences[i] for i in kept], is_split_into_words=True, truncation=True, max_length=self.max_length)
         features = [{"input_ids": ids, "attention_mask": mask} for ids, mask in zip(encoded["input_ids"], encoded["attention_mask"])]
         collate = DataCollatorWithPadding(self.tokenizer)
         vectors, sentence_index, word_index = [], [], []
         cut = 0
-        for chosen, _, output in batched_outputs(self.model, features, collate, self.batch_size, self.device, desc):
+        for chosen, _, output in batched_outputs(self.model, features, collate, self.batch_size, self.device, f"{language or ''} sentences"):
             states = output.last_hidden_state.float().cpu().numpy()
             for row, feature_index in enumerate(chosen):
                 positions, words = last_subword_positions(encoded.word_ids(int(feature_index)))

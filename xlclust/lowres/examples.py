@@ -85,7 +85,7 @@ class MinedExamples:
         vectors = {}
         for lang in self.languages:
             chosen = self.sample(lang, iteration)
-            vectors[lang] = self.encoder.encode([self.sentences[lang][i] for i in chosen], desc=f"{lang} sentences")
+            vectors[lang] = self.encoder.encode([self.sentences[lang][i] for i in chosen], lang)
             vectors[lang].sentence = chosen[vectors[lang].sentence]  # indices into the whole corpus
         source, target = vectors[source_lang], vectors[target_lang]
         if state is None:
@@ -161,11 +161,13 @@ def recorded_pairs(record_dir: str | os.PathLike):
 class AlignedExamples:
     """Word-aligned parallel sentences (the supervised ``linear_sup`` baseline, §4.2)."""
 
-    def __init__(self, encoder: ContextualEncoder, source: list[list[str]], target: list[list[str]], links: list[np.ndarray]):
+    def __init__(
+        self, encoder: ContextualEncoder, languages: tuple[str, str], source: list[list[str]], target: list[list[str]], links: list[np.ndarray]
+    ):
         if not (len(source) == len(target) == len(links)):
             raise XlclustError(f"parallel data: {len(source)} source, {len(target)} target sentences and {len(links)} link lists")
-        self.source = encoder.encode(source, desc="source sentences")
-        self.target = encoder.encode(target, desc="target sentences")
+        self.source = encoder.encode(source, languages[0])
+        self.target = encoder.encode(target, languages[1])
         sentence = np.concatenate([np.full(len(pairs), i, np.int64) for i, pairs in enumerate(links)] or [np.zeros(0, np.int64)])
         pairs = np.concatenate([np.asarray(p, np.int64).reshape(-1, 2) for p in links] or [np.zeros((0, 2), np.int64)])
         source_rows = self.source.rows_of(sentence, pairs[:, 0])

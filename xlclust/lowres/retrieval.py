@@ -37,7 +37,7 @@ def word_retrieval(
     """Rows (source, target, pairs, accuracy) for both directions and their mean ('avg')."""
     sentence_of = np.concatenate([np.full(len(pairs), i, np.int64) for i, pairs in enumerate(links)] or [np.zeros(0, np.int64)])
     pairs = np.concatenate([p.reshape(-1, 2) for p in links] or [np.zeros((0, 2), np.int64)])
-    encoded = [encoder.encode(text, desc=f"{lang} sentences") for lang, text in zip(languages, sentences)]
+    encoded = [encoder.encode(text, lang) for lang, text in zip(languages, sentences)]
     found = [vectors.rows_of(sentence_of, pairs[:, side]) for side, vectors in enumerate(encoded)]
     usable = (found[0] >= 0) & (found[1] >= 0)  # words cut off by the LM's length have no vector
     first, second = (maps.apply(lang, vectors.vectors[rows[usable]]) for lang, vectors, rows in zip(languages, encoded, found))
