@@ -35,7 +35,10 @@ from xlclust.search import SearchSettings, gpu_count
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
 RESULTS = REPO / "benchmarks" / "results"
-SHAPES = {"base": dict(hidden_size=768, layers=12, heads=12, vocab_size=30000), "small": dict(hidden_size=64, layers=2, heads=2, vocab_size=3000)}
+SHAPES = {
+    "base": dict(hidden_size=768, layers=12, heads=12, vocab_size=30000),
+    "small": dict(hidden_size=64, layers=2, heads=2, vocab_size=3000),
+}
 
 
 def leipzig_lines(data: Path, lang: str) -> list[str]:
@@ -57,8 +60,16 @@ def encoder(data: Path, shape: str, batch_size: int) -> ContextualEncoder:
     texts = [line for lang in ("sw", "en") for line in leipzig_lines(data, lang)]
     directory = Path(tempfile.mkdtemp()) / "model"
     settings = SHAPES[shape]
-    build_tiny_model(texts, directory, vocab_size=settings["vocab_size"], hidden_size=settings["hidden_size"], layers=settings["layers"],
-                     heads=settings["heads"], max_positions=512, seed=0)
+    build_tiny_model(
+        texts,
+        directory,
+        vocab_size=settings["vocab_size"],
+        hidden_size=settings["hidden_size"],
+        layers=settings["layers"],
+        heads=settings["heads"],
+        max_positions=512,
+        seed=0,
+    )
     model = AutoModel.from_pretrained(directory)
     if torch.cuda.is_available():
         model = model.cuda()
@@ -112,7 +123,9 @@ def main() -> None:
         write(rows, args.output)  # after each run: a long one cut short keeps the others
     update = UpdateSettings(args.update_steps, 2, 6, 5e-5, 0, (0.9, 0.98), 1e-9, 0.01, False, "sum", 10**9, 10**9)
     data = {"sw": sentences(args.data, "sw", 1000), "en": sentences(args.data, "en", 1000)}
-    provider = MinedExamples(lm, data, ("sw", "en"), MiningSettings(1000, 0.2, "forward_backward"), seed=0, search=SearchSettings(device=args.device))
+    provider = MinedExamples(
+        lm, data, ("sw", "en"), MiningSettings(1000, 0.2, "forward_backward"), seed=0, search=SearchSettings(device=args.device)
+    )
     examples = provider.build(0, LayerMaps.identity())
 
     class Fixed:  # the same mined examples every iteration: the step alone is timed
@@ -123,8 +136,16 @@ def main() -> None:
         started = time.perf_counter()
         train_layers(Fixed(), ("sw", "en"), lm.dim, update, 0, checkpoints, {"benchmark": True})
         seconds = time.perf_counter() - started
-    rows.append({"step": "update", "sentences": 1000, "pairs": len(examples.source_vectors), "update_steps": args.update_steps,
-                 "update_ms_per_step": round(1000 * seconds / args.update_steps, 3), "device": device})
+    rows.append(
+        {
+            "step": "update",
+            "sentences": 1000,
+            "pairs": len(examples.source_vectors),
+            "update_steps": args.update_steps,
+            "update_ms_per_step": round(1000 * seconds / args.update_steps, 3),
+            "device": device,
+        }
+    )
     print(rows[-1], flush=True)
     write(rows, args.output)
     print(f"written {args.output}")

@@ -117,11 +117,7 @@ rule demo_parallel:
     input:
         "results/corpus/en/sentences.parquet",
     output:
-        [
-            str(path)
-            for lang in config.get("demo_world", {}).get("languages", {})
-            for path in demo_parallel_paths(DEMO_ROOT, lang).values()
-        ],
+        [str(path) for lang in config.get("demo_world", {}).get("languages", {}) for path in demo_parallel_paths(DEMO_ROOT, lang).values()],
     log:
         "logs/demo_parallel.log",
     conda:

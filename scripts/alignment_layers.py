@@ -30,7 +30,9 @@ languages = tuple(params.languages)  # (the language, English)
 update = settings_from(UpdateSettings, params.training, "lowres.update")
 encoder = load_encoder(source, params.encode_batch_size)
 if wildcards.trained_method == "mined":
-    sentences = {lang: pq.read_table(path, columns=["words"]).column(0).to_pylist() for lang, path in zip(languages, snakemake.input.sentences)}
+    sentences = {
+        lang: pq.read_table(path, columns=["words"]).column(0).to_pylist() for lang, path in zip(languages, snakemake.input.sentences)
+    }
     data = {lang: lines_digest(" ".join(words) for words in sentences[lang]) for lang in languages}
     mining = settings_from(MiningSettings, params.mining, "lowres.mining")
     identity = {"task": "lowres", "method": "mined", "model": source.identity(), "sentences": data, "mining": params.mining}
@@ -39,7 +41,12 @@ if wildcards.trained_method == "mined":
     provider = MinedExamples(encoder, sentences, languages, mining, params.seed, search, record_dir)
 else:
     english, other, links = read_split(snakemake.input.parallel, "train")
-    identity = {"task": "lowres", "method": "linear_sup", "model": source.identity(), "parallel": lines_digest(" ".join(s) for s in other + english)}
+    identity = {
+        "task": "lowres",
+        "method": "linear_sup",
+        "model": source.identity(),
+        "parallel": lines_digest(" ".join(s) for s in other + english),
+    }
     provider = AlignedExamples(encoder, languages, other, english, [pairs[:, ::-1] for pairs in links])
 maps, rows, iterations, summary = train_layers(provider, languages, encoder.dim, update, params.seed, params.checkpoints, identity)
 with atomic_directory(snakemake.output.layers) as tmp:

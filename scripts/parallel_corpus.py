@@ -36,7 +36,9 @@ else:
         links = [one_to_one(pairs) for pairs in eflomal_links(english_words, other_words, workdir)]
 for number, (pairs, e, o) in enumerate(zip(links, english_words, other_words), 1):
     if len(pairs) and (pairs[:, 0].max() >= len(e) or pairs[:, 1].max() >= len(o)):
-        raise XlclustError(f"{source.get('links') or 'eflomal'}: line {number} links words beyond its sentences ({len(e)} and {len(o)} words)")
+        raise XlclustError(
+            f"{source.get('links') or 'eflomal'}: line {number} links words beyond its sentences ({len(e)} and {len(o)} words)"
+        )
 retrieval = params.retrieval
 splits = split_names(len(english), retrieval["test_pairs"], retrieval["dev_pairs"])
 write_table(
@@ -49,6 +51,9 @@ write_table(
     },
     snakemake.output.table,
 )
-counts = {split: {"sentences": splits.count(split), "links": sum(len(p) for p, s in zip(links, splits) if s == split)} for split in ("test", "dev", "train")}
+counts = {
+    split: {"sentences": splits.count(split), "links": sum(len(p) for p, s in zip(links, splits) if s == split)}
+    for split in ("test", "dev", "train")
+}
 write_text_atomic(snakemake.output.counts, json.dumps(counts, indent=1) + "\n")
 logging.info("%s-en: %s", lang, counts)

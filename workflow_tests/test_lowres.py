@@ -2,7 +2,6 @@
 training, contextual word retrieval, the parallel data and its aligner, on planted vectors, a tiny
 BERT with random weights and real text and gold alignments from ../shared/data."""
 
-
 import numpy as np
 import pytest
 
@@ -48,7 +47,9 @@ def planted(rng, n_pairs: int, noise_words: int, dim: int = 16):
     pad = np.zeros((n_pairs, noise_words), np.float32)
     lonely = np.eye(noise_words, dtype=np.float32)
     source = np.vstack([np.hstack([base, pad]), np.hstack([np.zeros((noise_words // 2, dim), np.float32), lonely[: noise_words // 2]])])
-    target = np.vstack([np.hstack([target, pad]), np.hstack([np.zeros((noise_words - noise_words // 2, dim), np.float32), lonely[noise_words // 2 :]])])
+    target = np.vstack(
+        [np.hstack([target, pad]), np.hstack([np.zeros((noise_words - noise_words // 2, dim), np.float32), lonely[noise_words // 2 :]])]
+    )
     return source, target, {(i, int(permutation[i])) for i in range(n_pairs)}
 
 
@@ -124,7 +125,11 @@ def tiny_encoder(tmp_path_factory):
 
     from xlclust.demo.tiny_model import build_tiny_model
 
-    texts = [line for lang in ("sw", "en") for line in (SHARED_DATA / "leipzig-sentences" / f"{lang}.txt").read_text(encoding="utf-8").splitlines()]
+    texts = [
+        line
+        for lang in ("sw", "en")
+        for line in (SHARED_DATA / "leipzig-sentences" / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    ]
     directory = tmp_path_factory.mktemp("tiny")
     build_tiny_model(texts, directory, vocab_size=800, hidden_size=16, layers=1, heads=2, max_positions=64, seed=0)
     return ContextualEncoder(AutoModel.from_pretrained(directory), AutoTokenizer.from_pretrained(directory), batch_size=16)
@@ -151,7 +156,9 @@ def test_contextual_vectors_are_one_per_word_in_sentence_order(tiny_encoder):
 def test_training_moves_only_the_layers_and_a_killed_run_resumes_to_the_same_weights(tiny_encoder, tmp_path):
     lm_before = {k: v.clone() for k, v in tiny_encoder.model.state_dict().items()}
     identity = {"test": "resume"}
-    whole, rows, iterations, summary = train_layers(mined_provider(tiny_encoder, tmp_path / "mined"), ("sw", "en"), 16, UPDATE, 7, tmp_path / "a", identity)
+    whole, rows, iterations, summary = train_layers(
+        mined_provider(tiny_encoder, tmp_path / "mined"), ("sw", "en"), 16, UPDATE, 7, tmp_path / "a", identity
+    )
     assert all(np.array_equal(lm_before[k], v) for k, v in tiny_encoder.model.state_dict().items())  # the LM is frozen
     assert summary["steps"] == 12 and [r["step"] for r in rows] == [2, 4, 6, 8, 10, 12]
     assert iterations and iterations[0]["pairs"] > 0 and not np.allclose(whole.weights["sw"], np.eye(16), atol=0.011)
@@ -165,7 +172,9 @@ def test_training_moves_only_the_layers_and_a_killed_run_resumes_to_the_same_wei
 
     with pytest.raises(Killed):
         train_layers(mined_provider(tiny_encoder), ("sw", "en"), 16, UPDATE, 7, tmp_path / "b", identity, on_step=kill_at_step_6)
-    resumed, resumed_rows, resumed_iterations, _ = train_layers(mined_provider(tiny_encoder), ("sw", "en"), 16, UPDATE, 7, tmp_path / "b", identity)
+    resumed, resumed_rows, resumed_iterations, _ = train_layers(
+        mined_provider(tiny_encoder), ("sw", "en"), 16, UPDATE, 7, tmp_path / "b", identity
+    )
     for lang in ("sw", "en"):
         assert np.array_equal(resumed.weights[lang], whole.weights[lang])
     assert resumed_rows == rows and resumed_iterations == iterations
@@ -204,7 +213,11 @@ def test_an_empty_corpus_and_bad_parallel_files_fail_with_their_names(tiny_encod
 
 def test_real_text_is_split_into_words_by_indicnlp_and_moses():
     bengali = leipzig_words("bn", 1)
-    assert bengali == tokenize_lines([(SHARED_DATA / "leipzig-sentences" / "bn.txt").read_text(encoding="utf-8").splitlines()[0]], "indic", "bn", 40) or bengali
+    assert (
+        bengali
+        == tokenize_lines([(SHARED_DATA / "leipzig-sentences" / "bn.txt").read_text(encoding="utf-8").splitlines()[0]], "indic", "bn", 40)
+        or bengali
+    )
     line = (SHARED_DATA / "leipzig-sentences" / "bn.txt").read_text(encoding="utf-8").splitlines()[0]
     words = tokenize_lines([line], "indic", "bn", 400)[0]
     assert words[-1] in ("।", "?", "!", ".") and "".join(words) == line.replace(" ", "")
@@ -253,7 +266,9 @@ def test_retrieval_with_human_links_on_real_sentences_is_a_share(tiny_encoder):
     english, french, sure, _ = gold_hansards()
     from xlclust.lowres.retrieval import word_retrieval
 
-    rows = word_retrieval(tiny_encoder, LayerMaps.identity(), ("en", "fr"), (english[:60], french[:60]), [one_to_one(s) for s in sure[:60]], 10)
+    rows = word_retrieval(
+        tiny_encoder, LayerMaps.identity(), ("en", "fr"), (english[:60], french[:60]), [one_to_one(s) for s in sure[:60]], 10
+    )
     assert [r["source"] for r in rows] == ["en", "fr", "avg"] and all(0 <= r["accuracy"] <= 1 for r in rows)
     # words beyond the tiny model's 64 positions have no vector, so their links are not scored
     assert 0.9 * sum(len(one_to_one(s)) for s in sure[:60]) < rows[0]["pairs"] <= sum(len(one_to_one(s)) for s in sure[:60])

@@ -8,6 +8,7 @@ import pytest
 from workflow_tests.test_defaults import SCHEMA, resolved, schema_node
 from xlclust.align.dictionaries import DictionarySpec
 from xlclust.errors import ConfigError
+from xlclust.lowres.settings import MiningSettings, ProbeSettings, UpdateSettings
 from xlclust.ner.data import NerFiles
 from xlclust.search import SearchSettings
 from xlclust.settings import DatasetSource, HubDataset, settings_from
@@ -35,6 +36,9 @@ def schema_keys(node: dict) -> set[str]:
         (NerFiles, SCHEMA["$defs"]["ner_files"]),
         (HubDataset, schema_node(["tydiqa", "dataset", "hub"])),
         (SearchSettings, schema_node(["search"])),
+        (MiningSettings, schema_node(["lowres", "mining"])),
+        (UpdateSettings, schema_node(["lowres", "update"])),
+        (ProbeSettings, schema_node(["lowres", "ner"])),
     ],
 )
 def test_each_settings_class_has_the_keys_its_schema_section_allows(cls, node):

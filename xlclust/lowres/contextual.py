@@ -74,7 +74,9 @@ class ContextualEncoder:
         collate = DataCollatorWithPadding(self.tokenizer)
         vectors, sentence_index, word_index = [], [], []
         cut = 0
-        for chosen, _, output in batched_outputs(self.model, features, collate, self.batch_size, self.device, f"{language or ''} sentences"):
+        for chosen, _, output in batched_outputs(
+            self.model, features, collate, self.batch_size, self.device, f"{language or ''} sentences"
+        ):
             states = output.last_hidden_state.float().cpu().numpy()
             for row, feature_index in enumerate(chosen):
                 positions, words = last_subword_positions(encoded.word_ids(int(feature_index)))

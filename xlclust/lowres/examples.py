@@ -38,10 +38,14 @@ class PairExamples:
         return len(self.offsets) - 1
 
     def pair_rows(self, examples: np.ndarray) -> np.ndarray:
-        return np.concatenate([np.arange(self.offsets[i], self.offsets[i + 1]) for i in examples]) if len(examples) else np.zeros(0, np.int64)
+        return (
+            np.concatenate([np.arange(self.offsets[i], self.offsets[i + 1]) for i in examples]) if len(examples) else np.zeros(0, np.int64)
+        )
 
 
-def grouped(source: WordVectors, target: WordVectors, source_rows, target_rows, keys: list[np.ndarray], state: dict, stats: dict) -> PairExamples:
+def grouped(
+    source: WordVectors, target: WordVectors, source_rows, target_rows, keys: list[np.ndarray], state: dict, stats: dict
+) -> PairExamples:
     """Pairs (rows of ``source`` and ``target``) grouped into examples by ``keys`` (sorted lexically)."""
     order = np.lexsort(keys[::-1])
     source_rows, target_rows = source_rows[order], target_rows[order]
@@ -126,7 +130,6 @@ class MinedExamples:
         keys = [state["source_sentence"], state["target_sentence"], state["direction"]]
         return grouped(source, target, source_rows, target_rows, keys, state, stats)
 
-
     def record(self, iteration: int, state: dict) -> None:
         if self.record_dir is None:
             return
@@ -162,7 +165,12 @@ class AlignedExamples:
     """Word-aligned parallel sentences (the supervised ``linear_sup`` baseline, §4.2)."""
 
     def __init__(
-        self, encoder: ContextualEncoder, languages: tuple[str, str], source: list[list[str]], target: list[list[str]], links: list[np.ndarray]
+        self,
+        encoder: ContextualEncoder,
+        languages: tuple[str, str],
+        source: list[list[str]],
+        target: list[list[str]],
+        links: list[np.ndarray],
     ):
         if not (len(source) == len(target) == len(links)):
             raise XlclustError(f"parallel data: {len(source)} source, {len(target)} target sentences and {len(links)} link lists")

@@ -42,8 +42,20 @@ def word_retrieval(
     usable = (found[0] >= 0) & (found[1] >= 0)  # words cut off by the LM's length have no vector
     first, second = (maps.apply(lang, vectors.vectors[rows[usable]]) for lang, vectors, rows in zip(languages, encoded, found))
     result = [
-        {"source": languages[0], "target": languages[1], "pairs": int(usable.sum()), "accuracy": retrieval_accuracy(first, second, csls_k, settings)},
-        {"source": languages[1], "target": languages[0], "pairs": int(usable.sum()), "accuracy": retrieval_accuracy(second, first, csls_k, settings)},
+        {
+            "source": languages[0],
+            "target": languages[1],
+            "pairs": int(usable.sum()),
+            "accuracy": retrieval_accuracy(first, second, csls_k, settings),
+        },
+        {
+            "source": languages[1],
+            "target": languages[0],
+            "pairs": int(usable.sum()),
+            "accuracy": retrieval_accuracy(second, first, csls_k, settings),
+        },
     ]
-    result.append({"source": "avg", "target": "avg", "pairs": int(usable.sum()), "accuracy": float(np.mean([r["accuracy"] for r in result]))})
+    result.append(
+        {"source": "avg", "target": "avg", "pairs": int(usable.sum()), "accuracy": float(np.mean([r["accuracy"] for r in result]))}
+    )
     return result

@@ -45,7 +45,10 @@ def pair_loss(source, target, kind: str):
 def _rows_from_csv(text: str | None, fields: list[str]) -> list[dict]:
     if not text:
         return []
-    return [{key: float(row[key]) if key in ("loss", "learning_rate", "mean_similarity") else int(row[key]) for key in fields} for row in csv.DictReader(io.StringIO(text))]
+    return [
+        {key: float(row[key]) if key in ("loss", "learning_rate", "mean_similarity") else int(row[key]) for key in fields}
+        for row in csv.DictReader(io.StringIO(text))
+    ]
 
 
 def train_layers(
