@@ -196,3 +196,22 @@ def test_every_hub_model_of_the_paper_config_is_pinned_to_a_commit():
     assert {name for name, model in models.items() if "hub" in model} == {"mbert", "xlmr"}
     for name, model in models.items():
         assert re.fullmatch(r"[0-9a-f]{40}", model.get("revision", "")), name
+
+
+def test_lowres_settings_are_checked():
+    config = validated()
+    lowres = config["lowres"]
+    assert lowres["languages"] == ["bn", "eu", "mk", "ml", "af", "sw", "kn", "gu", "ne"] and set(lowres["parallel"]) == set(lowres["languages"])
+    assert lowres["update"]["steps"] == 5000 and lowres["mining"]["threshold"] == 0.2 and lowres["tokenizer"]["bn"] == "indic"
+    with pytest.raises(ConfigError, match=r"lowres\.model': 'xlmr_large' is not a model under 'models'"):
+        validated(lowres__model="xlmr_large")
+    with pytest.raises(ConfigError, match=r"lowres\.parallel\.yo': no parallel corpus of 'yo' with 'en'"):
+        validated(lowres__languages=["sw", "yo"])
+    with pytest.raises(ConfigError, match=r"lowres\.languages\[1\]': 'en' is lowres\.english"):
+        validated(lowres__languages=["sw", "en"])
+    with pytest.raises(ConfigError, match=r"lowres\.parallel\.sw\.english': http://example\.org/en\.txt: plain http"):
+        validated(lowres__parallel={**lowres["parallel"], "sw": {"english": "http://example.org/en.txt", "other": "/data/sw.txt"}})
+    with pytest.raises(ConfigError, match=r"lowres\.mining\.mode"):
+        validated(lowres__mining={"mode": "union"})
+    with pytest.raises(ConfigError, match=r"lowres\.tokenizer\.eu"):
+        validated(lowres__tokenizer={"default": "moses", "eu": "jieba"})

@@ -214,6 +214,34 @@ def test_demo_clusters_its_languages_and_tags_entities(demo_runs):
     assert table.loc["en", "multilingual"].endswith(")") and (workdir / "results/ner/f1_boxplot.png").stat().st_size > 20_000
 
 
+def test_demo_mines_true_translations_and_scores_retrieval_and_zero_shot_ner(demo_runs):
+    """ICEBERT's tiny BERT, aligned per language with word pairs mined from the fake languages'
+    sentences: the most often mined pairs are true translations (the demo's dictionaries); retrieval
+    on the word-for-word parallel sentences is scored for every method, the supervised layers best."""
+    from xlclust.lowres.types import dictionary_precision
+
+    workdir = demo_runs[0]
+    retrieval = pd.read_csv(workdir / "results/word_retrieval_scores.csv")
+    assert list(retrieval.columns) == ["method", "language", "source", "target", "pairs", "accuracy"] and len(retrieval) == 18
+    assert (retrieval["pairs"] > 3000).all() and retrieval["accuracy"].between(0, 1).all()
+    mean = retrieval[retrieval["source"] == "avg"].set_index(["method", "language"])["accuracy"]
+    for lang in ("qcy", "qgr"):
+        assert mean[("linear_sup", lang)] > mean[("base", lang)] and mean[("mined", lang)] >= mean[("base", lang)]
+    assert mean[("base", "qcy")] > 0.15  # shared clusters carry words across scripts before any alignment
+    for lang in ("qcy", "qgr"):
+        types = pd.read_csv(workdir / f"results/lowres/layers/mined/{lang}/mined_types.csv", keep_default_na=False, dtype={"count": int})
+        words = types[types["source_word"].str.isalpha()].assign(source_word=lambda t: t["source_word"].str.lower())
+        lines = (workdir / f"resources/demo/dictionaries/{lang}-en.txt").read_text(encoding="utf-8").splitlines()
+        precision = dictionary_precision(words, {tuple(line.split()) for line in lines})
+        assert precision["pair_precision"] > 0.15, precision  # measured 0.27 (qcy) and 0.22 (qgr)
+        iterations = pd.read_csv(workdir / f"results/lowres/layers/mined/{lang}/iterations.csv")
+        assert (iterations["pairs"] > 5000).all() and (iterations["mean_similarity"] > 0.2).all()
+    ner = pd.read_csv(workdir / "results/lowres_ner_scores.csv")
+    overall = ner[ner["class"] == "all"].set_index(["method", "language"])
+    assert len(overall) == 6 and overall["f1"].between(0, 100).all() and overall.loc[("base", "qcy"), "f1"] > 10
+    assert (workdir / "results/lowres/ner.png").stat().st_size > 10_000
+
+
 def test_the_report_collects_every_figure_and_opens_in_a_browser(demo_runs, tmp_path):
     from workflow_tests.browser import render
 
@@ -233,6 +261,7 @@ def test_the_report_collects_every_figure_and_opens_in_a_browser(demo_runs, tmp_
         "6 TyDi QA",
         "7 Language clusters",
         "8 NER",
+        "9 Low-resource alignment",
     ]
     assert all(category in dom for category in categories)
     figures = [
@@ -248,6 +277,8 @@ def test_the_report_collects_every_figure_and_opens_in_a_browser(demo_runs, tmp_
         "results/langclust/finetuned_cls/dendrogram.png",
         "results/ner/f1_boxplot.png",
         "results/ner/table3.csv",
+        "results/lowres/retrieval.png",
+        "results/word_retrieval_scores.csv",
         "results/bli_scores.csv",
         "results/language_clusters.csv",
     ]

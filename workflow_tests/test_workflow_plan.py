@@ -31,11 +31,12 @@ def test_paper_config_plans_the_corpus_stage_for_nine_languages(tmp_path):
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
-    assert counts["download_wikipedia"] == "9" and counts["gather_wikipedia"] == "9"
-    assert counts["plan_extraction"] == "9"
+    # ICEBERT's nine Wikipedias and the seven more that the low-resource system mines (bn and sw are in both)
+    assert counts["download_wikipedia"] == "16" and counts["gather_wikipedia"] == "16"
+    assert counts["plan_extraction"] == "16"
     assert counts["pack_corpus"] == "9" and counts["corpus_stats"] == "1" and counts["sample_corpus"] == "1"
-    # 64 en + 24 ru + 8 ar + 4 fi + 4 id + 4 ko + 2 each for bn, sw, te
-    assert counts["extract_wikipedia"] == str(64 + 24 + 8 + 4 + 4 + 4 + 2 * 3)
+    # 64 en + 24 ru + 8 ar + 4 fi + 4 id + 4 ko + 2 each for bn, sw, te and the seven others
+    assert counts["extract_wikipedia"] == str(64 + 24 + 8 + 4 + 4 + 4 + 2 * 3 + 2 * 7)
     assert counts["subword_vocab"] == "9" and counts["joint_vocabulary"] == "1"
     assert counts["seed_dictionary"] == "8" and counts["align_embeddings"] == "9" and counts["evaluate_bli"] == "1"
     assert elapsed < 60
@@ -50,12 +51,24 @@ def test_the_slurm_profile_plans_the_whole_paper_config(tmp_path):
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
     assert counts["pretrain"] == "2" and counts["finetune_tydiqa"] == str(2 * 5 + 3)  # 2 small models × 5 seeds, mBERT × 3
-    assert counts["predict_tydiqa"] == str(13 * 9) and counts["wikiann_data"] == "15" and counts["embed_sentences"] == "3"
+    # WikiAnn: Shaffer's 15 languages and the low-resource system's eight others
+    assert counts["predict_tydiqa"] == str(13 * 9) and counts["wikiann_data"] == "23" and counts["embed_sentences"] == "3"
     assert counts["sentence_corpus"] == "1" and counts["encode_corpus"] == "2"  # the small models' own corpus
     assert counts["ner_groups"] == "1" and counts["wikiann_ner_scores"] == "1"
     pretrain, extract = planned_job(result.stdout, "pretrain"), planned_job(result.stdout, "extract_wikipedia")
     assert "slurm_partition=gpu" in pretrain and "gpu=1" in pretrain and "cpus_per_gpu=8" in pretrain
     assert "slurm_partition=cpu" in extract and "gpu=" not in extract
+
+
+def test_paper_config_plans_word_retrieval_and_zero_shot_ner_for_the_nine_languages(tmp_path):
+    """Hangya et al. (2022)'s nine languages: mined and supervised layers for each, every method
+    scored on retrieval and NER, through the two tables' own commands."""
+    result = snakemake("results/word_retrieval_scores.csv", "results/lowres_ner_scores.csv", "-n", "--quiet", "rules", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
+    assert counts["lowres_sentences"] == "10" and counts["parallel_corpus"] == "9"  # English mined too
+    assert counts["alignment_layers"] == str(2 * 9) and counts["word_retrieval"] == str(3 * 9) and counts["lowres_ner"] == str(3 * 9)
+    assert counts["wikiann_data"] == "10" and counts["word_retrieval_scores"] == "1" and counts["lowres_ner_scores"] == "1"
 
 
 def planned_job(dry_run: str, rule: str) -> str:

@@ -116,6 +116,7 @@ def check_semantics(config: Mapping[str, Any]) -> None:
         _check_pretraining_model(size, model, qa_length if size in pretraining.get("sizes", []) else None)
     _check_tydiqa(config, languages)
     _check_langclust(config)
+    _check_lowres(config)
     _check_download_locations(config)
     for lang in sources:
         if lang not in languages:
@@ -133,6 +134,8 @@ def _check_download_locations(config: Mapping[str, Any]) -> None:
     locations["vocabulary.bpemb.base_url"] = config.get("vocabulary", {}).get("bpemb", {}).get("base_url", "")
     for lang, spec in config.get("dictionaries", {}).items():
         locations |= {f"dictionaries.{lang}.{key}": spec.get(key, "") for key in ("train", "test", "full")}
+    for lang, spec in config.get("lowres", {}).get("parallel", {}).items():
+        locations |= {f"lowres.parallel.{lang}.{key}": spec.get(key) or "" for key in ("english", "other", "links")}
     for key, location in locations.items():
         if plain_http(location):
             raise ConfigError(f"config key '{key}': {location}: {INSECURE}")
@@ -226,6 +229,27 @@ def _check_langclust(config: Mapping[str, Any]) -> None:
             if lang not in languages:
                 raise ConfigError(f"config key 'ner.zero_shot.held_out[{position}]': {lang!r} is not one of wikiann.languages")
         _check_generalization(ner.get("generalization"), languages)
+
+
+def _check_lowres(config: Mapping[str, Any]) -> None:
+    """The low-resource system: its model is a registered one, every language has a parallel corpus
+    with English (the retrieval test) and, with WikiAnn read from files, NER files."""
+    lowres = config.get("lowres", {})
+    if not lowres:
+        return
+    models = config.get("models", {})
+    if lowres["model"] not in models:
+        raise ConfigError(f"config key 'lowres.model': {lowres['model']!r} is not a model under 'models' ({', '.join(models) or 'none'})")
+    for position, lang in enumerate(lowres["languages"]):
+        if lang == lowres["english"]:
+            raise ConfigError(f"config key 'lowres.languages[{position}]': {lang!r} is lowres.english, the other side of every pair")
+        if lang not in lowres["parallel"]:
+            raise ConfigError(f"config key 'lowres.parallel.{lang}': no parallel corpus of {lang!r} with {lowres['english']!r} (english, other)")
+    wikiann = config.get("wikiann", {})
+    if wikiann and wikiann["dataset"]["source"] == "files":
+        for lang in [lowres["english"], *lowres["languages"]]:
+            if lang not in wikiann["dataset"].get("files", {}):
+                raise ConfigError(f"config key 'wikiann.dataset.files.{lang}': no WikiAnn files for {lang!r}, which zero-shot NER (lowres) reads")
 
 
 def _check_generalization(study: Mapping[str, Any] | None, languages: list[str]) -> None:
