@@ -466,4 +466,12 @@ def lowres_method_inputs(wildcards):
 
 
 def lowres_targets():
-    return ["results/word_retrieval_scores.csv", "results/lowres/retrieval.png", "results/lowres_ner_scores.csv", "results/lowres/ner.png"]
+    targets = [
+        "results/word_retrieval_scores.csv",
+        "results/lowres/retrieval.png",
+        "results/lowres_ner_scores.csv",
+        "results/lowres/ner.png",
+    ]
+    if "mined" in LOWRES["methods"]:
+        targets += ["results/lowres/mined_types.csv", "results/lowres/mined_examples.csv"]
+    return targets

@@ -195,3 +195,27 @@ rule lowres_ner_scores:
         title="Zero-shot NER (WikiAnn), span F1",
     script:
         "../scripts/lowres_scores.py"
+
+
+# Table 9 (what was mined per language) and Table 4 (mined pairs in their sentences).
+rule mined_pairs_report:
+    input:
+        layers=expand("results/lowres/layers/mined/{lang}", lang=LOWRES_LANGUAGES),
+        sentences=expand("results/lowres/sentences/{lang}.parquet", lang=LOWRES_LANGUAGES),
+        english=f"results/lowres/sentences/{LOWRES['english']}.parquet",
+    output:
+        types=report("results/lowres/mined_types.csv", caption="../report/mined_pairs.rst", category="9 Low-resource alignment"),
+        examples=report("results/lowres/mined_examples.csv", caption="../report/mined_pairs.rst", category="9 Low-resource alignment"),
+    log:
+        "logs/mined_pairs_report.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=30,
+    params:
+        languages=LOWRES_LANGUAGES,
+        examples=10,
+    script:
+        "../scripts/mined_pairs_report.py"

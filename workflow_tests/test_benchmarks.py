@@ -23,3 +23,5 @@ def test_the_gpu_script_runs_its_cpu_parts(tmp_path):
     assert set(clusters["pairs"]) == {"all", "pivot"} and clusters["growth_exponent"].notna().any()
     assert (pd.read_csv(tmp_path / "pretraining.csv")["tokens_per_second"] > 0).all()
     assert (pd.read_csv(tmp_path / "tydiqa.csv")["predict_questions_per_second"] > 0).all()
+    lowres = pd.read_csv(tmp_path / "lowres.csv")
+    assert set(lowres["step"]) == {"mining", "update"} and (lowres["source_words_per_s"].dropna() > 0).all()

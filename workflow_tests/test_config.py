@@ -201,7 +201,9 @@ def test_every_hub_model_of_the_paper_config_is_pinned_to_a_commit():
 def test_lowres_settings_are_checked():
     config = validated()
     lowres = config["lowres"]
-    assert lowres["languages"] == ["bn", "eu", "mk", "ml", "af", "sw", "kn", "gu", "ne"] and set(lowres["parallel"]) == set(lowres["languages"])
+    assert lowres["languages"] == ["bn", "eu", "mk", "ml", "af", "sw", "kn", "gu", "ne"] and set(lowres["parallel"]) == set(
+        lowres["languages"]
+    )
     assert lowres["update"]["steps"] == 5000 and lowres["mining"]["threshold"] == 0.2 and lowres["tokenizer"]["bn"] == "indic"
     with pytest.raises(ConfigError, match=r"lowres\.model': 'xlmr_large' is not a model under 'models'"):
         validated(lowres__model="xlmr_large")

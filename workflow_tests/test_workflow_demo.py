@@ -236,6 +236,11 @@ def test_demo_mines_true_translations_and_scores_retrieval_and_zero_shot_ner(dem
         assert precision["pair_precision"] > 0.15, precision  # measured 0.27 (qcy) and 0.22 (qgr)
         iterations = pd.read_csv(workdir / f"results/lowres/layers/mined/{lang}/iterations.csv")
         assert (iterations["pairs"] > 5000).all() and (iterations["mean_similarity"] > 0.2).all()
+    table9 = pd.read_csv(workdir / "results/lowres/mined_types.csv").set_index("language")
+    assert list(table9.index) == ["qcy", "qgr"] and (table9["type_pairs"] > 1000).all() and (table9["pairs"] >= table9["type_pairs"]).all()
+    examples = pd.read_csv(workdir / "results/lowres/mined_examples.csv")
+    assert (examples.groupby("language").size() == 10).all()
+    assert all(w in sentence for w, sentence in zip(examples["source_word"], examples["source_sentence"]))
     ner = pd.read_csv(workdir / "results/lowres_ner_scores.csv")
     overall = ner[ner["class"] == "all"].set_index(["method", "language"])
     assert len(overall) == 6 and overall["f1"].between(0, 100).all() and overall.loc[("base", "qcy"), "f1"] > 10

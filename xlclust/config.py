@@ -244,12 +244,16 @@ def _check_lowres(config: Mapping[str, Any]) -> None:
         if lang == lowres["english"]:
             raise ConfigError(f"config key 'lowres.languages[{position}]': {lang!r} is lowres.english, the other side of every pair")
         if lang not in lowres["parallel"]:
-            raise ConfigError(f"config key 'lowres.parallel.{lang}': no parallel corpus of {lang!r} with {lowres['english']!r} (english, other)")
+            raise ConfigError(
+                f"config key 'lowres.parallel.{lang}': no parallel corpus of {lang!r} with {lowres['english']!r} (english, other)"
+            )
     wikiann = config.get("wikiann", {})
     if wikiann and wikiann["dataset"]["source"] == "files":
         for lang in [lowres["english"], *lowres["languages"]]:
             if lang not in wikiann["dataset"].get("files", {}):
-                raise ConfigError(f"config key 'wikiann.dataset.files.{lang}': no WikiAnn files for {lang!r}, which zero-shot NER (lowres) reads")
+                raise ConfigError(
+                    f"config key 'wikiann.dataset.files.{lang}': no WikiAnn files for {lang!r}, which zero-shot NER (lowres) reads"
+                )
 
 
 def _check_generalization(study: Mapping[str, Any] | None, languages: list[str]) -> None:

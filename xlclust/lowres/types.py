@@ -22,3 +22,35 @@ def dictionary_precision(types: pd.DataFrame, dictionary: set[tuple[str, str]]) 
         "type_precision": float(sum(listed) / len(types)) if len(types) else float("nan"),
         "pair_precision": float((weights * listed).sum() / weights.sum()) if len(types) else float("nan"),
     }
+
+
+def type_counts(types: pd.DataFrame, pairs: pd.DataFrame, language: str) -> dict:
+    """Table 9's row of a language: how many word type pairs and word pairs were mined, and how
+    many distinct source and target words they hold."""
+    return {
+        "language": language,
+        "pairs": int(types["count"].sum()),
+        "type_pairs": len(types),
+        "source_types": int(types["source_word"].nunique()),
+        "target_types": int(types["target_word"].nunique()),
+        "iterations": int(pairs["iteration"].nunique()),
+    }
+
+
+def pair_examples(pairs: pd.DataFrame, source_texts: list[str], target_texts: list[str], language: str, count: int) -> pd.DataFrame:
+    """Table 4: the ``count`` most often mined type pairs, each with the sentences of its most similar
+    occurrence."""
+    best = pairs.sort_values("similarity", ascending=False).drop_duplicates(["source_word", "target_word"])
+    frequency = pairs.groupby(["source_word", "target_word"]).size().rename("count")
+    best = best.join(frequency, on=["source_word", "target_word"]).sort_values(["count", "similarity"], ascending=False).head(count)
+    return pd.DataFrame(
+        {
+            "language": language,
+            "source_word": best["source_word"],
+            "target_word": best["target_word"],
+            "count": best["count"],
+            "similarity": best["similarity"].round(4),
+            "source_sentence": [source_texts[i] for i in best["source_sentence"]],
+            "target_sentence": [target_texts[i] for i in best["target_sentence"]],
+        }
+    )
