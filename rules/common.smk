@@ -457,6 +457,25 @@ def alignment_layer_inputs(wildcards):
     return inputs | model_files(LOWRES["model"])
 
 
+def lowres_runs():
+    """(method, language) of every evaluated run: each method for each language, vecmap_sup only where
+    the language has a dictionary (lowres.dictionaries)."""
+    return [
+        (method, lang)
+        for method in LOWRES["methods"]
+        for lang in LOWRES_LANGUAGES
+        if method != "vecmap_sup" or lang in LOWRES["dictionaries"]
+    ]
+
+
+def vecmap_inputs(wildcards):
+    """The LM's local directory, and vecmap_sup's dictionary where it is a local file."""
+    inputs = model_files(LOWRES["model"])
+    if wildcards.vecmap_method == "vecmap_sup":
+        inputs |= local_files({"dictionary": LOWRES["dictionaries"][wildcards.lowres_lang]["file"]})
+    return inputs
+
+
 def lowres_method_inputs(wildcards):
     """The layers a method evaluates with (none for the LM as it is), and the LM's local directory."""
     inputs = model_files(LOWRES["model"])

@@ -6,8 +6,9 @@
 
 wildcard_constraints:
     lowres_lang="[a-z]{2,3}(-[a-z0-9]+)*",
-    lowres_method="base|mined|linear_sup",
+    lowres_method="base|mined|linear_sup|vecmap_id|vecmap_sup",
     trained_method="mined|linear_sup",
+    vecmap_method="vecmap_id|vecmap_sup",
 
 
 # §4.1: a seeded sample of a language's Wikipedia sentences, split into words for mining.
@@ -94,6 +95,39 @@ rule alignment_layers:
         "../scripts/alignment_layers.py"
 
 
+# §4.2: the vecmap baselines — type-level anchors (mean contextual vectors of frequent words) of the
+# language and English, mapped orthogonally from identical words or a dictionary; the map is the
+# language's layer.
+rule vecmap_layers:
+    input:
+        unpack(vecmap_inputs),
+        sentences=lambda wildcards: [f"results/lowres/sentences/{lang}.parquet" for lang in (wildcards.lowres_lang, LOWRES["english"])],
+    output:
+        layers=directory("results/lowres/layers/{vecmap_method}/{lowres_lang}"),
+    log:
+        "logs/vecmap_layers/{vecmap_method}/{lowres_lang}.log",
+    benchmark:
+        "logs/benchmarks/vecmap_layers/{vecmap_method}/{lowres_lang}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,
+        mem_mb=32000,
+        runtime=480,
+    params:
+        encoder=model_source(LOWRES["model"]),
+        languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
+        vecmap=LOWRES["vecmap"],
+        dictionary=lambda wildcards: LOWRES["dictionaries"].get(wildcards.lowres_lang) if wildcards.vecmap_method == "vecmap_sup" else None,
+        search=search_settings(),
+        encode_batch_size=LOWRES["encode_batch_size"],
+        seed=config["seed"],
+    script:
+        "../scripts/vecmap_layers.py"
+
+
 # §4.2 (Cao et al. 2020): contextual word retrieval on the test sentences, both directions.
 rule word_retrieval:
     input:
@@ -123,7 +157,7 @@ rule word_retrieval:
 
 rule word_retrieval_scores:
     input:
-        expand("results/lowres/retrieval/{method}/{lang}.csv", method=LOWRES["methods"], lang=LOWRES_LANGUAGES),
+        [f"results/lowres/retrieval/{method}/{lang}.csv" for method, lang in lowres_runs()],
     output:
         scores=report("results/word_retrieval_scores.csv", caption="../report/word_retrieval.rst", category="9 Low-resource alignment"),
         figure=report("results/lowres/retrieval.png", caption="../report/word_retrieval.rst", category="9 Low-resource alignment"),
@@ -178,7 +212,7 @@ rule lowres_ner:
 
 rule lowres_ner_scores:
     input:
-        expand("results/lowres/ner/{method}/{lang}.csv", method=LOWRES["methods"], lang=LOWRES_LANGUAGES),
+        [f"results/lowres/ner/{method}/{lang}.csv" for method, lang in lowres_runs()],
     output:
         scores=report("results/lowres_ner_scores.csv", caption="../report/lowres_ner.rst", category="9 Low-resource alignment"),
         figure=report("results/lowres/ner.png", caption="../report/lowres_ner.rst", category="9 Low-resource alignment"),

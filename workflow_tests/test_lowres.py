@@ -2,6 +2,8 @@
 training, contextual word retrieval, the parallel data and its aligner, on planted vectors, a tiny
 BERT with random weights and real text and gold alignments from ../shared/data."""
 
+from itertools import combinations
+
 import numpy as np
 import pytest
 
@@ -286,3 +288,49 @@ def test_the_demo_parallel_corpus_links_each_word_to_its_rewrite():
     for e, o, line in zip(english, other, links):
         pairs = parse_links(line, True, 0, "demo")
         assert all(fake.word(e.split()[i]) == o.split()[j] or e.split()[i].isdigit() for i, j in pairs.tolist())
+
+
+def test_frequent_words_and_their_sampled_occurrences_without_a_token_loop():
+    from xlclust.lowres.anchors import frequent_words, sampled_occurrences
+
+    sentences = [["a", "b", "a"], ["c", "a"], [], ["b", "d", "a"]]
+    words, sentence, position, rank = frequent_words(sentences, 3)
+    assert words == ["a", "b", "c"]  # a ×4, b ×2, c ×1 (before d: first seen)
+    assert sentence.tolist() == [0, 0, 0, 1, 1, 3, 3, 3] and position.tolist() == [0, 1, 2, 0, 1, 0, 1, 2]
+    assert rank.tolist() == [0, 1, 0, 2, 0, 1, -1, 0]
+    chosen = sampled_occurrences(rank, 2, seed=0)
+    assert sorted(rank[chosen].tolist()) == [0, 0, 1, 1, 2] and len(set(chosen.tolist())) == 5
+    assert sampled_occurrences(rank, 2, seed=0).tolist() == chosen.tolist()
+
+
+def test_anchors_are_the_mean_of_the_sampled_occurrences(tiny_encoder):
+    from xlclust.lowres.anchors import type_anchors
+
+    sentences = [words for words in leipzig_words("sw", 300) if len(words) <= 20][:40]  # every word within 64 positions
+    anchors = type_anchors(tiny_encoder, sentences, "sw", words=5, per_word=3, seed=1, chunk=7)
+    assert len(anchors.words) == 5 and (anchors.occurrences == 3).all()
+    vectors = tiny_encoder.encode(sentences, "sw")
+    word = anchors.words[0]
+    occurrences = [(s, w) for s, words in enumerate(sentences) for w, token in enumerate(words) if token == word]
+    means = [vectors.vectors[vectors.rows_of(np.array(c)[:, 0], np.array(c)[:, 1])].mean(0) for c in combinations(occurrences, 3)]
+    assert any(np.allclose(anchors.vectors[0], mean, atol=1e-5) for mean in means)  # one 3-subset of its occurrences
+
+
+def test_vecmap_recovers_a_planted_rotation_from_identical_words_or_a_dictionary():
+    from xlclust.lowres.anchors import Anchors, dictionary_pairs, identical_pairs, vecmap_layer
+
+    rng = np.random.default_rng(4)
+    english = rng.normal(size=(300, 8)).astype(np.float32)
+    rotation, _ = np.linalg.qr(rng.normal(size=(8, 8)))
+    other = (english @ rotation.T).astype(np.float32)  # other · rotation = english
+    words = [f"w{i}" for i in range(300)]
+    source, target = Anchors(words, other, np.ones(300)), Anchors(words, english, np.ones(300))
+    seeds = identical_pairs(words[:50] + ["x"], words)
+    assert seeds.tolist() == [[i, i] for i in range(50)]
+    weight, report = vecmap_layer(source, target, seeds, ["unit"], "none", 0)
+    mapped = LayerMaps({"xx": weight}).apply("xx", other / np.linalg.norm(other, axis=1, keepdims=True))
+    assert np.allclose(mapped, english / np.linalg.norm(english, axis=1, keepdims=True), atol=1e-4) and report["seed_pairs"] == 50
+    pairs = dictionary_pairs(["Haus", "Hund"], ["house", "dog", "cat"], [("haus", "house"), ("hund", "dog"), ("katze", "cat")])
+    assert pairs.tolist() == [[0, 0], [1, 1]]
+    with pytest.raises(XlclustError, match="no seed pair"):
+        vecmap_layer(source, target, np.zeros((0, 2), np.int64), ["unit"], "none", 0)

@@ -136,6 +136,8 @@ def _check_download_locations(config: Mapping[str, Any]) -> None:
         locations |= {f"dictionaries.{lang}.{key}": spec.get(key, "") for key in ("train", "test", "full")}
     for lang, spec in config.get("lowres", {}).get("parallel", {}).items():
         locations |= {f"lowres.parallel.{lang}.{key}": spec.get(key) or "" for key in ("english", "other", "links")}
+    for lang, spec in config.get("lowres", {}).get("dictionaries", {}).items():
+        locations[f"lowres.dictionaries.{lang}.file"] = spec["file"]
     for key, location in locations.items():
         if plain_http(location):
             raise ConfigError(f"config key '{key}': {location}: {INSECURE}")
@@ -247,6 +249,9 @@ def _check_lowres(config: Mapping[str, Any]) -> None:
             raise ConfigError(
                 f"config key 'lowres.parallel.{lang}': no parallel corpus of {lang!r} with {lowres['english']!r} (english, other)"
             )
+    for lang in lowres["dictionaries"]:
+        if lang not in lowres["languages"]:
+            raise ConfigError(f"config key 'lowres.dictionaries.{lang}': {lang!r} is not one of lowres.languages")
     wikiann = config.get("wikiann", {})
     if wikiann and wikiann["dataset"]["source"] == "files":
         for lang in [lowres["english"], *lowres["languages"]]:

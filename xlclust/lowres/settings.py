@@ -43,3 +43,14 @@ class ProbeSettings:
     max_steps: int
     evaluate_every: int  # steps between dev evaluations (early stopping on the target's dev set)
     patience: int  # evaluations without improvement before stopping
+
+
+@dataclass(frozen=True)
+class VecmapSettings:
+    """``lowres.vecmap`` (§4.2): the type-level anchors and the orthogonal map of the vecmap baselines."""
+
+    words: int  # the most frequent word types that get an anchor
+    sentences_per_word: int  # occurrences averaged into an anchor
+    normalize: list[str]  # the alignment stage's steps before the map (unit, center)
+    self_learning: str  # none, procb or mnn (the alignment stage's)
+    rounds: int
