@@ -213,8 +213,6 @@ def test_lowres_settings_are_checked():
         validated(lowres__languages=["sw", "en"])
     with pytest.raises(ConfigError, match=r"lowres\.parallel\.sw\.english': http://example\.org/en\.txt: plain http"):
         validated(lowres__parallel={**lowres["parallel"], "sw": {"english": "http://example.org/en.txt", "other": "/data/sw.txt"}})
-    with pytest.raises(ConfigError, match=r"lowres\.dictionaries\.fi': 'fi' is not one of lowres\.languages"):
-        validated(lowres__dictionaries={"fi": {"file": "/data/fi-en.txt"}})
     with pytest.raises(ConfigError, match=r"lowres\.mining\.mode"):
         validated(lowres__mining={"mode": "union"})
     with pytest.raises(ConfigError, match=r"lowres\.tokenizer\.eu"):

@@ -249,9 +249,6 @@ def _check_lowres(config: Mapping[str, Any]) -> None:
             raise ConfigError(
                 f"config key 'lowres.parallel.{lang}': no parallel corpus of {lang!r} with {lowres['english']!r} (english, other)"
             )
-    for lang in lowres["dictionaries"]:
-        if lang not in lowres["languages"]:
-            raise ConfigError(f"config key 'lowres.dictionaries.{lang}': {lang!r} is not one of lowres.languages")
     wikiann = config.get("wikiann", {})
     if wikiann and wikiann["dataset"]["source"] == "files":
         for lang in [lowres["english"], *lowres["languages"]]:
