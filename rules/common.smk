@@ -132,7 +132,10 @@ def vocabulary_inputs(wildcards):
 
 
 def dictionary_files(wildcards):
+    """A dictionary's local files, or the word pairs the low-resource system mined (unsupervised: mined)."""
     spec = config["dictionaries"][wildcards.lang]
+    if spec.get("unsupervised") == "mined":
+        return {"mined": f"results/lowres/layers/mined/{wildcards.lang}"}  # its mined_types.csv
     return local_files({name: spec.get(name) for name in ("train", "test", "full")})
 
 

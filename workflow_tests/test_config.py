@@ -213,6 +213,9 @@ def test_lowres_settings_are_checked():
         validated(lowres__languages=["sw", "en"])
     with pytest.raises(ConfigError, match=r"lowres\.parallel\.sw\.english': http://example\.org/en\.txt: plain http"):
         validated(lowres__parallel={**lowres["parallel"], "sw": {"english": "http://example.org/en.txt", "other": "/data/sw.txt"}})
+    assert validated(dictionaries__sw={"unsupervised": "mined", "min_count": 2})["dictionaries"]["sw"]["min_count"] == 2
+    with pytest.raises(ConfigError, match=r"dictionaries\.te': a mined seed comes from the low-resource system"):
+        validated(dictionaries__te={"unsupervised": "mined"})  # te is not one of lowres.languages
     with pytest.raises(ConfigError, match=r"lowres\.mining\.mode"):
         validated(lowres__mining={"mode": "union"})
     with pytest.raises(ConfigError, match=r"lowres\.tokenizer\.eu"):

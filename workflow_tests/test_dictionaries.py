@@ -75,6 +75,18 @@ def test_unsupervised_seeds():
         seed_dictionary("sw", DictionarySpec(unsupervised="identical"), ["<unk>", "▁a"], ["<unk>", "▁b"])
 
 
+def test_a_mined_seed_keeps_the_often_mined_pairs_of_whole_vocabulary_words():
+    language = ["<unk>", "▁nyumba", "▁mbwa", "▁na", "ni"]
+    pivot = ["<unk>", "▁house", "▁dog", "▁and", "ing"]
+    mined = [("Nyumba", "house", 5), ("mbwa", "dog", 1), ("na", "and", 3), ("ni", "ing", 9), ("paka", "cat", 4)]
+    train, test, report = seed_dictionary("sw", DictionarySpec(unsupervised="mined", min_count=2), language, pivot, mined)
+    assert train.tolist() == [[1, 1], [3, 3]] and len(test) == 0  # normalized, whole words, mined twice or more
+    assert report["train"]["pairs_read"] == 4 and report["train"]["pairs_kept"] == 2
+    assert seed_dictionary("sw", DictionarySpec(unsupervised="mined"), language, pivot, mined)[0].tolist() == [[1, 1], [2, 2], [3, 3]]
+    with pytest.raises(XlclustError, match="needs the low-resource system's mined pairs"):
+        seed_dictionary("sw", DictionarySpec(unsupervised="mined"), language, pivot)
+
+
 def test_real_dictionaries_map_onto_vocabularies_trained_on_real_text(tmp_path):
     data = shared_data()
     spaces = {}

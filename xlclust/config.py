@@ -97,6 +97,14 @@ def check_semantics(config: Mapping[str, Any]) -> None:
                 f"config key 'dictionaries.{lang}': language {lang!r} has no dictionary with the pivot "
                 f"{config['pivot']!r} and no unsupervised seed; give one, e.g. {{unsupervised: identical}}"
             )
+    lowres = config.get("lowres", {})
+    for lang, spec in dictionaries.items():
+        if lang in languages and spec.get("unsupervised") == "mined":
+            if lang not in lowres.get("languages", []) or lowres.get("english") != config["pivot"]:
+                raise ConfigError(
+                    f"config key 'dictionaries.{lang}': a mined seed comes from the low-resource system, which must mine "
+                    f"{lang!r} against the pivot {config['pivot']!r} (lowres.languages, lowres.english)"
+                )
     grouping = config.get("grouping", {})
     for position, source in enumerate(grouping.get("sources", [])):
         if source != "vocabulary" and source not in config.get("models", {}):

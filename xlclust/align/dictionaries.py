@@ -103,7 +103,8 @@ class DictionarySpec:
     """One language's entry under config ``dictionaries`` (the schema admits three forms): published
     splits (``format``, ``pivot_first``, ``train``, optional ``test``), one file split here MUSE's way
     (``format``, ``pivot_first``, ``full``, ``train_words``, ``test_words``), or an ``unsupervised``
-    seed (``identical`` or ``numerals``). A field the form lacks is None."""
+    seed (``identical``, ``numerals``, or ``mined``: the word pairs the low-resource system mined for the
+    language, ``min_count`` times or more). A field the form lacks is None."""
 
     format: str | None = None
     pivot_first: bool | None = None
@@ -113,6 +114,7 @@ class DictionarySpec:
     train_words: int | None = None
     test_words: int | None = None
     unsupervised: str | None = None
+    min_count: int | None = None
 
     @classmethod
     def from_config(cls, section: Mapping, lang: str) -> DictionarySpec:
@@ -120,10 +122,20 @@ class DictionarySpec:
 
 
 def seed_dictionary(
-    lang: str, spec: DictionarySpec, language_pieces: list[str], pivot_pieces: list[str]
+    lang: str, spec: DictionarySpec, language_pieces: list[str], pivot_pieces: list[str], mined: list[tuple[str, str, int]] | None = None
 ) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Train and test row pairs of ``lang`` against the pivot, per its dictionaries entry."""
+    """Train and test row pairs of ``lang`` against the pivot, per its dictionaries entry; ``mined``:
+    the (language word, pivot word, count) type pairs an ``unsupervised: mined`` seed is drawn from."""
     where = f"config key 'dictionaries.{lang}'"
+    if spec.unsupervised == "mined":
+        if mined is None:
+            raise XlclustError(f"{where}: a mined seed needs the low-resource system's mined pairs of {lang!r}")
+        pairs = [(a, b) for a, b, count in mined if count >= (spec.min_count or 1)]
+        train = restrict_to_vocabulary(pairs, language_pieces, pivot_pieces)
+        report = {
+            "train": {"unsupervised": "mined", "min_count": spec.min_count or 1, **coverage(len(pairs), len(train), f"{where} (mined)")}
+        }
+        return train, np.zeros((0, 2), np.int64), report | {"test": None}
     if spec.unsupervised is not None:
         train = unsupervised_seed(language_pieces, pivot_pieces, spec.unsupervised)
         if len(train) == 0:
