@@ -121,7 +121,7 @@ def main() -> None:
         )
         print(rows[-1], flush=True)
         write(rows, args.output)  # after each run: a long one cut short keeps the others
-    update = UpdateSettings(args.update_steps, 2, 6, 5e-5, 0, (0.9, 0.98), 1e-9, 0.01, False, "sum", 10**9, 10**9)
+    update = UpdateSettings(args.update_steps, 2, 6, 5e-5, 0, (0.9, 0.98), 1e-9, 1.0, 0.01, False, "sum", 10**9, 10**9)
     data = {"sw": sentences(args.data, "sw", 1000), "en": sentences(args.data, "en", 1000)}
     provider = MinedExamples(
         lm, data, ("sw", "en"), MiningSettings(1000, 0.2, "forward_backward"), seed=0, search=SearchSettings(device=args.device)

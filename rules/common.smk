@@ -482,7 +482,9 @@ def vecmap_inputs(wildcards):
 def lowres_method_inputs(wildcards):
     """The layers a method evaluates with (none for the LM as it is), and the LM's local directory."""
     inputs = model_files(LOWRES["model"])
-    if wildcards.lowres_method != "base":
+    if wildcards.lowres_method == "full_sup":  # the LM's own weights, trained further
+        inputs["weights"] = f"results/lowres/models/full_sup/{wildcards.lowres_lang}"
+    elif wildcards.lowres_method != "base":
         inputs["layers"] = f"results/lowres/layers/{wildcards.lowres_method}/{wildcards.lowres_lang}"
     return inputs
 

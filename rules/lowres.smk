@@ -6,7 +6,7 @@
 
 wildcard_constraints:
     lowres_lang="[a-z]{2,3}(-[a-z0-9]+)*",
-    lowres_method="base|mined|linear_sup|vecmap_id|vecmap_sup",
+    lowres_method="base|mined|linear_sup|full_sup|vecmap_id|vecmap_sup",
     trained_method="mined|linear_sup",
     vecmap_method="vecmap_id|vecmap_sup",
 
@@ -93,6 +93,37 @@ rule alignment_layers:
         checkpoints=lambda wildcards: f"{LOWRES['checkpoint_dir']}/{wildcards.trained_method}/{wildcards.lowres_lang}",
     script:
         "../scripts/alignment_layers.py"
+
+
+# §4.2 (Cao et al. 2020): the whole LM trained on the parallel training sentences' links, English kept
+# near the original by a regularizer.
+rule full_sup_model:
+    input:
+        unpack(lambda wildcards: model_files(LOWRES["model"])),
+        parallel="results/lowres/parallel/{lowres_lang}.parquet",
+    output:
+        directory("results/lowres/models/full_sup/{lowres_lang}"),
+    log:
+        "logs/full_sup_model/{lowres_lang}.log",
+    benchmark:
+        "logs/benchmarks/full_sup_model/{lowres_lang}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,
+        mem_mb=32000,
+        runtime=720,
+    params:
+        encoder=model_source(LOWRES["model"]),
+        languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
+        training=LOWRES["update"],
+        full_sup=LOWRES["full_sup"],
+        seed=config["seed"],
+        checkpoints=lambda wildcards: f"{LOWRES['checkpoint_dir']}/full_sup/{wildcards.lowres_lang}",
+    script:
+        "../scripts/full_sup_model.py"
 
 
 # §4.2: the vecmap baselines — type-level anchors (mean contextual vectors of frequent words) of the

@@ -18,7 +18,7 @@ from xlclust.settings import settings_from
 start_job(snakemake)
 params, wildcards, inputs = snakemake.params, snakemake.wildcards, snakemake.input
 lang, english = params.languages
-encoder = load_encoder(ModelSource(**params.encoder), params.encode_batch_size)
+encoder = load_encoder(ModelSource(**params.encoder), params.encode_batch_size, snakemake.input.get("weights"))
 maps = LayerMaps.load(inputs.layers) if "layers" in inputs.keys() else LayerMaps.identity()
 settings = settings_from(ProbeSettings, params.settings, "lowres.ner")
 labels = label_names(params.classes)

@@ -17,7 +17,7 @@ from xlclust.settings import settings_from
 start_job(snakemake)
 params, wildcards = snakemake.params, snakemake.wildcards
 set_threads(snakemake.threads)
-encoder = load_encoder(ModelSource(**params.encoder), params.encode_batch_size)
+encoder = load_encoder(ModelSource(**params.encoder), params.encode_batch_size, snakemake.input.get("weights"))
 maps = LayerMaps.load(snakemake.input.layers) if "layers" in snakemake.input.keys() else LayerMaps.identity()
 english, other, links = read_split(snakemake.input.parallel, "test")
 search = settings_from(SearchSettings, params.search, "search")

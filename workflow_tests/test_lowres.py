@@ -30,6 +30,7 @@ UPDATE = UpdateSettings(
     warmup_steps=2,
     adam_betas=(0.9, 0.98),
     adam_epsilon=1e-9,
+    max_grad_norm=1.0,
     init_noise=0.01,
     bias=False,
     loss="sum",
@@ -334,3 +335,58 @@ def test_vecmap_recovers_a_planted_rotation_from_identical_words_or_a_dictionary
     assert pairs.tolist() == [[0, 0], [1, 1]]
     with pytest.raises(XlclustError, match="no seed pair"):
         vecmap_layer(source, target, np.zeros((0, 2), np.int64), ["unit"], "none", 0)
+
+
+def linked_distance(encoder, english, french, links) -> float:
+    """Mean squared distance between the vectors of linked words."""
+    vectors = [encoder.encode(text, lang) for text, lang in ((english, "en"), (french, "fr"))]
+    sentence = np.concatenate([np.full(len(p), i) for i, p in enumerate(links)])
+    pairs = np.concatenate(links)
+    rows = [v.rows_of(sentence, pairs[:, side]) for side, v in enumerate(vectors)]
+    usable = (rows[0] >= 0) & (rows[1] >= 0)
+    return float(((vectors[0].vectors[rows[0][usable]] - vectors[1].vectors[rows[1][usable]]) ** 2).sum(1).mean())
+
+
+def test_full_sup_trains_the_whole_lm_towards_the_links_and_resumes_to_the_same_weights(tiny_encoder, tmp_path):
+    import copy
+
+    from xlclust.lowres.full import train_full
+
+    english, french, sure, _ = gold_hansards()
+    english, french, links = english[:40], french[:40], [one_to_one(s) for s in sure[:40]]
+    original = copy.deepcopy(tiny_encoder.model)
+    before = linked_distance(tiny_encoder, english, french, links)
+    identity = {"test": "full_sup"}
+    model, rows, summary = train_full(
+        copy.deepcopy(original), tiny_encoder.tokenizer, ("en", "fr"), (english, french), links, UPDATE, 1.0, 3, tmp_path / "a", identity
+    )
+    assert summary["steps"] == 12 and [r["step"] for r in rows] == [2, 4, 6, 8, 10, 12]
+    assert any(not np.array_equal(a, b) for a, b in zip(original.state_dict().values(), model.state_dict().values()))
+    after = linked_distance(ContextualEncoder(model, tiny_encoder.tokenizer, 16), english, french, links)
+    assert after < before  # the linked words moved together
+
+    class Killed(Exception):
+        pass
+
+    def kill_at_step_5(step):
+        if step == 5:
+            raise Killed
+
+    with pytest.raises(Killed):
+        train_full(
+            copy.deepcopy(original),
+            tiny_encoder.tokenizer,
+            ("en", "fr"),
+            (english, french),
+            links,
+            UPDATE,
+            1.0,
+            3,
+            tmp_path / "b",
+            identity,
+            on_step=kill_at_step_5,
+        )
+    resumed, resumed_rows, _ = train_full(
+        copy.deepcopy(original), tiny_encoder.tokenizer, ("en", "fr"), (english, french), links, UPDATE, 1.0, 3, tmp_path / "b", identity
+    )
+    assert all(np.array_equal(a, b) for a, b in zip(model.state_dict().values(), resumed.state_dict().values())) and resumed_rows == rows

@@ -8,7 +8,7 @@ import pytest
 from workflow_tests.test_defaults import SCHEMA, resolved, schema_node
 from xlclust.align.dictionaries import DictionarySpec
 from xlclust.errors import ConfigError
-from xlclust.lowres.settings import MiningSettings, ProbeSettings, UpdateSettings, VecmapSettings
+from xlclust.lowres.settings import FullSupSettings, MiningSettings, ProbeSettings, UpdateSettings, VecmapSettings
 from xlclust.ner.data import NerFiles
 from xlclust.search import SearchSettings
 from xlclust.settings import DatasetSource, HubDataset, settings_from
@@ -40,6 +40,7 @@ def schema_keys(node: dict) -> set[str]:
         (UpdateSettings, schema_node(["lowres", "update"])),
         (ProbeSettings, schema_node(["lowres", "ner"])),
         (VecmapSettings, schema_node(["lowres", "vecmap"])),
+        (FullSupSettings, schema_node(["lowres", "full_sup"])),
     ],
 )
 def test_each_settings_class_has_the_keys_its_schema_section_allows(cls, node):

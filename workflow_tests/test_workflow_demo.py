@@ -222,7 +222,7 @@ def test_demo_mines_true_translations_and_scores_retrieval_and_zero_shot_ner(dem
 
     workdir = demo_runs[0]
     retrieval = pd.read_csv(workdir / "results/word_retrieval_scores.csv")
-    assert list(retrieval.columns) == ["method", "language", "source", "target", "pairs", "accuracy"] and len(retrieval) == 5 * 2 * 3
+    assert list(retrieval.columns) == ["method", "language", "source", "target", "pairs", "accuracy"] and len(retrieval) == 6 * 2 * 3
     assert (retrieval["pairs"] > 3000).all() and retrieval["accuracy"].between(0, 1).all()
     mean = retrieval[retrieval["source"] == "avg"].set_index(["method", "language"])["accuracy"]
     for lang in ("qcy", "qgr"):
@@ -243,7 +243,7 @@ def test_demo_mines_true_translations_and_scores_retrieval_and_zero_shot_ner(dem
     assert all(w in sentence for w, sentence in zip(examples["source_word"], examples["source_sentence"]))
     ner = pd.read_csv(workdir / "results/lowres_ner_scores.csv")
     overall = ner[ner["class"] == "all"].set_index(["method", "language"])
-    assert len(overall) == 10 and overall["f1"].between(0, 100).all() and overall.loc[("base", "qcy"), "f1"] > 10
+    assert len(overall) == 12 and overall["f1"].between(0, 100).all() and overall.loc[("base", "qcy"), "f1"] > 10
     assert (workdir / "results/lowres/ner.png").stat().st_size > 10_000
 
 

@@ -94,13 +94,16 @@ class ContextualEncoder:
         return WordVectors(order_vectors[order], sentence_all[order], word_all[order])
 
 
-def load_encoder(source, batch_size: int = 64) -> ContextualEncoder:
-    """The frozen LM of ``source`` (an :class:`xlclust.models.ModelSource`) as an encoder."""
+def load_encoder(source, batch_size: int = 64, weights: str | None = None) -> ContextualEncoder:
+    """The frozen LM of ``source`` (an :class:`xlclust.models.ModelSource`) as an encoder; ``weights``:
+    a directory of this LM's weights trained further (full_sup), read with the source's tokenizer."""
     from transformers import AutoModel
 
     from xlclust.errors import XlclustError
 
     tokenizer, model = source.load(AutoModel)
+    if weights is not None:
+        model = AutoModel.from_pretrained(weights)
     if not tokenizer.is_fast:
         raise XlclustError(f"{source.location}: its tokenizer has no fast version, which word positions need")
     return ContextualEncoder(model, tokenizer, batch_size)

@@ -25,6 +25,7 @@ class UpdateSettings:
     warmup_steps: int
     adam_betas: tuple[float, float]
     adam_epsilon: float
+    max_grad_norm: float  # 0: no clipping
     init_noise: float  # weights start at identity + U(0, init_noise)
     bias: bool
     loss: str  # sum: Σ‖E_s − E_t‖² (the paper); mean: mean squared error (the public code)
@@ -54,3 +55,10 @@ class VecmapSettings:
     normalize: list[str]  # the alignment stage's steps before the map (unit, center)
     self_learning: str  # none, procb or mnn (the alignment stage's)
     rounds: int
+
+
+@dataclass(frozen=True)
+class FullSupSettings:
+    """``lowres.full_sup`` (Cao et al. 2020 §3): the regularizer's weight λ on the English side."""
+
+    regularization: float

@@ -135,6 +135,8 @@ def train_layers(
                 loss = pair_loss(source, target, settings.loss) / settings.gradient_accumulation  # as the Trainer scales it
                 loss.backward()
                 step_loss += loss.item()
+            if settings.max_grad_norm:
+                torch.nn.utils.clip_grad_norm_(layers.parameters(), settings.max_grad_norm)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
