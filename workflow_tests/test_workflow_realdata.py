@@ -60,6 +60,13 @@ def test_corpus_stage_on_real_text(tmp_path):
         lang: {"format": "rahimi", **{split: str(shared_data() / f"wikiann/{lang}/{split}") for split in ("train", "dev", "test")}}
         for lang in ("de", "en", "fr")
     }
+    # Swahili NER for zero-shot transfer from English (lowres): MasakhaNER's real files, DATE read as O
+    masakhaner = shared_data() / "masakhaner/swa"
+    wikiann["sw"] = {
+        "format": "conll",
+        **{split: str(masakhaner / f"{split}.txt") for split in ("train", "dev", "test")},
+        "drop_classes": ["DATE"],
+    }
     conll = shared_data() / "conll2002"
     for lang, prefix in (("es", "esp"), ("nl", "ned")):  # CoNLL-2002 columns, MISC read as O beside WikiAnn
         wikiann[lang] = {
@@ -191,6 +198,25 @@ def test_corpus_stage_on_real_text(tmp_path):
                     },
                 },
                 "training": {"learning_rate": 2e-3, "batch_size": 20, "epochs": 2},
+            },
+            # word-pair mining for Swahili: its real Wikipedia text above, the real Tatoeba swh-eng pairs aligned
+            # by eflomal, zero-shot NER on MasakhaNER
+            "lowres": {
+                "languages": ["sw"],
+                "model": "mini",
+                "methods": ["base", "mined", "linear_sup", "full_sup", "vecmap_id"],
+                "sentences_per_language": 300,
+                "mining": {"sentences_per_iteration": 100},
+                "update": {"steps": 20, "warmup_steps": 2, "learning_rate": 1e-3, "checkpoint_every": 10, "log_every": 5},
+                "parallel": {
+                    "sw": {
+                        "english": f"file://{shared_data() / 'tatoeba/tatoeba.swh-eng.eng'}",
+                        "other": str(shared_data() / "tatoeba/tatoeba.swh-eng.swh"),
+                    }
+                },
+                "retrieval": {"test_pairs": 150, "dev_pairs": 50},
+                "vecmap": {"words": 500, "sentences_per_word": 5},
+                "ner": {"learning_rate": 1e-2, "warmup_steps": 10, "max_steps": 100, "evaluate_every": 20},
             },
         }
         # this config is complete: it replaces config.yaml rather than being merged into it
@@ -342,3 +368,16 @@ def test_corpus_stage_on_real_text(tmp_path):
     table5 = pd.read_csv(work / "results/ner/table5.csv")
     assert table5["training"].tolist() == ["corpus", "both", "cluster"] and list(table5.columns)[:2] == ["training", "all"]
     assert "conll2003" not in set(pd.read_csv(work / "results/ner/table3.csv")["language"])
+
+    # word-pair mining for Swahili: the real Tatoeba pairs split, Moses-tokenized and aligned by eflomal
+    parallel = json.loads((work / "results/lowres/parallel/sw.json").read_text())
+    assert [parallel[s]["sentences"] for s in ("test", "dev", "train")] == [150, 50, 190]
+    assert parallel["test"]["links"] > 2 * 150  # Tatoeba's short sentences: a few one-to-one links each
+    retrieval = pd.read_csv(work / "results/word_retrieval_scores.csv")
+    assert set(retrieval["method"]) == {"base", "mined", "linear_sup", "full_sup", "vecmap_id"} and set(retrieval["language"]) == {"sw"}
+    assert retrieval["accuracy"].between(0, 1).all() and (retrieval["pairs"] > 2 * 150 * 0.9).all()
+    mined = pd.read_csv(work / "results/lowres/mined_types.csv")
+    assert mined["language"].tolist() == ["sw"] and mined.loc[0, "pairs"] > 0
+    lowres_ner = pd.read_csv(work / "results/lowres_ner_scores.csv")
+    assert set(lowres_ner["class"]) == {"LOC", "ORG", "PER", "all"} and (lowres_ner["class"] == "all").sum() == 5
+    assert lowres_ner["f1"].between(0, 100).all()
