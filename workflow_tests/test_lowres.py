@@ -39,6 +39,20 @@ UPDATE = UpdateSettings(
 )
 
 
+class Killed(Exception):
+    """A job killed between two steps."""
+
+
+def kill_at(step: int):
+    """An ``on_step`` hook that kills the run once it has finished ``step``."""
+
+    def hook(done: int) -> None:
+        if done == step:
+            raise Killed
+
+    return hook
+
+
 def planted(rng, n_pairs: int, noise_words: int, dim: int = 16):
     """Source and target vectors where source i and target perm[i] are near-copies, plus words
     orthogonal to all of them (their best match is below any positive threshold)."""
@@ -166,15 +180,8 @@ def test_training_moves_only_the_layers_and_a_killed_run_resumes_to_the_same_wei
     assert summary["steps"] == 12 and [r["step"] for r in rows] == [2, 4, 6, 8, 10, 12]
     assert iterations and iterations[0]["pairs"] > 0 and not np.allclose(whole.weights["sw"], np.eye(16), atol=0.011)
 
-    class Killed(Exception):
-        pass
-
-    def kill_at_step_6(step):
-        if step == 6:
-            raise Killed
-
     with pytest.raises(Killed):
-        train_layers(mined_provider(tiny_encoder), ("sw", "en"), 16, UPDATE, 7, tmp_path / "b", identity, on_step=kill_at_step_6)
+        train_layers(mined_provider(tiny_encoder), ("sw", "en"), 16, UPDATE, 7, tmp_path / "b", identity, on_step=kill_at(6))
     resumed, resumed_rows, resumed_iterations, _ = train_layers(
         mined_provider(tiny_encoder), ("sw", "en"), 16, UPDATE, 7, tmp_path / "b", identity
     )
@@ -365,13 +372,6 @@ def test_full_sup_trains_the_whole_lm_towards_the_links_and_resumes_to_the_same_
     after = linked_distance(ContextualEncoder(model, tiny_encoder.tokenizer, 16), english, french, links)
     assert after < before  # the linked words moved together
 
-    class Killed(Exception):
-        pass
-
-    def kill_at_step_5(step):
-        if step == 5:
-            raise Killed
-
     with pytest.raises(Killed):
         train_full(
             copy.deepcopy(original),
@@ -384,9 +384,35 @@ def test_full_sup_trains_the_whole_lm_towards_the_links_and_resumes_to_the_same_
             3,
             tmp_path / "b",
             identity,
-            on_step=kill_at_step_5,
+            on_step=kill_at(5),
         )
     resumed, resumed_rows, _ = train_full(
         copy.deepcopy(original), tiny_encoder.tokenizer, ("en", "fr"), (english, french), links, UPDATE, 1.0, 3, tmp_path / "b", identity
     )
     assert all(np.array_equal(a, b) for a, b in zip(model.state_dict().values(), resumed.state_dict().values())) and resumed_rows == rows
+
+
+def test_the_ner_probe_labels_words_tags_cut_words_o_and_keeps_its_best_dev_weights():
+    from xlclust.lowres.probe import label_names, predicted_tags, tag, train_tagger, word_labels
+    from xlclust.lowres.settings import ProbeSettings
+
+    labels = label_names(["LOC", "PER"])
+    tags = [["B-LOC", "O"], ["O", "B-PER", "I-PER"]]
+    vectors = WordVectors(np.zeros((4, 2), np.float32), np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]))  # word 1,2 cut
+    assert word_labels(vectors, tags, labels).tolist() == [1, 0, 0, 3]
+    logits = np.eye(len(labels), dtype=np.float32)[[1, 0, 3, 3]]
+    assert predicted_tags(logits, vectors, [2, 3], labels) == [["B-LOC", "O"], ["B-PER", "B-PER", "O"]]
+    # words whose class is their vector's largest coordinate: a linear tagger learns them
+    rng = np.random.default_rng(0)
+    sentences = [[labels[i] for i in rng.integers(0, len(labels), 6)] for _ in range(60)]
+    flat = np.array([labels.index(t) for s in sentences for t in s])
+    features = (np.eye(len(labels), dtype=np.float32)[flat] * 4 + 0.1 * rng.normal(size=(len(flat), len(labels)))).astype(np.float32)
+    words = WordVectors(features, np.repeat(np.arange(60), 6), np.tile(np.arange(6), 60))
+    settings = ProbeSettings(batch_size=8, learning_rate=0.1, warmup_steps=2, dropout=0.1, max_steps=200, evaluate_every=10, patience=3)
+    tagger, rows = train_tagger((features, flat), (features, words, sentences), labels, ["LOC", "PER"], words.sentence, settings, seed=1)
+    best = max(r["dev_f1"] for r in rows)
+    assert best > 90 and len(rows) < 20  # stopped early, after 3 evaluations without a better F1
+    predicted = tag(tagger, features, words, [6] * 60, labels)
+    from xlclust.ner.metrics import span_scores
+
+    assert span_scores(sentences, predicted, ["LOC", "PER"], "conlleval")[-1]["f1"] == pytest.approx(best)  # the best weights kept

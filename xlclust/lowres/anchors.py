@@ -42,7 +42,7 @@ def frequent_words(sentences: list[list[str]], count: int) -> tuple[list[str], n
     sentence = pc.list_parent_indices(column).to_numpy().astype(np.int64)
     starts = np.asarray(column.offsets)[:-1].astype(np.int64)
     position = np.arange(len(tokens), dtype=np.int64) - starts[sentence]
-    encoded = pc.dictionary_encode(tokens).combine_chunks() if isinstance(tokens, pa.ChunkedArray) else pc.dictionary_encode(tokens)
+    encoded = pc.dictionary_encode(tokens)
     codes = encoded.indices.to_numpy()
     frequency = np.bincount(codes, minlength=len(encoded.dictionary))
     top = np.argsort(-frequency, kind="stable")[:count]  # dictionary order is first appearance: ties stay in it
@@ -70,13 +70,15 @@ def type_anchors(
     if not vocabulary:
         raise XlclustError(f"no words in the {language} sentences to build anchors from")
     chosen = sampled_occurrences(rank, per_word, seed)
+    chosen = chosen[np.argsort(sentence[chosen], kind="stable")]  # by sentence: each chunk is one slice
+    ordered = sentence[chosen]
     sums = np.zeros((len(vocabulary), encoder.dim), np.float64)
     counts = np.zeros(len(vocabulary), np.int64)
-    needed = np.unique(sentence[chosen])
+    needed = np.unique(ordered)
     for begin in range(0, len(needed), chunk):
         block = needed[begin : begin + chunk]
         vectors = encoder.encode([sentences[i] for i in block], language)
-        in_block = chosen[np.isin(sentence[chosen], block)]
+        in_block = chosen[np.searchsorted(ordered, block[0], side="left") : np.searchsorted(ordered, block[-1], side="right")]
         local = np.searchsorted(block, sentence[in_block])
         rows = vectors.rows_of(local, position[in_block])
         kept = rows >= 0  # words beyond the LM's length have no vector

@@ -21,11 +21,10 @@ import numpy as np
 from xlclust.errors import XlclustError
 from xlclust.lowres.contextual import last_subword_positions
 from xlclust.lowres.settings import UpdateSettings
-from xlclust.lowres.update import LOSSES, pair_loss
-from xlclust.pretraining.train import linear_schedule
+from xlclust.lowres.update import after_step, log_due, optimizer_and_schedule, optimizer_step, pair_loss, rows_from_state, rows_state
 from xlclust.training import checkpoint as ckpt
 from xlclust.training.finetuning import position_limit
-from xlclust.training.runtime import Preempted, StopRequest
+from xlclust.training.runtime import StopRequest
 from xlclust.training.saving import metrics_text
 
 log = logging.getLogger(__name__)
@@ -80,19 +79,21 @@ def train_full(
     English's) meet; returns (model, log rows, summary)."""
     import torch
 
-    if settings.loss not in LOSSES:
-        raise XlclustError(f"config key 'lowres.update.loss': {settings.loss!r} is not one of {LOSSES}")
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     limit = position_limit(model, tokenizer)
     source, target = (encode_side(tokenizer, text, lang, limit) for text, lang in zip(sentences, languages))
-    usable = []
+    # per sentence pair, the token positions of its linked words (both within the LM's length) and of
+    # every English word (the regularizer's), found once
+    linked, english = [], []
     for index, pairs in enumerate(links):
         pairs = np.asarray(pairs, np.int64).reshape(-1, 2)
-        keep = (source.positions[index][pairs[:, 0]] >= 0) & (target.positions[index][pairs[:, 1]] >= 0)
-        usable.append(pairs[keep])
-    examples = np.array([i for i, pairs in enumerate(usable) if len(pairs)], dtype=np.int64)
+        at = np.stack([source.positions[index][pairs[:, 0]], target.positions[index][pairs[:, 1]]], axis=1)
+        linked.append(at[(at >= 0).all(axis=1)])
+        english.append(target.positions[index][target.positions[index] >= 0])
+    examples = np.array([i for i, at in enumerate(linked) if len(at)], dtype=np.int64)
     if len(examples) == 0:
         raise XlclustError("parallel data: no linked word pair within the LM's length to train on")
+    pairs = int(sum(len(linked[i]) for i in examples))
     reference = copy.deepcopy(model).to(device).eval()  # f₀: the LM as it was
     for parameter in reference.parameters():
         parameter.requires_grad_(False)
@@ -100,10 +101,7 @@ def train_full(
     for parameter in model.parameters():  # all of it trains
         parameter.requires_grad_(True)
     torch.manual_seed(seed)
-    optimizer = torch.optim.AdamW(
-        model.parameters(), lr=settings.learning_rate, betas=tuple(settings.adam_betas), eps=settings.adam_epsilon, weight_decay=0.0
-    )
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, linear_schedule(settings.warmup_steps, settings.steps))
+    optimizer, scheduler = optimizer_and_schedule(model.parameters(), settings)
     kept = {k: v for k, v in asdict(settings).items() if k not in ("checkpoint_every", "log_every", "init_noise", "bias")}
     run_fingerprint = ckpt.fingerprint({**run_identity, "update": kept, "regularization": regularization, "seed": seed})
     checkpoint_dir = Path(checkpoint_root) / run_fingerprint
@@ -115,7 +113,7 @@ def train_full(
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         step, epoch, cursor, window = state["step"], state["epoch"], state["cursor"], list(state["window"])
-        rows = [dict(zip(LOG_FIELDS, values)) for values in state["rows"]]
+        rows = rows_from_state(state["rows"], LOG_FIELDS)
         log.info("resumed at step %d (epoch %d, example %d)", step, epoch, cursor)
 
     def save() -> None:
@@ -127,13 +125,19 @@ def train_full(
             "epoch": epoch,
             "cursor": cursor,
             "window": list(window),
-            "rows": [[row[field] for field in LOG_FIELDS] for row in rows],
+            "rows": rows_state(rows, LOG_FIELDS),
         }
         ckpt.save_checkpoint(checkpoint_dir, step, state, metrics_text(rows, LOG_FIELDS), run_fingerprint, keep=2)
 
     def states(module, side: EncodedSide, chosen):
         ids, mask = padded([side.ids[i] for i in chosen], tokenizer.pad_token_id)
         return module(input_ids=ids.to(device), attention_mask=mask.to(device)).last_hidden_state
+
+    def gathered(positions: list[np.ndarray], chosen):
+        """(batch row, token position) index tensors of the given positions of each chosen pair."""
+        parts = [positions[i] for i in chosen]
+        rows = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
+        return torch.from_numpy(rows).to(device), torch.from_numpy(np.concatenate(parts)).to(device)
 
     per_step = settings.batch_size * settings.gradient_accumulation
     order, order_epoch = None, None
@@ -153,26 +157,17 @@ def train_full(
                 source_states, target_states = states(model, source, chosen), states(model, target, chosen)
                 with torch.no_grad():
                     original = states(reference, target, chosen)
-                rows_s = [(b, source.positions[i][p[0]]) for b, i in enumerate(chosen) for p in usable[i]]
-                rows_t = [(b, target.positions[i][p[1]]) for b, i in enumerate(chosen) for p in usable[i]]
-                english = [(b, int(p)) for b, i in enumerate(chosen) for p in target.positions[i] if p >= 0]
-                s_index, t_index, e_index = (torch.tensor(r, dtype=torch.long).T.to(device) for r in (rows_s, rows_t, english))
-                loss = pair_loss(source_states[s_index[0], s_index[1]], target_states[t_index[0], t_index[1]], settings.loss)
-                loss = loss + regularization * pair_loss(
-                    target_states[e_index[0], e_index[1]], original[e_index[0], e_index[1]], settings.loss
-                )
+                batch_rows, at = gathered(linked, chosen)
+                loss = pair_loss(source_states[batch_rows, at[:, 0]], target_states[batch_rows, at[:, 1]], settings.loss)
+                batch_rows, at = gathered(english, chosen)
+                loss = loss + regularization * pair_loss(target_states[batch_rows, at], original[batch_rows, at], settings.loss)
                 loss = loss / settings.gradient_accumulation
                 loss.backward()
                 step_loss += loss.item()
-            if settings.max_grad_norm:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), settings.max_grad_norm)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
+            optimizer_step(model.parameters(), optimizer, scheduler, settings)
             step, cursor = step + 1, cursor + len(chosen_step)
             window.append(step_loss)
-            if step % settings.log_every == 0 or step == settings.steps:
-                pairs = int(sum(len(usable[i]) for i in examples))
+            if log_due(step, settings):
                 rows.append(
                     {
                         "step": step,
@@ -184,13 +179,7 @@ def train_full(
                 )
                 log.info("step %d/%d epoch %d loss %.4f", step, settings.steps, epoch, rows[-1]["loss"])
                 window = []
-            if on_step is not None:
-                on_step(step)
-            stopping = stop.requested
-            if step % settings.checkpoint_every == 0 or step == settings.steps or stopping:
-                save()
-            if stopping and step < settings.steps:
-                raise Preempted(f"stopped by a signal at step {step} after saving its checkpoint; rerun to resume")
+            after_step(step, settings, stop, save, on_step)
     summary = {
         "steps": step,
         "epochs": epoch + 1,

@@ -25,17 +25,25 @@ def label_names(classes: list[str]) -> list[str]:
     return ["O", *(f"{prefix}-{name}" for name in classes for prefix in "BI")]
 
 
+def flat_positions(vectors: WordVectors, lengths: list[int]) -> np.ndarray:
+    """Each vector's word as an index into all sentences' words laid end to end."""
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    return starts[vectors.sentence] + vectors.word
+
+
 def word_labels(vectors: WordVectors, tags: list[list[str]], labels: list[str]) -> np.ndarray:
     index = {name: i for i, name in enumerate(labels)}
-    return np.array([index[tags[s][w]] for s, w in zip(vectors.sentence, vectors.word)], dtype=np.int64)
+    flat = np.array([index[tag] for sentence in tags for tag in sentence], dtype=np.int64)
+    return flat[flat_positions(vectors, [len(t) for t in tags])]
 
 
 def predicted_tags(logits: np.ndarray, vectors: WordVectors, lengths: list[int], labels: list[str]) -> list[list[str]]:
     """Each sentence's tags; a word without a vector (cut off by the LM's length) is O."""
-    tags = [["O"] * n for n in lengths]
-    for s, w, best in zip(vectors.sentence, vectors.word, logits.argmax(1)):
-        tags[s][w] = labels[best]
-    return tags
+    flat = np.zeros(sum(lengths), dtype=np.int64)  # label 0 is O
+    flat[flat_positions(vectors, lengths)] = logits.argmax(1)
+    names = np.array(labels, dtype=object)[flat]
+    ends = np.cumsum(lengths)
+    return [list(names[end - n : end]) for end, n in zip(ends, lengths)]
 
 
 def train_tagger(

@@ -10,11 +10,10 @@ uninterrupted one; SIGTERM/SIGUSR1 save a checkpoint after the current step and 
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import os
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -42,13 +41,52 @@ def pair_loss(source, target, kind: str):
     raise ConfigError(f"config key 'lowres.update.loss': {kind!r} is not one of {LOSSES}")
 
 
-def _rows_from_csv(text: str | None, fields: list[str]) -> list[dict]:
-    if not text:
-        return []
-    return [
-        {key: float(row[key]) if key in ("loss", "learning_rate", "mean_similarity") else int(row[key]) for key in fields}
-        for row in csv.DictReader(io.StringIO(text))
-    ]
+def optimizer_and_schedule(parameters, settings: UpdateSettings):
+    """AdamW with the settings' betas and epsilon and no weight decay (the Trainer's default, which the
+    public code trains with), linear warm-up and decay to the last step."""
+    import torch
+
+    if settings.loss not in LOSSES:
+        raise ConfigError(f"config key 'lowres.update.loss': {settings.loss!r} is not one of {LOSSES}")
+    optimizer = torch.optim.AdamW(
+        parameters, lr=settings.learning_rate, betas=tuple(settings.adam_betas), eps=settings.adam_epsilon, weight_decay=0.0
+    )
+    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, linear_schedule(settings.warmup_steps, settings.steps))
+
+
+def optimizer_step(parameters, optimizer, scheduler, settings: UpdateSettings) -> None:
+    """Clip the accumulated gradients, step, advance the schedule, clear the gradients."""
+    import torch
+
+    if settings.max_grad_norm:
+        torch.nn.utils.clip_grad_norm_(parameters, settings.max_grad_norm)
+    optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad(set_to_none=True)
+
+
+def after_step(step: int, settings: UpdateSettings, stop: StopRequest, save, on_step) -> None:
+    """The caller's hook, a checkpoint when one is due or a stop signal came, then the stop itself."""
+    if on_step is not None:
+        on_step(step)
+    stopping = stop.requested  # read once: a signal may land between two reads
+    if step % settings.checkpoint_every == 0 or step == settings.steps or stopping:
+        save()
+    if stopping and step < settings.steps:
+        raise Preempted(f"stopped by a signal at step {step} after saving its checkpoint; rerun to resume")
+
+
+def log_due(step: int, settings: UpdateSettings) -> bool:
+    return step % settings.log_every == 0 or step == settings.steps
+
+
+def rows_state(rows: list[dict], fields: list[str]) -> list[list]:
+    """Log rows as plain lists for a checkpoint (weights-only loading takes those), and back."""
+    return [[row[field] for field in fields] for row in rows]
+
+
+def rows_from_state(values: list[list], fields: list[str]) -> list[dict]:
+    return [dict(zip(fields, row)) for row in values]
 
 
 def train_layers(
@@ -65,15 +103,10 @@ def train_layers(
     one row per iteration, summary)."""
     import torch
 
-    if settings.loss not in LOSSES:
-        raise ConfigError(f"config key 'lowres.update.loss': {settings.loss!r} is not one of {LOSSES}")
     source_lang, target_lang = languages
     torch.manual_seed(seed)
     layers = build_layers(list(languages), dim, settings.init_noise, settings.bias, seed)
-    optimizer = torch.optim.AdamW(
-        layers.parameters(), lr=settings.learning_rate, betas=tuple(settings.adam_betas), eps=settings.adam_epsilon, weight_decay=0.0
-    )
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, linear_schedule(settings.warmup_steps, settings.steps))
+    optimizer, scheduler = optimizer_and_schedule(layers.parameters(), settings)
     kept = {k: v for k, v in asdict(settings).items() if k not in ("checkpoint_every", "log_every")}
     run_fingerprint = ckpt.fingerprint({**run_identity, "languages": list(languages), "update": kept, "seed": seed, "dim": dim})
     checkpoint_dir = Path(checkpoint_root) / run_fingerprint
@@ -87,8 +120,8 @@ def train_layers(
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         step, iteration, cursor = state["step"], state["iteration"], state["cursor"]
-        rows = _rows_from_csv(state["log"], LOG_FIELDS)
-        iteration_rows = _rows_from_csv(state["iterations"], ITERATION_FIELDS)
+        rows = rows_from_state(state["rows"], LOG_FIELDS)
+        iteration_rows = rows_from_state(state["iterations"], ITERATION_FIELDS)
         window = list(state["window"])
         examples_state = {key: value.numpy() for key, value in state["examples"].items()}
         log.info("resumed at step %d (iteration %d, example %d)", step, iteration, cursor)
@@ -102,8 +135,8 @@ def train_layers(
             "iteration": iteration,
             "cursor": cursor,
             "examples": {key: torch.from_numpy(np.ascontiguousarray(value)) for key, value in examples.state.items()},
-            "log": metrics_text(rows, LOG_FIELDS),
-            "iterations": metrics_text(iteration_rows, ITERATION_FIELDS),
+            "rows": rows_state(rows, LOG_FIELDS),
+            "iterations": rows_state(iteration_rows, ITERATION_FIELDS),
             "window": list(window),
         }
         ckpt.save_checkpoint(checkpoint_dir, step, state, metrics_text(rows, LOG_FIELDS), run_fingerprint, keep=2)
@@ -122,9 +155,7 @@ def train_layers(
                     iteration_rows.append({"step": step, **examples.stats, "iteration": iteration})
                     log.info("iteration %d at step %d: %s", iteration, step, examples.stats)
             chosen = order[cursor : cursor + per_step]
-            if len(chosen) == 0:
-                if examples.count == 0:
-                    raise ConfigError("no examples to train the alignment layers on")
+            if len(chosen) == 0:  # this iteration's examples are used up (providers never build none)
                 iteration, cursor, examples = iteration + 1, 0, None
                 continue
             step_loss = 0.0
@@ -135,14 +166,10 @@ def train_layers(
                 loss = pair_loss(source, target, settings.loss) / settings.gradient_accumulation  # as the Trainer scales it
                 loss.backward()
                 step_loss += loss.item()
-            if settings.max_grad_norm:
-                torch.nn.utils.clip_grad_norm_(layers.parameters(), settings.max_grad_norm)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
+            optimizer_step(layers.parameters(), optimizer, scheduler, settings)
             step, cursor = step + 1, cursor + len(chosen)
             window.append(step_loss)
-            if step % settings.log_every == 0 or step == settings.steps:
+            if log_due(step, settings):
                 rows.append(
                     {
                         "step": step,
@@ -154,12 +181,6 @@ def train_layers(
                 )
                 log.info("step %d/%d iteration %d loss %.4f", step, settings.steps, iteration, rows[-1]["loss"])
                 window = []
-            if on_step is not None:
-                on_step(step)
-            stopping = stop.requested
-            if step % settings.checkpoint_every == 0 or step == settings.steps or stopping:
-                save(examples)
-            if stopping and step < settings.steps:
-                raise Preempted(f"stopped by a signal at step {step} after saving its checkpoint; rerun to resume")
+            after_step(step, settings, stop, partial(save, examples), on_step)
     summary = {"steps": step, "iterations": iteration + 1, "fingerprint": run_fingerprint, "final_loss": rows[-1]["loss"] if rows else None}
     return LayerMaps.from_module(layers), rows, iteration_rows, summary
