@@ -451,9 +451,22 @@ def parallel_files(wildcards):
     return local_files({name: spec.get(name) and spec[name].partition("#")[0] for name in ("english", "other", "links")})
 
 
+# the mining methods and their direction rule (Hangya et al. 2022 §3.1 and §5.3)
+MINING_MODES = {"mined": "forward_backward", "mined_intersection": "intersection"}
+
+
+def mining_settings(wildcards):
+    return LOWRES["mining"] | {"mode": MINING_MODES.get(wildcards.trained_method, "forward_backward")}
+
+
+def ebert_model_name():
+    """The model eBERT extends (lowres.ebert.model, else lowres.model)."""
+    return LOWRES["ebert"]["model"] or LOWRES["model"]
+
+
 def alignment_layer_inputs(wildcards):
     """Mined layers read both languages' sampled sentences; linear_sup the parallel training sentences."""
-    if wildcards.trained_method == "mined":
+    if wildcards.trained_method in MINING_MODES:
         inputs = {"sentences": [f"results/lowres/sentences/{lang}.parquet" for lang in (wildcards.lowres_lang, LOWRES["english"])]}
     else:
         inputs = {"parallel": f"results/lowres/parallel/{wildcards.lowres_lang}.parquet"}
@@ -462,12 +475,12 @@ def alignment_layer_inputs(wildcards):
 
 def lowres_runs():
     """(method, language) of every evaluated run: each method for each language, vecmap_sup only where
-    the language has a dictionary (lowres.dictionaries)."""
+    the language has a dictionary (lowres.dictionaries), ebert only for lowres.ebert.languages."""
     return [
         (method, lang)
         for method in LOWRES["methods"]
         for lang in LOWRES_LANGUAGES
-        if method != "vecmap_sup" or lang in LOWRES["dictionaries"]
+        if (method != "vecmap_sup" or lang in LOWRES["dictionaries"]) and (method != "ebert" or lang in LOWRES["ebert"]["languages"])
     ]
 
 
@@ -482,8 +495,8 @@ def vecmap_inputs(wildcards):
 def lowres_method_inputs(wildcards):
     """The layers a method evaluates with (none for the LM as it is), and the LM's local directory."""
     inputs = model_files(LOWRES["model"])
-    if wildcards.lowres_method == "full_sup":  # the LM's own weights, trained further
-        inputs["weights"] = f"results/lowres/models/full_sup/{wildcards.lowres_lang}"
+    if wildcards.lowres_method in ("full_sup", "ebert"):  # the LM's own weights, trained further
+        inputs["weights"] = f"results/lowres/models/{wildcards.lowres_method}/{wildcards.lowres_lang}"
     elif wildcards.lowres_method != "base":
         inputs["layers"] = f"results/lowres/layers/{wildcards.lowres_method}/{wildcards.lowres_lang}"
     return inputs
@@ -498,4 +511,6 @@ def lowres_targets():
     ]
     if "mined" in LOWRES["methods"]:
         targets += ["results/lowres/mined_types.csv", "results/lowres/mined_examples.csv"]
+    if set(MINING_MODES) <= set(LOWRES["methods"]):
+        targets += ["results/lowres/mining_modes.csv"]
     return targets

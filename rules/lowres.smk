@@ -6,8 +6,8 @@
 
 wildcard_constraints:
     lowres_lang="[a-z]{2,3}(-[a-z0-9]+)*",
-    lowres_method="base|mined|linear_sup|full_sup|vecmap_id|vecmap_sup",
-    trained_method="mined|linear_sup",
+    lowres_method="base|mined|mined_intersection|linear_sup|full_sup|vecmap_id|vecmap_sup|ebert",
+    trained_method="mined|mined_intersection|linear_sup",
     vecmap_method="vecmap_id|vecmap_sup",
 
 
@@ -85,7 +85,7 @@ rule alignment_layers:
     params:
         encoder=model_source(LOWRES["model"]),
         languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
-        mining=LOWRES["mining"],
+        mining=mining_settings,
         training=LOWRES["update"],
         search=search_settings(),
         encode_batch_size=LOWRES["encode_batch_size"],
@@ -124,6 +124,104 @@ rule full_sup_model:
         checkpoints=lambda wildcards: f"{LOWRES['checkpoint_dir']}/full_sup/{wildcards.lowres_lang}",
     script:
         "../scripts/full_sup_model.py"
+
+
+# §4.1 (Wang et al. 2020): eBERT — the LM's WordPiece vocabulary extended with the language's most
+# frequent new subwords, then masked-LM training on the language's Wikipedia from the LM's weights.
+rule ebert_corpus:
+    input:
+        "results/corpus/{lowres_lang}/sentences.parquet",
+    output:
+        corpus="results/lowres/ebert/{lowres_lang}/corpus.parquet",
+        counts="results/lowres/ebert/{lowres_lang}/corpus.csv",
+    log:
+        "logs/ebert_corpus/{lowres_lang}.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    params:
+        languages=lambda wildcards: [wildcards.lowres_lang],
+        per_language=LOWRES["ebert"]["sentences"],
+        config_key="lowres.ebert.sentences",
+        seed=config["seed"],
+    script:
+        "../scripts/sentence_corpus.py"
+
+
+rule ebert_vocabulary:
+    input:
+        unpack(lambda wildcards: model_files(ebert_model_name())),
+        corpus="results/lowres/ebert/{lowres_lang}/corpus.parquet",
+    output:
+        directory("results/lowres/ebert/{lowres_lang}/extended"),
+    log:
+        "logs/ebert_vocabulary/{lowres_lang}.log",
+    benchmark:
+        "logs/benchmarks/ebert_vocabulary/{lowres_lang}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 2
+    resources:
+        mem_mb=16000,
+        runtime=240,
+    params:
+        encoder=model_source(ebert_model_name()),
+        settings=LOWRES["ebert"],
+        seed=config["seed"],
+    script:
+        "../scripts/ebert_vocabulary.py"
+
+
+rule ebert_encoded:
+    input:
+        corpus="results/lowres/ebert/{lowres_lang}/corpus.parquet",
+        tokenizer="results/lowres/ebert/{lowres_lang}/extended",
+    output:
+        directory("results/lowres/ebert/{lowres_lang}/encoded"),
+    log:
+        "logs/ebert_encoded/{lowres_lang}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards, threads: 2000 + 1500 * threads,
+        runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),
+    params:
+        shard_lines=PRETRAINING["encode"]["shard_lines"],
+    script:
+        "../scripts/encode_corpus.py"
+
+
+rule ebert_model:
+    input:
+        corpus="results/lowres/ebert/{lowres_lang}/encoded",
+        tokenizer="results/lowres/ebert/{lowres_lang}/extended",
+        initial_model="results/lowres/ebert/{lowres_lang}/extended",
+    output:
+        directory("results/lowres/models/ebert/{lowres_lang}"),
+    log:
+        "logs/ebert_model/{lowres_lang}.log",
+    benchmark:
+        "logs/benchmarks/ebert_model/{lowres_lang}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,  # profiles raise it (and nodes) for data-parallel runs
+        gpu_jobs=1,
+        mem_mb=32000,
+        runtime=2880,
+    params:
+        model={"training": LOWRES["ebert"]["training"]},
+        config_key="lowres.ebert",
+        checkpoints=lambda wildcards: f"{LOWRES['checkpoint_dir']}/ebert/{wildcards.lowres_lang}",
+        launcher=PRETRAINING["launcher"],
+        seed=config["seed"],
+    script:
+        "../scripts/pretrain.py"
 
 
 # §4.2: the vecmap baselines — type-level anchors (mean contextual vectors of frequent words) of the
@@ -284,3 +382,23 @@ rule mined_pairs_report:
         examples=10,
     script:
         "../scripts/mined_pairs_report.py"
+
+
+# Table 5 (§5.3): forward-backward against intersection mining.
+rule mining_modes:
+    input:
+        retrieval="results/word_retrieval_scores.csv",
+        ner="results/lowres_ner_scores.csv",
+        layers=expand("results/lowres/layers/{method}/{lang}", method=MINING_MODES, lang=LOWRES_LANGUAGES),
+    output:
+        report("results/lowres/mining_modes.csv", caption="../report/mined_pairs.rst", category="9 Low-resource alignment"),
+    log:
+        "logs/mining_modes.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/mining_modes.py"

@@ -73,6 +73,7 @@ rule sentence_corpus:
     params:
         languages=LANGUAGES,
         per_language=lambda wildcards: PRETRAINING["models"][wildcards.size]["corpus"]["sentences_per_language"],
+        config_key=lambda wildcards: f"pretraining.models.{wildcards.size}.corpus.sentences_per_language",
         seed=config["seed"],
     script:
         "../scripts/sentence_corpus.py"
@@ -120,6 +121,7 @@ rule pretrain:
         runtime=2880,
     params:
         model=lambda wildcards: PRETRAINING["models"][wildcards.size],
+        config_key=lambda wildcards: f"pretraining.models.{wildcards.size}",
         checkpoints=lambda wildcards: f"{PRETRAINING['checkpoint_dir']}/{wildcards.tokenizer}-{wildcards.size}",
         launcher=PRETRAINING["launcher"],
         seed=config["seed"],

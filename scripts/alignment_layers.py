@@ -1,5 +1,6 @@
 """Rule alignment_layers: one language's and English's linear layers over the frozen LM, trained on
-mined word pairs (Hangya et al. 2022 §3) or on the parallel training sentences' links (linear_sup)."""
+mined word pairs (Hangya et al. 2022 §3; mined_intersection: §5.3's mining) or on the parallel
+training sentences' links (linear_sup)."""
 
 import json
 import logging
@@ -29,13 +30,20 @@ source = ModelSource(**params.encoder)
 languages = tuple(params.languages)  # (the language, English)
 update = settings_from(UpdateSettings, params.training, "lowres.update")
 encoder = load_encoder(source, params.encode_batch_size)
-if wildcards.trained_method == "mined":
+mined = wildcards.trained_method in ("mined", "mined_intersection")
+if mined:
     sentences = {
         lang: pq.read_table(path, columns=["words"]).column(0).to_pylist() for lang, path in zip(languages, snakemake.input.sentences)
     }
     data = {lang: lines_digest(" ".join(words) for words in sentences[lang]) for lang in languages}
     mining = settings_from(MiningSettings, params.mining, "lowres.mining")
-    identity = {"task": "lowres", "method": "mined", "model": source.identity(), "sentences": data, "mining": params.mining}
+    identity = {
+        "task": "lowres",
+        "method": wildcards.trained_method,
+        "model": source.identity(),
+        "sentences": data,
+        "mining": params.mining,
+    }
     record_dir = Path(params.checkpoints) / f"mined-{fingerprint(identity | {'update': params.training, 'seed': params.seed})}"
     search = settings_from(SearchSettings, params.search, "search")
     provider = MinedExamples(encoder, sentences, languages, mining, params.seed, search, record_dir)
@@ -52,7 +60,7 @@ maps, rows, iterations, summary = train_layers(provider, languages, encoder.dim,
 with atomic_directory(snakemake.output.layers) as tmp:
     maps.save(tmp, {"languages": list(languages), "method": wildcards.trained_method, "model": source.identity(), **summary})
     pd.DataFrame(rows, columns=LOG_FIELDS).to_csv(tmp / "training_log.csv", index=False)
-    if wildcards.trained_method == "mined":
+    if mined:
         pd.DataFrame(iterations, columns=ITERATION_FIELDS).to_csv(tmp / "iterations.csv", index=False)
         pairs = recorded_pairs(record_dir)
         pq.write_table(pairs, tmp / "mined_pairs.parquet")

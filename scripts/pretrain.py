@@ -1,4 +1,5 @@
-"""Rule pretrain: a BERT masked LM on one tokenizer's corpus; resumes from its last checkpoint."""
+"""Rules pretrain and ebert_model: a BERT masked LM on one tokenizer's corpus, from random weights or
+from a model's (``input.initial_model``); resumes from its last checkpoint."""
 
 import os
 
@@ -13,8 +14,10 @@ os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 description = {
     "tokenizer": snakemake.input.tokenizer,
     "corpus": snakemake.input.corpus,
-    "size": wildcards.size,
-    "architecture": params.model["architecture"],
+    "size": wildcards.get("size"),
+    "config_key": params.config_key,
+    "architecture": params.model.get("architecture", {}),
+    "initial_model": snakemake.input.get("initial_model"),
     "training": {"seed": params.seed} | params.model["training"],
     "checkpoints": params.checkpoints,
     "output": snakemake.output[0],

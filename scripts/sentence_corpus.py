@@ -1,4 +1,5 @@
-"""Rule sentence_corpus: a model size's own pretraining corpus, so many sentences per language, shuffled."""
+"""Rules sentence_corpus and ebert_corpus: a pretraining corpus of so many sentences per language (or
+all of them), shuffled."""
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
@@ -13,6 +14,6 @@ counts = build_sentence_corpus(
     snakemake.output.corpus,
     per_language=params.per_language,
     seed=params.seed,
-    config_key=f"pretraining.models.{snakemake.wildcards.size}.corpus.sentences_per_language",
+    config_key=params.config_key,
 )
 write_csv_atomic(counts, snakemake.output.counts)

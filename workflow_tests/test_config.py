@@ -216,7 +216,9 @@ def test_lowres_settings_are_checked():
     assert validated(dictionaries__sw={"unsupervised": "mined", "min_count": 2})["dictionaries"]["sw"]["min_count"] == 2
     with pytest.raises(ConfigError, match=r"dictionaries\.te': a mined seed comes from the low-resource system"):
         validated(dictionaries__te={"unsupervised": "mined"})  # te is not one of lowres.languages
-    with pytest.raises(ConfigError, match=r"lowres\.mining\.mode"):
-        validated(lowres__mining={"mode": "union"})
+    with pytest.raises(ConfigError, match=r"lowres\.mining.*'mode' was unexpected"):  # the method says: mined, mined_intersection
+        validated(lowres__mining={"mode": "intersection"})
+    with pytest.raises(ConfigError, match=r"lowres\.ebert\.model': 'labse' is not a model under 'models'"):
+        validated(lowres__ebert={**lowres["ebert"], "model": "labse"})
     with pytest.raises(ConfigError, match=r"lowres\.tokenizer\.eu"):
         validated(lowres__tokenizer={"default": "moses", "eu": "jieba"})

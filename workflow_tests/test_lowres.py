@@ -90,7 +90,7 @@ def test_mining_keeps_one_directions_pairs_only_in_forward_backward():
     both = mine_pairs(source, target, 0.2, "intersection")
     assert list(zip(both.source.tolist(), both.target.tolist())) == [(0, 0)]
     assert len(mine_pairs(source, target, 0.999, "forward_backward")) == 2  # 1 > 0.999 only for the exact copies
-    with pytest.raises(ConfigError, match="lowres.mining.mode"):
+    with pytest.raises(ConfigError, match="mining mode 'union'"):
         mine_pairs(source, target, 0.2, "union")
 
 
@@ -416,3 +416,40 @@ def test_the_ner_probe_labels_words_tags_cut_words_o_and_keeps_its_best_dev_weig
     from xlclust.ner.metrics import span_scores
 
     assert span_scores(sentences, predicted, ["LOC", "PER"], "conlleval")[-1]["f1"] == pytest.approx(best)  # the best weights kept
+
+
+def test_the_mining_modes_table_sets_forward_backward_beside_intersection():
+    import pandas as pd
+
+    from xlclust.lowres.report import mining_modes
+
+    retrieval = pd.DataFrame(
+        [
+            {"method": method, "language": lang, "source": source, "target": "x", "pairs": 10, "accuracy": accuracy}
+            for method, lang, accuracy in [("mined", "sw", 0.4), ("mined_intersection", "sw", 0.3), ("mined", "af", 0.6), ("base", "sw", 0.1)]
+            for source, accuracy in [("sw", accuracy - 0.1), ("avg", accuracy)]
+        ]
+    )
+    ner = pd.DataFrame(
+        [
+            {"method": method, "language": lang, "class": cls, "f1": f1}
+            for method, lang, f1 in [("mined", "sw", 0.5), ("mined_intersection", "sw", 0.7), ("mined", "af", 0.2)]
+            for cls, f1 in [("PER", 0.0), ("all", f1)]
+        ]
+    )
+    iterations = pd.DataFrame(
+        {
+            "method": ["mined", "mined", "mined_intersection", "mined"],
+            "language": ["sw", "sw", "sw", "af"],
+            "pairs": [100, 200, 60, 80],
+            "mean_similarity": [0.5, 0.7, 0.8, 0.4],
+        }
+    )
+    table = mining_modes(retrieval, ner, iterations)
+    assert table.to_dict("records") == [
+        {"language": "af", "method": "mined", "mode": "forward_backward", "accuracy": 0.6, "f1": 0.2, "pairs_per_iteration": 80.0, "mean_similarity": 0.4},
+        {"language": "sw", "method": "mined", "mode": "forward_backward", "accuracy": 0.4, "f1": 0.5, "pairs_per_iteration": 150.0, "mean_similarity": 0.6},
+        {"language": "sw", "method": "mined_intersection", "mode": "intersection", "accuracy": 0.3, "f1": 0.7, "pairs_per_iteration": 60.0, "mean_similarity": 0.8},
+        {"language": "avg", "method": "mined", "mode": "forward_backward", "accuracy": 0.5, "f1": 0.35, "pairs_per_iteration": 115.0, "mean_similarity": 0.5},
+        {"language": "avg", "method": "mined_intersection", "mode": "intersection", "accuracy": 0.3, "f1": 0.7, "pairs_per_iteration": 60.0, "mean_similarity": 0.8},
+    ]

@@ -49,6 +49,8 @@ def test_each_settings_class_has_the_keys_its_schema_section_allows(cls, node):
         keys -= {"source"}
     if cls is SearchSettings:  # the run's seed, added by the workflow
         keys |= {"seed"}
+    if cls is MiningSettings:  # the method's direction rule (mined, mined_intersection), added by the workflow
+        keys |= {"mode"}
     assert field_names(cls) == keys
 
 

@@ -67,9 +67,12 @@ def test_paper_config_plans_word_retrieval_and_zero_shot_ner_for_the_nine_langua
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
     assert counts["lowres_sentences"] == "10" and counts["parallel_corpus"] == "9"  # English mined too
-    # base, mined, linear_sup, full_sup and vecmap_id for each language; vecmap_sup for the three with a MUSE dictionary
-    assert counts["alignment_layers"] == str(2 * 9) and counts["vecmap_layers"] == str(9 + 3) and counts["full_sup_model"] == "9"
-    assert counts["word_retrieval"] == str(5 * 9 + 3) and counts["lowres_ner"] == str(5 * 9 + 3)
+    # base, mined, mined_intersection, linear_sup, full_sup and vecmap_id for each language; vecmap_sup
+    # for the three with a MUSE dictionary, eBERT for the five in Indic scripts
+    assert counts["alignment_layers"] == str(3 * 9) and counts["vecmap_layers"] == str(9 + 3) and counts["full_sup_model"] == "9"
+    assert counts["word_retrieval"] == str(6 * 9 + 3 + 5) and counts["lowres_ner"] == str(6 * 9 + 3 + 5)
+    for rule in ("ebert_corpus", "ebert_vocabulary", "ebert_encoded", "ebert_model"):
+        assert counts[rule] == "5"
     assert counts["wikiann_data"] == "10" and counts["word_retrieval_scores"] == "1" and counts["lowres_ner_scores"] == "1"
 
 

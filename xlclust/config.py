@@ -248,8 +248,9 @@ def _check_lowres(config: Mapping[str, Any]) -> None:
     if not lowres:
         return
     models = config.get("models", {})
-    if lowres["model"] not in models:
-        raise ConfigError(f"config key 'lowres.model': {lowres['model']!r} is not a model under 'models' ({', '.join(models) or 'none'})")
+    for key, name in [("lowres.model", lowres["model"]), ("lowres.ebert.model", lowres["ebert"]["model"])]:
+        if name is not None and name not in models:
+            raise ConfigError(f"config key '{key}': {name!r} is not a model under 'models' ({', '.join(models) or 'none'})")
     for position, lang in enumerate(lowres["languages"]):
         if lang == lowres["english"]:
             raise ConfigError(f"config key 'lowres.languages[{position}]': {lang!r} is lowres.english, the other side of every pair")

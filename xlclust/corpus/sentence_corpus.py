@@ -37,23 +37,22 @@ def sample_rows(path: str | os.PathLike, count: int, rng: np.random.Generator) -
 
 
 def build_sentence_corpus(
-    sentences: dict[str, str | os.PathLike], output: str | os.PathLike, per_language: int, seed: int, config_key: str
+    sentences: dict[str, str | os.PathLike], output: str | os.PathLike, per_language: int | None, seed: int, config_key: str
 ) -> pd.DataFrame:
-    """``per_language`` sentences of each language drawn with ``seed``, shuffled together → ``output``
+    """``per_language`` sentences of each language (None: all) drawn with ``seed``, shuffled together → ``output``
     (the mix's columns: position, lang, line = row in the language's sentence table, copy = 0,
     n_tokens, text); one row per language with the sentences available and drawn."""
     rng = np.random.default_rng(seed)
     frames, counts = [], []
     for lang, path in sentences.items():
         available = pq.ParquetFile(path).metadata.num_rows
-        if available < per_language:
-            raise ConfigError(
-                f"config key '{config_key}': {per_language} sentences per language, but {path} holds {available} for {lang!r}"
-            )
-        rows, texts = sample_rows(path, per_language, rng)
+        drawn = available if per_language is None else per_language
+        if available < drawn or not available:
+            raise ConfigError(f"config key '{config_key}': {drawn} sentences per language, but {path} holds {available} for {lang!r}")
+        rows, texts = sample_rows(path, drawn, rng)
         frames.append(pd.DataFrame({"lang": lang, "line": rows, "text": texts}))
-        counts.append({"language": lang, "sentences_available": available, "sentences_drawn": per_language})
-        log.info("%s: %d of %d sentences", lang, per_language, available)
+        counts.append({"language": lang, "sentences_available": available, "sentences_drawn": drawn})
+        log.info("%s: %d of %d sentences", lang, drawn, available)
     corpus = pd.concat(frames, ignore_index=True)
     corpus = corpus.iloc[rng.permutation(len(corpus))].reset_index(drop=True)
     corpus.insert(0, "position", np.arange(len(corpus), dtype=np.int64))

@@ -8,60 +8,7 @@ import os
 from collections.abc import Iterable
 
 from xlclust.atomic import atomic_directory
-
-SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-
-
-def wordpiece_vocabulary(texts: Iterable[str], vocab_size: int, seed: int) -> list[str]:
-    """A WordPiece vocabulary (``word``, ``##piece``) from a SentencePiece BPE model: the
-    tokenizers library's WordPiece trainer breaks frequency ties in hash order, so its IDs
-    change from run to run; SentencePiece on one thread does not."""
-    processor = _sentencepiece(texts, vocab_size - len(SPECIALS), "bpe", seed)
-    vocabulary = list(SPECIALS)
-    for index in range(processor.get_piece_size()):
-        if processor.is_control(index) or processor.is_unknown(index):
-            continue
-        piece = processor.id_to_piece(index)
-        words = [piece[1:]] if piece.startswith("▁") else ["##" + piece]
-        if len(piece) == 1:  # every character can start a word and continue one
-            words = [piece, "##" + piece]
-        vocabulary += [w for w in words if w and w != "##"]
-    return list(dict.fromkeys(vocabulary))
-
-
-def _sentencepiece(texts: Iterable[str], vocab_size: int, model_type: str, seed: int):
-    """A SentencePiece model trained on one thread (reproducible IDs)."""
-    import io
-
-    import sentencepiece as spm
-
-    spm.set_random_generator_seed(seed)
-    model = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(texts),
-        model_writer=model,
-        vocab_size=vocab_size,
-        model_type=model_type,
-        character_coverage=0.9995,
-        num_threads=1,
-        hard_vocab_limit=False,
-        minloglevel=2,
-    )
-    return spm.SentencePieceProcessor(model_proto=model.getvalue())
-
-
-def wordpiece_tokenizer(vocabulary: list[str]):
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
-
-    tokenizer = Tokenizer(models.WordPiece({token: i for i, token in enumerate(vocabulary)}, unk_token="[UNK]"))
-    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=False)
-    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tokenizer.decoder = decoders.WordPiece()
-    cls, sep = vocabulary.index("[CLS]"), vocabulary.index("[SEP]")
-    tokenizer.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
-    )
-    return tokenizer
+from xlclust.tokenization.wordpiece import train_sentencepiece, wordpiece_tokenizer, wordpiece_vocabulary
 
 
 def build_tiny_model(
@@ -118,7 +65,7 @@ def xlmr_tokenizer(texts: Iterable[str], vocab_size: int, max_positions: int, se
     <pad>, </s>, <unk> first, <mask> last."""
     from transformers import XLMRobertaTokenizer
 
-    processor = _sentencepiece(texts, vocab_size - 5, "unigram", seed)
+    processor = train_sentencepiece(texts, vocab_size - 5, "unigram", seed)
     pieces = [
         (processor.id_to_piece(i), processor.get_score(i))
         for i in range(processor.get_piece_size())

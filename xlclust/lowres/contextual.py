@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -96,11 +97,15 @@ class ContextualEncoder:
 
 def load_encoder(source, batch_size: int = 64, weights: str | None = None) -> ContextualEncoder:
     """The frozen LM of ``source`` (an :class:`xlclust.models.ModelSource`) as an encoder; ``weights``:
-    a directory of this LM's weights trained further (full_sup), read with the source's tokenizer."""
+    a directory of this LM trained further — full_sup's weights, read with the source's tokenizer, or
+    a whole model with its own tokenizer (eBERT's extended vocabulary), read instead of the source."""
     from transformers import AutoModel
 
     from xlclust.errors import XlclustError
+    from xlclust.models import ModelSource
 
+    if weights is not None and (Path(weights) / "tokenizer_config.json").is_file():
+        source, weights = ModelSource(str(weights)), None
     tokenizer, model = source.load(AutoModel)
     if weights is not None:
         model = AutoModel.from_pretrained(weights)

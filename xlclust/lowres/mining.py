@@ -43,7 +43,7 @@ def best_matches(queries: np.ndarray, keys: np.ndarray, settings: SearchSettings
 def mine_pairs(source: np.ndarray, target: np.ndarray, threshold: float, mode: str, settings: SearchSettings = EXACT) -> MinedPairs:
     """Mine word pairs between two sets of word vectors (rows: words)."""
     if mode not in MODES:
-        raise ConfigError(f"config key 'lowres.mining.mode': {mode!r} is not one of {MODES}")
+        raise ConfigError(f"mining mode {mode!r} is not one of {MODES} (lowres.methods: mined, mined_intersection)")
     source, target = unit_rows(source), unit_rows(target)
     forward_similarity, forward = best_matches(source, target, settings)
     backward_similarity, backward = best_matches(target, source, settings)

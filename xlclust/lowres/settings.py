@@ -11,7 +11,7 @@ class MiningSettings:
 
     sentences_per_iteration: int  # sentences sampled of each language before every mining
     threshold: float  # a pair is kept when its cosine similarity exceeds this
-    mode: str  # forward_backward: both directions' pairs; intersection: pairs found in both (§5.3)
+    mode: str  # the method's: forward_backward (mined) keeps both directions' pairs; intersection (§5.3) pairs found in both
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from xlclust.atomic import atomic_directory
 from xlclust.errors import XlclustError
 from xlclust.own_code import require_own_code
-from xlclust.tokenization.fast_encoder import FastEncoder
+from xlclust.tokenization.fast_encoder import FastEncoder, TokenizerEncoder, corpus_encoder
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def shard_row_groups(mix_path: str | os.PathLike, shard_lines: int) -> list[list
     return shards
 
 
-def encode_table(encoder: FastEncoder, table: pa.Table, check_lines: int = 0) -> tuple[pa.Table, int, int]:
+def encode_table(encoder: FastEncoder | TokenizerEncoder, table: pa.Table, check_lines: int = 0) -> tuple[pa.Table, int, int]:
     """One encoded row per mix row, in the same order; each language goes through its segmenter.
     Also returns how many of the first ``check_lines`` lines per language were checked against the
     tokenizer itself, and how many of those differ."""
@@ -90,7 +90,7 @@ _worker_encoder = None
 def _init_worker(tokenizer_path: str) -> None:
     global _worker_encoder
     os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one process per shard is the parallelism
-    _worker_encoder = FastEncoder(tokenizer_path, load_tokenizer(tokenizer_path))
+    _worker_encoder = corpus_encoder(tokenizer_path, load_tokenizer(tokenizer_path))
 
 
 def _encode_shard(args: tuple[str, list[int], str, int]) -> dict:

@@ -32,16 +32,20 @@ def run(description: dict) -> None:
     try:
         spec = TrainingSpec(**description["training"])
     except TypeError as error:
-        raise ConfigError(f"pretraining.models.{description['size']}.training: {error}") from error
+        key = description.get("config_key") or f"pretraining.models.{description['size']}"
+        raise ConfigError(f"{key}.training: {error}") from error
     model, rows, summary, accelerator = pretrain(
         shards=encoded_shards(description["corpus"]),
         tokenizer=tokenizer,
         model_config=description["architecture"],
         spec=spec,
         checkpoint_dir=description["checkpoints"],
+        initial_model=description.get("initial_model"),
     )
     if accelerator.is_main_process:
-        summary.update(tokenizer=description["tokenizer"], size=description["size"])
+        summary.update(tokenizer=description["tokenizer"])
+        if description.get("size"):  # the pretraining stage's model sizes
+            summary["size"] = description["size"]
         save_pretrained_model(model, tokenizer, rows, summary, description["output"])
     accelerator.wait_for_everyone()
 

@@ -105,6 +105,24 @@ def build_model(model_config: dict, tokenizer, max_length: int, seed: int):
     return BertForMaskedLM(config)
 
 
+def load_initial_model(path: str | os.PathLike, tokenizer, max_length: int):
+    """A pretrained masked LM to train further (eBERT: mBERT with its extended vocabulary), and what a
+    run's fingerprint records of it: its location and its weights' digest, so that a rebuilt start
+    never resumes another's checkpoints."""
+    from transformers import AutoModelForMaskedLM
+
+    model = AutoModelForMaskedLM.from_pretrained(path)
+    if model.get_input_embeddings().weight.shape[0] != len(tokenizer):
+        raise ConfigError(
+            f"{path}: {model.get_input_embeddings().weight.shape[0]} embedding rows, but its tokenizer has {len(tokenizer)} IDs"
+        )
+    if model.config.max_position_embeddings < max_length:
+        raise ConfigError(f"pretraining: max_length {max_length} exceeds {path}'s {model.config.max_position_embeddings} positions")
+    weights = sorted(Path(path).glob("*.safetensors"))
+    identity = {"path": str(path), "weights": {w.name: ckpt.sha256(w) for w in weights}}
+    return model, identity
+
+
 def pretrain(
     *,
     shards: list,
@@ -113,9 +131,12 @@ def pretrain(
     spec: TrainingSpec,
     checkpoint_dir: str | os.PathLike,
     on_step: Callable[[int], None] | None = None,
+    initial_model: str | os.PathLike | None = None,
 ):
     """Train and return (model, metrics rows, summary, accelerator); only the main process's values are
-    complete, and the accelerator lets the caller save from the main process only."""
+    complete, and the accelerator lets the caller save from the main process only. ``initial_model``:
+    a model directory to start from (its architecture; ``model_config`` is then unused) instead of
+    random weights."""
     from accelerate import Accelerator
     from accelerate.utils import is_torch_xla_available
     from tqdm import tqdm
@@ -137,7 +158,10 @@ def pretrain(
 
     stream = ExampleStream(shards, spec.max_length, tokenizer.cls_token_id, tokenizer.sep_token_id, spec.seed)
     total_steps = spec.total_steps(stream.total)
-    model = build_model(model_config, tokenizer, spec.max_length, spec.seed)
+    if initial_model is None:
+        model, start = build_model(model_config, tokenizer, spec.max_length, spec.seed), None
+    else:
+        model, start = load_initial_model(initial_model, tokenizer, spec.max_length)
     optimizer = torch.optim.AdamW(
         grouped_parameters(model, spec.weight_decay), lr=spec.learning_rate, betas=tuple(spec.adam_betas), eps=spec.adam_epsilon
     )
@@ -152,6 +176,8 @@ def pretrain(
         "examples": stream.total,
         "vocab_size": len(tokenizer),
     }
+    if start is not None:  # runs from scratch keep their fingerprints
+        settings["initial_model"] = start
     if spec.compile:
         model = torch.compile(model)
     run_fingerprint = ckpt.fingerprint(settings)
@@ -283,5 +309,6 @@ def pretrain(
         "parameters": sum(p.numel() for p in unwrapped(model).parameters()),
         "vocab_size": len(tokenizer),
         "fingerprint": run_fingerprint,
+        "initial_model": None if start is None else start["path"],
     }
     return unwrapped(model), rows, summary, accelerator

@@ -4,7 +4,8 @@ The Hugging Face backends replay SentencePiece piece for piece but run at about 
 once normalization is included (benchmarks/encoding.py), so corpora are encoded by the
 SentencePiece models saved beside the tokenizer (``segmenters/{lang}.model`` for cluster
 tokenizers, ``sentencepiece.model`` for the baseline), each piece mapped to the tokenizer's ID by
-one array look-up. :meth:`FastEncoder.check` compares a sample with the tokenizer itself.
+one array look-up. :meth:`FastEncoder.check` compares a sample with the tokenizer itself. WordPiece
+tokenizers (mBERT's, eBERT's) have no SentencePiece model; their own Rust backend encodes them.
 """
 
 from __future__ import annotations
@@ -79,3 +80,28 @@ class FastEncoder:
         equal-score ties can; BPE models never should)."""
         reference = self.tokenizer(texts, add_special_tokens=False, **language_kwargs(self.tokenizer, language))["input_ids"]
         return sum(list(mine) != theirs for mine, theirs in zip(self.encode(texts, language), reference))
+
+
+class TokenizerEncoder:
+    """Corpus encoding through the tokenizer's own fast backend, for tokenizers without SentencePiece
+    models behind them (WordPiece: mBERT's, and eBERT's extension of it)."""
+
+    def __init__(self, tokenizer):
+        if not getattr(tokenizer, "is_fast", False):
+            raise XlclustError(f"{tokenizer.name_or_path}: neither SentencePiece models nor a fast tokenizer to encode a corpus with")
+        self.tokenizer = tokenizer
+
+    def encode(self, texts: list[str], language: str | None) -> list[np.ndarray]:
+        encoded = self.tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]  # long lines are cut later
+        return [np.asarray(ids, dtype=np.int64) for ids in encoded]
+
+    def check(self, texts: list[str], language: str | None) -> int:
+        return 0  # it is the tokenizer
+
+
+def corpus_encoder(tokenizer_dir: str | os.PathLike, tokenizer) -> FastEncoder | TokenizerEncoder:
+    """SentencePiece itself for the workflow's cluster and baseline tokenizers (their segmenters lie
+    beside them), the tokenizer's own backend for WordPiece tokenizers."""
+    if segments_per_language(tokenizer) or (Path(tokenizer_dir) / BASELINE_MODEL).exists():
+        return FastEncoder(tokenizer_dir, tokenizer)
+    return TokenizerEncoder(tokenizer)
