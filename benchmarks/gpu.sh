@@ -29,5 +29,6 @@ else
   step python benchmarks/pretraining.py --sizes small --seq-lens 128 --steps 3 --warmup 1 --batch 8 --output "$out/pretraining.csv"
   step python benchmarks/tydiqa.py --sizes small --train-questions 8 --dev-questions 8 --batch 8 --output "$out/tydiqa.csv"
   step python benchmarks/lowres.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/lowres.csv"
+  step python benchmarks/ebert.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/ebert.csv"
 fi
 echo "results in $out"

@@ -25,3 +25,5 @@ def test_the_gpu_script_runs_its_cpu_parts(tmp_path):
     assert (pd.read_csv(tmp_path / "tydiqa.csv")["predict_questions_per_second"] > 0).all()
     lowres = pd.read_csv(tmp_path / "lowres.csv")
     assert set(lowres["step"]) == {"mining", "update"} and (lowres["source_words_per_s"].dropna() > 0).all()
+    ebert = pd.read_csv(tmp_path / "ebert.csv")
+    assert (ebert["sentences_per_s"] > 0).all() and (ebert["pieces_counted"] > ebert["sentences"]).all()

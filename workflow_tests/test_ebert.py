@@ -13,8 +13,9 @@ from workflow_tests.test_tokenization import leipzig
 from xlclust.corpus.sentence_corpus import build_sentence_corpus
 from xlclust.demo.tiny_model import build_tiny_model, build_tiny_xlmr
 from xlclust.errors import ConfigError, XlclustError
+from xlclust.models import ModelSource
 from xlclust.pretraining.encode import encode_corpus, encoded_shards
-from xlclust.pretraining.extension import extend_embeddings
+from xlclust.pretraining.extension import extend_embeddings, extend_model
 from xlclust.pretraining.train import TrainingSpec, pretrain
 from xlclust.tokenization.wordpiece import SPECIALS, extend_wordpiece, frequent_new_subwords, subword_counts
 
@@ -107,11 +108,10 @@ def test_new_embedding_rows_are_drawn_from_the_seed_and_the_old_rows_stay(mbert)
 def extended_model(mbert, bengali, tmp_path_factory):
     """The tiny mBERT extended for Bengali, its Bengali corpus, and that corpus encoded."""
     directory = tmp_path_factory.mktemp("ebert")
-    tokenizer, model = AutoTokenizer.from_pretrained(mbert), AutoModelForMaskedLM.from_pretrained(mbert)
-    pieces = frequent_new_subwords(tokenizer, bengali, 800, 150, seed=0)["piece"].tolist()
-    extended = extend_wordpiece(tokenizer, pieces, directory / "extended")
-    extend_embeddings(model, len(extended), "random", 0)
-    model.save_pretrained(directory / "extended")
+    added = extend_model(
+        ModelSource(str(mbert)), bengali, directory / "extended", vocab_size=800, new_subwords=150, new_rows="random", seed=0
+    )
+    assert (directory / "extended" / "new_subwords.csv").read_text(encoding="utf-8") == added.to_csv(index=False)
     sentences = directory / "sentences.parquet"
     pq.write_table(pa.table({"text": bengali}), sentences)
     build_sentence_corpus({"bn": sentences}, directory / "corpus.parquet", None, seed=0, config_key="lowres.ebert.sentences")

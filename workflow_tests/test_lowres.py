@@ -426,7 +426,12 @@ def test_the_mining_modes_table_sets_forward_backward_beside_intersection():
     retrieval = pd.DataFrame(
         [
             {"method": method, "language": lang, "source": source, "target": "x", "pairs": 10, "accuracy": accuracy}
-            for method, lang, accuracy in [("mined", "sw", 0.4), ("mined_intersection", "sw", 0.3), ("mined", "af", 0.6), ("base", "sw", 0.1)]
+            for method, lang, accuracy in [
+                ("mined", "sw", 0.4),
+                ("mined_intersection", "sw", 0.3),
+                ("mined", "af", 0.6),
+                ("base", "sw", 0.1),
+            ]
             for source, accuracy in [("sw", accuracy - 0.1), ("avg", accuracy)]
         ]
     )
@@ -447,9 +452,49 @@ def test_the_mining_modes_table_sets_forward_backward_beside_intersection():
     )
     table = mining_modes(retrieval, ner, iterations)
     assert table.to_dict("records") == [
-        {"language": "af", "method": "mined", "mode": "forward_backward", "accuracy": 0.6, "f1": 0.2, "pairs_per_iteration": 80.0, "mean_similarity": 0.4},
-        {"language": "sw", "method": "mined", "mode": "forward_backward", "accuracy": 0.4, "f1": 0.5, "pairs_per_iteration": 150.0, "mean_similarity": 0.6},
-        {"language": "sw", "method": "mined_intersection", "mode": "intersection", "accuracy": 0.3, "f1": 0.7, "pairs_per_iteration": 60.0, "mean_similarity": 0.8},
-        {"language": "avg", "method": "mined", "mode": "forward_backward", "accuracy": 0.5, "f1": 0.35, "pairs_per_iteration": 115.0, "mean_similarity": 0.5},
-        {"language": "avg", "method": "mined_intersection", "mode": "intersection", "accuracy": 0.3, "f1": 0.7, "pairs_per_iteration": 60.0, "mean_similarity": 0.8},
+        {
+            "language": "af",
+            "method": "mined",
+            "mode": "forward_backward",
+            "accuracy": 0.6,
+            "f1": 0.2,
+            "pairs_per_iteration": 80.0,
+            "mean_similarity": 0.4,
+        },
+        {
+            "language": "sw",
+            "method": "mined",
+            "mode": "forward_backward",
+            "accuracy": 0.4,
+            "f1": 0.5,
+            "pairs_per_iteration": 150.0,
+            "mean_similarity": 0.6,
+        },
+        {
+            "language": "sw",
+            "method": "mined_intersection",
+            "mode": "intersection",
+            "accuracy": 0.3,
+            "f1": 0.7,
+            "pairs_per_iteration": 60.0,
+            "mean_similarity": 0.8,
+        },
+        {
+            "language": "avg",
+            "method": "mined",
+            "mode": "forward_backward",
+            "accuracy": 0.5,
+            "f1": 0.35,
+            "pairs_per_iteration": 115.0,
+            "mean_similarity": 0.5,
+        },
+        {
+            "language": "avg",
+            "method": "mined_intersection",
+            "mode": "intersection",
+            "accuracy": 0.3,
+            "f1": 0.7,
+            "pairs_per_iteration": 60.0,
+            "mean_similarity": 0.8,
+        },
     ]

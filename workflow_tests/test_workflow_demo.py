@@ -222,7 +222,8 @@ def test_demo_mines_true_translations_and_scores_retrieval_and_zero_shot_ner(dem
 
     workdir = demo_runs[0]
     retrieval = pd.read_csv(workdir / "results/word_retrieval_scores.csv")
-    assert list(retrieval.columns) == ["method", "language", "source", "target", "pairs", "accuracy"] and len(retrieval) == 6 * 2 * 3
+    # seven methods for both languages, eBERT for qgr
+    assert list(retrieval.columns) == ["method", "language", "source", "target", "pairs", "accuracy"] and len(retrieval) == (7 * 2 + 1) * 3
     assert (retrieval["pairs"] > 3000).all() and retrieval["accuracy"].between(0, 1).all()
     mean = retrieval[retrieval["source"] == "avg"].set_index(["method", "language"])["accuracy"]
     for lang in ("qcy", "qgr"):
@@ -243,8 +244,22 @@ def test_demo_mines_true_translations_and_scores_retrieval_and_zero_shot_ner(dem
     assert all(w in sentence for w, sentence in zip(examples["source_word"], examples["source_sentence"]))
     ner = pd.read_csv(workdir / "results/lowres_ner_scores.csv")
     overall = ner[ner["class"] == "all"].set_index(["method", "language"])
-    assert len(overall) == 12 and overall["f1"].between(0, 100).all() and overall.loc[("base", "qcy"), "f1"] > 10
+    assert len(overall) == 15 and overall["f1"].between(0, 100).all() and overall.loc[("base", "qcy"), "f1"] > 10
     assert (workdir / "results/lowres/ner.png").stat().st_size > 10_000
+    # Table 5: intersection mining keeps the pairs found from both sides, fewer and more similar ones
+    modes = pd.read_csv(workdir / "results/lowres/mining_modes.csv").set_index(["language", "method"])
+    assert list(modes.index.get_level_values(0).unique()) == ["qcy", "qgr", "avg"]
+    for lang in ("qcy", "qgr", "avg"):
+        fb, both = modes.loc[(lang, "mined")], modes.loc[(lang, "mined_intersection")]
+        assert both["pairs_per_iteration"] < fb["pairs_per_iteration"] and both["mean_similarity"] > fb["mean_similarity"]
+        if lang != "avg":
+            assert fb["accuracy"] == pytest.approx(mean[("mined", lang)])
+    # eBERT: the mBERT stand-in's vocabulary extended with qgr's most frequent new subwords, then trained on qgr
+    new_subwords = pd.read_csv(workdir / "results/lowres/ebert/qgr/extended/new_subwords.csv")
+    assert len(new_subwords) == 200 and new_subwords["count"].is_monotonic_decreasing
+    training = json.loads((workdir / "results/lowres/models/ebert/qgr/training.json").read_text())
+    assert training["vocab_size"] == json.loads((workdir / "resources/demo/model/config.json").read_text())["vocab_size"] + 200
+    assert training["initial_model"] == "results/lowres/ebert/qgr/extended" and training["steps"] == 60
 
 
 def test_the_report_collects_every_figure_and_opens_in_a_browser(demo_runs, tmp_path):

@@ -58,6 +58,11 @@ def test_the_slurm_profile_plans_the_whole_paper_config(tmp_path):
     pretrain, extract = planned_job(result.stdout, "pretrain"), planned_job(result.stdout, "extract_wikipedia")
     assert "slurm_partition=gpu" in pretrain and "gpu=1" in pretrain and "cpus_per_gpu=8" in pretrain
     assert "slurm_partition=cpu" in extract and "gpu=" not in extract
+    jobs = [block for block in result.stdout.split("\n\n") if re.search(r"^rule \w+:", block, re.M) and "resources:" in block]
+    gpu_jobs_elsewhere = {
+        re.search(r"^rule (\w+):", job, re.M)[1] for job in jobs if re.search(r"\bgpu=1\b", job) and "slurm_partition=gpu" not in job
+    }
+    assert gpu_jobs_elsewhere == set()  # every rule that asks for a GPU goes to the GPU partition
 
 
 def test_paper_config_plans_word_retrieval_and_zero_shot_ner_for_the_nine_languages(tmp_path):

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import logging
+import os
 
-import torch
+import pandas as pd
 
+from xlclust.atomic import atomic_directory
 from xlclust.errors import ConfigError
+from xlclust.tokenization.wordpiece import extend_wordpiece, frequent_new_subwords
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +22,8 @@ def extend_embeddings(model, vocab_size: int, new_rows: str, seed: int) -> int:
     were added. ``random``: drawn like BERT's own initialisation, N(0, initializer_range), the
     output biases 0 (E-BERT); ``mean``: from a normal around the old rows' mean and covariance
     (Hewitt 2021, transformers' ``mean_resizing``). Old rows are untouched; draws follow ``seed``."""
+    import torch
+
     if new_rows not in NEW_ROWS:
         raise ConfigError(f"lowres.ebert.new_rows: {new_rows!r} is not one of {NEW_ROWS}")
     old = model.get_input_embeddings().weight.shape[0]
@@ -37,4 +42,23 @@ def extend_embeddings(model, vocab_size: int, new_rows: str, seed: int) -> int:
             if output is not None and getattr(output, "bias", None) is not None:
                 output.bias[old:] = 0
     log.info("embeddings: %d rows + %d new (%s)", old, added, new_rows)
+    return added
+
+
+def extend_model(
+    source, texts: list[str], directory: str | os.PathLike, *, vocab_size: int, new_subwords: int, new_rows: str, seed: int
+) -> pd.DataFrame:
+    """``source``'s masked LM (an :class:`xlclust.models.ModelSource` with a WordPiece tokenizer) with
+    the ``new_subwords`` most frequent new pieces of ``texts`` (of a ``vocab_size`` vocabulary learnt
+    on them) appended to its vocabulary and new embedding rows, written to ``directory`` with
+    ``new_subwords.csv`` (piece, count), atomically; returns that table."""
+    from transformers import AutoModelForMaskedLM
+
+    tokenizer, model = source.load(AutoModelForMaskedLM)
+    added = frequent_new_subwords(tokenizer, texts, vocab_size, new_subwords, seed)
+    with atomic_directory(directory) as tmp:
+        extended = extend_wordpiece(tokenizer, added["piece"].tolist(), tmp)
+        extend_embeddings(model, len(extended), new_rows, seed)
+        model.save_pretrained(tmp)
+        added.to_csv(tmp / "new_subwords.csv", index=False)
     return added
