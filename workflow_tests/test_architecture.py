@@ -35,7 +35,7 @@ LAYERS = [
     {"training"},
     {"pretraining"},
     {"tydiqa", "langclust", "ner"},
-    {"lowres"},  # builds on the alignment stage, pretraining's schedule and NER's metric
+    {"lowres", "tagging"},  # build on the tasks: the alignment stage, pretraining's schedule, NER's loaders and metric
     {"config", "fidelity", "demo"},
 ]
 SHARED_WITHIN = (0, len(LAYERS) - 1)  # the foundation's modules, and the top's, may import each other

@@ -1,0 +1,173 @@
+"""System 5's tagger pieces (van der Heijden et al.): the CRF against brute force, the universal POS
+mapping on the real CoNLL files, BPE-to-word pooling by hand, LASER's BiLSTM run layer by layer, the
+sign test and the joint-training splits."""
+
+import itertools
+
+import pytest
+import torch
+
+from xlclust.tagging.crf import LinearChainCRF
+
+
+def brute_force(crf, emissions, length):
+    """Every tag sequence of the first ``length`` positions with its score."""
+    scores = {}
+    for path in itertools.product(range(crf.num_tags), repeat=length):
+        score = crf.start[path[0]] + emissions[0, path[0]] + crf.end[path[-1]]
+        score = score + sum(crf.transitions[a, b] + emissions[i + 1, b] for i, (a, b) in enumerate(itertools.pairwise(path)))
+        scores[path] = score
+    return scores
+
+
+def test_the_crf_matches_brute_force_on_a_tiny_lattice():
+    torch.manual_seed(0)
+    crf = LinearChainCRF(3)
+    with torch.no_grad():
+        crf.transitions.normal_()  # transitions that matter
+    emissions = torch.randn(3, 4, 3)
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0], [1, 0, 0, 0]], dtype=torch.bool)
+    tags = torch.tensor([[0, 2, 1, 1], [2, 2, 0, 0], [1, 0, 0, 0]])
+    log_likelihood = crf.log_likelihood(emissions, tags, mask)
+    paths = crf.decode(emissions, mask)
+    for row, length in enumerate([4, 2, 1]):
+        scores = brute_force(crf, emissions[row], length)
+        log_z = torch.logsumexp(torch.stack(list(scores.values())), 0)
+        gold = tuple(tags[row, :length].tolist())
+        assert log_likelihood[row].item() == pytest.approx((scores[gold] - log_z).item(), abs=1e-5)
+        assert tuple(paths[row]) == max(scores, key=lambda path: scores[path].item())
+    # probabilities over every path of a row sum to one
+    every = torch.tensor(list(itertools.product(range(3), repeat=4)))
+    total = torch.logsumexp(crf.log_likelihood(emissions[:1].expand(len(every), 4, 3), every, mask[:1].expand(len(every), 4)), 0)
+    assert total.item() == pytest.approx(0.0, abs=1e-5)
+
+
+def test_the_crf_refuses_shapes_that_do_not_fit():
+    crf = LinearChainCRF(3)
+    with pytest.raises(ValueError, match="do not fit"):
+        crf.decode(torch.zeros(2, 4, 5), torch.ones(2, 4, dtype=torch.bool))
+    with pytest.raises(ValueError, match="at least one position"):
+        crf.decode(torch.zeros(2, 4, 3), torch.tensor([[1, 1, 0, 0], [0, 0, 0, 0]], dtype=torch.bool))
+
+
+def test_the_universal_map_covers_every_pos_tag_of_the_real_dutch_conll_files(tmp_path):
+    from workflow_tests.realdata import SHARED_DATA
+    from xlclust.ner.data import read_conll
+    from xlclust.tagging.pos import UNIVERSAL_TAGS, read_tag_map, to_universal
+
+    mapping = read_tag_map(SHARED_DATA / "universal-pos-tags" / "nl-alpino.map")
+    seen = set()
+    for split in ("train", "testa", "testb"):
+        for sentence in read_conll(SHARED_DATA / "conll2002" / f"ned.{split}", tag_column=1):
+            seen |= set(to_universal(sentence.tags, mapping, sentence.where, "nl-alpino.map"))
+    assert seen == {".", "ADJ", "ADP", "ADV", "CONJ", "DET", "NOUN", "NUM", "PRON", "VERB", "X"} and seen < set(UNIVERSAL_TAGS)
+    # every map of Petrov et al.'s 12 tags reads (their lines end in bare carriage returns, stray tabs,
+    # or split on spaces); the later CLAWS map targets Universal Dependencies' tags and is refused
+    maps = sorted((SHARED_DATA / "universal-pos-tags").glob("*.map"))
+    assert len(maps) > 30 and all(set(read_tag_map(path).values()) <= set(UNIVERSAL_TAGS) for path in maps if path.stem != "en-claws")
+    with pytest.raises(Exception, match=r"en-claws\.map:\d+: expected"):
+        read_tag_map(SHARED_DATA / "universal-pos-tags" / "en-claws.map")
+    assert read_tag_map(SHARED_DATA / "universal-pos-tags" / "es-cast3lb.map")["Fc"] == "."
+    with pytest.raises(Exception, match=r"ned\.train:\d+: POS tag 'Xyz' is not in nl-alpino.map"):
+        to_universal(["N", "Xyz"], mapping, f"{SHARED_DATA}/conll2002/ned.train:7", "nl-alpino.map")
+    bad = tmp_path / "bad.map"
+    bad.write_text("NN\tNOUN\nVB VERB AUX\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"bad\.map:2: expected 'TAG<TAB>UNIVERSAL'"):
+        read_tag_map(bad)
+
+
+def test_pieces_pool_into_their_words_by_hand():
+    from xlclust.tagging.pooling import pool_pieces
+
+    states = torch.tensor([[[1.0, 5.0], [3.0, 1.0], [2.0, 2.0], [9.0, 9.0]], [[4.0, 0.0], [0.0, 4.0], [7.0, 7.0], [8.0, 8.0]]])
+    word_of_piece = torch.tensor([[0, 0, 1, -1], [-1, 0, 2, -1]])  # row 1: word 1 has no piece
+    assert pool_pieces(states, word_of_piece, 3, "max").tolist() == [[[3, 5], [2, 2], [0, 0]], [[0, 4], [0, 0], [7, 7]]]
+    assert pool_pieces(states, word_of_piece, 3, "mean").tolist() == [[[2, 3], [2, 2], [0, 0]], [[0, 4], [0, 0], [7, 7]]]
+    assert pool_pieces(states, word_of_piece, 3, "sum")[0, 0].tolist() == [4, 6]
+    with pytest.raises(ValueError, match="pooling 'min'"):
+        pool_pieces(states, word_of_piece, 3, "min")
+
+
+def laser_checkpoint(path, layers=3):
+    """A checkpoint in LASER's layout (params, model, dictionary) with random weights, small sizes."""
+    torch.manual_seed(1)
+    params = {"num_embeddings": 40, "padding_idx": 1, "embed_dim": 8, "hidden_size": 6, "num_layers": layers, "bidirectional": True}
+    embed = torch.nn.Embedding(40, 8, padding_idx=1)
+    lstm = torch.nn.LSTM(8, 6, layers, bidirectional=True)
+    model = {"embed_tokens.weight": embed.weight.detach()} | {f"lstm.{k}": v for k, v in lstm.state_dict().items()}
+    torch.save({"params": params, "model": model, "dictionary": {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "de@@": 4}}, path)
+    return embed, lstm
+
+
+def test_laser_run_layer_by_layer_ends_with_the_stacked_lstms_top_layer(tmp_path):
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    from xlclust.tagging.laser import direction_max, load_laser
+
+    embed, lstm = laser_checkpoint(tmp_path / "laser.pt")
+    encoder, dictionary = load_laser(tmp_path / "laser.pt")
+    assert dictionary["de@@"] == 4 and len(encoder.lstm.layers) == 3
+    ids = torch.tensor([[5, 6, 7, 8, 2], [9, 10, 2, 1, 1]])
+    lengths = torch.tensor([5, 3])
+    with torch.no_grad():
+        states = encoder(ids, lengths)
+        packed = pack_padded_sequence(embed(ids).transpose(0, 1), lengths, enforce_sorted=False)
+        top, _ = pad_packed_sequence(lstm(packed)[0])
+    assert len(states) == 3 and all(s.shape == (2, 5, 12) for s in states)
+    assert torch.allclose(states[-1], top.transpose(0, 1), atol=1e-6)
+    assert not torch.allclose(states[0], states[-1])
+    assert states[-1][1, 3:].abs().sum() == 0  # nothing beyond a row's length
+    symbols = direction_max(states[-1])
+    assert symbols.shape == (2, 5, 6) and torch.equal(symbols[0, 0], torch.maximum(states[-1][0, 0, :6], states[-1][0, 0, 6:]))
+
+
+def test_a_file_that_is_not_a_laser_checkpoint_is_refused_by_name(tmp_path):
+    from xlclust.errors import XlclustError
+    from xlclust.tagging.laser import load_laser
+
+    torch.save({"state_dict": {"w": torch.zeros(2)}}, tmp_path / "other.pt")
+    with pytest.raises(XlclustError, match=r"other\.pt: not a LASER encoder checkpoint"):
+        load_laser(tmp_path / "other.pt")
+    torch.save({"params": {"num_embeddings": 3}, "model": {}, "dictionary": {}}, tmp_path / "short.pt")
+    with pytest.raises(XlclustError, match=r"short\.pt: the checkpoint's params lack"):
+        load_laser(tmp_path / "short.pt")
+    laser_checkpoint(tmp_path / "four.pt", layers=4)
+    checkpoint = torch.load(tmp_path / "four.pt", weights_only=True)
+    checkpoint["params"]["num_layers"] = 5
+    torch.save(checkpoint, tmp_path / "mismatch.pt")
+    with pytest.raises(XlclustError, match=r"mismatch\.pt: the encoder's weights do not fit its params"):
+        load_laser(tmp_path / "mismatch.pt")
+    import argparse
+
+    torch.save({"params": argparse.Namespace(a=1), "model": {}, "dictionary": {}}, tmp_path / "code.pt")  # more than weights
+    with pytest.raises(XlclustError, match=r"code\.pt: not readable as weights only"):
+        load_laser(tmp_path / "code.pt")
+
+
+def test_the_sign_test_on_a_hand_case():
+    from xlclust.tagging.significance import sign_test
+
+    # 9 wins, 1 loss, 2 ties: P(X ≥ 9 or X ≤ 1 | n = 10, ½) = 2 × 11 / 1024
+    result = sign_test([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0.5, 0.5], [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0.5, 0.5])
+    assert result == {"wins": 9, "losses": 1, "ties": 2, "p_value": pytest.approx(22 / 1024)}
+    assert sign_test([1, 2], [1, 2])["p_value"] == 1.0
+    with pytest.raises(ValueError, match="different shapes"):
+        sign_test([1, 2], [1])
+
+
+def test_joint_scenarios_train_on_the_stated_shares():
+    import numpy as np
+
+    from xlclust.tagging.scenarios import scenario_sentences, share_count
+
+    sizes = {"en": 14041, "nl": 15806, "es": 8323, "de": 12152}  # CoNLL training sentences
+    joint_a = scenario_sentences("joint_a", sizes, "en", 0.25, seed=1)
+    joint_b = scenario_sentences("joint_b", sizes, "en", 0.25, seed=1)
+    assert {lang: len(ids) for lang, ids in joint_a.items()} == {"en": 3510, "nl": 3952, "es": 2081, "de": 3038}
+    assert {lang: len(ids) for lang, ids in joint_b.items()} == {"en": 14041, "nl": 3952, "es": 2081, "de": 3038}
+    assert all(np.array_equal(joint_a[lang], joint_b[lang]) for lang in ("nl", "es", "de"))  # the same quarter
+    assert all(len(np.unique(ids)) == len(ids) and ids.max() < sizes[lang] for lang, ids in joint_a.items())
+    assert not np.array_equal(joint_a["nl"], scenario_sentences("joint_a", sizes, "en", 0.25, seed=2)["nl"])
+    assert list(scenario_sentences("zeroshot", sizes, "en", 0.25, 1)) == ["en"]
+    assert len(scenario_sentences("monolingual", sizes, "en", 0.25, 1, language="es")["es"]) == 8323
+    assert share_count(3, 0.25) == 1 and share_count(2, 0.25) == 1 and share_count(0, 0.25) == 0 and share_count(6, 0.25) == 2

@@ -1,0 +1,42 @@
+"""Part-of-speech tags mapped to the 12 universal tags of Petrov, Das & McDonald (2011), through their
+published ``{treebank}.map`` files (``TAG<TAB>UNIVERSAL`` a line; some files separate the two by
+spaces, end lines with a bare carriage return or a stray tab): van der Heijden et al. tag POS in the
+universal set in every language. (``en-claws.map`` maps to Universal Dependencies' tags instead, and
+is refused.)"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from xlclust.errors import XlclustError
+
+UNIVERSAL_TAGS = (".", "ADJ", "ADP", "ADV", "CONJ", "DET", "NOUN", "NUM", "PRON", "PRT", "VERB", "X")
+
+
+def read_tag_map(path: str | os.PathLike) -> dict[str, str]:
+    """A treebank tag → universal tag mapping; a malformed line, a tag mapped twice or a target outside
+    the 12 universal tags fails with the file and line."""
+    mapping: dict[str, str] = {}
+    text = Path(path).read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        fields = line.split()
+        if len(fields) != 2 or not fields[0] or fields[1] not in UNIVERSAL_TAGS:
+            raise XlclustError(f"{path}:{number}: expected 'TAG<TAB>UNIVERSAL' with one of {' '.join(UNIVERSAL_TAGS)}: {line[:80]!r}")
+        tag, universal = fields
+        if mapping.get(tag, universal) != universal:
+            raise XlclustError(f"{path}:{number}: {tag!r} is mapped to {mapping[tag]} above and to {universal} here")
+        mapping[tag] = universal
+    if not mapping:
+        raise XlclustError(f"{path}: no tag mappings")
+    return mapping
+
+
+def to_universal(tags: list[str], mapping: dict[str, str], where: str, map_name: str) -> list[str]:
+    """A sentence's tags in the universal set; a tag the map lacks fails naming the sentence and the map."""
+    try:
+        return [mapping[tag] for tag in tags]
+    except KeyError as missing:
+        raise XlclustError(f"{where}: POS tag {missing.args[0]!r} is not in {map_name}") from None
