@@ -171,3 +171,25 @@ def test_joint_scenarios_train_on_the_stated_shares():
     assert list(scenario_sentences("zeroshot", sizes, "en", 0.25, 1)) == ["en"]
     assert len(scenario_sentences("monolingual", sizes, "en", 0.25, 1, language="es")["es"]) == 8323
     assert share_count(3, 0.25) == 1 and share_count(2, 0.25) == 1 and share_count(0, 0.25) == 0 and share_count(6, 0.25) == 2
+
+
+def test_words_become_laser_pieces_through_its_codes_and_vocabulary(tmp_path):
+    from xlclust.errors import XlclustError
+    from xlclust.tagging.laser_text import LaserPieces
+
+    # fastBPE codes with counts: t+h, th+e</w>, e+r</w>, a+n, an+d</w>
+    (tmp_path / "codes").write_text("t h 90\nth e</w> 80\ne r</w> 70\na n 50\nan d</w> 40\n", encoding="utf-8")
+    (tmp_path / "vocab").write_text("the 10\nthe@@ 1\nth@@ 5\ner 3\nand 7\nt@@ 1\nh@@ 1\no@@ 1\nn 1\n", encoding="utf-8")
+    dictionary = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "the": 4, "th@@": 5, "er": 6, "and": 7, "o@@": 8, "n": 9}
+    pieces = LaserPieces(tmp_path / "codes", tmp_path / "vocab", dictionary, "en")
+    ids, word_of_piece = pieces.encode(["The", "other", "AND", "«on»"])
+    assert pieces.word_pieces("The") == ("the",) and pieces.word_pieces("AND") == ("and",)
+    assert pieces.word_pieces("other") == ("o@@", "th@@", "er")
+    assert pieces.word_pieces("«on»") == ('"@@', "o@@", "n@@", '"')  # Moses normalizes the guillemets to quotes
+    assert ids[-1] == 2 and word_of_piece[-1] == -1 and ids[0] == 4
+    assert word_of_piece.tolist()[:-1] == [i for i, w in enumerate(["The", "other", "AND", "«on»"]) for _ in pieces.word_pieces(w)]
+    (tmp_path / "bad").write_text("t h 90\nth\n", encoding="utf-8")
+    with pytest.raises(XlclustError, match=r"bad:2: expected 'left right \[count\]'"):
+        LaserPieces(tmp_path / "bad", tmp_path / "vocab", dictionary, "en")
+    with pytest.raises(XlclustError, match="romanizes Greek"):
+        LaserPieces(tmp_path / "codes", tmp_path / "vocab", dictionary, "el")
