@@ -4,6 +4,7 @@ sign test and the joint-training splits."""
 
 import itertools
 
+import numpy as np
 import pytest
 import torch
 
@@ -193,3 +194,69 @@ def test_words_become_laser_pieces_through_its_codes_and_vocabulary(tmp_path):
         LaserPieces(tmp_path / "bad", tmp_path / "vocab", dictionary, "en")
     with pytest.raises(XlclustError, match="romanizes Greek"):
         LaserPieces(tmp_path / "codes", tmp_path / "vocab", dictionary, "el")
+
+
+def pieces_batch():
+    from xlclust.tagging.batch import make_batch
+
+    # sentence 0: words [5 6] [7] </s>; sentence 1: word [8 9 10] </s>
+    pieces = [(np.array([5, 6, 7, 2]), np.array([0, 0, 1, -1])), (np.array([8, 9, 10, 2]), np.array([0, 0, 0, -1]))]
+    return make_batch([np.array([1, 0]), np.array([2])], pieces=pieces)
+
+
+def test_a_words_pieces_become_its_own_sequence():
+    from xlclust.tagging.embedders import word_piece_sequences
+
+    batch = pieces_batch()
+    states = batch.piece_ids.unsqueeze(2).float()  # a piece's vector is its ID
+    sequences, counts, present = word_piece_sequences(states, batch.word_of_piece, batch.words)
+    assert counts.tolist() == [2, 1, 3, 0] and present.tolist() == [True, True, True, False]
+    assert sequences[..., 0].tolist() == [[5, 6, 0], [7, 0, 0], [8, 9, 10], [0, 0, 0]]
+
+
+def test_the_bpe_gru_reads_each_word_alone_and_laser_words_pool_their_pieces(tmp_path):
+    from xlclust.tagging.embedders import BpeGru, LaserWords
+    from xlclust.tagging.laser import direction_max, load_laser
+
+    batch = pieces_batch()
+    embed, lstm = laser_checkpoint(tmp_path / "laser.pt")
+    gru = BpeGru(embed, hidden_size=4)
+    with torch.no_grad():
+        words = gru(batch)
+        alone = gru.gru(gru.embedding(torch.tensor([[8, 9, 10]])))[0].max(dim=1).values
+    assert words.shape == (2, 2, 8) and torch.allclose(words[1, 0], alone[0], atol=1e-6) and words[1, 1].abs().sum() == 0
+    encoder, _ = load_laser(tmp_path / "laser.pt")
+    top = LaserWords(encoder, "top")
+    elmo = LaserWords(encoder, "elmo")
+    with torch.no_grad():
+        states = encoder(batch.piece_ids, batch.piece_lengths)
+        symbols = direction_max(states[-1])
+        assert torch.allclose(top(batch)[0, 0], symbols[0, :2].max(dim=0).values)  # γ starts at 1
+        mean = torch.stack([direction_max(s) for s in states]).mean(0)  # equal layer weights at the start
+        assert torch.allclose(elmo(batch)[1, 0], mean[1, :3].max(dim=0).values, atol=1e-6)
+    assert not any(p.requires_grad for p in encoder.parameters()) and all(p.requires_grad for p in elmo.mix.parameters())
+
+
+def test_the_tagger_learns_a_tagging_its_inputs_determine():
+    from xlclust.tagging.batch import make_batch
+    from xlclust.tagging.embedders import BpeBow
+    from xlclust.tagging.tagger import TransformerCrfTagger
+
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    sentences = [rng.integers(4, 10, size=rng.integers(2, 7)) for _ in range(64)]
+    tags = [(ids % 3).astype(np.int64) for ids in sentences]  # a word's tag follows from its single piece
+    pieces = [(np.concatenate([ids, [2]]), np.concatenate([np.arange(len(ids)), [-1]])) for ids in sentences]
+    batch = make_batch(tags, pieces=pieces)
+    tagger = TransformerCrfTagger(BpeBow(torch.nn.Embedding(10, 8, padding_idx=1), freeze=False), 3, model_dim=16, feedforward=16)
+    optimizer = torch.optim.Adam(tagger.parameters(), lr=1e-2)
+    first = tagger.loss(batch).item()
+    for _ in range(60):
+        optimizer.zero_grad()
+        loss = tagger.loss(batch)
+        loss.backward()
+        optimizer.step()
+    tagger.eval()
+    predicted = tagger.predict(batch)
+    assert loss.item() < first / 5 and [len(p) for p in predicted] == [len(t) for t in tags]
+    assert np.mean(np.concatenate(predicted) == np.concatenate(tags)) > 0.95
