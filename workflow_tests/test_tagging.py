@@ -260,3 +260,69 @@ def test_the_tagger_learns_a_tagging_its_inputs_determine():
     predicted = tagger.predict(batch)
     assert loss.item() < first / 5 and [len(p) for p in predicted] == [len(t) for t in tags]
     assert np.mean(np.concatenate(predicted) == np.concatenate(tags)) > 0.95
+
+
+def tiny_training_run(checkpoint_dir, optimizer="adam", epochs=6, patience=10, kill_at_step=None, dev_scores=None):
+    """A tiny tagger on a task its inputs determine; returns (state dict, log rows)."""
+    import os
+    import signal
+
+    from xlclust.tagging.batch import make_batch
+    from xlclust.tagging.embedders import BpeBow
+    from xlclust.tagging.tagger import TransformerCrfTagger
+    from xlclust.tagging.training import TaggerTraining, train_tagger
+
+    rng = np.random.default_rng(0)
+    sentences = [rng.integers(4, 10, size=rng.integers(2, 7)) for _ in range(40)]
+    tags = [(ids % 3).astype(np.int64) for ids in sentences]
+    pieces = [(np.concatenate([ids, [2]]), np.concatenate([np.arange(len(ids)), [-1]])) for ids in sentences]
+    torch.manual_seed(0)
+    tagger = TransformerCrfTagger(BpeBow(torch.nn.Embedding(10, 8, padding_idx=1), freeze=False), 3, model_dim=16, feedforward=16)
+    settings = TaggerTraining(optimizer, 1e-2, 1e-3, 0.95, epochs, 8, patience, 1.0)
+    calls = iter(dev_scores or [])
+
+    def dev_score(model):
+        predicted = model.predict(make_batch(tags, pieces=pieces))
+        return next(calls, float(np.mean(np.concatenate(predicted) == np.concatenate(tags))))
+
+    steps = iter(range(1, 10**6))
+
+    def on_step(_):
+        if next(steps) == kill_at_step:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    model, rows = train_tagger(
+        tagger,
+        lambda ids: make_batch([tags[i] for i in ids], pieces=[pieces[i] for i in ids]),
+        40,
+        dev_score,
+        settings,
+        3,
+        checkpoint_dir,
+        {"test": 1},
+        on_step,
+    )
+    return model.state_dict(), rows
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd_1cycle"])
+def test_a_killed_tagger_run_resumes_to_the_weights_of_an_uninterrupted_one(tmp_path, optimizer):
+    import multiprocessing
+
+    whole, rows = tiny_training_run(tmp_path / "whole", optimizer)
+    assert [r["epoch"] for r in rows] == [1, 2, 3, 4, 5, 6]
+    killed = multiprocessing.get_context("spawn").Process(
+        target=tiny_training_run, args=(tmp_path / "killed", optimizer), kwargs={"kill_at_step": 13}
+    )
+    killed.start()
+    killed.join()
+    assert killed.exitcode != 0  # killed in epoch 3, after two checkpoints
+    resumed, resumed_rows = tiny_training_run(tmp_path / "killed", optimizer)
+    assert resumed_rows == rows and all(torch.equal(whole[name], resumed[name]) for name in whole)
+
+
+def test_training_stops_after_patience_rounds_and_keeps_the_best_weights(tmp_path):
+    state, rows = tiny_training_run(tmp_path, epochs=10, patience=2, dev_scores=[0.5, 0.9, 0.7, 0.8, 0.95])
+    assert [r["dev_score"] for r in rows] == [0.5, 0.9, 0.7, 0.8] and [r["best"] for r in rows] == [True, True, False, False]
+    two_epochs, _ = tiny_training_run(tmp_path / "two", epochs=2)
+    assert all(torch.equal(state[name], two_epochs[name]) for name in state)  # the second epoch's weights
