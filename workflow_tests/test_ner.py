@@ -6,7 +6,18 @@ import shutil
 import pytest
 
 from workflow_tests.realdata import shared_data
-from xlclust.ner.data import NerDataError, NerFiles, Sentence, check_sentences, prepare_language, read_conll, read_rahimi, read_sentences
+from xlclust.ner.data import (
+    NerDataError,
+    NerFiles,
+    Sentence,
+    check_sentences,
+    prepare_language,
+    read_conll,
+    read_jsonl,
+    read_rahimi,
+    read_sentences,
+    to_iob2,
+)
 from xlclust.ner.groups import generalization_groups, groups_table, language_groups, read_group
 from xlclust.ner.metrics import span_scores
 from xlclust.settings import DatasetSource
@@ -70,6 +81,15 @@ def test_bad_input_names_the_file_and_line(tmp_path):
     bad.write_text("Paris\n", encoding="utf-8")
     with pytest.raises(NerDataError, match=r"bad:1: 1 columns"):
         list(read_conll(bad, tag_column=2))
+    bad.write_text("Paris NP B-LOC\nis VBZ\n", encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"bad:2: 2 columns where the file's first line has 3"):
+        list(read_conll(bad))
+    bad.write_text('{"tokens": ["Paris"], "tags": ["B-LOC"]}\n{"tokens": ["a", "b"], "tags": ["O"]}\n', encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"bad:2: 2 tokens but 1 tags"):
+        list(read_jsonl(bad))
+    bad.write_text('{"tokens": ["Paris"]}\n', encoding="utf-8")
+    with pytest.raises(NerDataError, match=r"bad:1: not a JSON object with tokens and tags"):
+        list(read_jsonl(bad))
     # a sentence without tokens (a Hub row) is skipped and listed
     checked = check_sentences([Sentence([], [], "wikiann (en, train) row 7"), Sentence(["Rome"], ["B-LOC"], "x:1")], CLASSES)
     assert len(checked.sentences) == 1 and checked.problems[0]["where"] == "wikiann (en, train) row 7"
@@ -283,3 +303,29 @@ def test_ner_finetuning_is_deterministic_and_resumes(tiny_xlmr, tmp_path):
     tags, cut = predict_tags(model, tokenizer, long, 16)
     assert cut > 0 and tags[0][-1] == "O"
     shutil.rmtree(tmp_path / "a")
+
+
+def test_szeged_iob1_and_basque_json_lines_read_as_iob2():
+    """Szeged NER (IOB1, 0 outside) and BasqueGLUE's NERCid (JSON lines), the tagging comparison's
+    zero-shot NER languages, as the NER checker wants them: strict IOB2 with no repairs."""
+    hungarian = shared_data() / "ner-hu" / "hun_ner_corpus.txt"
+    files = NerFiles("conll", str(hungarian), str(hungarian), str(hungarian), scheme="iob1", outside="0")
+    sentences = list(read_sentences(DatasetSource(files=files), "hu", "test"))
+    raw = list(read_conll(hungarian))
+    assert len(sentences) == len(raw) == 78 and {tag for s in raw for tag in s.tags} >= {"0", "I-ORG"}
+    checked = check_sentences(sentences, CLASSES + ["MISC"], "error")  # no I- without its B- remains
+    assert checked.problems == [] and sum(tag.startswith("B-") for s in checked.sentences for tag in s.tags) > 50
+    assert to_iob2(Sentence(["a", "b", "c", "d"], ["I-PER", "I-PER", "B-PER", "0"], "x:1"), "0", "iob1").tags == [
+        "B-PER",
+        "I-PER",
+        "B-PER",
+        "O",
+    ]
+    basque = shared_data() / "ner-eu" / "test.jsonl"
+    eu = check_sentences(
+        read_sentences(DatasetSource(files=NerFiles("jsonl", str(basque), str(basque), str(basque))), "eu", "test"),
+        CLASSES + ["MISC"],
+        "error",
+    )
+    assert len(eu.sentences) == 1845 and sum(len(s.tokens) for s in eu.sentences) == 35854  # 1,846 lines, one empty
+    assert [p["where"] for p in eu.problems] == [f"{basque}:1217"]

@@ -1,7 +1,8 @@
-"""NER sentences from WikiAnn (PAN-X, the Rahimi et al. 2019 splits) and CoNLL files.
+"""NER sentences from WikiAnn (PAN-X, the Rahimi et al. 2019 splits), CoNLL files and JSON lines.
 
 One loader per format — the Hugging Face Hub copy (``unimelb-nlp/wikiann``), Rahimi's
-``lang:token<TAB>TAG`` files, CoNLL columns — each yields :class:`Sentence` objects that know
+``lang:token<TAB>TAG`` files, CoNLL columns, JSON lines of ``{"tokens", "tags"}`` (BasqueGLUE) —
+IOB1 files (Szeged NER) converted to IOB2 first — each yields :class:`Sentence` objects that know
 where they came from; one checker then validates every sentence the same way: strict IOB2 tags
 of the configured classes, no empty tokens. The checked sentences become a Parquet table per
 language and split (columns ``id``, ``language``, ``tokens``, ``tags``).
@@ -42,8 +43,8 @@ class Sentence:
 
 @dataclass(frozen=True)
 class NerFiles:
-    """One NER data set's files (config ``ner_files`` in the schema): ``rahimi`` (``lang:token<TAB>TAG``)
-    or ``conll`` (columns)."""
+    """One NER data set's files (config ``ner_files`` in the schema): ``rahimi`` (``lang:token<TAB>TAG``),
+    ``conll`` (columns) or ``jsonl`` (``{"tokens": [...], "tags": [...]}`` a line)."""
 
     format: str
     train: str
@@ -54,6 +55,8 @@ class NerFiles:
     tag_column: int = -1
     encoding: str = "utf-8"
     drop_classes: tuple[str, ...] = ()
+    scheme: str = "iob2"  # iob1: I- opens an entity, B- only after an adjacent one of the same class
+    outside: str = "O"  # the files' outside tag (Szeged NER writes 0)
 
 
 @dataclass
@@ -88,10 +91,15 @@ def read_rahimi(path: str | os.PathLike, language: str, encoding: str = "utf-8")
 
 def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int = -1, encoding: str = "utf-8") -> Iterator[Sentence]:
     """CoNLL column files (CoNLL-2002/2003): whitespace-separated columns, the token in
-    ``token_column`` and the tag in ``tag_column``; blank lines and ``-DOCSTART-`` lines end sentences."""
-    tokens, tags, start = [], [], 0
+    ``token_column`` and the tag in ``tag_column``; blank lines and ``-DOCSTART-`` lines end sentences.
+    Every line has as many columns as the first."""
+    tokens, tags, start, width = [], [], 0, None
     for number, line in text_lines(path, encoding, NerDataError):
         columns = line.split()
+        if columns and width is None:
+            width = len(columns)
+        elif columns and len(columns) != width:
+            raise NerDataError(f"{path}:{number}: {len(columns)} columns where the file's first line has {width}: {line.strip()[:80]!r}")
         if not columns or columns[0] == "-DOCSTART-":
             if tokens:
                 yield Sentence(tokens, tags, f"{path}:{start}")
@@ -110,6 +118,35 @@ def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int =
         tags.append(tag)
     if tokens:
         yield Sentence(tokens, tags, f"{path}:{start}")
+
+
+def read_jsonl(path: str | os.PathLike, encoding: str = "utf-8") -> Iterator[Sentence]:
+    """JSON lines with ``tokens`` and ``tags`` lists of equal length (BasqueGLUE's NERCid)."""
+    import json
+
+    for number, line in text_lines(path, encoding, NerDataError):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            tokens, tags = list(row["tokens"]), list(row["tags"])
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise NerDataError(f"{path}:{number}: not a JSON object with tokens and tags ({error})") from None
+        if len(tokens) != len(tags):
+            raise NerDataError(f"{path}:{number}: {len(tokens)} tokens but {len(tags)} tags")
+        yield Sentence(tokens, tags, f"{path}:{number}")
+
+
+def to_iob2(sentence: Sentence, outside: str = "O", scheme: str = "iob2") -> Sentence:
+    """The sentence's tags as IOB2 with ``O`` outside: the files' outside tag renamed, and under IOB1
+    every I-X that does not continue an X entity opened as B-X."""
+    tags = ["O" if tag == outside else tag for tag in sentence.tags]
+    if scheme == "iob1":
+        tags = [
+            "B-" + tag[2:] if tag.startswith("I-") and (position == 0 or tags[position - 1][2:] != tag[2:]) else tag
+            for position, tag in enumerate(tags)
+        ]
+    return Sentence(sentence.tokens, tags, sentence.where)
 
 
 def load_hub(
@@ -144,8 +181,14 @@ def read_sentences(source: DatasetSource, language: str, split: str, cache_dir: 
     if not Path(path).exists():
         raise NerDataError(f"{location}: no such file ({language} {split})")
     if files.format == "rahimi":
-        return read_rahimi(path, files.prefix or language, files.encoding)
-    return read_conll(path, files.token_column, files.tag_column, files.encoding)
+        sentences = read_rahimi(path, files.prefix or language, files.encoding)
+    elif files.format == "jsonl":
+        sentences = read_jsonl(path, files.encoding)
+    else:
+        sentences = read_conll(path, files.token_column, files.tag_column, files.encoding)
+    if files.scheme == "iob2" and files.outside == "O":
+        return sentences
+    return (to_iob2(sentence, files.outside, files.scheme) for sentence in sentences)
 
 
 def check_sentences(
