@@ -326,3 +326,22 @@ def test_training_stops_after_patience_rounds_and_keeps_the_best_weights(tmp_pat
     assert [r["dev_score"] for r in rows] == [0.5, 0.9, 0.7, 0.8] and [r["best"] for r in rows] == [True, True, False, False]
     two_epochs, _ = tiny_training_run(tmp_path / "two", epochs=2)
     assert all(torch.equal(state[name], two_epochs[name]) for name in state)  # the second epoch's weights
+
+
+def test_spanish_conll_tags_are_eagles_tags_cut_short_and_resolve_through_their_prefixes():
+    from workflow_tests.realdata import SHARED_DATA
+    from xlclust.ner.data import read_conll
+    from xlclust.tagging.pos import extend_mapping, read_tag_map, to_universal
+
+    eagles = read_tag_map(SHARED_DATA / "universal-pos-tags" / "es-eagles.map")
+    sentences = [s for split in ("train", "testa", "testb") for s in read_conll(SHARED_DATA / "conll2002" / f"esp.{split}", tag_column=1)]
+    tags = {tag for s in sentences for tag in s.tags}
+    mapping = extend_mapping(eagles, tags, True, {"Y": "X"}, "es-eagles.map")  # Y: EAGLES's abbreviations
+    assert mapping["NC"] == "NOUN" and mapping["VMI"] == "VERB" and mapping["Fc"] == "." and mapping["SP"] == "ADP"
+    universal = [to_universal(s.tags, mapping, s.where, "es-eagles.map") for s in sentences]
+    assert {tag for tags in universal for tag in tags} <= {".", "ADJ", "ADP", "ADV", "CONJ", "DET", "NOUN", "NUM", "PRON", "PRT", "VERB", "X"}
+    with pytest.raises(Exception, match=r"esp\.train:\d+: POS tag 'Y' is not in es-eagles.map"):
+        for s in sentences:
+            to_universal(s.tags, extend_mapping(eagles, tags, True, {}, "es-eagles.map"), s.where, "es-eagles.map")
+    with pytest.raises(Exception, match=r"truncated tag 'V' stands for tags of"):
+        extend_mapping({"VMI": "VERB", "VAI": "VERB", "VX": "X"}, {"V"}, True, {}, "m")

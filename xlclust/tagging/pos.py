@@ -22,6 +22,8 @@ def read_tag_map(path: str | os.PathLike) -> dict[str, str]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if number == 1 and line.startswith("#"):  # a comment line heads some maps
+            continue
         fields = line.split()
         if len(fields) != 2 or not fields[0] or fields[1] not in UNIVERSAL_TAGS:
             raise XlclustError(f"{path}:{number}: expected 'TAG<TAB>UNIVERSAL' with one of {' '.join(UNIVERSAL_TAGS)}: {line[:80]!r}")
@@ -40,3 +42,20 @@ def to_universal(tags: list[str], mapping: dict[str, str], where: str, map_name:
         return [mapping[tag] for tag in tags]
     except KeyError as missing:
         raise XlclustError(f"{where}: POS tag {missing.args[0]!r} is not in {map_name}") from None
+
+
+def extend_mapping(mapping: dict[str, str], tags: set[str], truncated: bool, extra: dict[str, str], map_name: str) -> dict[str, str]:
+    """The map for the tags a corpus uses: ``extra`` (tags the map lacks, declared in config) first;
+    with ``truncated``, a tag the map lacks that is a prefix of map tags all mapped alike takes their
+    universal tag (CoNLL-2002 Spanish writes EAGLES tags cut to two or three letters)."""
+    for tag, universal in extra.items():
+        if universal not in UNIVERSAL_TAGS:
+            raise XlclustError(f"{map_name}: extra tag {tag!r} → {universal!r}, not one of the 12 universal tags")
+    extended = mapping | extra
+    for tag in sorted(tags - set(extended)) if truncated else []:
+        targets = {universal for full, universal in mapping.items() if full.startswith(tag)}
+        if len(targets) == 1:
+            extended[tag] = targets.pop()
+        elif targets:
+            raise XlclustError(f"{map_name}: the truncated tag {tag!r} stands for tags of {sorted(targets)}; name it under extra")
+    return extended
