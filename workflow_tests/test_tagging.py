@@ -339,9 +339,63 @@ def test_spanish_conll_tags_are_eagles_tags_cut_short_and_resolve_through_their_
     mapping = extend_mapping(eagles, tags, True, {"Y": "X"}, "es-eagles.map")  # Y: EAGLES's abbreviations
     assert mapping["NC"] == "NOUN" and mapping["VMI"] == "VERB" and mapping["Fc"] == "." and mapping["SP"] == "ADP"
     universal = [to_universal(s.tags, mapping, s.where, "es-eagles.map") for s in sentences]
-    assert {tag for tags in universal for tag in tags} <= {".", "ADJ", "ADP", "ADV", "CONJ", "DET", "NOUN", "NUM", "PRON", "PRT", "VERB", "X"}
+    assert {tag for tags in universal for tag in tags} <= {
+        ".",
+        "ADJ",
+        "ADP",
+        "ADV",
+        "CONJ",
+        "DET",
+        "NOUN",
+        "NUM",
+        "PRON",
+        "PRT",
+        "VERB",
+        "X",
+    }
     with pytest.raises(Exception, match=r"esp\.train:\d+: POS tag 'Y' is not in es-eagles.map"):
         for s in sentences:
             to_universal(s.tags, extend_mapping(eagles, tags, True, {}, "es-eagles.map"), s.where, "es-eagles.map")
     with pytest.raises(Exception, match=r"truncated tag 'V' stands for tags of"):
         extend_mapping({"VMI": "VERB", "VAI": "VERB", "VX": "X"}, {"V"}, True, {}, "m")
+
+
+def test_the_real_conll_files_give_ner_and_universal_pos_tables():
+    from workflow_tests.realdata import SHARED_DATA
+    from xlclust.ner.data import NerFiles
+    from xlclust.settings import DatasetSource
+    from xlclust.tagging.data import PosSettings, prepare_task_language
+    from xlclust.tagging.pos import read_tag_map
+
+    conll = SHARED_DATA / "conll2002"
+    classes = ["PER", "LOC", "ORG", "MISC"]
+
+    def files(lang, column):
+        return DatasetSource(
+            files=NerFiles("conll", *(str(conll / f"{lang}.{split}") for split in ("train", "testa", "testb")), tag_column=column)
+        )
+
+    ner, counts, problems = prepare_task_language("ner", files("ned", 2), "nl", ["train", "dev", "test"], classes=classes)
+    assert {c["split"]: c["sentences"] for c in counts} == {"train": 15806, "dev": 2895, "test": 5195} and problems == []
+    pos_settings = PosSettings(str(SHARED_DATA / "universal-pos-tags" / "nl-alpino.map"))
+    pos, counts, _ = prepare_task_language(
+        "pos",
+        files("ned", 1),
+        "nl",
+        ["train", "dev", "test"],
+        classes=classes,
+        pos=pos_settings,
+        pos_mapping=read_tag_map(pos_settings.map),
+    )
+    assert pos["train"].column("tokens").to_pylist() == ner["train"].column("tokens").to_pylist()  # the same sentences, both tasks
+    assert pos["train"].column("tags")[0].as_py()[:4] == ["DET", "NOUN", "ADP", "DET"]  # De tekst van het
+    assert pos["test"].column("id")[0].as_py() == "pos-nl-test-0"
+    eagles = PosSettings(str(SHARED_DATA / "universal-pos-tags" / "es-eagles.map"), truncated=True, extra={"Y": "X"})
+    spanish, _, _ = prepare_task_language(
+        "pos", files("esp", 1), "es", ["test"], classes=classes, pos=eagles, pos_mapping=read_tag_map(eagles.map)
+    )
+    assert spanish["test"].num_rows == 1517
+    hungarian = SHARED_DATA / "ner-hu" / "hun_ner_corpus.txt"
+    szeged = DatasetSource(files=NerFiles("conll", str(hungarian), str(hungarian), str(hungarian), scheme="iob1", outside="0"))
+    hu, counts, problems = prepare_task_language("ner", szeged, "hu", ["test"], classes=classes, invalid_tags="error")
+    assert list(hu) == ["test"] and counts[0]["sentences"] == 78 and problems == []  # zero-shot languages need a test set only

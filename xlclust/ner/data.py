@@ -150,29 +150,39 @@ def to_iob2(sentence: Sentence, outside: str = "O", scheme: str = "iob2") -> Sen
 
 
 def load_hub(
-    name: str, language: str, split: str, revision: str | None = None, cache_dir: str | None = None, config: str | None = None
+    name: str,
+    language: str,
+    split: str,
+    revision: str | None = None,
+    cache_dir: str | None = None,
+    config: str | None = None,
+    tag_field: str = "ner_tags",
 ) -> Iterator[Sentence]:
-    """One language's split of a Hub NER dataset (tags as class labels): WikiAnn has one config per
-    language (``config`` None: the language code); another dataset names its own."""
+    """One language's split of a Hub tagging dataset (tags as class labels in ``tag_field``: NER's, or
+    ``pos_tags`` of the CoNLL copies): WikiAnn has one config per language (``config`` None: the
+    language code); another dataset names its own."""
     import datasets
 
     hub_split = HUB_SPLITS[split]
     dataset = datasets.load_dataset(name, config or language, split=hub_split, revision=revision, cache_dir=cache_dir)
-    missing = {"tokens", "ner_tags"} - set(dataset.column_names)
+    missing = {"tokens", tag_field} - set(dataset.column_names)
     if missing:
-        raise NerDataError(f"{name} ({language}, {hub_split}): no column {sorted(missing)}; is this a NER dataset?")
-    names = dataset.features["ner_tags"].feature.names
+        raise NerDataError(f"{name} ({language}, {hub_split}): no column {sorted(missing)}; is this a tagged dataset?")
+    names = dataset.features[tag_field].feature.names
     for row_number, row in enumerate(dataset):
-        yield Sentence(list(row["tokens"]), [names[t] for t in row["ner_tags"]], f"{name} ({language}, {hub_split}) row {row_number}")
+        yield Sentence(list(row["tokens"]), [names[t] for t in row[tag_field]], f"{name} ({language}, {hub_split}) row {row_number}")
 
 
-def read_sentences(source: DatasetSource, language: str, split: str, cache_dir: str | None = None) -> Iterator[Sentence]:
-    """The sentences of one language's split from its source: the Hub, or :class:`NerFiles`."""
+def read_sentences(
+    source: DatasetSource, language: str, split: str, cache_dir: str | None = None, tag_field: str = "ner_tags"
+) -> Iterator[Sentence]:
+    """The sentences of one language's split from its source: the Hub (tags from ``tag_field``), or
+    :class:`NerFiles` (tags from their ``tag_column``)."""
     from xlclust.locations import local_path
 
     if source.hub is not None:
         hub = source.hub
-        return load_hub(hub.name, language, split, hub.revision, cache_dir, hub.config)
+        return load_hub(hub.name, language, split, hub.revision, cache_dir, hub.config, tag_field)
     files: NerFiles = source.files
     location = getattr(files, split)
     path = local_path(location)
