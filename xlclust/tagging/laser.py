@@ -42,6 +42,14 @@ class LayerwiseLSTM(nn.Module):
                     own[f"{name}_l0{suffix}"] = state[key]
             layer.load_state_dict(own)
 
+    def stacked_state(self, prefix: str = "") -> dict[str, torch.Tensor]:
+        """The weights under a stacked ``nn.LSTM``'s names (LASER's checkpoint layout)."""
+        return {
+            f"{prefix}{name.replace('_l0', f'_l{k}')}": value.detach().clone()
+            for k, layer in enumerate(self.layers)
+            for name, value in layer.state_dict().items()
+        }
+
     @classmethod
     def from_stacked(cls, lstm: nn.LSTM) -> LayerwiseLSTM:
         layerwise = cls(lstm.input_size, lstm.hidden_size, lstm.num_layers, lstm.bidirectional)
@@ -94,6 +102,24 @@ def load_laser(path: str | os.PathLike) -> tuple[LaserEncoder, dict[str, int]]:
     except (KeyError, RuntimeError) as error:
         raise XlclustError(f"{path}: the encoder's weights do not fit its params ({error})") from None
     return encoder.eval(), dict(checkpoint["dictionary"])
+
+
+def save_laser(encoder: LaserEncoder, dictionary: dict[str, int], path: str | os.PathLike) -> None:
+    """An encoder in LASER's checkpoint layout, which :func:`load_laser` (and LASER's own code) reads."""
+    from xlclust.atomic import atomic_path
+
+    first = encoder.lstm.layers[0]
+    params = {
+        "num_embeddings": encoder.embed_tokens.num_embeddings,
+        "padding_idx": encoder.padding_idx,
+        "embed_dim": encoder.embed_tokens.embedding_dim,
+        "hidden_size": first.hidden_size,
+        "num_layers": len(encoder.lstm.layers),
+        "bidirectional": first.bidirectional,
+    }
+    model = {"embed_tokens.weight": encoder.embed_tokens.weight.detach().clone(), **encoder.lstm.stacked_state("lstm.")}
+    with atomic_path(path, suffix=".pt") as tmp:
+        torch.save({"params": params, "model": model, "dictionary": dict(dictionary)}, tmp)
 
 
 def direction_max(states: torch.Tensor) -> torch.Tensor:

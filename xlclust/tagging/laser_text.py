@@ -20,10 +20,12 @@ UNSUPPORTED = {"el": "LASER romanizes Greek first", "zh": "LASER segments Chines
 
 
 def subword_nmt_codes(path: str | os.PathLike) -> io.StringIO:
-    """fastBPE's codes as subword-nmt reads them (``#version: 0.2`` and ``left right`` a line); a
+    """fastBPE's codes (or subword-nmt's own) as subword-nmt reads them (``#version: 0.2`` and ``left right`` a line); a
     malformed line fails with the file and line (subword-nmt itself would exit the process)."""
     merges = ["#version: 0.2"]
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if number == 1 and line.startswith("#version"):  # codes subword-nmt learnt (the demo's)
+            continue
         fields = line.split(" ")
         if len(fields) not in (2, 3) or not all(fields[:2]):
             raise XlclustError(f"{path}:{number}: expected 'left right [count]' in LASER's BPE codes: {line[:80]!r}")
@@ -39,6 +41,11 @@ def read_bpe_vocabulary(path: str | os.PathLike) -> set[str]:
             raise XlclustError(f"{path}:{number}: expected 'piece count' in LASER's BPE vocabulary: {line[:80]!r}")
         vocabulary.add(fields[0])
     return vocabulary
+
+
+def laser_normalize(normalizer, text: str) -> str:
+    """LASER's preprocessing short of BPE: Moses punctuation normalization, then lower-casing."""
+    return normalizer.normalize(text).strip().lower()
 
 
 class LaserPieces:
@@ -60,8 +67,7 @@ class LaserPieces:
         self.word_pieces = lru_cache(maxsize=200_000)(self._word_pieces)
 
     def _word_pieces(self, word: str) -> tuple[str, ...]:
-        text = self.normalizer.normalize(word).strip().lower()
-        return tuple(self.bpe.segment_tokens(text.split())) or ("<unk>",)
+        return tuple(self.bpe.segment_tokens(laser_normalize(self.normalizer, word).split())) or ("<unk>",)
 
     def encode(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(piece IDs, each piece's word index) of one sentence; the closing ``</s>`` belongs to no word (−1)."""

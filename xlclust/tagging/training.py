@@ -1,4 +1,4 @@
-"""Training one tagger (van der Heijden et al. §Training): the baselines with Adam (lr 1e-3, L2 1e-3),
+"""Training a tagger (van der Heijden et al. §Training): the baselines with Adam (lr 1e-3, L2 1e-3),
 the LASER-based ones with SGD under the 1cycle policy; at most so many epochs, stopping after
 ``patience`` dev rounds without improvement and keeping the best round's weights. A checkpoint after
 every epoch holds the model, optimizer, schedule, the best weights and the log, and batches and
@@ -16,7 +16,6 @@ import numpy as np
 import torch
 
 from xlclust.errors import ConfigError
-from xlclust.tagging.batch import TagBatch
 from xlclust.training import checkpoint as ckpt
 from xlclust.training.runtime import Preempted, StopRequest
 
@@ -57,9 +56,9 @@ def optimizer_and_schedule(parameters, settings: TaggerTraining, steps_per_epoch
     raise ConfigError(f"tagging training: optimizer {settings.optimizer!r} is not one of {OPTIMIZERS}")
 
 
-def train_tagger(
+def train_epochs(
     model: torch.nn.Module,
-    batch_of: Callable[[Sequence[int]], TagBatch],
+    batch_of: Callable[[Sequence[int]], object],
     examples: int,
     dev_score: Callable[[torch.nn.Module], float],
     settings: TaggerTraining,
@@ -68,8 +67,9 @@ def train_tagger(
     identity: dict,
     on_step: Callable[[int], None] | None = None,
 ) -> tuple[torch.nn.Module, list[dict]]:
-    """Train ``model`` (a :class:`TransformerCrfTagger`) on ``examples`` sentences, ``batch_of(indices)``
-    building a batch; returns the model with its best dev round's weights and the per-epoch log."""
+    """Train ``model`` (anything with ``loss(batch)``: the tagger, or the LASER-style encoder–decoder)
+    on ``examples`` items, ``batch_of(indices)`` building a batch; returns the model with its best dev
+    round's weights (``dev_score``: higher is better) and the per-epoch log."""
     from tqdm import tqdm
 
     steps_per_epoch = -(-examples // settings.batch_size)
