@@ -108,7 +108,8 @@ def train_epochs(
                     raise Preempted(f"stopped by a signal in epoch {epoch + 1}; rerun to resume after epoch {epoch}")
             epoch += 1
             model.eval()
-            score = float(dev_score(model))
+            with torch.no_grad():
+                score = float(dev_score(model))
             improved = score > best
             if improved:
                 best, bad_rounds = score, 0
