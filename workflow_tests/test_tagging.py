@@ -5,6 +5,7 @@ sign test and the joint-training splits."""
 import itertools
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 import torch
 
@@ -446,3 +447,70 @@ def test_a_laser_style_encoder_learns_from_translation_and_saves_in_lasers_layou
     with torch.no_grad():
         assert torch.equal(loaded(batch.piece_ids, batch.piece_lengths)[-1], model.encoder(batch.piece_ids, batch.piece_lengths)[-1])
     assert loaded_dictionary == dictionary
+
+
+@pytest.fixture(scope="module")
+def conll_runs(tmp_path_factory):
+    """Real CoNLL-2002 Dutch and Spanish NER (small samples) as tables, and a LASER-format encoder with
+    random weights over BPE learnt from their text."""
+    from workflow_tests.realdata import SHARED_DATA
+    from xlclust.ner.data import NerFiles
+    from xlclust.settings import DatasetSource
+    from xlclust.tagging.data import prepare_task_language
+    from xlclust.tagging.laser import LaserEncoder, save_laser
+    from xlclust.tagging.laser_pretraining import learn_bpe_files
+
+    root = tmp_path_factory.mktemp("tagging")
+    conll = SHARED_DATA / "conll2002"
+    data = {}
+    for lang, prefix in (("nl", "ned"), ("es", "esp")):
+        files = NerFiles("conll", *(str(conll / f"{prefix}.{split}") for split in ("train", "testa", "testb")))
+        tables, _, _ = prepare_task_language(
+            "ner", DatasetSource(files=files), lang, ["train", "dev", "test"], classes=["PER", "LOC", "ORG", "MISC"], limits={"train": 120, "dev": 40, "test": 40}
+        )
+        data[lang] = root / lang
+        data[lang].mkdir()
+        for split, table in tables.items():
+            pq.write_table(table, data[lang] / f"{split}.parquet")
+    texts = [" ".join(tokens).lower() for lang in data for tokens in pq.read_table(data[lang] / "train.parquet").column("tokens").to_pylist()]
+    laser = root / "laser"
+    laser.mkdir()
+    dictionary = learn_bpe_files(texts, 300, laser / "codes", laser / "vocabulary")
+    torch.manual_seed(0)
+    save_laser(LaserEncoder(len(dictionary), 1, 8, 6, 2, True), dictionary, laser / "laser.pt")
+    return data, laser
+
+
+@pytest.mark.parametrize("embedder", ["bpe_bow", "bpe_gru", "laser_top", "laser_elmo", "lstm_nopre", "muse"])
+def test_a_tagging_run_trains_and_scores_every_evaluation_language(conll_runs, embedder, tmp_path):
+    from xlclust.tagging.run import Resources, run_tagging
+    from xlclust.tagging.training import TaggerTraining
+
+    data, laser = conll_runs
+    vectors = {}
+    if embedder == "muse":  # vectors for a few frequent lower-cased words of each language
+        for lang in data:
+            words = sorted({t.lower() for tokens in pq.read_table(data[lang] / "train.parquet").column("tokens").to_pylist() for t in tokens})[:200]
+            vectors[lang] = (words, np.random.default_rng(1).normal(size=(len(words), 12)).astype(np.float32))
+    settings = dict(
+        task="ner",
+        embedder=embedder,
+        scenario="joint_a",
+        data=data,
+        train_languages=["nl", "es"],
+        eval_languages=["nl", "es"],
+        english="nl",
+        share=0.5,
+        classes=["PER", "LOC", "ORG", "MISC"],
+        ner_mode="conlleval",
+        resources=Resources(laser, vectors),
+        tagger_settings={"model_dim": 16, "heads": 2, "layers": 1, "feedforward": 16},
+        embedder_settings={"bpe_gru_hidden": 4, "lstm_nopre": {"hidden_size": 6, "layers": 2}},
+        training=TaggerTraining("adam", 1e-2, 0.0, 0.9, 2, 16, 2, 1.0),
+        seed=1,
+    )
+    scores, sentences, rows, state = run_tagging(**settings, checkpoint_dir=tmp_path / "a")
+    assert list(scores["language"]) == ["nl", "es"] and (scores["metric"] == "f1").all() and scores["value"].between(0, 100).all()
+    assert len(sentences) == 80 and (sentences["correct"] <= sentences["tokens"]).all() and len(rows) == 2
+    again, again_sentences, _, _ = run_tagging(**settings, checkpoint_dir=tmp_path / "b")
+    assert again.equals(scores) and again_sentences.equals(sentences)  # seeded: the same run twice

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import requests
 from tqdm import tqdm
 
-from xlclust.errors import DownloadError
+from xlclust.errors import DownloadError, XlclustError
 from xlclust.locations import local_path
 from xlclust.textfiles import read_text
 
@@ -155,3 +155,23 @@ def read_location_text(location: str, timeout: float = 60) -> str:
             raise DownloadError(f"{path}: file not found")
         return read_text(path)
     return get_text(location, location, timeout)
+
+
+def fetch_verified(location: str, cache_dir: str | os.PathLike, sha256: str | None, where: str) -> Path:
+    """A local file as it is; a remote one downloaded once into ``cache_dir`` and checked against
+    ``sha256`` (required: the first download is refused, with its sum to pin, until one is given)."""
+    path = local_path(location)
+    if path is not None:
+        if not path.is_file():
+            raise XlclustError(f"{where}: {path}: file not found")
+        return path
+    target = Path(cache_dir) / location.split("://", 1)[1].replace("/", "_")
+    if not target.is_file():
+        partial = target.with_name(target.name + ".partial")
+        download(location, partial, where=where)
+        os.replace(partial, target)
+    digest = file_digest(target, "sha256")
+    if sha256 is None or digest != sha256.lower():
+        problem = "has no SHA-256 pinned" if sha256 is None else f"does not match its pinned SHA-256 {sha256}"
+        raise DownloadError(f"{where}: {location} {problem}; the file in {target} has {digest}. Check it and pin that sum under {where}")
+    return target

@@ -22,31 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from xlclust.atomic import atomic_path
-from xlclust.download import download, file_digest
-from xlclust.errors import DownloadError, XlclustError
-from xlclust.locations import local_path
+from xlclust.download import fetch_verified
+from xlclust.errors import XlclustError
 
 log = logging.getLogger(__name__)
-
-
-def fetch_verified(location: str, cache_dir: str | os.PathLike, sha256: str | None, where: str) -> Path:
-    """A local file as it is; a remote one downloaded once into ``cache_dir`` and checked against
-    ``sha256`` (required: the first download is refused, with its sum to pin, until one is given)."""
-    path = local_path(location)
-    if path is not None:
-        if not path.is_file():
-            raise XlclustError(f"{where}: {path}: file not found")
-        return path
-    target = Path(cache_dir) / location.split("://", 1)[1].replace("/", "_")
-    if not target.is_file():
-        partial = target.with_name(target.name + ".partial")
-        download(location, partial, where=where)
-        os.replace(partial, target)
-    digest = file_digest(target, "sha256")
-    if sha256 is None or digest != sha256.lower():
-        problem = "has no SHA-256 pinned" if sha256 is None else f"does not match its pinned SHA-256 {sha256}"
-        raise DownloadError(f"{where}: {location} {problem}; the file in {target} has {digest}. Check it and pin that sum under {where}")
-    return target
 
 
 def read_lines(path: Path, member: str | None, where: str) -> list[str]:
