@@ -39,6 +39,7 @@ include: "rules/tydiqa.smk"
 include: "rules/langclust.smk"
 include: "rules/ner.smk"
 include: "rules/lowres.smk"
+include: "rules/tagging.smk"
 
 
 rule all:

@@ -222,3 +222,19 @@ def test_lowres_settings_are_checked():
         validated(lowres__ebert={**lowres["ebert"], "model": "labse"})
     with pytest.raises(ConfigError, match=r"lowres\.tokenizer\.eu"):
         validated(lowres__tokenizer={"default": "moses", "eu": "jieba"})
+
+
+def test_tagging_settings_are_checked():
+    config = validated()
+    tagging = config["tagging"]
+    assert tagging["embedders"][:2] == ["bpe_bow", "bpe_gru"] and tagging["joint_share"] == 0.25 and tagging["optional"] == ["de"]
+    with pytest.raises(ConfigError, match=r"tagging\.languages': 'en' \(tagging\.english"):
+        validated(tagging__languages=["es", "nl"])
+    with pytest.raises(ConfigError, match=r"tagging\.data\.it\.ner': no ner data for 'it'"):
+        validated(tagging__languages=["en", "it"])
+    data = {
+        **tagging["data"],
+        "nl": {"ner": tagging["data"]["nl"]["ner"], "pos": {k: v for k, v in tagging["data"]["nl"]["pos"].items() if k != "map"}},
+    }
+    with pytest.raises(ConfigError, match=r"tagging\.data\.nl\.pos\.map'"):
+        validated(tagging__data=data)

@@ -466,13 +466,20 @@ def conll_runs(tmp_path_factory):
     for lang, prefix in (("nl", "ned"), ("es", "esp")):
         files = NerFiles("conll", *(str(conll / f"{prefix}.{split}") for split in ("train", "testa", "testb")))
         tables, _, _ = prepare_task_language(
-            "ner", DatasetSource(files=files), lang, ["train", "dev", "test"], classes=["PER", "LOC", "ORG", "MISC"], limits={"train": 120, "dev": 40, "test": 40}
+            "ner",
+            DatasetSource(files=files),
+            lang,
+            ["train", "dev", "test"],
+            classes=["PER", "LOC", "ORG", "MISC"],
+            limits={"train": 120, "dev": 40, "test": 40},
         )
         data[lang] = root / lang
         data[lang].mkdir()
         for split, table in tables.items():
             pq.write_table(table, data[lang] / f"{split}.parquet")
-    texts = [" ".join(tokens).lower() for lang in data for tokens in pq.read_table(data[lang] / "train.parquet").column("tokens").to_pylist()]
+    texts = [
+        " ".join(tokens).lower() for lang in data for tokens in pq.read_table(data[lang] / "train.parquet").column("tokens").to_pylist()
+    ]
     laser = root / "laser"
     laser.mkdir()
     dictionary = learn_bpe_files(texts, 300, laser / "codes", laser / "vocabulary")
@@ -490,7 +497,9 @@ def test_a_tagging_run_trains_and_scores_every_evaluation_language(conll_runs, e
     vectors = {}
     if embedder == "muse":  # vectors for a few frequent lower-cased words of each language
         for lang in data:
-            words = sorted({t.lower() for tokens in pq.read_table(data[lang] / "train.parquet").column("tokens").to_pylist() for t in tokens})[:200]
+            words = sorted(
+                {t.lower() for tokens in pq.read_table(data[lang] / "train.parquet").column("tokens").to_pylist() for t in tokens}
+            )[:200]
             vectors[lang] = (words, np.random.default_rng(1).normal(size=(len(words), 12)).astype(np.float32))
     settings = dict(
         task="ner",
@@ -514,3 +523,31 @@ def test_a_tagging_run_trains_and_scores_every_evaluation_language(conll_runs, e
     assert len(sentences) == 80 and (sentences["correct"] <= sentences["tokens"]).all() and len(rows) == 2
     again, again_sentences, _, _ = run_tagging(**settings, checkpoint_dir=tmp_path / "b")
     assert again.equals(scores) and again_sentences.equals(sentences)  # seeded: the same run twice
+
+
+def test_tables_2_and_3_and_the_sign_tests_by_hand():
+    import pandas as pd
+
+    from xlclust.tagging.report import sign_tests, table2, table3
+
+    rows = [
+        ("bpe_bow", "zeroshot", "en", 1, "nl", 50.0),
+        ("bpe_bow", "zeroshot", "en", 2, "nl", 54.0),
+        ("bpe_bow", "monolingual", "nl", 1, "nl", 80.0),
+        ("bpe_bow", "joint_a", "en nl", 1, "nl", 70.0),
+        ("bpe_bow", "joint_b", "en nl", 1, "nl", 73.0),
+    ]
+    scores = pd.DataFrame(rows, columns=["embedder", "scenario", "train_languages", "seed", "language", "value"]).assign(task="ner")
+    two = table2(scores).iloc[0]
+    assert (two["zeroshot"], two["zeroshot_std"], two["zeroshot_seeds"], two["monolingual"]) == (52.0, pytest.approx(2.83), 2, 80.0)
+    assert table3(scores).iloc[0][["joint_a", "joint_b", "b_minus_a"]].tolist() == [70.0, 73.0, 3.0]
+    key = {"task": "ner", "scenario": "zeroshot", "train_languages": "en", "seed": 1, "language": "nl"}
+    sentences = pd.DataFrame(
+        [
+            {**key, "embedder": e, "id": f"s{i}", "correct": c}
+            for e, counts in (("laser_top", [5, 5, 5, 5]), ("muse", [6, 6, 6, 5]))
+            for i, c in enumerate(counts)
+        ]
+    )
+    [test] = sign_tests(sentences, "laser_top").to_dict("records")
+    assert (test["embedder"], test["wins"], test["losses"], test["ties"]) == ("muse", 3, 0, 1) and test["p_value"] == pytest.approx(0.25)

@@ -125,6 +125,7 @@ def check_semantics(config: Mapping[str, Any]) -> None:
     _check_tydiqa(config, languages)
     _check_langclust(config)
     _check_lowres(config)
+    _check_tagging(config)
     _check_download_locations(config)
     for lang in sources:
         if lang not in languages:
@@ -292,3 +293,23 @@ def tydiqa_languages(config: Mapping[str, Any]) -> list[str]:
 def per_language(mapping: Mapping[str, Any], lang: str) -> Any:
     """The value for ``lang`` in a ``{default: ..., <lang>: ...}`` mapping."""
     return mapping.get(lang, mapping["default"])
+
+
+def _check_tagging(config: Mapping[str, Any]) -> None:
+    """Every language the tagging comparison trains or evaluates on has each task's data configured
+    (a licensed optional one may still lack its files: the workflow then leaves it out and lists it)."""
+    tagging = config.get("tagging", {})
+    if not tagging:
+        return
+    if tagging["english"] not in tagging["languages"]:
+        raise ConfigError(
+            f"config key 'tagging.languages': {tagging['english']!r} (tagging.english, the zero-shot source) is not among them"
+        )
+    for task in tagging["tasks"]:
+        for lang in [*tagging["languages"], *tagging["evaluation_only"].get(task, [])]:
+            if task not in tagging["data"].get(lang, {}):
+                raise ConfigError(
+                    f"config key 'tagging.data.{lang}.{task}': no {task} data for {lang!r}, which tagging.languages or .evaluation_only names"
+                )
+            if task == "pos" and "map" not in tagging["data"][lang][task]:
+                raise ConfigError(f"config key 'tagging.data.{lang}.pos.map': POS data needs the universal-tags map of its tagset")

@@ -89,3 +89,65 @@ class LaserTranslator(nn.Module):
         hidden, _ = self.decoder(inputs, (state, torch.zeros_like(state)))
         logits = self.output(hidden)
         return nn.functional.cross_entropy(logits.transpose(1, 2), batch.target_ids, ignore_index=SPECIALS["<pad>"])
+
+
+def pretrain_laser(
+    parallel: dict[str, tuple[list[str], list[str]]],
+    english: str,
+    settings: dict,
+    seed: int,
+    output: str | os.PathLike,
+    checkpoint_dir: str | os.PathLike,
+) -> list[dict]:
+    """Learn BPE on all the text, train the translator from every language (English included) into
+    English, and write ``laser.pt`` (LASER's layout), ``codes``, ``vocabulary`` and ``training_log.csv``
+    into ``output``; the last 5 % of each language's pairs are the dev set of early stopping."""
+    import numpy as np
+    import pandas as pd
+    from sacremoses import MosesPunctNormalizer, MosesTokenizer
+
+    from xlclust.atomic import atomic_directory
+    from xlclust.tagging.laser import save_laser
+    from xlclust.tagging.laser_text import LaserPieces, laser_normalize
+    from xlclust.tagging.training import TaggerTraining, train_epochs
+
+    def prepared(lines: list[str], language: str) -> list[str]:
+        normalizer, tokenizer = MosesPunctNormalizer(lang=language), MosesTokenizer(lang=language)
+        return [
+            laser_normalize(normalizer, tokenizer.tokenize(line, return_str=True, escape=False, aggressive_dash_splits=False))
+            for line in lines
+        ]
+
+    sides = {lang: (prepared(eng, english), prepared(other, lang)) for lang, (eng, other) in parallel.items()}
+    with atomic_directory(output) as tmp:
+        all_text = [line for eng, other in sides.values() for line in (*eng, *other)]
+        dictionary = learn_bpe_files(all_text, settings["merges"], tmp / "codes", tmp / "vocabulary")
+        pieces = LaserPieces(tmp / "codes", tmp / "vocabulary", dictionary, english)
+        encoded = [
+            (pieces.encode(source.split())[0], pieces.encode(target.split())[0])
+            for eng, other in sides.values()
+            for source, target in (*zip(other, eng), *zip(eng, eng))
+        ]
+        dev_every = 20  # every 20th pair is held out: 5 %
+        train = [pair for i, pair in enumerate(encoded) if i % dev_every]
+        dev = [pair for i, pair in enumerate(encoded) if not i % dev_every]
+        torch.manual_seed(seed)
+        model = LaserTranslator(
+            len(dictionary), settings["embed_dim"], settings["hidden_size"], settings["layers"], settings["decoder_size"], languages=1
+        )
+
+        def batch_of(pairs):
+            return lambda indices: translation_batch([pairs[i][0] for i in indices], [pairs[i][1] for i in indices], [0] * len(indices))
+
+        def dev_score(trained) -> float:
+            losses = [float(trained.loss(batch_of(dev)(range(s, min(s + 256, len(dev)))))) for s in range(0, len(dev), 256)]
+            return -float(np.mean(losses))
+
+        training = TaggerTraining(
+            "adam", settings["learning_rate"], 0.0, 0.9, settings["epochs"], settings["batch_size"], settings["epochs"], 1.0
+        )
+        identity = {"laser_pretraining": settings, "dictionary": len(dictionary), "pairs": len(train)}
+        model, rows = train_epochs(model, batch_of(train), len(train), dev_score, training, seed, checkpoint_dir, identity)
+        save_laser(model.encoder, dictionary, tmp / "laser.pt")
+        pd.DataFrame(rows).to_csv(tmp / "training_log.csv", index=False)
+    return rows

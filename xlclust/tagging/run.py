@@ -6,6 +6,7 @@ right, the unit of the sign test."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from xlclust.tagging.scenarios import scenario_sentences
 from xlclust.tagging.static import vocabulary_index, word_ids
 from xlclust.tagging.tagger import TransformerCrfTagger
 from xlclust.tagging.training import TaggerTraining, train_epochs
+from xlclust.training.checkpoint import lines_digest, sha256
 
 log = logging.getLogger(__name__)
 LASER_EMBEDDERS = ("bpe_bow", "bpe_gru", "laser_top", "laser_elmo", "lstm_nopre")
@@ -176,13 +178,29 @@ def run_tagging(
         return float(np.mean(scores))
 
     model = TransformerCrfTagger(build_embedder(embedder, encoder, matrix, embedder_settings, seed), len(names), **tagger_settings)
-    identity = {"task": task, "embedder": embedder, "scenario": scenario, "train": train_languages, "tagger": tagger_settings}
+    # what must match for a checkpoint to continue this run: settings, the sentences, the embedder's inputs
+    sentences_digest = lines_digest(f"{lang}\t{train[lang].ids[i]}\t{' '.join(train[lang].tokens[i])}" for lang, i in items)
+    resource_digest = (
+        sha256(Path(resources.laser_dir) / "laser.pt") if encoder is not None else hashlib.sha256(matrix.tobytes()).hexdigest()
+    )
+    identity = {
+        "task": task,
+        "embedder": embedder,
+        "scenario": scenario,
+        "train": train_languages,
+        "tagger": tagger_settings,
+        "embedder_settings": embedder_settings,
+        "sentences": sentences_digest,
+        "resources": resource_digest,
+    }
     model, rows = train_epochs(model, batch_of, len(items), dev_score, training, seed, checkpoint_dir, identity)
     scores, sentences = [], []
     for lang, split in test.items():
         predicted = predict(model, split)
         value = score(task, split, predicted, names, classes, ner_mode)
-        scores.append({"language": lang, "metric": "f1" if task == "ner" else "accuracy", "value": round(value, 4), "sentences": len(split.tags)})
+        scores.append(
+            {"language": lang, "metric": "f1" if task == "ner" else "accuracy", "value": round(value, 4), "sentences": len(split.tags)}
+        )
         correct = [int((np.asarray(p) == t).sum()) for p, t in zip(predicted, split.tags)]
         sentences.append(pd.DataFrame({"language": lang, "id": split.ids, "tokens": [len(t) for t in split.tags], "correct": correct}))
     return pd.DataFrame(scores), pd.concat(sentences, ignore_index=True), rows, model.state_dict()

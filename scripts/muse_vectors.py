@@ -1,0 +1,27 @@
+"""Rule muse_vectors: the MUSE vectors of the words one language's data has (as written and lower-cased)."""
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+from xlclust.atomic import atomic_path
+from xlclust.runlog import start_job
+from xlclust.tagging.sources import fetch
+from xlclust.tagging.static import read_vectors
+
+start_job(snakemake)
+params = snakemake.params
+words = set()
+for directory in snakemake.input.data:
+    for split in ("train", "dev", "test"):
+        path = Path(directory) / f"{split}.parquet"
+        if not path.exists():  # evaluation-only languages have a test split only
+            continue
+        tokens = pq.read_table(path, columns=["tokens"]).column(0).to_pylist()
+        words |= {token for sentence in tokens for form in sentence for token in (form, form.lower())}
+found, matrix = read_vectors(fetch(params.location, params.cache_dir, params.sha256, params.key), words)
+table = pa.table({"word": found, "vector": pa.FixedSizeListArray.from_arrays(pa.array(matrix.reshape(-1)), matrix.shape[1])})
+with atomic_path(snakemake.output[0], suffix=".parquet") as tmp:
+    pq.write_table(table, tmp)

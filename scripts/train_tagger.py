@@ -1,0 +1,55 @@
+"""Rule train_tagger: one tagger (task, embedder, scenario, training set, seed), trained with early
+stopping and scored on every evaluation language's test set; per sentence, the tokens tagged right."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+from xlclust.atomic import atomic_directory
+from xlclust.runlog import start_job
+from xlclust.settings import settings_from
+from xlclust.tagging.run import Resources, run_tagging
+from xlclust.tagging.training import TaggerTraining
+
+start_job(snakemake)
+params, wildcards, inputs = snakemake.params, snakemake.wildcards, snakemake.input
+train_languages, eval_languages = params.languages
+vectors = {}
+for path in inputs.get("vectors", []):
+    table = pq.read_table(path)
+    vectors[Path(path).stem] = (
+        table.column("word").to_pylist(),
+        np.asarray(table.column("vector").combine_chunks().flatten()).reshape(table.num_rows, -1),
+    )
+scores, sentences, rows, _ = run_tagging(
+    task=wildcards.tagging_task,
+    embedder=wildcards.embedder,
+    scenario=wildcards.tagging_scenario,
+    data={Path(directory).name: directory for directory in inputs.data},
+    train_languages=train_languages,
+    eval_languages=eval_languages,
+    english=params.english,
+    share=params.share,
+    classes=params.classes,
+    ner_mode=params.ner_mode,
+    resources=Resources(inputs.get("laser"), vectors),
+    tagger_settings=params.tagger,
+    embedder_settings=params.embedder_settings,
+    training=settings_from(TaggerTraining, params.training, "tagging.training"),
+    seed=int(wildcards.seed),
+    checkpoint_dir=params.checkpoints,
+)
+run = {
+    "embedder": wildcards.embedder,
+    "task": wildcards.tagging_task,
+    "scenario": wildcards.tagging_scenario,
+    "train_languages": " ".join(train_languages),
+    "seed": int(wildcards.seed),
+}
+with atomic_directory(snakemake.output[0]) as tmp:
+    scores.assign(**run)[[*run, "language", "metric", "value", "sentences"]].to_csv(tmp / "scores.csv", index=False)
+    sentences.to_parquet(tmp / "sentences.parquet", index=False)
+    pd.DataFrame(rows).to_csv(tmp / "training_log.csv", index=False)
