@@ -551,3 +551,43 @@ def test_tables_2_and_3_and_the_sign_tests_by_hand():
     )
     [test] = sign_tests(sentences, "laser_top").to_dict("records")
     assert (test["embedder"], test["wins"], test["losses"], test["ties"]) == ("muse", 3, 0, 1) and test["p_value"] == pytest.approx(0.25)
+
+
+def test_a_rebuilt_encoder_never_resumes_another_runs_checkpoints(conll_runs, tmp_path):
+    import shutil
+
+    from xlclust.tagging.laser import LaserEncoder, load_laser, save_laser
+    from xlclust.tagging.run import Resources, run_tagging
+    from xlclust.tagging.training import TaggerTraining
+
+    data, laser = conll_runs
+    other = tmp_path / "laser"
+    shutil.copytree(laser, other)
+    _, dictionary = load_laser(laser / "laser.pt")
+    torch.manual_seed(5)
+    save_laser(LaserEncoder(len(dictionary) + 7, 1, 10, 6, 2, True), dictionary, other / "laser.pt")  # other shapes
+
+    def run(directory):
+        return run_tagging(
+            task="ner",
+            embedder="lstm_nopre",
+            scenario="zeroshot",
+            data=data,
+            train_languages=["nl"],
+            eval_languages=["nl"],
+            english="nl",
+            share=0.25,
+            classes=["PER", "LOC", "ORG", "MISC"],
+            ner_mode="conlleval",
+            resources=Resources(directory),
+            tagger_settings={"model_dim": 16, "heads": 2, "layers": 1, "feedforward": 16},
+            embedder_settings={"bpe_gru_hidden": 4, "lstm_nopre": {"hidden_size": 6, "layers": 2}},
+            training=TaggerTraining("adam", 1e-2, 0.0, 0.9, 1, 16, 2, 1.0),
+            seed=1,
+            checkpoint_dir=tmp_path / "checkpoints",
+        )
+
+    run(laser)
+    scores, _, rows, state = run(other)  # the same checkpoint directory: a fresh run, not a failed resume
+    assert len(rows) == 1 and state["embedder.encoder.embed_tokens.weight"].shape[1] == 10
+    assert len(list((tmp_path / "checkpoints").iterdir())) == 2
