@@ -26,14 +26,14 @@ from xlclust.tagging.pooling import pool_pieces
 EMBEDDERS = ("bpe_bow", "bpe_gru", "muse", "laser_top", "laser_elmo", "lstm_nopre")
 
 
-def frozen_copy(embedding: nn.Embedding, freeze: bool) -> nn.Embedding:
+def embedding_copy(embedding: nn.Embedding, freeze: bool) -> nn.Embedding:
     return nn.Embedding.from_pretrained(embedding.weight.detach().clone(), freeze=freeze, padding_idx=embedding.padding_idx)
 
 
 class BpeBow(nn.Module):
     def __init__(self, embedding: nn.Embedding, pooling: str = "mean", freeze: bool = True):
         super().__init__()
-        self.embedding, self.pooling, self.dim = frozen_copy(embedding, freeze), pooling, embedding.embedding_dim
+        self.embedding, self.pooling, self.dim = embedding_copy(embedding, freeze), pooling, embedding.embedding_dim
 
     def forward(self, batch: TagBatch) -> torch.Tensor:
         return pool_pieces(self.embedding(batch.piece_ids), batch.word_of_piece, batch.words, self.pooling)
@@ -56,7 +56,7 @@ def word_piece_sequences(states: torch.Tensor, word_of_piece: torch.Tensor, word
 class BpeGru(nn.Module):
     def __init__(self, embedding: nn.Embedding, hidden_size: int = 150, freeze: bool = True):
         super().__init__()
-        self.embedding = frozen_copy(embedding, freeze)
+        self.embedding = embedding_copy(embedding, freeze)
         self.gru = nn.GRU(embedding.embedding_dim, hidden_size, batch_first=True, bidirectional=True)
         self.dim = 2 * hidden_size
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xlclust.tagging.significance import sign_test
+from xlclust.tagging.significance import sign_test_p
 
 ALPHA = 0.05  # the paper's significance level
 
@@ -37,16 +37,16 @@ def table3(scores: pd.DataFrame) -> pd.DataFrame:
 
 def sign_tests(sentences: pd.DataFrame, reference: str) -> pd.DataFrame:
     """Every embedder against ``reference`` run for run (task, scenario, training set, seed) and
-    language, paired by sentence; significant at α = 0.05."""
+    language, paired by sentence in one merge; significant at α = 0.05."""
     keys = ["task", "scenario", "train_languages", "seed", "language"]
-    rows = []
-    base = sentences[sentences["embedder"] == reference]
-    for (embedder, *key), group in sentences[sentences["embedder"] != reference].groupby(["embedder", *keys], sort=False):
-        paired = group.merge(base[base[keys].apply(tuple, axis=1) == tuple(key)], on=[*keys, "id"], suffixes=("", "_reference"))
-        if paired.empty:
-            continue
-        result = sign_test(paired["correct"].to_numpy(), paired["correct_reference"].to_numpy())
-        rows.append(
-            {"embedder": embedder, "reference": reference, **dict(zip(keys, key)), **result, "significant": result["p_value"] < ALPHA}
-        )
-    return pd.DataFrame(rows, columns=["embedder", "reference", *keys, "wins", "losses", "ties", "p_value", "significant"])
+    base = sentences.loc[sentences["embedder"] == reference, [*keys, "id", "correct"]].rename(columns={"correct": "reference_correct"})
+    paired = sentences[sentences["embedder"] != reference].merge(base, on=[*keys, "id"])
+    paired = paired.assign(win=paired["correct"] > paired["reference_correct"], loss=paired["correct"] < paired["reference_correct"])
+    table = (
+        paired.groupby(["embedder", *keys], sort=False).agg(wins=("win", "sum"), losses=("loss", "sum"), pairs=("id", "size")).reset_index()
+    )
+    table["ties"] = table["pairs"] - table["wins"] - table["losses"]
+    table["p_value"] = [sign_test_p(int(wins), int(losses)) for wins, losses in zip(table["wins"], table["losses"])]
+    table["significant"] = table["p_value"] < ALPHA
+    table.insert(1, "reference", reference)
+    return table[["embedder", "reference", *keys, "wins", "losses", "ties", "p_value", "significant"]]
