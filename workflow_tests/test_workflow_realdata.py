@@ -218,6 +218,73 @@ def test_corpus_stage_on_real_text(tmp_path):
                 "vecmap": {"words": 500, "sentences_per_word": 5},
                 "ner": {"learning_rate": 1e-2, "warmup_steps": 10, "max_steps": 100, "evaluate_every": 20},
             },
+            # the tagging comparison on real files: English CoNLL-2003 NER, zero-shot to Dutch CoNLL-2002,
+            # over a LASER-style encoder pretrained here on the real Tatoeba swh-eng pairs
+            "tagging": {
+                "embedders": ["bpe_bow", "laser_top"],
+                "tasks": ["ner"],
+                "languages": ["en"],
+                "evaluation_only": {"ner": ["nl"]},
+                "optional": [],
+                "scenarios": ["zeroshot"],
+                "seeds": [1],
+                "limit": {"train": 300, "dev": 100, "test": 200},
+                "data": {
+                    "en": {
+                        "ner": {
+                            "source": "files",
+                            "files": {
+                                "format": "conll",
+                                **{split: str(shared_data() / f"conll2003/{split}.txt") for split in ("train", "dev", "test")},
+                            },
+                        }
+                    },
+                    "nl": {
+                        "ner": {
+                            "source": "files",
+                            "files": {
+                                "format": "conll",
+                                **{split: str(shared_data() / "conll2002/ned.testb") for split in ("train", "dev", "test")},
+                            },
+                        }
+                    },
+                },
+                "laser": {
+                    "source": "pretrain",
+                    "pretrain": {
+                        "parallel": {
+                            "sw": {
+                                "english": str(shared_data() / "tatoeba/tatoeba.swh-eng.eng"),
+                                "other": str(shared_data() / "tatoeba/tatoeba.swh-eng.swh"),
+                            }
+                        },
+                        **{
+                            "merges": 500,
+                            "embed_dim": 16,
+                            "hidden_size": 16,
+                            "layers": 2,
+                            "decoder_size": 32,
+                            "epochs": 1,
+                            "batch_size": 32,
+                            "learning_rate": 5e-3,
+                        },
+                    },
+                },
+                "tagger": {"model_dim": 32, "feedforward": 32},
+                "training": {
+                    kind: {
+                        "optimizer": optimizer,
+                        "learning_rate": rate,
+                        "weight_decay": 1e-3,
+                        "momentum": 0.95,
+                        "epochs": 2,
+                        "batch_size": 16,
+                        "patience": 2,
+                        "max_grad_norm": 5.0,
+                    }
+                    for kind, optimizer, rate in (("baseline", "adam", 1e-3), ("laser", "sgd_1cycle", 0.02))
+                },
+            },
         }
         # this config is complete: it replaces config.yaml rather than being merged into it
         result = run_workflow(tmp_path / "work", config, ("all",), "--replace-workflow-config")
@@ -378,6 +445,14 @@ def test_corpus_stage_on_real_text(tmp_path):
     assert retrieval["accuracy"].between(0, 1).all() and (retrieval["pairs"] > 2 * 150 * 0.9).all()
     mined = pd.read_csv(work / "results/lowres/mined_types.csv")
     assert mined["language"].tolist() == ["sw"] and mined.loc[0, "pairs"] > 0
+    tagging = pd.read_csv(work / "results/tagging_scores.csv")
+    assert sorted(zip(tagging["embedder"], tagging["language"])) == [
+        ("bpe_bow", "en"),
+        ("bpe_bow", "nl"),
+        ("laser_top", "en"),
+        ("laser_top", "nl"),
+    ]
+    assert tagging["value"].between(0, 100).all() and (tagging["sentences"] == 200).all()
     lowres_ner = pd.read_csv(work / "results/lowres_ner_scores.csv")
     assert set(lowres_ner["class"]) == {"LOC", "ORG", "PER", "all"} and (lowres_ner["class"] == "all").sum() == 5
     assert lowres_ner["f1"].between(0, 100).all()
