@@ -13,16 +13,11 @@ from xlclust.tagging.report import sign_tests, table2, table3
 
 start_job(snakemake)
 params, outputs = snakemake.params, snakemake.output
-scores = pd.concat([pd.read_csv(Path(run) / "scores.csv") for run in snakemake.input], ignore_index=True)
-sentences = pd.concat(
-    [
-        pd.read_parquet(Path(run) / "sentences.parquet").assign(
-            **pd.read_csv(Path(run) / "scores.csv").iloc[0][["embedder", "task", "scenario", "train_languages", "seed"]]
-        )
-        for run in snakemake.input
-    ],
-    ignore_index=True,
-)
+runs = [(pd.read_csv(Path(run) / "scores.csv"), pd.read_parquet(Path(run) / "sentences.parquet")) for run in snakemake.input]
+scores = pd.concat([run_scores for run_scores, _ in runs], ignore_index=True)
+# each run's sentences with the run's identity (its scores' first row)
+run_keys = ["embedder", "task", "scenario", "train_languages", "seed"]
+sentences = pd.concat([run_sentences.assign(**run_scores.iloc[0][run_keys]) for run_scores, run_sentences in runs], ignore_index=True)
 write_csv_atomic(scores, outputs.scores)
 write_csv_atomic(table2(scores), outputs.table2)
 write_csv_atomic(table3(scores), outputs.table3)

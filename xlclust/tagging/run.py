@@ -46,6 +46,12 @@ class Split:
     pieces: list | None = None
     word_ids: list | None = None
 
+    def subset(self, rows) -> Split:
+        def pick(values):
+            return None if values is None else [values[i] for i in rows]
+
+        return Split(self.language, pick(self.ids), pick(self.tokens), pick(self.tags), pick(self.pieces), pick(self.word_ids))
+
     def batch(self, rows) -> TagBatch:
         return make_batch(
             [self.tags[i] for i in rows],
@@ -171,9 +177,7 @@ def run_tagging(
     def dev_score(model) -> float:
         scores = []
         for lang, rows in chosen_dev.items():
-            subset = Split(lang, [dev[lang].ids[i] for i in rows], [dev[lang].tokens[i] for i in rows], [dev[lang].tags[i] for i in rows])
-            subset.pieces = None if dev[lang].pieces is None else [dev[lang].pieces[i] for i in rows]
-            subset.word_ids = None if dev[lang].word_ids is None else [dev[lang].word_ids[i] for i in rows]
+            subset = dev[lang].subset(rows)
             scores.append(score(task, subset, predict(model, subset), names, classes, ner_mode))
         return float(np.mean(scores))
 
