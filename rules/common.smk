@@ -519,6 +519,7 @@ def lowres_targets():
 
 TAGGING = config["tagging"]
 LASER_EMBEDDERS = ["bpe_bow", "bpe_gru", "laser_top", "laser_elmo", "lstm_nopre"]
+FINETUNED_EMBEDDERS = ["bert", "xlm"]  # Transformers fine-tuned whole: models of `models`
 
 
 def tagging_local_files(lang, task):
@@ -591,7 +592,16 @@ def tagging_run_inputs(wildcards):
         inputs["laser"] = "results/tagging/laser"
     if wildcards.embedder == "muse":
         inputs["vectors"] = [f"results/tagging/vectors/{lang}.parquet" for lang in dict.fromkeys([*train, *evaluation])]
+    if wildcards.embedder in FINETUNED_EMBEDDERS:
+        inputs |= model_files(TAGGING["finetuned_models"][wildcards.embedder])
     return inputs
+
+
+def tagging_training(embedder):
+    """Which of tagging.training an embedder trains with."""
+    if embedder in FINETUNED_EMBEDDERS:
+        return TAGGING["training"]["finetuned"]
+    return TAGGING["training"]["laser" if embedder in ("laser_top", "laser_elmo", "lstm_nopre") else "baseline"]
 
 
 def tagging_vector_inputs(wildcards):

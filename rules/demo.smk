@@ -89,6 +89,79 @@ rule demo_ner:
         "../scripts/demo_ner.py"
 
 
+# The demo's POS data: its NER sentences with Penn Treebank tags (closed classes, suffixes, capitals),
+# in each fake language too, and the map of those tags to the universal ones (tagging.data in
+# demo/config.yaml).
+rule demo_pos:
+    output:
+        [
+            f"{DEMO_ROOT}/pos/{lang}/{split}"
+            for lang in ["en", *config.get("demo_world", {}).get("languages", {})]
+            for split in ("train", "dev", "test")
+        ],
+        f"{DEMO_ROOT}/pos/demo-ptb.map",
+    log:
+        "logs/demo_pos.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        root=lambda wildcards, output: os.path.commonpath(output),
+        fake_languages=config.get("demo_world", {}).get("languages", {}),
+    script:
+        "../scripts/demo_pos.py"
+
+
+# The demo's stand-in for MUSE's aligned vectors (the tagging comparison's muse): skip-gram vectors of
+# the demo world's English, and the same under the fake languages' words with seeded noise.
+rule demo_vectors:
+    input:
+        "results/corpus/en/sentences.parquet",
+    output:
+        [f"{DEMO_ROOT}/vectors/wiki.multi.{lang}.vec" for lang in ["en", *config.get("demo_world", {}).get("languages", {})]],
+    log:
+        "logs/demo_vectors.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        root=lambda wildcards, output: os.path.dirname(output[0]),
+        fake_languages=config.get("demo_world", {}).get("languages", {}),
+        settings=config.get("demo_world", {}).get("vectors", {}),
+        seed=config["seed"],
+    script:
+        "../scripts/demo_vectors.py"
+
+
+# The demo's stand-in for XLM (the tagging comparison's xlm): a tiny XLM with random weights, language
+# embeddings for English and the fake languages, and a BPE tokenizer learnt on the demo's NER sentences.
+rule demo_xlm:
+    input:
+        wikiann_data("train"),
+    output:
+        directory(f"{DEMO_ROOT}/xlm"),
+    log:
+        "logs/demo_xlm.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        languages=["en", *config.get("demo_world", {}).get("languages", {})],
+        settings=config.get("demo_world", {}).get("xlm", {}),
+        seed=config["seed"],
+    script:
+        "../scripts/demo_xlm.py"
+
+
 # The demo's stand-in for XLM-R: a tiny XLM-R with random weights and a SentencePiece unigram
 # tokenizer trained on the demo's NER training sentences (models.tinyxlmr in demo/config.yaml).
 rule demo_xlmr:

@@ -1,12 +1,12 @@
 # van der Heijden, Abnar & Shutova: word embedders (static, subword, LASER's BiLSTM, a random BiLSTM)
-# under one Transformer + CRF tagger, NER and POS, zero-shot from English and jointly trained →
+# under one Transformer + CRF tagger, and fine-tuned Transformers (mBERT, XLM), NER and POS, zero-shot from English and jointly trained →
 # results/tagging_scores.csv. Helpers in rules/common.smk (TAGGING ...).
 
 
 wildcard_constraints:
     tagging_task="ner|pos",
     tagging_lang="[a-z]{2,3}(-[a-z0-9]+)*",
-    embedder="bpe_bow|bpe_gru|muse|laser_top|laser_elmo|lstm_nopre",
+    embedder="bpe_bow|bpe_gru|muse|laser_top|laser_elmo|lstm_nopre|bert|xlm",
     tagging_scenario="zeroshot|monolingual|joint_a|joint_b",
     tagging_train="[a-z]{2,3}(-[a-z0-9]+)*|all",
 
@@ -91,7 +91,8 @@ rule muse_vectors:
 
 
 # §Sequence tagging, §Training: one tagger per task, embedder, scenario, training set and seed,
-# scored on every evaluation language's test set.
+# scored on every evaluation language's test set; bert and xlm fine-tune the whole model under a
+# linear layer.
 rule train_tagger:
     input:
         unpack(tagging_run_inputs),
@@ -116,8 +117,15 @@ rule train_tagger:
         classes=TAGGING["ner_classes"],
         ner_mode=NER["evaluation"]["mode"],
         tagger=TAGGING["tagger"],
-        embedder_settings={"bpe_gru_hidden": TAGGING["bpe_gru_hidden"], "lstm_nopre": TAGGING["lstm_nopre"]},
-        training=lambda wildcards: TAGGING["training"]["baseline" if wildcards.embedder in ("bpe_bow", "bpe_gru", "muse") else "laser"],
+        embedder_settings={
+            "bpe_gru_hidden": TAGGING["bpe_gru_hidden"],
+            "lstm_nopre": TAGGING["lstm_nopre"],
+            "finetuned": TAGGING["finetuned"],
+        },
+        model=lambda wildcards: (
+            model_source(TAGGING["finetuned_models"][wildcards.embedder]) if wildcards.embedder in FINETUNED_EMBEDDERS else None
+        ),
+        training=lambda wildcards: tagging_training(wildcards.embedder),
         checkpoints=lambda wildcards, output: output[0].replace("results/", "checkpoints/", 1),
     script:
         "../scripts/train_tagger.py"
@@ -133,6 +141,10 @@ rule tagging_scores:
         signs="results/tagging/sign_tests.csv",
         left_out="results/tagging/left_out.csv",
         figure=report("results/tagging/zeroshot.png", caption="../report/tagging.rst", category="10 Tagging"),
+        gains="results/tagging/joint_gain.csv",
+        gain_figure=report("results/tagging/joint_gain.png", caption="../report/tagging.rst", category="10 Tagging"),
+        confusion="results/tagging/bio_confusion.csv",
+        confusion_figure=report("results/tagging/bio_confusion.png", caption="../report/tagging.rst", category="10 Tagging"),
     log:
         "logs/tagging_scores.log",
     conda:
@@ -144,5 +156,6 @@ rule tagging_scores:
     params:
         left_out=tagging_left_out(),
         reference="laser_top",
+        confusion=TAGGING["confusion"],
     script:
         "../scripts/tagging_scores.py"

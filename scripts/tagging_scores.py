@@ -1,5 +1,6 @@
 """Rule tagging_scores: every run's scores in one tidy table, Tables 2 and 3, the sign tests against
-LASER-top, the languages left out for missing data, and the zero-shot figure."""
+LASER-top, the joint-training gains (Figs. 3–4), the B/I/O confusion of the chosen embedders (Fig. 5),
+the languages left out for missing data, and the zero-shot figure."""
 
 from pathlib import Path
 
@@ -7,22 +8,35 @@ import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
-from xlclust.plots import method_bars_figure
+from xlclust.plots import confusion_figure, joint_gain_figure, method_bars_figure
 from xlclust.runlog import start_job
-from xlclust.tagging.report import sign_tests, table2, table3
+from xlclust.tagging.report import bio_confusion, joint_gain, sign_tests, table2, table3
 
 start_job(snakemake)
 params, outputs = snakemake.params, snakemake.output
-runs = [(pd.read_csv(Path(run) / "scores.csv"), pd.read_parquet(Path(run) / "sentences.parquet")) for run in snakemake.input]
-scores = pd.concat([run_scores for run_scores, _ in runs], ignore_index=True)
-# each run's sentences with the run's identity (its scores' first row)
 run_keys = ["embedder", "task", "scenario", "train_languages", "seed"]
-sentences = pd.concat([run_sentences.assign(**run_scores.iloc[0][run_keys]) for run_scores, run_sentences in runs], ignore_index=True)
+scores, sentences, confusion = [], [], []
+for run in map(Path, snakemake.input):
+    run_scores = pd.read_csv(run / "scores.csv")
+    identity = run_scores.iloc[0][run_keys]  # each run's rows carry the run's identity
+    scores.append(run_scores)
+    sentences.append(pd.read_parquet(run / "sentences.parquet").assign(**identity))
+    confusion.append(pd.read_csv(run / "confusion.csv").assign(**identity))
+scores = pd.concat(scores, ignore_index=True)
+sentences = pd.concat(sentences, ignore_index=True)
+confusion = pd.concat(confusion, ignore_index=True)
 write_csv_atomic(scores, outputs.scores)
 write_csv_atomic(table2(scores), outputs.table2)
 write_csv_atomic(table3(scores), outputs.table3)
 write_csv_atomic(sign_tests(sentences, params.reference), outputs.signs)
 write_csv_atomic(pd.DataFrame(params.left_out, columns=["language", "task", "files"]), outputs.left_out)
+gains = joint_gain(scores)
+write_csv_atomic(gains, outputs.gains)
+joint_gain_figure(gains, outputs.gain_figure)
+focus = params.confusion
+bio = bio_confusion(confusion, focus["language"], focus["embedders"], focus["scenario"])
+write_csv_atomic(bio, outputs.confusion)
+confusion_figure(bio, focus["language"], outputs.confusion_figure)
 zero = scores[scores["scenario"] == "zeroshot"]
 first_task = zero["task"].iloc[0] if len(zero) else scores["task"].iloc[0]
 bars = zero if len(zero) else scores

@@ -24,7 +24,7 @@ for path in inputs.get("vectors", []):
         table.column("word").to_pylist(),
         np.asarray(table.column("vector").combine_chunks().flatten()).reshape(table.num_rows, -1),
     )
-scores, sentences, rows, _ = run_tagging(
+result = run_tagging(
     task=wildcards.tagging_task,
     embedder=wildcards.embedder,
     scenario=wildcards.tagging_scenario,
@@ -35,7 +35,7 @@ scores, sentences, rows, _ = run_tagging(
     share=params.share,
     classes=params.classes,
     ner_mode=params.ner_mode,
-    resources=Resources(inputs.get("laser"), vectors),
+    resources=Resources(inputs.get("laser"), vectors, params.model),
     tagger_settings=params.tagger,
     embedder_settings=params.embedder_settings,
     training=settings_from(TaggerTraining, params.training, "tagging.training"),
@@ -50,6 +50,7 @@ run = {
     "seed": int(wildcards.seed),
 }
 with atomic_directory(snakemake.output[0]) as tmp:
-    scores.assign(**run)[[*run, "language", "metric", "value", "sentences"]].to_csv(tmp / "scores.csv", index=False)
-    sentences.to_parquet(tmp / "sentences.parquet", index=False)
-    pd.DataFrame(rows).to_csv(tmp / "training_log.csv", index=False)
+    result.scores.assign(**run)[[*run, "language", "metric", "value", "sentences"]].to_csv(tmp / "scores.csv", index=False)
+    result.sentences.to_parquet(tmp / "sentences.parquet", index=False)
+    result.confusion.to_csv(tmp / "confusion.csv", index=False)
+    pd.DataFrame(result.log).to_csv(tmp / "training_log.csv", index=False)

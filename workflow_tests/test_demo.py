@@ -50,3 +50,36 @@ def test_demo_world_dumps_verify_and_dictionaries_are_true(tmp_path):
     assert all(fake.invert(target) == source for source, target in pairs)
     reverse = (tmp_path / "dictionaries" / "qcy-en.txt").read_text().splitlines()
     assert len(reverse) == len(pairs) > 1000
+
+
+def test_demo_pos_tags_map_through_petrovs_english_map_and_carry_over(tmp_path):
+    from workflow_tests.realdata import SHARED_DATA
+    from xlclust.demo.pos import PTB_UNIVERSAL, build_demo_pos, tag_pos
+    from xlclust.tagging.pos import read_tag_map
+
+    assert tag_pos(["The", "city", "of", "Paris", "was", "rapidly", "growing", "in", "1850", "."]) == [
+        "DT", "NN", "IN", "NNP", "VBD", "RB", "VBG", "IN", "CD", ".",
+    ]  # fmt: skip
+    petrov = read_tag_map(SHARED_DATA / "universal-pos-tags/en-ptb.map")
+    assert {tag: petrov[tag] for tag in PTB_UNIVERSAL} == PTB_UNIVERSAL  # the demo's map is Petrov's
+    counts = build_demo_pos(tmp_path, {"qcy": {"script": "cyrillic"}})
+    assert counts["en/train"] == counts["qcy/train"] > 1000
+    english, fake = ((tmp_path / lang / "test").read_text(encoding="utf-8").splitlines() for lang in ("en", "qcy"))
+    assert [line.rpartition(" ")[2] for line in english] == [line.rpartition(" ")[2] for line in fake]
+    assert read_tag_map(tmp_path / "demo-ptb.map") == PTB_UNIVERSAL
+
+
+def test_demo_vectors_are_muse_files_aligned_up_to_their_noise(tmp_path):
+    import numpy as np
+
+    from xlclust.demo.vectors import build_demo_vectors
+    from xlclust.tagging.static import read_vectors
+
+    texts = [f"the {animal} sees the {thing} near the river ." for animal in ("cat", "dog", "owl") for thing in ("tree", "boat")] * 20
+    fake = FakeLanguage("cyrillic")
+    counts = build_demo_vectors(tmp_path, texts, {"qcy": {"script": "cyrillic"}}, dim=8, epochs=2, noise=0.1, seed=3)
+    words, english = read_vectors(tmp_path / "wiki.multi.en.vec", {"cat", "river"})
+    fake_words, moved = read_vectors(tmp_path / "wiki.multi.qcy.vec", {fake.text(w) for w in ("cat", "river")})
+    assert counts == {"en": 10, "qcy": 10} and fake_words == [fake.text(w) for w in words]
+    cosine = (english * moved).sum(1) / np.linalg.norm(english, axis=1) / np.linalg.norm(moved, axis=1)
+    assert (cosine > 0.9).all() and not np.array_equal(english, moved)

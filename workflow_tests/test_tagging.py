@@ -11,6 +11,8 @@ import torch
 
 from xlclust.tagging.crf import LinearChainCRF
 
+EMBEDDER_SETTINGS = {"bpe_gru_hidden": 4, "lstm_nopre": {"hidden_size": 6, "layers": 2}}
+
 
 def brute_force(crf, emissions, length):
     """Every tag sequence of the first ``length`` positions with its score."""
@@ -488,8 +490,22 @@ def conll_runs(tmp_path_factory):
     return data, laser
 
 
-@pytest.mark.parametrize("embedder", ["bpe_bow", "bpe_gru", "laser_top", "laser_elmo", "lstm_nopre", "muse"])
-def test_a_tagging_run_trains_and_scores_every_evaluation_language(conll_runs, embedder, tmp_path):
+@pytest.fixture(scope="module")
+def finetuned_models(conll_runs, tmp_path_factory):
+    """mBERT- and XLM-shaped stand-ins with random weights, their tokenizers learnt from the same text."""
+    from xlclust.demo.tiny_model import build_tiny_model, build_tiny_xlm
+
+    data, _ = conll_runs
+    root = tmp_path_factory.mktemp("finetuned")
+    texts = [" ".join(tokens) for lang in data for tokens in pq.read_table(data[lang] / "train.parquet").column("tokens").to_pylist()]
+    shape = {"hidden_size": 16, "layers": 1, "heads": 2, "max_positions": 48, "seed": 0}
+    build_tiny_model(texts, root / "bert", vocab_size=600, **shape)
+    build_tiny_xlm(texts, root / "xlm", languages=["es", "nl"], merges=400, **shape)
+    return {"bert": {"location": str(root / "bert")}, "xlm": {"location": str(root / "xlm")}}
+
+
+@pytest.mark.parametrize("embedder", ["bpe_bow", "bpe_gru", "laser_top", "laser_elmo", "lstm_nopre", "muse", "bert", "xlm"])
+def test_a_tagging_run_trains_and_scores_every_evaluation_language(conll_runs, finetuned_models, embedder, tmp_path):
     from xlclust.tagging.run import Resources, run_tagging
     from xlclust.tagging.training import TaggerTraining
 
@@ -512,17 +528,22 @@ def test_a_tagging_run_trains_and_scores_every_evaluation_language(conll_runs, e
         share=0.5,
         classes=["PER", "LOC", "ORG", "MISC"],
         ner_mode="conlleval",
-        resources=Resources(laser, vectors),
+        resources=Resources(laser, vectors, finetuned_models.get(embedder)),
         tagger_settings={"model_dim": 16, "heads": 2, "layers": 1, "feedforward": 16},
-        embedder_settings={"bpe_gru_hidden": 4, "lstm_nopre": {"hidden_size": 6, "layers": 2}},
-        training=TaggerTraining("adam", 1e-2, 0.0, 0.9, 2, 16, 2, 1.0),
+        embedder_settings={**EMBEDDER_SETTINGS, "finetuned": {"dropout": 0.1, "max_length": 48, "unlisted_language": None}},
+        training=TaggerTraining("adamw_linear" if embedder in ("bert", "xlm") else "adam", 1e-2, 0.0, 0.9, 2, 16, 2, 1.0),
         seed=1,
     )
-    scores, sentences, rows, state = run_tagging(**settings, checkpoint_dir=tmp_path / "a")
+    result = run_tagging(**settings, checkpoint_dir=tmp_path / "a")
+    scores, sentences = result.scores, result.sentences
     assert list(scores["language"]) == ["nl", "es"] and (scores["metric"] == "f1").all() and scores["value"].between(0, 100).all()
-    assert len(sentences) == 80 and (sentences["correct"] <= sentences["tokens"]).all() and len(rows) == 2
-    again, again_sentences, _, _ = run_tagging(**settings, checkpoint_dir=tmp_path / "b")
-    assert again.equals(scores) and again_sentences.equals(sentences)  # seeded: the same run twice
+    assert len(sentences) == 80 and (sentences["correct"] <= sentences["tokens"]).all() and len(result.log) == 2
+    confusion = result.confusion.groupby("language")["tokens"].sum()
+    assert confusion.to_dict() == sentences.groupby("language")["tokens"].sum().to_dict()  # every test token, once
+    right = result.confusion.query("gold == predicted").groupby("language")["tokens"].sum()
+    assert right.reindex(confusion.index, fill_value=0).to_dict() == sentences.groupby("language")["correct"].sum().to_dict()
+    again = run_tagging(**settings, checkpoint_dir=tmp_path / "b")
+    assert again.scores.equals(scores) and again.sentences.equals(sentences)  # seeded: the same run twice
 
 
 def test_tables_2_and_3_and_the_sign_tests_by_hand():
@@ -581,13 +602,75 @@ def test_a_rebuilt_encoder_never_resumes_another_runs_checkpoints(conll_runs, tm
             ner_mode="conlleval",
             resources=Resources(directory),
             tagger_settings={"model_dim": 16, "heads": 2, "layers": 1, "feedforward": 16},
-            embedder_settings={"bpe_gru_hidden": 4, "lstm_nopre": {"hidden_size": 6, "layers": 2}},
+            embedder_settings=EMBEDDER_SETTINGS,
             training=TaggerTraining("adam", 1e-2, 0.0, 0.9, 1, 16, 2, 1.0),
             seed=1,
             checkpoint_dir=tmp_path / "checkpoints",
         )
 
     run(laser)
-    scores, _, rows, state = run(other)  # the same checkpoint directory: a fresh run, not a failed resume
-    assert len(rows) == 1 and state["embedder.encoder.embed_tokens.weight"].shape[1] == 10
+    result = run(other)  # the same checkpoint directory: a fresh run, not a failed resume
+    assert len(result.log) == 1 and result.state["embedder.encoder.embed_tokens.weight"].shape[1] == 10
     assert len(list((tmp_path / "checkpoints").iterdir())) == 2
+
+
+def test_a_word_is_tagged_from_its_first_subword():
+    from xlclust.tagging.finetuned import first_piece_states
+
+    states = torch.arange(2 * 6 * 1, dtype=torch.float32).view(2, 6, 1)
+    # [CLS] w0 w0 w1 [SEP] pad | [CLS] w0 w1 w1 w2 [SEP]; in the first sentence w2 got no pieces
+    word_of_piece = torch.tensor([[-1, 0, 0, 1, -1, -1], [-1, 0, 1, 1, 2, -1]])
+    picked = first_piece_states(states, word_of_piece, 3)[..., 0]
+    assert picked.tolist() == [[1.0, 3.0, 0.0], [7.0, 8.0, 10.0]]
+
+
+def test_subword_pieces_frame_each_sentence_and_cut_what_the_model_cannot_read(finetuned_models):
+    from transformers import AutoTokenizer
+
+    from xlclust.tagging.subwords import SubwordPieces
+
+    tokenizer = AutoTokenizer.from_pretrained(finetuned_models["bert"]["location"])
+    pieces = SubwordPieces(tokenizer, 8, "nl")
+    words = ["De", "Europese", "Commissie", "zegt", "nee", "."]
+    ids, word_of_piece = pieces.encode(words)
+    assert ids[0] == tokenizer.cls_token_id and ids[-1] == tokenizer.sep_token_id and len(ids) <= 8
+    kept = sorted(set(word_of_piece[word_of_piece >= 0].tolist()))
+    assert kept == list(range(len(kept))) and pieces.cut_words == len(words) - len(kept) > 0  # the rest counted
+    for index in kept:  # each kept word's pieces are its own tokenization, in order
+        assert ids[word_of_piece == index].tolist() == tokenizer(words[index], add_special_tokens=False)["input_ids"]
+
+
+def test_xlm_reads_each_sentences_language_and_refuses_one_it_lacks(finetuned_models):
+    from transformers import AutoModel
+
+    from xlclust.errors import ConfigError
+    from xlclust.tagging.batch import make_batch
+    from xlclust.tagging.finetuned import FinetunedTagger
+    from xlclust.tagging.subwords import model_language_id
+
+    model = AutoModel.from_pretrained(finetuned_models["xlm"]["location"])
+    assert model_language_id(model.config, "nl", None, "k") == model.config.lang2id["nl"]
+    assert model_language_id(model.config, "eu", "es", "k") == model.config.lang2id["es"]
+    with pytest.raises(ConfigError, match="'eu'.*unlisted_language"):
+        model_language_id(model.config, "eu", None, "tagging.finetuned")
+    tagger = FinetunedTagger(model, 9).eval()
+    pieces = [(np.array([0, 20, 21, 1]), np.array([-1, 0, 1, -1]))]
+    logits = [tagger.logits(make_batch([np.zeros(2, np.int64)], pieces=pieces, pad_id=2, language_ids=[lang])) for lang in (0, 1)]
+    assert not torch.allclose(logits[0], logits[1])  # the language embedding is read
+
+
+def test_joint_gains_and_the_bio_confusion_by_hand():
+    import pandas as pd
+
+    from xlclust.tagging.report import bio_confusion, joint_gain
+
+    rows = [("zeroshot", 1, 50.0), ("zeroshot", 2, 54.0), ("joint_a", 1, 60.0), ("joint_a", 2, 62.0), ("monolingual", 1, 90.0)]
+    scores = pd.DataFrame(rows, columns=["scenario", "seed", "value"]).assign(task="ner", embedder="muse", language="nl")
+    [gain] = joint_gain(scores).to_dict("records")
+    assert (gain["zeroshot"], gain["joint_a"], gain["gain_a"]) == (52.0, 61.0, 9.0) and np.isnan(gain["gain_b"])
+    counts = [("B-PER", "B-PER", 3), ("B-PER", "B-LOC", 1), ("I-PER", "O", 2), ("O", "O", 10), ("B-ORG", "I-ORG", 1)]
+    confusion = pd.DataFrame(counts, columns=["gold", "predicted", "tokens"]).assign(task="ner", language="nl", scenario="zeroshot")
+    confusion = pd.concat([confusion.assign(embedder="muse"), confusion.assign(embedder="bert", language="es")])
+    table = bio_confusion(confusion, "nl", ["muse"], "zeroshot")
+    assert table[["gold", "predicted", "tokens"]].values.tolist() == [["B", "B", 4], ["B", "I", 1], ["I", "O", 2], ["O", "O", 10]]
+    assert table["share"].tolist() == [0.8, 0.2, 1.0, 1.0]

@@ -93,11 +93,11 @@ def test_lint_is_clean(tmp_path):
 
 
 def test_paper_config_plans_the_tagging_comparison(tmp_path):
-    """van der Heijden et al.'s grid: six embedders × NER and POS × zero-shot, three monolingual and
+    """van der Heijden et al.'s grid: eight embedders (mBERT and XLM fine-tuned) × NER and POS × zero-shot, three monolingual and
     two joint trainings × three seeds; Hungarian and Basque NER evaluated only; German (licensed, its
     files absent here) left out and listed."""
     result = snakemake("results/tagging_scores.csv", "-n", "--quiet", "rules", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
-    assert counts["train_tagger"] == str(2 * 6 * (1 + 3 + 2) * 3) and counts["tagging_data"] == str(5 + 3)
+    assert counts["train_tagger"] == str(2 * 8 * (1 + 3 + 2) * 3) and counts["tagging_data"] == str(5 + 3)
     assert counts["muse_vectors"] == "5" and counts["laser_encoder"] == "1" and counts["tagging_scores"] == "1"

@@ -313,3 +313,22 @@ def _check_tagging(config: Mapping[str, Any]) -> None:
                 )
             if task == "pos" and "map" not in tagging["data"][lang][task]:
                 raise ConfigError(f"config key 'tagging.data.{lang}.pos.map': POS data needs the universal-tags map of its tagset")
+    focus = tagging["confusion"]
+    if "ner" in tagging["tasks"]:
+        evaluated = [*tagging["languages"], *tagging["evaluation_only"].get("ner", [])]
+        if focus["language"] not in evaluated:
+            raise ConfigError(
+                f"config key 'tagging.confusion.language': {focus['language']!r} is not a NER evaluation language ({evaluated})"
+            )
+        for name, chosen, among in (
+            ("embedders", focus["embedders"], tagging["embedders"]),
+            ("scenario", [focus["scenario"]], tagging["scenarios"]),
+        ):
+            if not set(chosen) <= set(among):
+                raise ConfigError(
+                    f"config key 'tagging.confusion.{name}': {chosen} not all among tagging.{name if name == 'embedders' else 'scenarios'} {among}"
+                )
+    for embedder in ("bert", "xlm"):
+        model = tagging["finetuned_models"].get(embedder)
+        if embedder in tagging["embedders"] and model not in config.get("models", {}):
+            raise ConfigError(f"config key 'tagging.finetuned_models.{embedder}': {model!r} is not a model of `models`")

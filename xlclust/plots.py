@@ -270,3 +270,49 @@ def method_bars_figure(table: pd.DataFrame, value: str, title: str, path) -> Non
     axis.legend(fontsize=8)
     figure.tight_layout()
     save_figure_atomic(figure, path)
+
+
+def joint_gain_figure(gains: pd.DataFrame, path) -> None:
+    """van der Heijden et al. Figs. 3–4: per task a panel, per language a group, per embedder a bar of
+    joint training A's gain over zero-shot transfer."""
+    tasks = list(dict.fromkeys(gains["task"])) or ["ner"]
+    figure, axes = plt.subplots(1, len(tasks), figsize=(6 * len(tasks), 3.6), squeeze=False)
+    for axis, task in zip(axes[0], tasks):
+        rows = gains[gains["task"] == task].dropna(subset=["gain_a"])
+        if rows.empty:
+            axis.text(0.5, 0.5, "no run pairs zero-shot with joint A", ha="center", va="center", transform=axis.transAxes)
+            axis.set_axis_off()
+            continue
+        pivot = rows.pivot(index="language", columns="embedder", values="gain_a")
+        embedders = list(dict.fromkeys(rows["embedder"]))
+        width = 0.8 / len(embedders)
+        positions = np.arange(len(pivot))
+        for index, embedder in enumerate(embedders):
+            axis.bar(positions + index * width, pivot[embedder], width, label=embedder)
+        axis.axhline(0, color="black", linewidth=0.8)
+        axis.set_xticks(positions + width * (len(embedders) - 1) / 2, pivot.index)
+        axis.set_ylabel("joint A − zero-shot")
+        axis.set_title(f"{task.upper()}: gain of joint training")
+        axis.legend(fontsize=7, ncols=2)
+    figure.tight_layout()
+    save_figure_atomic(figure, path)
+
+
+def confusion_figure(table: pd.DataFrame, language: str, path) -> None:
+    """van der Heijden et al. Fig. 5: a B/I/O confusion matrix per embedder, rows gold, shares of each row."""
+    embedders = list(dict.fromkeys(table["embedder"])) or ["none"]
+    labels = ["B", "I", "O"]
+    figure, axes = plt.subplots(1, len(embedders), figsize=(3.4 * len(embedders), 3.2), squeeze=False)
+    for axis, embedder in zip(axes[0], embedders):
+        shares = table[table["embedder"] == embedder].pivot(index="gold", columns="predicted", values="share")
+        shares = shares.reindex(index=labels, columns=labels).fillna(0.0)
+        axis.imshow(shares.to_numpy(), cmap="Blues", vmin=0, vmax=1)
+        for (row, column), share in np.ndenumerate(shares.to_numpy()):
+            axis.text(column, row, f"{share:.2f}", ha="center", va="center", color="white" if share > 0.6 else "black")
+        axis.set_xticks(range(3), labels)
+        axis.set_yticks(range(3), labels)
+        axis.set_xlabel("predicted")
+        axis.set_ylabel("gold")
+        axis.set_title(f"{embedder} ({language})")
+    figure.tight_layout()
+    save_figure_atomic(figure, path)

@@ -103,3 +103,72 @@ def build_tiny_xlmr(
         eos_token_id=tokenizer.eos_token_id,
     )
     return save_random_model(XLMRobertaForMaskedLM, config, tokenizer, out_dir, seed)
+
+
+XLM_SPECIALS = ["<s>", "</s>", "<pad>", "<unk>", *(f"<special{i}>" for i in range(10))]  # XLM's first 14 IDs
+
+
+def xlm_tokenizer(texts: list[str], merges: int, languages: list[str], max_positions: int, directory: str | os.PathLike):
+    """An ``XLMTokenizer`` (Moses, lower-casing and accent removal, then BPE) written to ``directory``:
+    BPE merges learnt with subword-nmt on the texts as the tokenizer normalizes them, a vocabulary of
+    XLM's specials and every piece the texts segment into, and a language ID per language."""
+    import io
+    import json
+    from collections import Counter
+    from pathlib import Path
+
+    from subword_nmt.learn_bpe import learn_bpe
+    from transformers import XLMTokenizer
+
+    directory = Path(directory)
+    lang2id = {lang: index for index, lang in enumerate(languages)}
+    files = {"vocab_file": directory / "vocab.json", "merges_file": directory / "merges.txt"}
+    options = {"lang2id": lang2id, "id2lang": {index: lang for lang, index in lang2id.items()}, "model_max_length": max_positions}
+    files["vocab_file"].write_text(json.dumps({token: i for i, token in enumerate(XLM_SPECIALS)}), encoding="utf-8")
+    files["merges_file"].write_text("", encoding="utf-8")
+    characters = XLMTokenizer(**files, **options)  # no merges yet: words normalized, in characters ending in </w>
+    normalized = [" ".join("".join(characters.tokenize(text, lang="en")).split("</w>")).strip() for text in texts]
+    codes = io.StringIO()
+    learn_bpe(io.StringIO("\n".join(normalized) + "\n"), codes, merges, min_frequency=2)
+    files["merges_file"].write_text(
+        "".join(line for line in codes.getvalue().splitlines(True) if not line.startswith("#")), encoding="utf-8"
+    )
+    segmenter = XLMTokenizer(**files, **options)
+    counts = Counter(piece for text in texts for piece in segmenter.tokenize(text, lang="en"))
+    pieces = [piece for piece, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    files["vocab_file"].write_text(json.dumps({token: i for i, token in enumerate([*XLM_SPECIALS, *pieces])}), encoding="utf-8")
+    return XLMTokenizer(**files, **options)
+
+
+def build_tiny_xlm(
+    texts: list[str],
+    out_dir: str | os.PathLike,
+    *,
+    languages: list[str],
+    merges: int,
+    hidden_size: int,
+    layers: int,
+    heads: int,
+    max_positions: int,
+    seed: int,
+) -> int:
+    """An XLM-shaped masked LM (``xlm-mlm-tlm-xnli15-1024``'s layout: language embeddings, sinusoidal
+    positions off) with random weights; returns the vocabulary size."""
+    import tempfile
+
+    from transformers import XLMConfig, XLMWithLMHeadModel
+
+    with tempfile.TemporaryDirectory() as scratch:
+        tokenizer = xlm_tokenizer(texts, merges, languages, max_positions, scratch)
+        config = XLMConfig(
+            vocab_size=len(tokenizer),
+            emb_dim=hidden_size,
+            n_layers=layers,
+            n_heads=heads,
+            max_position_embeddings=max_positions,
+            n_langs=len(languages),
+            use_lang_emb=True,
+            lang2id=tokenizer.lang2id,
+            id2lang=tokenizer.id2lang,
+        )
+        return save_random_model(XLMWithLMHeadModel, config, tokenizer, out_dir, seed)

@@ -19,6 +19,7 @@ class TagBatch:
     piece_lengths: torch.Tensor | None = None  # (batch,)
     word_of_piece: torch.Tensor | None = None  # (batch, pieces), −1 for pieces of no word and padding
     word_ids: torch.Tensor | None = None  # (batch, words) into a static vocabulary
+    language_ids: torch.Tensor | None = None  # (batch,) a model's language embedding IDs (XLM)
 
     @property
     def words(self) -> int:
@@ -41,9 +42,10 @@ def make_batch(
     pieces: list[tuple[np.ndarray, np.ndarray]] | None = None,
     word_ids: list[np.ndarray] | None = None,
     pad_id: int = 1,
+    language_ids: list[int] | None = None,
 ) -> TagBatch:
     """One batch from per-sentence tag indices and, where the embedder reads them, (piece IDs, piece
-    → word) pairs or word IDs."""
+    → word) pairs (padded with ``pad_id``), word IDs, or language IDs."""
     lengths = torch.tensor([len(t) for t in tags])
     batch = TagBatch(word_mask=torch.arange(int(lengths.max())) < lengths.unsqueeze(1), tags=pad(tags, IGNORED))
     if pieces is not None:
@@ -52,4 +54,6 @@ def make_batch(
         batch.piece_lengths = torch.tensor([len(ids) for ids, _ in pieces])
     if word_ids is not None:
         batch.word_ids = pad(word_ids, 0)
+    if language_ids is not None:
+        batch.language_ids = torch.tensor(language_ids, dtype=torch.long)
     return batch

@@ -45,6 +45,9 @@ class TranslationBatch:
     target_ids: torch.Tensor  # (batch, length), ending in </s>, padded
     target_language: torch.Tensor  # (batch,)
 
+    def to(self, device) -> TranslationBatch:
+        return TranslationBatch(*(value.to(device) for value in vars(self).values()))
+
 
 def translation_batch(sources: list, targets: list, languages: list[int]) -> TranslationBatch:
     return TranslationBatch(

@@ -50,3 +50,37 @@ def sign_tests(sentences: pd.DataFrame, reference: str) -> pd.DataFrame:
     table["significant"] = table["p_value"] < ALPHA
     table.insert(1, "reference", reference)
     return table[["embedder", "reference", *keys, "wins", "losses", "ties", "p_value", "significant"]]
+
+
+def joint_gain(scores: pd.DataFrame) -> pd.DataFrame:
+    """Figs. 3–4: per task, embedder and language, how much joint training (A, and B where run) gains
+    over zero-shot transfer from English; means over seeds."""
+    means = scores.groupby(["task", "embedder", "language", "scenario"], sort=False)["value"].mean().unstack("scenario")
+    table = pd.DataFrame(index=means.index)
+    for scenario in ("zeroshot", "joint_a", "joint_b"):
+        table[scenario] = means[scenario] if scenario in means else float("nan")
+    table["gain_a"] = table["joint_a"] - table["zeroshot"]
+    table["gain_b"] = table["joint_b"] - table["zeroshot"]
+    return table.dropna(subset=["zeroshot"]).dropna(subset=["joint_a", "joint_b"], how="all").reset_index().round(2)
+
+
+def bio_tag(tag: str) -> str:
+    return tag[0] if tag[:2] in ("B-", "I-") else "O"
+
+
+def bio_confusion(confusion: pd.DataFrame, language: str, embedders: list[str], scenario: str) -> pd.DataFrame:
+    """Fig. 5: NER tokens of ``language`` per (gold, predicted) B/I/O label, entity classes merged,
+    summed over seeds, with each gold label's share, for ``embedders`` trained in ``scenario``."""
+    rows = confusion[
+        (confusion["task"] == "ner")
+        & (confusion["language"] == language)
+        & (confusion["scenario"] == scenario)
+        & confusion["embedder"].isin(embedders)
+    ]
+    rows = rows.assign(gold=rows["gold"].map(bio_tag), predicted=rows["predicted"].map(bio_tag))
+    table = rows.groupby(["embedder", "gold", "predicted"])["tokens"].sum().reset_index()
+    table["share"] = (table["tokens"] / table.groupby(["embedder", "gold"])["tokens"].transform("sum")).round(4)
+    order = {name: index for index, name in enumerate(embedders)}
+    return table.sort_values(
+        ["embedder", "gold", "predicted"], key=lambda column: column.map(order) if column.name == "embedder" else column
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,21 +18,27 @@ import pyarrow.parquet as pq
 import torch
 
 from xlclust.errors import ConfigError
+from xlclust.models import ModelSource
 from xlclust.ner.metrics import OVERALL, span_scores
 from xlclust.tagging.batch import TagBatch, make_batch
 from xlclust.tagging.embedders import BpeBow, BpeGru, LaserWords, StaticVectors, random_laser_like
+from xlclust.tagging.finetuned import FinetunedTagger
 from xlclust.tagging.laser import load_laser
 from xlclust.tagging.laser_text import LaserPieces
 from xlclust.tagging.pos import UNIVERSAL_TAGS
 from xlclust.tagging.scenarios import scenario_sentences
 from xlclust.tagging.static import vocabulary_index, word_ids
+from xlclust.tagging.subwords import SubwordPieces, model_language_id
 from xlclust.tagging.tagger import TransformerCrfTagger
 from xlclust.tagging.training import TaggerTraining, train_epochs
 from xlclust.training.checkpoint import lines_digest, sha256
 
 log = logging.getLogger(__name__)
 LASER_EMBEDDERS = ("bpe_bow", "bpe_gru", "laser_top", "laser_elmo", "lstm_nopre")
+FINETUNED = ("bert", "xlm")  # Transformers fine-tuned whole, under a linear layer
+LASER_PAD = 1  # LASER's (fairseq's) padding index
 EVAL_BATCH = 64
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 @dataclass
@@ -45,28 +51,41 @@ class Split:
     tags: list[np.ndarray]
     pieces: list | None = None
     word_ids: list | None = None
+    language_id: int | None = None  # a model's language embedding (XLM)
+    pad_id: int = LASER_PAD
 
     def subset(self, rows) -> Split:
         def pick(values):
             return None if values is None else [values[i] for i in rows]
 
-        return Split(self.language, pick(self.ids), pick(self.tokens), pick(self.tags), pick(self.pieces), pick(self.word_ids))
+        return replace(
+            self, ids=pick(self.ids), tokens=pick(self.tokens), tags=pick(self.tags), pieces=pick(self.pieces), word_ids=pick(self.word_ids)
+        )
 
     def batch(self, rows) -> TagBatch:
-        return make_batch(
-            [self.tags[i] for i in rows],
-            pieces=None if self.pieces is None else [self.pieces[i] for i in rows],
-            word_ids=None if self.word_ids is None else [self.word_ids[i] for i in rows],
-        )
+        return batch_of_sentences([(self, int(i)) for i in rows])
+
+
+def batch_of_sentences(picked: list[tuple[Split, int]]) -> TagBatch:
+    """One batch of sentences (split, row), from any languages; they share one embedder's inputs."""
+    first = picked[0][0]
+    return make_batch(
+        [split.tags[i] for split, i in picked],
+        pieces=None if first.pieces is None else [split.pieces[i] for split, i in picked],
+        word_ids=None if first.word_ids is None else [split.word_ids[i] for split, i in picked],
+        pad_id=first.pad_id,
+        language_ids=None if first.language_id is None else [split.language_id for split, _ in picked],
+    )
 
 
 @dataclass
 class Resources:
-    """What the embedders read: LASER's directory (laser.pt, codes, vocabulary) and static vectors
-    per language (words, matrix)."""
+    """What the embedders read: LASER's directory (laser.pt, codes, vocabulary), static vectors
+    per language (words, matrix), or a fine-tuned Transformer's ModelSource fields."""
 
     laser_dir: str | os.PathLike | None = None
     vectors: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)
+    model: dict | None = None
 
 
 def tag_names(task: str, classes: list[str]) -> list[str]:
@@ -103,6 +122,28 @@ def featurize(splits: list[Split], embedder: str, resources: Resources, dictiona
     raise ConfigError(f"tagging.embedders: {embedder!r} is not one of {(*LASER_EMBEDDERS, 'muse')}")
 
 
+def featurize_subwords(splits: list[Split], tokenizer, model_config, settings: dict) -> None:
+    """Fill each split's subword pieces and language ID for a fine-tuned Transformer."""
+    limit = min(settings["max_length"], model_config.max_position_embeddings)
+    per_language = {}
+    for split in splits:
+        if split.language not in per_language:
+            per_language[split.language] = SubwordPieces(tokenizer, limit, split.language)
+        split.pieces = [per_language[split.language].encode(tokens) for tokens in split.tokens]
+        split.pad_id = tokenizer.pad_token_id
+        split.language_id = model_language_id(model_config, split.language, settings["unlisted_language"], "tagging.finetuned")
+    for language, pieces in per_language.items():
+        if pieces.cut_words:
+            log.warning("%s: %d words past the model's %d subwords are tagged from the bias alone", language, pieces.cut_words, limit)
+
+
+def model_digest(source: ModelSource) -> dict:
+    """What a run's fingerprint records of a fine-tuned model: where it comes from, and for a local
+    directory its weights' sha256 (a rebuilt model never resumes another's checkpoints)."""
+    weights = sorted(Path(source.location).glob("*.safetensors")) if Path(source.location).is_dir() else []
+    return source.identity() | {"weights": {path.name: sha256(path) for path in weights}}
+
+
 def build_embedder(embedder: str, encoder, matrix: np.ndarray | None, settings: dict, seed: int) -> torch.nn.Module:
     """The embedder over LASER's ``encoder`` (its BPE embeddings, or all of it) or the ``muse`` matrix."""
     torch.manual_seed(seed)
@@ -118,11 +159,12 @@ def build_embedder(embedder: str, encoder, matrix: np.ndarray | None, settings: 
     return LaserWords(encoder, "top" if embedder == "laser_top" else "elmo")
 
 
-def predict(model: TransformerCrfTagger, split: Split) -> list[list[int]]:
+def predict(model: TransformerCrfTagger | FinetunedTagger, split: Split) -> list[list[int]]:
     model.eval()
+    device = next(model.parameters()).device
     predicted = []
     for start in range(0, len(split.tags), EVAL_BATCH):
-        predicted += model.predict(split.batch(range(start, min(start + EVAL_BATCH, len(split.tags)))))
+        predicted += model.predict(split.batch(range(start, min(start + EVAL_BATCH, len(split.tags)))).to(device))
     return predicted
 
 
@@ -132,6 +174,25 @@ def score(task: str, split: Split, predicted: list[list[int]], names: list[str],
     if task == "ner":
         return next(row["f1"] for row in span_scores(gold, guess, classes, mode) if row["class"] == OVERALL)
     return 100.0 * float(np.mean(np.concatenate(split.tags) == np.concatenate([np.asarray(p) for p in predicted])))
+
+
+def confusion_counts(gold: list[np.ndarray], predicted: list[list[int]], names: list[str]) -> pd.DataFrame:
+    """Tokens per (gold tag, predicted tag), the pairs that occur."""
+    pairs = np.concatenate(gold) * len(names) + np.concatenate([np.asarray(p, dtype=np.int64) for p in predicted])
+    counts = np.bincount(pairs, minlength=len(names) ** 2)
+    found = np.flatnonzero(counts)
+    return pd.DataFrame(
+        {"gold": [names[i] for i in found // len(names)], "predicted": [names[i] for i in found % len(names)], "tokens": counts[found]}
+    )
+
+
+@dataclass
+class TaggingResult:
+    scores: pd.DataFrame  # per evaluation language: metric, value, sentences
+    sentences: pd.DataFrame  # per test sentence: tokens, tokens tagged right (the sign test's unit)
+    confusion: pd.DataFrame  # per evaluation language: tokens per (gold, predicted) tag
+    log: list[dict]  # per epoch
+    state: dict  # the best dev round's weights
 
 
 def run_tagging(
@@ -152,27 +213,34 @@ def run_tagging(
     training: TaggerTraining,
     seed: int,
     checkpoint_dir: str | os.PathLike,
-) -> tuple[pd.DataFrame, pd.DataFrame, list[dict], dict]:
-    """(scores per evaluation language, per-sentence correct tokens, training log, model state)."""
+) -> TaggingResult:
     names = tag_names(task, classes)
     train = {lang: read_split(Path(data[lang]) / "train.parquet", lang, names) for lang in train_languages}
     dev = {lang: read_split(Path(data[lang]) / "dev.parquet", lang, names) for lang in train_languages}
     test = {lang: read_split(Path(data[lang]) / "test.parquet", lang, names) for lang in eval_languages}
-    encoder, dictionary = load_laser(Path(resources.laser_dir) / "laser.pt") if embedder in LASER_EMBEDDERS else (None, None)
-    matrix = featurize([*train.values(), *dev.values(), *test.values()], embedder, resources, dictionary)
+    everything = [*train.values(), *dev.values(), *test.values()]
+    encoder = dictionary = matrix = None
+    if embedder in FINETUNED:
+        from transformers import AutoModel
+
+        source = ModelSource(**resources.model)
+        torch.manual_seed(seed)
+        tokenizer, transformer = source.load(AutoModel)
+        log.info("%s: %s at commit %s", embedder, source.location, getattr(transformer.config, "_commit_hash", None) or "(local)")
+        featurize_subwords(everything, tokenizer, transformer.config, embedder_settings["finetuned"])
+        resource_digest = model_digest(source)
+    elif embedder in LASER_EMBEDDERS:
+        encoder, dictionary = load_laser(Path(resources.laser_dir) / "laser.pt")
+        featurize(everything, embedder, resources, dictionary)
+        resource_digest = sha256(Path(resources.laser_dir) / "laser.pt")
+    else:
+        matrix = featurize(everything, embedder, resources, None)
+        resource_digest = hashlib.sha256(matrix.tobytes()).hexdigest()
     language = train_languages[0] if scenario == "monolingual" else None
     chosen = scenario_sentences(scenario, {lang: len(s.tags) for lang, s in train.items()}, english, share, seed, language)
     chosen_dev = scenario_sentences(scenario, {lang: len(s.tags) for lang, s in dev.items()}, english, share, seed, language)
-    items = [(lang, int(i)) for lang, rows in chosen.items() for i in rows]
+    items = [(train[lang], int(i)) for lang, rows in chosen.items() for i in rows]
     log.info("%s %s %s: %d training sentences from %s", task, embedder, scenario, len(items), ", ".join(chosen))
-
-    def batch_of(indices) -> TagBatch:
-        picked = [items[i] for i in indices]
-        return make_batch(
-            [train[lang].tags[i] for lang, i in picked],
-            pieces=None if embedder == "muse" else [train[lang].pieces[i] for lang, i in picked],
-            word_ids=None if embedder != "muse" else [train[lang].word_ids[i] for lang, i in picked],
-        )
 
     def dev_score(model) -> float:
         scores = []
@@ -181,24 +249,28 @@ def run_tagging(
             scores.append(score(task, subset, predict(model, subset), names, classes, ner_mode))
         return float(np.mean(scores))
 
-    model = TransformerCrfTagger(build_embedder(embedder, encoder, matrix, embedder_settings, seed), len(names), **tagger_settings)
+    torch.manual_seed(seed)
+    if embedder in FINETUNED:
+        model = FinetunedTagger(transformer, len(names), embedder_settings["finetuned"]["dropout"])
+    else:
+        model = TransformerCrfTagger(build_embedder(embedder, encoder, matrix, embedder_settings, seed), len(names), **tagger_settings)
+    model.to(DEVICE)
     # what must match for a checkpoint to continue this run: settings, the sentences, the embedder's inputs
-    sentences_digest = lines_digest(f"{lang}\t{train[lang].ids[i]}\t{' '.join(train[lang].tokens[i])}" for lang, i in items)
-    resource_digest = (
-        sha256(Path(resources.laser_dir) / "laser.pt") if encoder is not None else hashlib.sha256(matrix.tobytes()).hexdigest()
-    )
+    sentences_digest = lines_digest(f"{split.language}\t{split.ids[i]}\t{' '.join(split.tokens[i])}" for split, i in items)
     identity = {
         "task": task,
         "embedder": embedder,
         "scenario": scenario,
         "train": train_languages,
-        "tagger": tagger_settings,
+        "tagger": tagger_settings if embedder not in FINETUNED else embedder_settings["finetuned"],
         "embedder_settings": embedder_settings,
         "sentences": sentences_digest,
         "resources": resource_digest,
     }
-    model, rows = train_epochs(model, batch_of, len(items), dev_score, training, seed, checkpoint_dir, identity)
-    scores, sentences = [], []
+    model, rows = train_epochs(
+        model, lambda rows: batch_of_sentences([items[i] for i in rows]), len(items), dev_score, training, seed, checkpoint_dir, identity
+    )
+    scores, sentences, confusion = [], [], []
     for lang, split in test.items():
         predicted = predict(model, split)
         value = score(task, split, predicted, names, classes, ner_mode)
@@ -207,4 +279,11 @@ def run_tagging(
         )
         correct = [int((np.asarray(p) == t).sum()) for p, t in zip(predicted, split.tags)]
         sentences.append(pd.DataFrame({"language": lang, "id": split.ids, "tokens": [len(t) for t in split.tags], "correct": correct}))
-    return pd.DataFrame(scores), pd.concat(sentences, ignore_index=True), rows, model.state_dict()
+        confusion.append(confusion_counts(split.tags, predicted, names).assign(language=lang))
+    return TaggingResult(
+        pd.DataFrame(scores),
+        pd.concat(sentences, ignore_index=True),
+        pd.concat(confusion, ignore_index=True)[["language", "gold", "predicted", "tokens"]],
+        rows,
+        model.state_dict(),
+    )

@@ -21,16 +21,16 @@ from xlclust.training.runtime import Preempted, StopRequest
 
 log = logging.getLogger(__name__)
 
-OPTIMIZERS = ("adam", "sgd_1cycle")
+OPTIMIZERS = ("adam", "sgd_1cycle", "adamw_linear")
 LOG_FIELDS = ["epoch", "steps", "loss", "dev_score", "best", "learning_rate"]
 
 
 @dataclass(frozen=True)
 class TaggerTraining:
-    """``tagging.training.{baseline,laser,transformer}`` minus the Transformers' own fine-tuning."""
+    """``tagging.training.{baseline,laser,finetuned}``."""
 
-    optimizer: str  # adam, or sgd_1cycle (SGD with momentum under the 1cycle policy)
-    learning_rate: float  # Adam's rate; the peak of the 1cycle schedule
+    optimizer: str  # adam; sgd_1cycle (SGD with momentum under the 1cycle policy); adamw_linear (fine-tuning)
+    learning_rate: float  # Adam's rate; the peak of the 1cycle schedule; AdamW's start, decayed linearly to 0
     weight_decay: float  # L2
     momentum: float  # SGD's momentum at the cycle's ends (it dips to 0.85 at the peak rate)
     epochs: int
@@ -53,6 +53,10 @@ def optimizer_and_schedule(parameters, settings: TaggerTraining, steps_per_epoch
             optimizer, max_lr=settings.learning_rate, total_steps=settings.epochs * steps_per_epoch, max_momentum=settings.momentum
         )
         return optimizer, schedule
+    if settings.optimizer == "adamw_linear":  # BERT's fine-tuning: AdamW, linear decay, no warm-up
+        optimizer = torch.optim.AdamW(parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay)
+        total = settings.epochs * steps_per_epoch
+        return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, 1.0 - step / total))
     raise ConfigError(f"tagging training: optimizer {settings.optimizer!r} is not one of {OPTIMIZERS}")
 
 
@@ -67,13 +71,14 @@ def train_epochs(
     identity: dict,
     on_step: Callable[[int], None] | None = None,
 ) -> tuple[torch.nn.Module, list[dict]]:
-    """Train ``model`` (anything with ``loss(batch)``: the tagger, or the LASER-style encoder–decoder)
+    """Train ``model`` (anything with ``loss(batch)``: the taggers, or the LASER-style encoder–decoder)
     on ``examples`` items, ``batch_of(indices)`` building a batch; returns the model with its best dev
     round's weights (``dev_score``: higher is better) and the per-epoch log."""
     from tqdm import tqdm
 
     steps_per_epoch = -(-examples // settings.batch_size)
     trainable = [p for p in model.parameters() if p.requires_grad]
+    device = next(model.parameters()).device  # batches follow the model (a GPU where the run has one)
     optimizer, schedule = optimizer_and_schedule(trainable, settings, steps_per_epoch)
     run = ckpt.fingerprint(identity | {"settings": vars(settings), "seed": seed, "examples": examples})
     checkpoint_dir = Path(checkpoint_dir) / run
@@ -95,7 +100,7 @@ def train_epochs(
             losses = []
             for start in tqdm(range(0, examples, settings.batch_size), desc=f"epoch {epoch + 1}", mininterval=30):
                 optimizer.zero_grad(set_to_none=True)
-                loss = model.loss(batch_of(order[start : start + settings.batch_size]))
+                loss = model.loss(batch_of(order[start : start + settings.batch_size]).to(device))
                 loss.backward()
                 if settings.max_grad_norm:
                     torch.nn.utils.clip_grad_norm_(trainable, settings.max_grad_norm)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import sentencepiece as spm
 from xlclust.atomic import atomic_path
 from xlclust.corpus.parquet import iter_batches
 from xlclust.errors import XlclustError
+from xlclust.vocab.hashing import stable_hash
 from xlclust.vocab.normalization import normalize
 from xlclust.vocab.segmenter_files import drop_training_paths
 from xlclust.vocab.settings import SubwordTrainingSettings
@@ -93,11 +93,6 @@ class SegmentedCorpus:
                 batch = []
         if batch:
             yield from self.processor.encode(batch, out_type=str)
-
-
-def stable_hash(text: str) -> int:
-    """A hash that does not change between processes (Python's str hash does)."""
-    return zlib.crc32(text.encode("utf-8"))
 
 
 def train_vectors(
