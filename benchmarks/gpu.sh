@@ -2,7 +2,7 @@
 # The GPU benchmarks in one go, for a lent GPU node (≤ 10 minutes on one H100/H200-class GPU):
 # faiss-gpu graph and k-means at paper size, 100-language graph (pairs: pivot), BERT-base MLM
 # pretraining at sequence length 512 in bf16 (tokens/s, MFU against the GPU's dense bf16 peak), TyDi QA
-# fine-tuning and prediction throughput, word-pair mining per iteration. CSVs go to $OUT_DIR (default benchmarks/results/gpu).
+# fine-tuning and prediction throughput, word-pair mining per iteration, tagging throughput per embedder. CSVs go to $OUT_DIR (default benchmarks/results/gpu).
 # Without a GPU, or with --small, the same steps run at small sizes on the CPU: that checks the
 # script itself (workflow_tests/test_benchmarks.py runs it so).
 #
@@ -23,6 +23,7 @@ if [[ "$gpu" == 1 && "$small" == 0 ]]; then
   step python benchmarks/pretraining.py --sizes base --seq-lens 512 --precision bf16 --batch 32 --steps 30 --warmup 5 --output "$out/pretraining.csv"
   step python benchmarks/tydiqa.py --sizes base --precision bf16 --batch 32 --output "$out/tydiqa.csv"
   step python benchmarks/lowres.py --sentences 1000 10000 100000:ivf --batch-size 512 --update-steps 200 --output "$out/lowres.csv"
+  step python benchmarks/tagging.py --sentences 2048 --train-steps 20 --output "$out/tagging.csv"
 else
   step python benchmarks/search.py --small --device cpu --output "$out/search.csv"
   step python benchmarks/clusters.py --languages 3 9 --vocab 500 --pairs all pivot --device cpu --output "$out/clusters.csv"
@@ -30,5 +31,6 @@ else
   step python benchmarks/tydiqa.py --sizes small --train-questions 8 --dev-questions 8 --batch 8 --output "$out/tydiqa.csv"
   step python benchmarks/lowres.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/lowres.csv"
   step python benchmarks/ebert.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/ebert.csv"
+  step python benchmarks/tagging.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/tagging.csv"
 fi
 echo "results in $out"

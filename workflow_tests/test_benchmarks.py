@@ -27,3 +27,5 @@ def test_the_gpu_script_runs_its_cpu_parts(tmp_path):
     assert set(lowres["step"]) == {"mining", "update"} and (lowres["source_words_per_s"].dropna() > 0).all()
     ebert = pd.read_csv(tmp_path / "ebert.csv")
     assert (ebert["sentences_per_s"] > 0).all() and (ebert["pieces_counted"] > ebert["sentences"]).all()
+    tagging = pd.read_csv(tmp_path / "tagging.csv")
+    assert len(tagging) == 8 and (tagging[["train_sentences_per_s", "predict_sentences_per_s"]] > 0).all().all()
