@@ -228,6 +228,7 @@ def test_corpus_stage_on_real_text(tmp_path):
                 "optional": [],
                 "scenarios": ["zeroshot"],
                 "seeds": [1],
+                "confusion": {"language": "nl", "embedders": ["bpe_bow", "laser_top"], "scenario": "zeroshot"},
                 "limit": {"train": 300, "dev": 100, "test": 200},
                 "data": {
                     "en": {
@@ -453,6 +454,8 @@ def test_corpus_stage_on_real_text(tmp_path):
         ("laser_top", "nl"),
     ]
     assert tagging["value"].between(0, 100).all() and (tagging["sentences"] == 200).all()
+    bio = pd.read_csv(work / "results/tagging/bio_confusion.csv")  # Fig. 5 on the real Dutch test sentences
+    assert set(bio["gold"]) == {"B", "I", "O"} and bio.groupby("embedder")["tokens"].sum().nunique() == 1
     lowres_ner = pd.read_csv(work / "results/lowres_ner_scores.csv")
     assert set(lowres_ner["class"]) == {"LOC", "ORG", "PER", "all"} and (lowres_ner["class"] == "all").sum() == 5
     assert lowres_ner["f1"].between(0, 100).all()

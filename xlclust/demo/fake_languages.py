@@ -59,6 +59,13 @@ class FakeLanguage:
         return run.sub(lambda m: m.group(0).translate(table), text)
 
 
+def language_rewrites(fake_languages: dict[str, dict]) -> dict[str, Callable[[str], str]]:
+    """English as it is and each fake language's rewrite of it, from demo_world.languages' specs."""
+    return {"en": lambda text: text} | {
+        lang: FakeLanguage(spec["script"], spec.get("reverse_words", False)).text for lang, spec in sorted(fake_languages.items())
+    }
+
+
 def rewrite_wikitext(wikitext: str, rewrite: Callable[[str], str], is_namespaced: Callable[[str], bool]) -> str:
     """Rewrite the words a reader sees and keep the markup working.
 

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from xlclust.atomic import write_text_atomic
-from xlclust.demo.fake_languages import FakeLanguage
+from xlclust.demo.fake_languages import language_rewrites
 from xlclust.demo.qa import QUESTION_TYPES
 from xlclust.demo.world import gensim_enwiki_sample, read_pages
 from xlclust.wiki.markup import WikitextCleaner
@@ -217,9 +217,7 @@ def _conll(sentences) -> str:
 def build_demo_ner(root: str | Path, fake_languages: dict[str, dict], conll_languages: tuple[str, ...] = ()) -> dict[str, int]:
     """Write ``root/{lang}/{train,dev,test}`` for English and each fake language; returns sentences per file."""
     by_split = demo_sentences()
-    rewrites = {"en": lambda token: token} | {
-        lang: FakeLanguage(spec["script"], spec.get("reverse_words", False)).text for lang, spec in sorted(fake_languages.items())
-    }
+    rewrites = language_rewrites(fake_languages)
     counts = {}
     for lang, rewrite in rewrites.items():
         for split, sentences in by_split.items():

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from xlclust.atomic import write_text_atomic
-from xlclust.demo.fake_languages import FakeLanguage
+from xlclust.demo.fake_languages import language_rewrites
 from xlclust.demo.ner import demo_sentences
 
 CLOSED_CLASSES = {
@@ -87,9 +87,7 @@ def build_demo_pos(root: str | Path, fake_languages: dict[str, dict]) -> dict[st
     """Write ``root/{lang}/{train,dev,test}`` in CoNLL columns for English and each fake language, and
     ``root/demo-ptb.map``; returns sentences per file."""
     by_split = demo_sentences()
-    rewrites = {"en": lambda token: token} | {
-        lang: FakeLanguage(spec["script"], spec.get("reverse_words", False)).text for lang, spec in sorted(fake_languages.items())
-    }
+    rewrites = language_rewrites(fake_languages)
     counts = {}
     for lang, rewrite in rewrites.items():
         for split, sentences in by_split.items():

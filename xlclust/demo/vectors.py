@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from xlclust.atomic import write_text_atomic
-from xlclust.demo.fake_languages import FakeLanguage
+from xlclust.demo.fake_languages import language_rewrites
 from xlclust.demo.ner import TOKEN
 from xlclust.vocab.hashing import stable_hash
 
@@ -31,11 +31,9 @@ def build_demo_vectors(
     model = Word2Vec(sentences, vector_size=dim, sg=1, window=5, epochs=epochs, min_count=2, seed=seed, workers=1, hashfxn=stable_hash)
     words, vectors = list(model.wv.index_to_key), model.wv.vectors.astype(np.float32)
     scale = noise * float(np.sqrt((vectors**2).sum(1).mean() / dim))
-    counts = {"en": len(words)}
-    write_text_atomic(Path(root) / "wiki.multi.en.vec", muse_text(words, vectors))
-    for lang, spec in sorted(fake_languages.items()):
-        rewrite = FakeLanguage(spec["script"], spec.get("reverse_words", False)).text
-        moved = vectors + np.random.default_rng([seed, *lang.encode()]).normal(scale=scale, size=vectors.shape).astype(np.float32)
+    counts = {}
+    for lang, rewrite in language_rewrites(fake_languages).items():
+        moved = vectors if lang == "en" else vectors + np.random.default_rng([seed, *lang.encode()]).normal(scale=scale, size=vectors.shape)
         write_text_atomic(Path(root) / f"wiki.multi.{lang}.vec", muse_text([rewrite(word) for word in words], moved))
         counts[lang] = len(words)
     return counts
