@@ -608,6 +608,8 @@ def tagging_vector_inputs(wildcards):
     """A language's data of every task (the words the vectors are read for), and a local vector file."""
     lang = wildcards.tagging_lang
     inputs = {"data": [tagging_data_dir(task, lang) for task in TAGGING["tasks"] if lang in tagging_languages(task)[1]]}
+    if TAGGING["muse"].get(lang) == "aligned":  # the alignment stage's mapped space, its whole-word pieces
+        return inputs | {"pieces": f"results/vocab/{lang}/pieces.parquet", "mapped": f"results/alignment/{lang}/mapped.npy"}
     return inputs | local_files({"vectors": TAGGING["muse"].get(lang)})
 
 

@@ -1,7 +1,9 @@
-"""Rule muse_vectors: the MUSE vectors of the words one language's data has (as written and lower-cased)."""
+"""Rule muse_vectors: the MUSE vectors of the words one language's data has (as written and lower-cased),
+or with `aligned` the alignment stage's mapped space read as word vectors."""
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
@@ -9,7 +11,7 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 from xlclust.atomic import atomic_path
 from xlclust.runlog import start_job
 from xlclust.tagging.sources import fetch
-from xlclust.tagging.static import read_vectors
+from xlclust.tagging.static import aligned_word_vectors, read_vectors
 
 start_job(snakemake)
 params = snakemake.params
@@ -21,7 +23,11 @@ for directory in snakemake.input.data:
             continue
         tokens = pq.read_table(path, columns=["tokens"]).column(0).to_pylist()
         words |= {token for sentence in tokens for form in sentence for token in (form, form.lower())}
-found, matrix = read_vectors(fetch(params.location, params.cache_dir, params.sha256, params.key), words)
+if params.location == "aligned":  # the alignment stage's mapped subword space, its whole-word pieces
+    pieces = pq.read_table(snakemake.input.pieces).sort_by("rank").column("piece").to_pylist()
+    found, matrix = aligned_word_vectors(pieces, np.load(snakemake.input.mapped), words)
+else:
+    found, matrix = read_vectors(fetch(params.location, params.cache_dir, params.sha256, params.key), words)
 table = pa.table({"word": found, "vector": pa.FixedSizeListArray.from_arrays(pa.array(matrix.reshape(-1)), matrix.shape[1])})
 with atomic_path(snakemake.output[0], suffix=".parquet") as tmp:
     pq.write_table(table, tmp)

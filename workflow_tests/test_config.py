@@ -246,3 +246,6 @@ def test_tagging_settings_are_checked():
         validated(tagging__embedders=["bpe_bow", "laser_top"])  # muse, Fig. 5's default, not run
     with pytest.raises(ConfigError, match=r"tagging\.finetuned_models\.xlm': 'xlm2' is not a model of `models`"):
         validated(tagging__finetuned_models={"bert": "mbert", "xlm": "xlm2"})
+    assert validated(tagging__muse={**tagging["muse"], "en": "aligned"})  # English is a language of the alignment stage
+    with pytest.raises(ConfigError, match=r"tagging\.muse\.nl': 'aligned' reads the alignment stage's space, but 'nl'"):
+        validated(tagging__muse={**tagging["muse"], "nl": "aligned"})

@@ -674,3 +674,15 @@ def test_joint_gains_and_the_bio_confusion_by_hand():
     table = bio_confusion(confusion, "nl", ["muse"], "zeroshot")
     assert table[["gold", "predicted", "tokens"]].values.tolist() == [["B", "B", 4], ["B", "I", 1], ["I", "O", 2], ["O", "O", 10]]
     assert table["share"].tolist() == [0.8, 0.2, 1.0, 1.0]
+
+
+def test_the_aligned_space_is_read_as_word_vectors_of_its_whole_word_pieces():
+    from xlclust.errors import XlclustError
+    from xlclust.tagging.static import aligned_word_vectors
+
+    pieces = ["<unk>", "▁the", "ing", "▁cat", "▁dog", "▁"]
+    matrix = np.arange(12, dtype=np.float64).reshape(6, 2)
+    words, vectors = aligned_word_vectors(pieces, matrix, {"the", "dog", "ing", "bird"})
+    assert words == ["the", "dog"] and vectors.tolist() == [[2.0, 3.0], [8.0, 9.0]] and vectors.dtype == np.float32
+    with pytest.raises(XlclustError, match="6 pieces but 5 mapped rows"):
+        aligned_word_vectors(pieces, matrix[:5], {"the"})

@@ -101,3 +101,15 @@ def test_paper_config_plans_the_tagging_comparison(tmp_path):
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
     assert counts["train_tagger"] == str(2 * 8 * (1 + 3 + 2) * 3) and counts["tagging_data"] == str(5 + 3)
     assert counts["muse_vectors"] == "5" and counts["laser_encoder"] == "1" and counts["tagging_scores"] == "1"
+
+
+def test_aligned_muse_vectors_are_read_from_the_alignment_stage(tmp_path):
+    """tagging.muse: aligned plans each language's vectors from its mapped BPEmb space."""
+    override = tmp_path / "aligned.yaml"
+    override.write_text("tagging:\n  muse: {en: aligned, qcy: aligned, qgr: aligned}\n", encoding="utf-8")
+    result = snakemake(
+        "results/tagging/vectors/qcy.parquet", "-n", "--configfile", str(REPO / "demo/config.yaml"), str(override), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    job = result.stdout[result.stdout.index("rule muse_vectors:") :]
+    assert "results/alignment/qcy/mapped.npy" in job and "results/vocab/qcy/pieces.parquet" in job

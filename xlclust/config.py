@@ -313,6 +313,11 @@ def _check_tagging(config: Mapping[str, Any]) -> None:
                 )
             if task == "pos" and "map" not in tagging["data"][lang][task]:
                 raise ConfigError(f"config key 'tagging.data.{lang}.pos.map': POS data needs the universal-tags map of its tagset")
+    for lang, location in tagging["muse"].items():
+        if location == "aligned" and lang not in config.get("languages", []):
+            raise ConfigError(
+                f"config key 'tagging.muse.{lang}': 'aligned' reads the alignment stage's space, but {lang!r} is not among `languages`"
+            )
     focus = tagging["confusion"]
     if "ner" in tagging["tasks"]:
         evaluated = [*tagging["languages"], *tagging["evaluation_only"].get("ner", [])]

@@ -35,6 +35,19 @@ def read_vectors(path: str | os.PathLike, wanted: set[str]) -> tuple[list[str], 
     return words, np.stack(rows) if rows else np.zeros((0, dim), np.float32)
 
 
+WORD_START = "▁"  # SentencePiece's mark of a word-initial piece
+
+
+def aligned_word_vectors(pieces: list[str], matrix: np.ndarray, wanted: set[str]) -> tuple[list[str], np.ndarray]:
+    """The option of van der Heijden et al.'s ``muse`` built here: the alignment stage's mapped
+    subword space (BPEmb pieces in English space), read as word vectors — every whole-word piece
+    (``▁word``) whose word is ``wanted``, in vocabulary order."""
+    if len(pieces) != len(matrix):
+        raise XlclustError(f"{len(pieces)} pieces but {len(matrix)} mapped rows")
+    rows = [row for row, piece in enumerate(pieces) if piece.startswith(WORD_START) and piece[1:] in wanted]
+    return [pieces[row][1:] for row in rows], np.asarray(matrix[rows], dtype=np.float32).reshape(len(rows), matrix.shape[1])
+
+
 def vocabulary_index(words: list[str]) -> dict[str, int]:
     """Word → row of the embedding matrix; row 0 is every unknown word's (zero)."""
     return {word: index + 1 for index, word in enumerate(words)}
