@@ -81,3 +81,25 @@ def test_too_few_pairs_are_refused(tiny_bert):
 
     with pytest.raises(XlclustError, match="at least two single-subword translation pairs; 1 found"):
         align_model_embeddings(AutoModelForMaskedLM.from_pretrained(tiny_bert), np.array([[5, 6]]), ClsaSettings())
+
+
+def test_pairs_from_panlex_swadesh_and_concepticon_as_published(tmp_path):
+    from xlclust.errors import XlclustError
+    from xlclust.grouping.pair_sources import concepticon_pairs, muse_pairs, panlex_pairs
+
+    swadesh = shared_data() / "dictionaries/panlex-swadesh207"
+    pairs = panlex_pairs(swadesh / "rus-000.txt", swadesh / "eng-000.txt")
+    assert ("ночь", "night") in pairs and ("я", "I") in pairs  # concept 1 (1 sg.); "1 sg." itself is two words
+    assert all(" " not in a and " " not in b for a, b in pairs) and len(pairs) == len(set(pairs))
+    (tmp_path / "short.txt").write_text("я\n", encoding="utf-8")
+    with pytest.raises(XlclustError, match="short.txt has 1 concept lines but .*eng-000.txt has 207"):
+        panlex_pairs(tmp_path / "short.txt", swadesh / "eng-000.txt")
+    lists = shared_data() / "concepticon/conceptlists"
+    multisimlex = concepticon_pairs(lists / "Vulic-2020-2244.tsv", "RUSSIAN", "ENGLISH")
+    assert ("статуя", "statue") in multisimlex and ("разрешать", "permit") in multisimlex
+    children = concepticon_pairs(lists / "Luniewska-2019-299.tsv", "DUTCH", "ENGLISH")
+    assert ("vliegtuig", "airplane") in children and not any(a == "-" for a, _ in children)
+    assert concepticon_pairs(lists / "Luniewska-2019-299.tsv", "AFRIKAANS", "ENGLISH")[0][1] != "airplane"  # '-': no word
+    with pytest.raises(XlclustError, match="no column 'KLINGON'"):
+        concepticon_pairs(lists / "Vulic-2020-2244.tsv", "KLINGON", "ENGLISH")
+    assert muse_pairs(shared_data() / "dictionaries/muse/en-ru.txt")[:2] == [("and", "и"), ("was", "был")]
