@@ -283,7 +283,7 @@ def test_demo_compares_word_embedders_for_ner_and_pos_zero_shot_and_joint(demo_r
     assert set(signs["embedder"]) == embedders - {"laser_top"} and (signs["reference"] == "laser_top").all()
     assert (signs["wins"] + signs["losses"] + signs["ties"] == 200).all()
     gains = pd.read_csv(workdir / "results/tagging/joint_gain.csv")
-    assert len(gains) == 8 * 2 * 3 and (gains["gain_a"] == (gains["joint_a"] - gains["zeroshot"]).round(2)).all()
+    assert len(gains) == 8 * 2 * 3 and np.allclose(gains["gain_a"], gains["joint_a"] - gains["zeroshot"], atol=0.011)
     bio = pd.read_csv(workdir / "results/tagging/bio_confusion.csv")
     assert set(bio["embedder"]) == {"muse", "laser_top"} and set(bio["gold"]) == {"B", "I", "O"}
     assert np.allclose(bio.groupby(["embedder", "gold"])["share"].sum(), 1.0, atol=1e-3)
