@@ -1,6 +1,7 @@
 # van der Heijden, Abnar & Shutova: word embedders (static, subword, LASER's BiLSTM, a random BiLSTM)
-# under one Transformer + CRF tagger, and fine-tuned Transformers (mBERT, XLM), NER and POS, zero-shot from English and jointly trained →
-# results/tagging_scores.csv. Helpers in rules/common.smk (TAGGING ...).
+# under one Transformer + CRF tagger, and fine-tuned Transformers (mBERT, XLM), NER and POS,
+# zero-shot from English and jointly trained → results/tagging_scores.csv. Helpers in
+# rules/common.smk (TAGGING ...).
 
 
 wildcard_constraints:

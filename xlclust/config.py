@@ -313,6 +313,12 @@ def _check_tagging(config: Mapping[str, Any]) -> None:
                 )
             if task == "pos" and "map" not in tagging["data"][lang][task]:
                 raise ConfigError(f"config key 'tagging.data.{lang}.pos.map': POS data needs the universal-tags map of its tagset")
+    _check_tagging_choices(config, tagging)
+
+
+def _check_tagging_choices(config: Mapping[str, Any], tagging: Mapping[str, Any]) -> None:
+    """The tagging comparison's choices that name other parts of the config: the aligned space's
+    languages, Fig. 5's language, embedders and scenario, the fine-tuned models."""
     for lang, location in tagging["muse"].items():
         if location == "aligned" and lang not in config.get("languages", []):
             raise ConfigError(
