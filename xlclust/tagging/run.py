@@ -125,13 +125,15 @@ def featurize(splits: list[Split], embedder: str, resources: Resources, dictiona
 def featurize_subwords(splits: list[Split], tokenizer, model_config, settings: dict) -> None:
     """Fill each split's subword pieces and language ID for a fine-tuned Transformer."""
     limit = min(settings["max_length"], model_config.max_position_embeddings)
-    per_language = {}
+    per_language, language_ids = {}, {}
     for split in splits:
         if split.language not in per_language:
             per_language[split.language] = SubwordPieces(tokenizer, limit, split.language)
+            language_ids[split.language] = model_language_id(
+                model_config, split.language, settings["unlisted_language"], "tagging.finetuned"
+            )
         split.pieces = [per_language[split.language].encode(tokens) for tokens in split.tokens]
-        split.pad_id = tokenizer.pad_token_id
-        split.language_id = model_language_id(model_config, split.language, settings["unlisted_language"], "tagging.finetuned")
+        split.pad_id, split.language_id = tokenizer.pad_token_id, language_ids[split.language]
     for language, pieces in per_language.items():
         if pieces.cut_words:
             log.warning("%s: %d words past the model's %d subwords are tagged from the bias alone", language, pieces.cut_words, limit)
@@ -262,7 +264,7 @@ def run_tagging(
         "embedder": embedder,
         "scenario": scenario,
         "train": train_languages,
-        "tagger": tagger_settings if embedder not in FINETUNED else embedder_settings["finetuned"],
+        "tagger": tagger_settings,
         "embedder_settings": embedder_settings,
         "sentences": sentences_digest,
         "resources": resource_digest,

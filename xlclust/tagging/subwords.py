@@ -77,15 +77,10 @@ class SubwordPieces:
 
     def encode(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
         self.word_pieces(tokens)
-        room = self.max_length - len(self.prefix) - len(self.suffix)
-        ids, words = list(self.prefix), [-1] * len(self.prefix)
-        for index, token in enumerate(tokens):
-            pieces = self.cache[token]
-            if len(ids) - len(self.prefix) + len(pieces) > room:
-                self.cut_words += len(tokens) - index
-                break
-            ids += pieces
-            words += [index] * len(pieces)
-        ids += self.suffix
-        words += [-1] * len(self.suffix)
-        return np.asarray(ids, dtype=np.int64), np.asarray(words, dtype=np.int64)
+        pieces = [self.cache[token] for token in tokens]
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        kept = int(np.searchsorted(np.cumsum(lengths), self.max_length - len(self.prefix) - len(self.suffix), side="right"))
+        self.cut_words += len(tokens) - kept
+        ids = np.fromiter((piece for word in (self.prefix, *pieces[:kept], self.suffix) for piece in word), dtype=np.int64)
+        words = np.concatenate([np.full(len(self.prefix), -1), np.repeat(np.arange(kept), lengths[:kept]), np.full(len(self.suffix), -1)])
+        return ids, words.astype(np.int64)
