@@ -1,5 +1,6 @@
 # Shared helpers of the workflow: config validation, languages, dump sources, target lists.
 import os
+import re
 from dataclasses import asdict
 
 import pandas as pd
@@ -7,6 +8,8 @@ from snakemake.logging import logger
 
 from xlclust.config import per_language, tydiqa_languages
 from xlclust.demo.paths import demo_dump_paths, demo_parallel_paths
+from xlclust.grouping.pipelines import WILDCARD as PIPELINE_PATTERN
+from xlclust.grouping.pipelines import expand_pipelines
 from xlclust.locations import local_path
 from xlclust.vocab.bpemb_store import unpinned_files
 from xlclust.vocab.settings import VocabularySettings
@@ -172,7 +175,7 @@ def grouping_source_inputs(wildcards):
             "joint": "results/vocab/joint_vocabulary.parquet",
             "mapped": expand("results/alignment/{lang}/mapped.npy", lang=LANGUAGES),
         }
-    return model_files(wildcards.source)
+    return pipeline_model_files(wildcards.source)
 
 
 def model_files(source):
@@ -182,7 +185,62 @@ def model_files(source):
 
 def grouped_model_inputs(wildcards):
     inputs = {"map": f"results/grouping/{wildcards.source}/{wildcards.method}{wildcards.ratio}/token2cid.parquet"}
-    return inputs | model_files(wildcards.source)
+    return inputs | pipeline_model_files(wildcards.source)
+
+
+def pipeline_model(pipeline):
+    """Where a pipeline's model lives, as ModelSource fields: a backbone is read where `models` says;
+    an operation's result from its directory, with the workflow's own code (grouped tokenizers,
+    reduced models) allowed after xlclust.own_code's check."""
+    if "/" not in pipeline:
+        return model_source(pipeline)
+    return {"location": pipeline_directory(pipeline), "revision": None, "cache_dir": None, "trust_remote_code": True}
+
+
+def pipeline_directory(pipeline):
+    return f"results/grouping/{pipeline}/model"
+
+
+def pipeline_model_files(pipeline):
+    """The files Snakemake tracks of a pipeline's model (a backbone's local directory, if any)."""
+    return model_files(pipeline) if "/" not in pipeline else {"model": pipeline_directory(pipeline)}
+
+
+def grouping_pipelines():
+    """Every pipeline the config names (grouping.pipelines expanded over the configured choices)."""
+    choices = {
+        "backbone": GROUPING["backbones"],
+        "method": ["kmeans", "firstk"],
+        "ratio": GROUPING["ratios"],
+        "dim": GROUPING["reduction"]["dims"],
+        "pairs": list(GROUPING["clsa"]["pair_sets"]),
+    }
+    return expand_pipelines(GROUPING["pipelines"], choices)
+
+
+def clsa_pair_files(wildcards):
+    """The local files a CLSA pair set reads, so that Snakemake tracks them (or builds the demo's)."""
+    spec, locations = GROUPING["clsa"], {}
+    for source in GROUPING["clsa"]["pair_sets"][wildcards.pairs]:
+        if source in ("muse", "muse_reverse"):
+            for lang in spec["muse"]["languages"]:
+                ends = (spec["pivot"], lang) if source == "muse" else (lang, spec["pivot"])
+                locations[f"{source}_{lang}"] = spec["muse"]["location"].format(source=ends[0], target=ends[1])
+        elif source == "panlex":
+            locations["panlex"] = spec["panlex"]["location"]
+        elif source == "concepticon":
+            locations |= {f"concepticon_{i}": concept_list["location"] for i, concept_list in enumerate(spec["concepticon"]["lists"])}
+    return local_files(locations)
+
+
+def translation_checks(pipeline):
+    """A grouping step's translation check (grouping.translation_check), for model sources only."""
+    if not GROUPING["translation_check"] or pipeline.split("/")[0] == "vocabulary":
+        return []
+    steps = pipeline.split("/")
+    if not re.fullmatch("(kmeans|firstk)[0-9]+", steps[-1]):
+        return []
+    return [f"results/grouping/{pipeline}/translations.json"]
 
 
 def group_map_files(method):
@@ -205,7 +263,9 @@ def grouping_targets():
         targets += [f"results/grouping/{source}/summary.csv", f"results/grouping/{source}/sizes.png"]
         if source != "vocabulary":
             targets += grouping_outputs(source, "model")
-    return targets
+    for pipeline in grouping_pipelines():
+        targets += [pipeline_directory(pipeline), *translation_checks(pipeline)]
+    return list(dict.fromkeys(targets))
 
 
 PRETRAINING = config["pretraining"]
@@ -441,8 +501,9 @@ def ner_targets():
 LOWRES = config["lowres"]
 LOWRES_LANGUAGES = LOWRES["languages"]
 # every language whose WikiAnn data a stage reads: the NER study's, and zero-shot NER's (English and the targets)
-# every language whose Wikipedia is extracted: ICEBERT's, and those mined for word pairs
-CORPUS_LANGUAGES = list(dict.fromkeys([*LANGUAGES, LOWRES["english"], *LOWRES_LANGUAGES]))
+# every language whose Wikipedia is extracted: ICEBERT's, those mined for word pairs, and the
+# continual pretraining's of the semantic-grouping pipelines
+CORPUS_LANGUAGES = list(dict.fromkeys([*LANGUAGES, LOWRES["english"], *LOWRES_LANGUAGES, *GROUPING["continual"]["languages"]]))
 WIKIANN_READ = list(dict.fromkeys([*NER_LANGUAGES, LOWRES["english"], *LOWRES_LANGUAGES]))
 
 

@@ -1,9 +1,14 @@
 # "Tomato, Tomahto, Tomate" §2.1: semantic groups (k-means) and the First-k baseline over the joint
-# mapped vocabulary or a Hugging Face model's input embeddings; grouped models for the latter.
+# mapped vocabulary or a Hugging Face model's input embeddings; grouped models for the latter. A
+# source may be a pipeline (xlclust/grouping/pipelines.py): a backbone and the operations of Fig. 2
+# (CLSA, grouping, dimension reduction, continual pretraining), each a model directory in turn.
 
 
 wildcard_constraints:
-    source="[A-Za-z0-9_]+",
+    source=PIPELINE_PATTERN,
+    backbone="[A-Za-z0-9_]+",
+    pairs="[A-Za-z0-9_]+",
+    dim="[0-9]+",
     method="kmeans|firstk",
     ratio="[0-9]+",
 
@@ -23,7 +28,7 @@ rule grouping_source:
         mem_mb=8000,
         runtime=60,
     params:
-        model=lambda wildcards: None if wildcards.source == "vocabulary" else model_source(wildcards.source),
+        model=lambda wildcards: None if wildcards.source == "vocabulary" else pipeline_model(wildcards.source),
         languages=LANGUAGES,
     script:
         "../scripts/grouping_source.py"
@@ -90,7 +95,7 @@ rule grouped_model:
         mem_mb=8000,
         runtime=30,
     params:
-        model=lambda wildcards: None if wildcards.source == "vocabulary" else model_source(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.source),
     script:
         "../scripts/grouped_model.py"
 
@@ -114,3 +119,191 @@ rule grouping_report:
         runtime=10,
     script:
         "../scripts/grouping_report.py"
+
+
+# The translation pairs of a CLSA pair set (§2.2, App. B), from each lexicon's files.
+rule clsa_pairs:
+    input:
+        unpack(clsa_pair_files),
+    output:
+        pairs="results/grouping/pairs/{pairs}.tsv",
+        counts="results/grouping/pairs/{pairs}.json",
+    log:
+        "logs/clsa_pairs/{pairs}.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        sources=lambda wildcards: GROUPING["clsa"]["pair_sets"][wildcards.pairs],
+        spec=GROUPING["clsa"],
+    script:
+        "../scripts/clsa_pairs.py"
+
+
+# CLSA (§2.2): the model's input embedding rows of single-subword translation pairs pulled together
+# with InfoNCE; every other tensor untouched.
+rule clsa:
+    input:
+        unpack(lambda wildcards: pipeline_model_files(wildcards.source)),
+        pairs="results/grouping/pairs/{pairs}.tsv",
+    output:
+        directory("results/grouping/{source}/clsa-{pairs}/model"),
+    log:
+        "logs/clsa/{source}/clsa-{pairs}.log",
+    benchmark:
+        "logs/benchmarks/clsa/{source}/clsa-{pairs}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 2
+    resources:
+        mem_mb=16000,
+        runtime=120,
+        gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
+    params:
+        model=lambda wildcards: pipeline_model(wildcards.source),
+        training=GROUPING["clsa"]["training"],
+        seed=config["seed"],
+    script:
+        "../scripts/clsa_model.py"
+
+
+# How many translation pairs (grouping.translation_check) share a group after a grouping step.
+rule grouping_translations:
+    input:
+        map="results/grouping/{source}/{method}{ratio}/token2cid.parquet",
+        pairs=lambda wildcards: f"results/grouping/pairs/{GROUPING['translation_check']}.tsv",
+    output:
+        "results/grouping/{source}/{method}{ratio}/translations.json",
+    log:
+        "logs/grouping_translations/{source}/{method}{ratio}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    params:
+        model=lambda wildcards: pipeline_model(wildcards.source),
+    script:
+        "../scripts/grouping_translations.py"
+
+
+# §2.3: the first d dimensions of the input embeddings, padded with zeros on the fly.
+rule reduce_dims:
+    input:
+        unpack(lambda wildcards: pipeline_model_files(wildcards.source)),
+    output:
+        directory("results/grouping/{source}/d{dim}/model"),
+    log:
+        "logs/reduce_dims/{source}/d{dim}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=30,
+    params:
+        model=lambda wildcards: pipeline_model(wildcards.source),
+    script:
+        "../scripts/reduce_dims.py"
+
+
+# A backbone as a model directory, where a step needs one on disk (continual pretraining's tokenizer).
+rule backbone_model:
+    input:
+        unpack(lambda wildcards: model_files(wildcards.backbone)),
+    output:
+        directory("results/grouping/{backbone}/model"),
+    log:
+        "logs/backbone_model/{backbone}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=30,
+    params:
+        model=lambda wildcards: model_source(wildcards.backbone),
+    script:
+        "../scripts/backbone_model.py"
+
+
+# §2.4, App. A: the continual pretraining corpus, α-sampled from the Wikipedias of its own languages.
+rule continual_corpus:
+    input:
+        expand("results/pretraining/lines/{lang}.parquet", lang=GROUPING["continual"]["languages"]),
+    output:
+        mix="results/grouping/continual/mix.parquet",
+        table="results/grouping/continual/sampling.csv",
+        figure="results/grouping/continual/sampling.png",
+    log:
+        "logs/continual_corpus.log",
+    benchmark:
+        "logs/benchmarks/continual_corpus.tsv"
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: int(3 * config["sampling"]["shuffle_bucket_mb"]) + 2000,
+        runtime=lambda wildcards, input: 15 + int(input.size_mb / 20),
+    params:
+        languages=GROUPING["continual"]["languages"],
+        alpha=config["sampling"]["alpha"],
+        bucket_mb=config["sampling"]["shuffle_bucket_mb"],
+        seed=config["seed"],
+    script:
+        "../scripts/sample_corpus.py"
+
+
+rule continual_encoded:
+    input:
+        corpus="results/grouping/continual/mix.parquet",
+        tokenizer=lambda wildcards: pipeline_directory(wildcards.source),
+    output:
+        directory("results/grouping/{source}/encoded"),
+    log:
+        "logs/continual_encoded/{source}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wildcards, threads: 2000 + 1500 * threads,
+        runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),
+    params:
+        shard_lines=PRETRAINING["encode"]["shard_lines"],
+    script:
+        "../scripts/encode_corpus.py"
+
+
+# §2.4: masked-LM training from the pipeline's model, on its own tokenization of the corpus.
+rule continual_pretrain:
+    input:
+        corpus="results/grouping/{source}/encoded",
+        tokenizer=lambda wildcards: pipeline_directory(wildcards.source),
+        initial_model=lambda wildcards: pipeline_directory(wildcards.source),
+    output:
+        directory("results/grouping/{source}/cpt/model"),
+    log:
+        "logs/continual_pretrain/{source}.log",
+    benchmark:
+        "logs/benchmarks/continual_pretrain/{source}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,  # profiles raise it (and nodes) for data-parallel runs
+        gpu_jobs=1,
+        mem_mb=32000,
+        runtime=2880,
+    params:
+        model={"training": GROUPING["continual"]["training"]},
+        config_key="grouping.continual",
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/{wildcards.source}",
+        launcher=PRETRAINING["launcher"],
+        seed=config["seed"],
+    script:
+        "../scripts/pretrain.py"

@@ -291,9 +291,9 @@ def test_remote_code_runs_only_when_it_is_the_workflows_own(icebert, tmp_path):
     marker = tmp_path / "code-ran"
     code = handed_over / "cluster.py"
     code.write_text(f"open({str(marker)!r}, 'w').close()\n" + code.read_text())
-    with pytest.raises(XlclustError, match=r"cluster.py: not the workflow's own tokenizer code"):
+    with pytest.raises(XlclustError, match=r"cluster.py: not the workflow's own code"):
         load_tokenizer(handed_over)
-    with pytest.raises(XlclustError, match=r"cluster.py: not the workflow's own tokenizer code"):
+    with pytest.raises(XlclustError, match=r"cluster.py: not the workflow's own code"):
         ModelSource(str(handed_over), trust_remote_code=True).load(None)
     assert not marker.exists()
     shutil.copytree(directory, tmp_path / "remapped")

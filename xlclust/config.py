@@ -105,13 +105,7 @@ def check_semantics(config: Mapping[str, Any]) -> None:
                     f"config key 'dictionaries.{lang}': a mined seed comes from the low-resource system, which must mine "
                     f"{lang!r} against the pivot {config['pivot']!r} (lowres.languages, lowres.english)"
                 )
-    grouping = config.get("grouping", {})
-    for position, source in enumerate(grouping.get("sources", [])):
-        if source != "vocabulary" and source not in config.get("models", {}):
-            raise ConfigError(
-                f"config key 'grouping.sources[{position}]': {source!r} is neither 'vocabulary' nor a "
-                f"model under 'models' ({', '.join(config.get('models', {})) or 'none'})"
-            )
+    _check_grouping(config)
     pretraining = config.get("pretraining", {})
     for position, size in enumerate(pretraining.get("sizes", [])):
         if size not in pretraining.get("models", {}):
@@ -132,6 +126,46 @@ def check_semantics(config: Mapping[str, Any]) -> None:
             raise ConfigError(
                 f"config key 'wikipedia.sources.{lang}': {lang!r} is not one of the configured languages ({', '.join(languages)})"
             )
+
+
+def _check_grouping(config: Mapping[str, Any]) -> None:
+    from xlclust.grouping.pipelines import expand_pipelines, parse_pipeline
+
+    grouping, models = config.get("grouping", {}), config.get("models", {})
+    for position, source in enumerate(grouping.get("sources", [])):
+        if source != "vocabulary" and source not in models:
+            raise ConfigError(
+                f"config key 'grouping.sources[{position}]': {source!r} is neither 'vocabulary' nor a "
+                f"model under 'models' ({', '.join(models) or 'none'})"
+            )
+    for position, backbone in enumerate(grouping.get("backbones", [])):
+        if backbone not in models:
+            raise ConfigError(f"config key 'grouping.backbones[{position}]': {backbone!r} is not a model under 'models'")
+    pair_sets = grouping.get("clsa", {}).get("pair_sets", {})
+    check = grouping.get("translation_check")
+    if check is not None and check not in pair_sets:
+        raise ConfigError(f"config key 'grouping.translation_check': {check!r} is not a pair set of grouping.clsa.pair_sets")
+    choices = {
+        "backbone": grouping.get("backbones", []),
+        "method": ["kmeans", "firstk"],
+        "ratio": grouping.get("ratios", []),
+        "dim": grouping.get("reduction", {}).get("dims", []),
+        "pairs": list(pair_sets),
+    }
+    for path in expand_pipelines(grouping.get("pipelines", []), choices):
+        pipeline = parse_pipeline(path, "config key 'grouping.pipelines'")
+        clsa = pipeline.step("clsa")
+        if pipeline.backbone not in models:
+            raise ConfigError(f"config key 'grouping.pipelines': {path!r} starts from {pipeline.backbone!r}, not a model under 'models'")
+        if clsa is not None and clsa.fields["pairs"] not in pair_sets:
+            raise ConfigError(
+                f"config key 'grouping.pipelines': {path!r} uses the pair set {clsa.fields['pairs']!r}, not in grouping.clsa.pair_sets"
+            )
+        grouping_step = pipeline.step("grouping")
+        if grouping_step is not None and not 0 < int(grouping_step.fields["ratio"]) <= 100:
+            raise ConfigError(f"config key 'grouping.pipelines': {path!r}: a grouping ratio is a percentage in 1..100")
+    if "cpt" in str(grouping.get("pipelines", [])) and not grouping.get("continual", {}).get("languages"):
+        raise ConfigError("config key 'grouping.continual.languages': continual pretraining (cpt) needs the languages of its corpus")
 
 
 def _check_download_locations(config: Mapping[str, Any]) -> None:

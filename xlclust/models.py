@@ -14,7 +14,7 @@ class ModelSource:
 
     location: str
     revision: str | None = None
-    trust_remote_code: bool = False  # the workflow's own tokenizers carry their code
+    trust_remote_code: bool = False  # the workflow's own tokenizers and reduced models carry their code
     cache_dir: str | None = None
 
     def identity(self) -> dict:
@@ -31,4 +31,5 @@ class ModelSource:
         if self.trust_remote_code:
             require_own_code(self.location)
         tokenizer = AutoTokenizer.from_pretrained(self.location, trust_remote_code=self.trust_remote_code, **options)
-        return tokenizer, auto_class.from_pretrained(self.location, **options, **model_options)
+        model = auto_class.from_pretrained(self.location, trust_remote_code=self.trust_remote_code, **options, **model_options)
+        return tokenizer, model

@@ -1,7 +1,8 @@
-"""``trust_remote_code`` for the workflow's own tokenizers only.
+"""``trust_remote_code`` for the workflow's own tokenizers and models only.
 
 The workflow's tokenizers carry their Python code (``register_for_auto_class``): copies of
-:mod:`xlclust.tokenization.cluster` and :mod:`xlclust.tokenization.grouped`. Before a directory is
+:mod:`xlclust.tokenization.cluster` and :mod:`xlclust.tokenization.grouped`; its dimension-reduced
+models a copy of :mod:`xlclust.grouping.reduced`. Before a directory is
 loaded with remote code allowed, every code file in it must be a byte-identical copy of one of
 those modules, and its ``auto_map`` must point at them: a directory handed over with other code,
 or a Hub model, is refused before anything of it runs.
@@ -15,7 +16,13 @@ from pathlib import Path
 
 from xlclust.errors import XlclustError
 
-OWN_MODULES = ("cluster.py", "grouped.py")
+PACKAGE = Path(__file__).parent
+# the code files the workflow saves beside its tokenizers and models, and where each comes from
+OWN_MODULES = {
+    "cluster.py": PACKAGE / "tokenization" / "cluster.py",
+    "grouped.py": PACKAGE / "tokenization" / "grouped.py",
+    "reduced.py": PACKAGE / "grouping" / "reduced.py",
+}
 
 
 def require_own_code(location: str | os.PathLike) -> None:
@@ -24,16 +31,16 @@ def require_own_code(location: str | os.PathLike) -> None:
         raise XlclustError(
             f"{location}: code is run only from the workflow's own tokenizer directories, never from the Hub or another source"
         )
-    own = {name: (Path(__file__).parent / "tokenization" / name).read_bytes() for name in OWN_MODULES}
+    own = {name: path.read_bytes() for name, path in OWN_MODULES.items()}
     for code in sorted(directory.rglob("*.py")):
         if own.get(code.name) != code.read_bytes() or code.parent != directory:
             raise XlclustError(
-                f"{code}: not the workflow's own tokenizer code ({', '.join(OWN_MODULES)} of this "
-                "xlclust); refusing to run it. Rebuild the tokenizer with this version of the workflow"
+                f"{code}: not the workflow's own code ({', '.join(OWN_MODULES)} of this "
+                "xlclust); refusing to run it. Rebuild it with this version of the workflow"
             )
-    config_path = directory / "tokenizer_config.json"
-    auto_map = json.loads(config_path.read_text(encoding="utf-8")).get("auto_map", {}) if config_path.exists() else {}
-    for classes in auto_map.values():
-        for reference in [classes] if isinstance(classes, str) else classes:
-            if reference and ("--" in reference or f"{reference.split('.')[0]}.py" not in OWN_MODULES):
-                raise XlclustError(f"{config_path}: auto_map names {reference!r}, not the workflow's own tokenizer code")
+    for config_path in (directory / "tokenizer_config.json", directory / "config.json"):
+        auto_map = json.loads(config_path.read_text(encoding="utf-8")).get("auto_map", {}) if config_path.exists() else {}
+        for classes in auto_map.values():
+            for reference in [classes] if isinstance(classes, str) else classes:
+                if reference and ("--" in reference or f"{reference.split('.')[0]}.py" not in OWN_MODULES):
+                    raise XlclustError(f"{config_path}: auto_map names {reference!r}, not the workflow's own code")

@@ -64,19 +64,23 @@ def retrieval_accuracy(weight: torch.Tensor, pairs: np.ndarray) -> float:
 
 
 def align_rows(weight: torch.Tensor, pairs: np.ndarray, settings: ClsaSettings) -> tuple[torch.Tensor, list[dict]]:
-    """The embedding matrix after CLSA on ``pairs`` (the best epoch's), and the per-epoch log."""
+    """The embedding matrix after CLSA on ``pairs`` (the best epoch's), and the per-epoch log. Only the
+    paired rows train (as their own small parameter: every other row has no gradient and no Adam
+    state, so this is the same as training the whole matrix, without its cost)."""
     if len(pairs) < 2:
         raise XlclustError(f"CLSA needs at least two single-subword translation pairs; {len(pairs)} found")
-    rows = torch.nn.Parameter(weight.detach().clone().float())
+    paired, local = np.unique(pairs, return_inverse=True)
+    local = local.reshape(pairs.shape)
+    rows = torch.nn.Parameter(weight.detach()[torch.from_numpy(paired)].clone().float())
     optimizer = torch.optim.Adam([rows], lr=settings.learning_rate)
     generator = torch.Generator().manual_seed(settings.seed)
-    log_rows = [{"epoch": 0, "loss": float("nan"), "accuracy": retrieval_accuracy(rows.detach(), pairs)}]
+    log_rows = [{"epoch": 0, "loss": float("nan"), "accuracy": retrieval_accuracy(rows.detach(), local)}]
     best, best_rows, bad_rounds = log_rows[0]["accuracy"], rows.detach().clone(), 0
     for epoch in range(1, settings.epochs + 1):
-        order = torch.randperm(len(pairs), generator=generator).numpy()
+        order = torch.randperm(len(local), generator=generator).numpy()
         losses = []
-        for start in range(0, len(pairs), settings.batch_size):
-            batch = torch.from_numpy(pairs[order[start : start + settings.batch_size]])
+        for start in range(0, len(local), settings.batch_size):
+            batch = torch.from_numpy(local[order[start : start + settings.batch_size]])
             if len(batch) < 2:  # one pair has no negative
                 continue
             optimizer.zero_grad(set_to_none=True)
@@ -84,7 +88,7 @@ def align_rows(weight: torch.Tensor, pairs: np.ndarray, settings: ClsaSettings) 
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
-        accuracy = retrieval_accuracy(rows.detach(), pairs)
+        accuracy = retrieval_accuracy(rows.detach(), local)
         log_rows.append({"epoch": epoch, "loss": float(np.mean(losses)) if losses else float("nan"), "accuracy": accuracy})
         log.info("CLSA epoch %d: loss %.4f, pair retrieval accuracy %.4f", epoch, log_rows[-1]["loss"], accuracy)
         if accuracy > best:
@@ -93,7 +97,9 @@ def align_rows(weight: torch.Tensor, pairs: np.ndarray, settings: ClsaSettings) 
             bad_rounds += 1
             if bad_rounds >= settings.patience:
                 break
-    return best_rows.to(weight.dtype), log_rows
+    aligned = weight.detach().clone()
+    aligned[torch.from_numpy(paired)] = best_rows.to(weight.dtype)
+    return aligned, log_rows
 
 
 def align_model_embeddings(model, pairs: np.ndarray, settings: ClsaSettings) -> list[dict]:
@@ -110,3 +116,27 @@ def align_model_embeddings(model, pairs: np.ndarray, settings: ClsaSettings) -> 
     with torch.no_grad():
         embeddings.weight.copy_(aligned)
     return log_rows
+
+
+def save_aligned_model(tokenizer, model, pairs: list[tuple[str, str]], settings: ClsaSettings, out_dir, metadata: dict) -> dict:
+    """CLSA on ``model`` with the single-subword pairs among ``pairs``; the model, its tokenizer, the
+    per-epoch log (``clsa_epochs.csv``) and a summary (``clsa.json``) in one directory, atomically."""
+    import json
+    from dataclasses import asdict
+
+    import pandas as pd
+
+    from xlclust.atomic import atomic_directory
+
+    ids, counts = single_subword_pairs(pairs, tokenizer)
+    log.info("%d of %d translation pairs are single subwords of the model", counts["kept_pairs"], counts["pairs"])
+    epochs = align_model_embeddings(model, ids, settings)
+    best = max(epochs, key=lambda row: row["accuracy"])
+    summary = metadata | counts | {"settings": asdict(settings), "accuracy_before": epochs[0]["accuracy"], "best_epoch": best["epoch"]}
+    summary["accuracy_after"] = best["accuracy"]
+    with atomic_directory(out_dir) as tmp:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        pd.DataFrame(epochs).to_csv(tmp / "clsa_epochs.csv", index=False)
+        (tmp / "clsa.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return summary

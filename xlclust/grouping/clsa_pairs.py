@@ -1,0 +1,93 @@
+"""The translation pairs of a CLSA pair set (config ``grouping.clsa``), gathered from each lexicon's
+files: MUSE's dictionaries with the pivot (and, for ``muse_reverse``, their other direction), and
+every two languages' words of one concept in the multi-parallel PanLex Swadesh lists and Concepticon
+concept lists. Remote files are downloaded once and checked against their pinned SHA-256."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import logging
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from xlclust.atomic import atomic_path
+from xlclust.errors import ConfigError, XlclustError
+from xlclust.grouping.pair_sources import concepticon_pairs, muse_pairs, panlex_pairs
+from xlclust.locations import local_path
+
+log = logging.getLogger(__name__)
+
+Fetch = Callable[[str, str], Path]  # (location, config key) → a local file
+SOURCES = ("muse", "muse_reverse", "panlex", "concepticon")
+
+
+def swadesh_files(location: str, varieties: dict[str, str], fetch: Fetch, cache_dir: str | Path) -> dict[str, Path]:
+    """Each language's PanLex Swadesh file: from a directory of ``{variety}.txt`` files, or extracted
+    once from NLTK's ``panlex_swadesh.zip`` (its ``swadesh207/{variety}.txt`` members)."""
+    directory = local_path(location)
+    if directory is not None and directory.is_dir():
+        files = {lang: directory / f"{variety}.txt" for lang, variety in varieties.items()}
+    else:
+        archive = fetch(location, "grouping.clsa.panlex.location")
+        files = {lang: Path(cache_dir) / "panlex" / f"{variety}.txt" for lang, variety in varieties.items()}
+        with zipfile.ZipFile(archive) as zipped:
+            members = {Path(name).name: name for name in zipped.namelist() if Path(name).parent.name == "swadesh207"}
+            for lang, path in files.items():
+                if path.is_file():
+                    continue
+                if path.name not in members:
+                    raise ConfigError(f"grouping.clsa.panlex.varieties.{lang}: {archive} has no swadesh207/{path.name}")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with atomic_path(path, suffix=".txt") as tmp:
+                    tmp.write_bytes(zipped.read(members[path.name]))
+    for lang, path in files.items():
+        if not path.is_file():
+            raise ConfigError(f"grouping.clsa.panlex.varieties.{lang}: {path} not found")
+    return files
+
+
+def gather_pairs(sources: list[str], spec: dict, fetch: Fetch) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """The pairs of ``sources`` under ``spec`` (config ``grouping.clsa``), without repeats, and how
+    many each source gave."""
+    pivot, pairs, counts = spec["pivot"], [], {}
+    for source in sources:
+        found = []
+        if source in ("muse", "muse_reverse"):
+            for lang in spec["muse"]["languages"]:
+                first, second = (pivot, lang) if source == "muse" else (lang, pivot)
+                location = spec["muse"]["location"].format(source=first, target=second)
+                found += muse_pairs(str(fetch(location, "grouping.clsa.muse.location")))
+        elif source == "panlex":
+            if not spec["panlex"]["location"]:
+                raise ConfigError("grouping.clsa.panlex.location: a pair set uses PanLex, but no location is given")
+            files = swadesh_files(spec["panlex"]["location"], spec["panlex"]["varieties"], fetch, spec["cache_dir"])
+            for first, second in itertools.combinations(sorted(files), 2):
+                found += panlex_pairs(files[first], files[second])
+        elif source == "concepticon":
+            for position, concept_list in enumerate(spec["concepticon"]["lists"]):
+                path = fetch(concept_list["location"], f"grouping.clsa.concepticon.lists[{position}].location")
+                for first, second in itertools.combinations(sorted(concept_list["columns"]), 2):
+                    found += concepticon_pairs(path, concept_list["columns"][first], concept_list["columns"][second])
+        else:
+            raise ConfigError(f"grouping.clsa.pair_sets: unknown source {source!r}; known: {', '.join(SOURCES)}")
+        counts[source] = len(found)
+        log.info("%s: %d pairs", source, len(found))
+        pairs += found
+    return list(dict.fromkeys(pairs)), counts
+
+
+def write_pairs(pairs: list[tuple[str, str]], path) -> None:
+    """Translation pairs as a two-column TSV (``source``, ``target``), atomically."""
+    with atomic_path(path, suffix=".tsv") as tmp:
+        pd.DataFrame(pairs, columns=["source", "target"]).to_csv(tmp, sep="\t", index=False, quoting=csv.QUOTE_NONE)
+
+
+def read_pairs(path) -> list[tuple[str, str]]:
+    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE)
+    if list(table.columns) != ["source", "target"]:
+        raise XlclustError(f"{path}: expected the columns source and target, found {list(table.columns)}")
+    return list(zip(table["source"], table["target"]))
