@@ -1,0 +1,325 @@
+"""The operations of "Tomato, Tomahto, Tomate" Fig. 2 beyond grouping itself: pipeline names, CLSA's
+pair sets from real lexicon files, dimension-reduced models that load and pad correctly, continual
+pretraining of a grouped, reduced model resuming to identical weights, and translations sharing a
+group."""
+
+import copy
+import multiprocessing
+import os
+import signal
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import torch
+from transformers import AutoModelForMaskedLM, AutoModelForTokenClassification, AutoTokenizer
+
+from workflow_tests.realdata import shared_data
+from workflow_tests.test_config import PAPER, SCHEMA
+from xlclust.config import validate_config
+from xlclust.errors import ConfigError, XlclustError
+from xlclust.grouping.clsa_pairs import gather_pairs, read_pairs, write_pairs
+from xlclust.grouping.groups import first_k_labels, group_table
+from xlclust.grouping.model import load_masked_lm, model_vocabulary, save_grouped_model
+from xlclust.grouping.pipelines import expand_pipelines, parse_pipeline
+from xlclust.grouping.reduction import load_reduced_back, reduce_model, save_reduced_model
+from xlclust.grouping.translations import translation_sharing
+from xlclust.models import ModelSource
+from xlclust.pretraining.encode import encode_corpus, encoded_shards
+from xlclust.pretraining.train import TrainingSpec, pretrain
+from xlclust.training import checkpoint as ckpt
+
+
+def leipzig(lang, n=300):
+    return (shared_data() / f"leipzig-sentences/{lang}.txt").read_text(encoding="utf-8").splitlines()[:n]
+
+
+@pytest.fixture(scope="module")
+def backbones(tmp_path_factory):
+    """A tiny BERT and a tiny XLM-R with random weights, from real English and Russian text."""
+    from xlclust.demo.tiny_model import build_tiny_model, build_tiny_xlmr
+
+    texts = leipzig("en") + leipzig("ru")
+    directory = tmp_path_factory.mktemp("backbones")
+    build_tiny_model(texts, directory / "bert", vocab_size=2000, hidden_size=16, layers=1, heads=2, max_positions=64, seed=0)
+    build_tiny_xlmr(texts, directory / "xlmr", vocab_size=2000, hidden_size=16, layers=1, heads=2, max_positions=66, seed=0)
+    return directory
+
+
+# --- pipeline names --------------------------------------------------------------------------
+
+
+def test_pipelines_parse_in_the_papers_order_and_describe_themselves():
+    pipeline = parse_pipeline("xlmr/clsa-all/kmeans10/d128/cpt")
+    assert [step.kind for step in pipeline.steps] == ["clsa", "grouping", "reduction", "continual"]
+    assert pipeline.describe() == {"backbone": "xlmr", "clsa": "all", "method": "kmeans", "ratio": 10, "dim": 128, "continual": True}
+    assert parse_pipeline("mbert").describe() == {
+        "backbone": "mbert",
+        "clsa": "none",
+        "method": "oracle",
+        "ratio": 100,
+        "dim": None,
+        "continual": False,
+    }
+    for bad, message in [
+        ("mbert/kmeans10/clsa-all", "in the order"),
+        ("mbert/kmeans10/firstk5", "at most once"),
+        ("mbert/d128", "always followed by continual pretraining"),
+        ("mbert/prune50", "is no operation"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            parse_pipeline(bad)
+
+
+def test_templates_expand_over_the_configured_choices():
+    choices = {"backbone": ["mbert", "xlmr"], "method": ["kmeans", "firstk"], "ratio": [5, 40], "dim": [8], "pairs": ["all"]}
+    paths = expand_pipelines(["{backbone}/{grouping}", "{backbone}/clsa-{pairs}/kmeans{ratio}", "mbert/d{dim}/cpt", "mbert/kmeans5"], choices)
+    assert paths == [
+        "mbert/kmeans5",
+        "mbert/kmeans40",
+        "mbert/firstk5",
+        "mbert/firstk40",
+        "xlmr/kmeans5",
+        "xlmr/kmeans40",
+        "xlmr/firstk5",
+        "xlmr/firstk40",
+        "mbert/clsa-all/kmeans5",
+        "mbert/clsa-all/kmeans40",
+        "xlmr/clsa-all/kmeans5",
+        "xlmr/clsa-all/kmeans40",
+        "mbert/d8/cpt",
+    ]
+    with pytest.raises(ConfigError, match=r"grouping.pipelines\[0\]: '\{layer\}' names \['layer'\]"):
+        expand_pipelines(["{layer}"], choices)
+
+
+def grouping_config(**changes):
+    config = copy.deepcopy(PAPER)
+    config["grouping"] |= {"pipelines": ["{backbone}/clsa-all/kmeans10/d8/cpt"], "translation_check": "all"} | changes
+    return validate_config(config, SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"backbones": ["tiny"]}, r"grouping.backbones\[0\]': 'tiny' is not a model"),
+        ({"pipelines": ["{backbone}/clsa-none/kmeans10"]}, "uses the pair set 'none'"),
+        ({"pipelines": ["other/kmeans10"]}, "starts from 'other'"),
+        ({"pipelines": ["{backbone}/kmeans200"]}, "a percentage in 1..100"),
+        ({"pipelines": ["{backbone}/d8"]}, "always followed by continual pretraining"),
+        ({"translation_check": "none"}, "grouping.translation_check': 'none' is not a pair set"),
+        ({"continual": {"languages": []}}, "grouping.continual.languages"),
+    ],
+)
+def test_the_config_check_names_a_bad_pipeline_setting(changes, message):
+    grouping_config()
+    with pytest.raises(ConfigError, match=message):
+        grouping_config(**changes)
+
+
+# --- CLSA's pair sets from real lexicon files ---------------------------------------------------
+
+
+def clsa_spec(tmp_path, **changes):
+    dictionaries = shared_data() / "dictionaries"
+    spec = {
+        "pivot": "en",
+        "muse": {"location": str(dictionaries / "muse/{source}-{target}.txt"), "languages": ["ru", "fi"]},
+        "panlex": {"location": str(dictionaries / "panlex-swadesh207"), "varieties": {"en": "eng-000", "ru": "rus-000", "fi": "fin-000"}},
+        "concepticon": {
+            "lists": [
+                {
+                    "location": str(shared_data() / "concepticon/conceptlists/Vulic-2020-2244.tsv"),
+                    "columns": {"en": "ENGLISH", "ru": "RUSSIAN", "fi": "FINNISH"},
+                }
+            ]
+        },
+        "cache_dir": str(tmp_path / "cache"),
+    }
+    return spec | changes
+
+
+def local_fetch(location, where):
+    from pathlib import Path
+
+    return Path(location)
+
+
+def test_pair_sets_gather_every_lexicon_and_its_languages(tmp_path):
+    spec = clsa_spec(tmp_path)
+    pairs, counts = gather_pairs(["muse", "muse_reverse", "panlex", "concepticon"], spec, local_fetch)
+    muse_ru = [tuple(line.split()) for line in (shared_data() / "dictionaries/muse/en-ru.txt").read_text(encoding="utf-8").splitlines()]
+    assert ("cat", "кошка") in pairs and muse_ru[0] in pairs
+    assert ("кошка", "cat") in pairs  # ru-en, the other direction
+    assert counts["muse"] > 50000 and counts["muse_reverse"] > 50000
+    # PanLex and Multi-SimLex pair every two languages: Finnish with Russian too
+    assert counts["panlex"] > 600 and counts["concepticon"] > 4000
+    assert ("patsas", "статуя") in pairs  # Multi-SimLex concept 1 (statue), fi before ru
+    assert len(pairs) == len(set(pairs)) and all(" " not in a and " " not in b for a, b in pairs)
+
+
+def test_panlex_is_read_from_nltks_zip_as_from_a_directory(tmp_path):
+    directory = shared_data() / "dictionaries/panlex-swadesh207"
+    archive = tmp_path / "panlex_swadesh.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for variety in ("eng-000", "rus-000", "fin-000"):
+            zipped.write(directory / f"{variety}.txt", f"panlex_swadesh/swadesh207/{variety}.txt")
+    spec = clsa_spec(tmp_path)
+    from_directory, _ = gather_pairs(["panlex"], spec, local_fetch)
+    from_zip, _ = gather_pairs(["panlex"], spec | {"panlex": spec["panlex"] | {"location": str(archive)}}, local_fetch)
+    assert from_zip == from_directory and len(from_zip) > 600
+    bad = spec | {"panlex": {"location": str(archive), "varieties": {"en": "eng-000", "xx": "xxx-000"}}}
+    with pytest.raises(ConfigError, match=r"grouping.clsa.panlex.varieties.xx: .* has no swadesh207/xxx-000.txt"):
+        gather_pairs(["panlex"], bad, local_fetch)
+
+
+def test_pairs_round_trip_through_their_file_as_written(tmp_path):
+    pairs = [('"quoted', "d'accord"), ("naïve", "наивный"), ("#", "1,5")]
+    write_pairs(pairs, tmp_path / "pairs.tsv")
+    assert read_pairs(tmp_path / "pairs.tsv") == pairs
+    (tmp_path / "bad.tsv").write_text("a\tb\nx\ty\n", encoding="utf-8")
+    with pytest.raises(XlclustError, match="bad.tsv: expected the columns source and target"):
+        read_pairs(tmp_path / "bad.tsv")
+
+
+def test_translation_sharing_by_hand():
+    table = pd.DataFrame(
+        {
+            "token": ["[CLS]", "cat", "кот", "dog", "пёс", "house", "дом", "3"],
+            "token_id": range(8),
+            "cluster_id": [0, 1, 1, 2, 3, 3, 4, 4],
+            "kind": ["special", "grouped", "grouped", "grouped", "grouped", "grouped", "grouped", "grouped"],
+        }
+    )
+    pairs = np.array([[1, 2], [3, 4], [5, 6]])  # cat–кот share group 1; dog–пёс and house–дом do not
+    result = translation_sharing(table, pairs)
+    assert result["pairs_sharing_a_group"] == 1 and result["pair_share"] == pytest.approx(1 / 3)
+    # groups mixing scripts: 1 (cat, кот) and 3 (пёс, house); group 4 (дом, 3) has one script with letters
+    assert result["mixed_script_groups"] == 2 and result["mixed_script_groups_with_translation"] == 1
+
+
+# --- dimension reduction -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["bert", "xlmr"])
+def test_a_reduced_model_is_the_original_over_zero_padded_rows(backbones, tmp_path, name):
+    tokenizer, model = load_masked_lm(ModelSource(str(backbones / name)))
+    original = {key: value.clone() for key, value in model.state_dict().items()}
+    sizes = save_reduced_model(tokenizer, model, 4, tmp_path / "reduced", {"source": name})
+    rows, hidden = original[[k for k in original if k.endswith("word_embeddings.weight")][0]].shape
+    assert sizes["parameters_before"] - sizes["parameters_after"] == rows * (hidden - 4)
+    reduced = load_reduced_back(tmp_path / "reduced").eval()
+    assert type(reduced).__name__.startswith("Reduced") and reduced.get_input_embeddings().weight.shape == (rows, 4)
+    assert reduced.get_output_embeddings().weight.data_ptr() == reduced.get_input_embeddings().weight.data_ptr()
+    for key, value in reduced.state_dict().items():  # positions, token types, layers: untouched
+        if "word_embeddings" not in key and "decoder" not in key:
+            assert torch.equal(value, original[key]), key
+    padded = AutoModelForMaskedLM.from_pretrained(backbones / name).eval()
+    with torch.no_grad():
+        padded.get_input_embeddings().weight[:, 4:] = 0
+    ids = tokenizer(leipzig("ru", 310)[300:], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        assert torch.allclose(reduced(**ids).logits, padded(**ids).logits, atol=1e-5)
+    tagger = AutoModelForTokenClassification.from_pretrained(tmp_path / "reduced", trust_remote_code=True, num_labels=3)
+    assert tagger.get_input_embeddings().weight.shape == (rows, 4) and tagger(**ids).logits.shape[-1] == 3
+
+
+def test_an_untied_decoder_keeps_the_first_dimensions_of_its_own_rows(backbones):
+    _, model = load_masked_lm(ModelSource(str(backbones / "bert")))
+    from xlclust.grouping.clsa import ClsaSettings, align_model_embeddings
+
+    align_model_embeddings(model, np.array([[5, 6], [7, 8]]), ClsaSettings(epochs=1))  # unties the decoder
+    decoder_rows = model.get_output_embeddings().weight.detach().clone()
+    reduce_model(model, 8)
+    assert torch.equal(model.get_output_embeddings().weight, decoder_rows[:, :8])
+    assert model.get_output_embeddings().weight.data_ptr() != model.get_input_embeddings().weight.data_ptr()
+    with pytest.raises(XlclustError, match="already reduced to 8"):
+        reduce_model(model, 4)
+
+
+def test_reduction_refuses_what_it_cannot_do(backbones, tmp_path):
+    _, model = load_masked_lm(ModelSource(str(backbones / "bert")))
+    with pytest.raises(XlclustError, match="cannot keep 32 dimensions of a model with hidden size 16"):
+        reduce_model(model, 32)
+    tokenizer, model = load_masked_lm(ModelSource(str(backbones / "bert")))
+    save_reduced_model(tokenizer, model, 4, tmp_path / "reduced", {})
+    code = tmp_path / "reduced" / "reduced.py"
+    code.write_text(code.read_text(encoding="utf-8") + "\nprint('hello')\n", encoding="utf-8")
+    with pytest.raises(XlclustError, match="reduced.py: not the workflow's own code"):
+        load_reduced_back(tmp_path / "reduced")
+
+
+# --- continual pretraining of a grouped, reduced model ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def grouped_reduced(backbones, tmp_path_factory):
+    """The tiny BERT grouped (First-k, 50 %), reduced to 8 dimensions, and a corpus in its IDs."""
+    directory = tmp_path_factory.mktemp("pipeline")
+    tokenizer, model = load_masked_lm(ModelSource(str(backbones / "bert")))
+    tokens, _ = model_vocabulary(tokenizer, model)
+    ranks = tokens.loc[~tokens["is_special"], "frequency_rank"].to_numpy()
+    table = group_table(tokens, first_k_labels(np.argsort(ranks, kind="stable"), 0.5), method="firstk")
+    save_grouped_model(tokenizer, model, table, directory / "firstk50", {})
+    tokenizer, model = load_masked_lm(ModelSource(str(directory / "firstk50"), trust_remote_code=True))
+    save_reduced_model(tokenizer, model, 8, directory / "d8", {})
+    rows = [(lang, line, text) for lang in ("en", "ru") for line, text in enumerate(leipzig(lang, 200))]
+    from xlclust.corpus.schema import MIX
+
+    mix = pa.table(
+        {
+            "position": np.arange(len(rows)),
+            "lang": [r[0] for r in rows],
+            "line": [r[1] for r in rows],
+            "copy": np.zeros(len(rows), dtype=np.int32),
+            "n_tokens": [len(r[2].split()) for r in rows],
+            "text": [r[2] for r in rows],
+        },
+        schema=MIX,
+    )
+    pq.write_table(mix, directory / "mix.parquet", row_group_size=100)
+    encode_corpus(directory / "mix.parquet", directory / "d8", directory / "encoded", shard_lines=200, workers=1)
+    return directory
+
+
+def continual(directory, checkpoint_dir, kill_at=None):
+    tokenizer = AutoTokenizer.from_pretrained(directory / "d8", trust_remote_code=True)
+
+    def on_step(step):
+        if step == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    spec = TrainingSpec(learning_rate=1e-2, batch_size=16, max_steps=20, max_length=64, warmup_steps=2, checkpoint_every=5, log_every=5, seed=3)
+    model, rows, summary, _ = pretrain(
+        shards=encoded_shards(directory / "encoded"),
+        tokenizer=tokenizer,
+        model_config={},
+        spec=spec,
+        checkpoint_dir=checkpoint_dir,
+        on_step=on_step,
+        initial_model=directory / "d8",
+    )
+    return model, rows, summary
+
+
+def test_continual_pretraining_of_a_grouped_reduced_model_resumes_to_the_same_weights(grouped_reduced, tmp_path):
+    tokenizer = AutoTokenizer.from_pretrained(grouped_reduced / "d8", trust_remote_code=True)
+    assert type(tokenizer).__name__ == "GroupedTokenizer"
+    model, rows, summary = continual(grouped_reduced, tmp_path / "whole")
+    assert summary["initial_model"] == str(grouped_reduced / "d8") and np.isfinite([r["loss"] for r in rows]).all()
+    assert type(model).__name__ == "ReducedBertForMaskedLM" and model.get_input_embeddings().weight.shape[1] == 8
+    start = load_reduced_back(grouped_reduced / "d8").get_input_embeddings().weight
+    assert not torch.allclose(model.get_input_embeddings().weight, start, atol=1e-4)  # it trained
+    killed = multiprocessing.get_context("spawn").Process(target=continual, args=(grouped_reduced, tmp_path / "killed"), kwargs={"kill_at": 12})
+    killed.start()
+    killed.join()
+    assert killed.exitcode == -signal.SIGKILL
+    [run_dir] = (tmp_path / "killed").iterdir()
+    assert [p.name for p in ckpt.checkpoints(run_dir)][-1] == "step-00000010"
+    resumed, resumed_rows, _ = continual(grouped_reduced, tmp_path / "killed")
+    reference = model.state_dict()
+    assert all(torch.equal(value, reference[name]) for name, value in resumed.state_dict().items())
+    assert [r["loss"] for r in resumed_rows] == [r["loss"] for r in rows]
