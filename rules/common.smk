@@ -1,6 +1,5 @@
 # Shared helpers of the workflow: config validation, languages, dump sources, target lists.
 import os
-import re
 from dataclasses import asdict
 
 import pandas as pd
@@ -9,7 +8,7 @@ from snakemake.logging import logger
 from xlclust.config import per_language, tydiqa_languages
 from xlclust.demo.paths import demo_dump_paths, demo_parallel_paths
 from xlclust.grouping.pipelines import WILDCARD as PIPELINE_PATTERN
-from xlclust.grouping.pipelines import expand_pipelines
+from xlclust.grouping.pipelines import backbone_of, expand_pipelines, is_backbone, parse_pipeline
 from xlclust.locations import local_path
 from xlclust.vocab.bpemb_store import unpinned_files
 from xlclust.vocab.settings import VocabularySettings
@@ -192,7 +191,7 @@ def pipeline_model(pipeline):
     """Where a pipeline's model lives, as ModelSource fields: a backbone is read where `models` says;
     an operation's result from its directory, with the workflow's own code (grouped tokenizers,
     reduced models) allowed after xlclust.own_code's check."""
-    if "/" not in pipeline:
+    if is_backbone(pipeline):
         return model_source(pipeline)
     return {"location": pipeline_directory(pipeline), "revision": None, "cache_dir": None, "trust_remote_code": True}
 
@@ -203,7 +202,7 @@ def pipeline_directory(pipeline):
 
 def pipeline_model_files(pipeline):
     """The files Snakemake tracks of a pipeline's model (a backbone's local directory, if any)."""
-    return model_files(pipeline) if "/" not in pipeline else {"model": pipeline_directory(pipeline)}
+    return model_files(pipeline) if is_backbone(pipeline) else {"model": pipeline_directory(pipeline)}
 
 
 def grouping_pipelines():
@@ -235,10 +234,10 @@ def clsa_pair_files(wildcards):
 
 def translation_checks(pipeline):
     """A grouping step's translation check (grouping.translation_check), for model sources only."""
-    if not GROUPING["translation_check"] or pipeline.split("/")[0] == "vocabulary":
+    if not GROUPING["translation_check"] or backbone_of(pipeline) == "vocabulary":
         return []
-    steps = pipeline.split("/")
-    if not re.fullmatch("(kmeans|firstk)[0-9]+", steps[-1]):
+    last = parse_pipeline(pipeline).steps[-1:]
+    if not last or last[0].kind != "grouping":
         return []
     return [f"results/grouping/{pipeline}/translations.json"]
 

@@ -131,7 +131,7 @@ rule clsa_pairs:
     log:
         "logs/clsa_pairs/{pairs}.log",
     conda:
-        "../envs/corpus.yaml"
+        "../envs/model.yaml"
     threads: 1
     resources:
         mem_mb=4000,

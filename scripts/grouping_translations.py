@@ -7,15 +7,13 @@ import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_text_atomic
-from xlclust.grouping.clsa import single_subword_pairs
-from xlclust.grouping.clsa_pairs import read_pairs
-from xlclust.grouping.model import load_masked_lm
+from xlclust.grouping.clsa_pairs import read_pairs, single_subword_pairs
 from xlclust.grouping.translations import translation_sharing
 from xlclust.models import ModelSource
 from xlclust.runlog import start_job
 
 start_job(snakemake)
-tokenizer, _ = load_masked_lm(ModelSource(**snakemake.params.model))
+tokenizer = ModelSource(**snakemake.params.model).load_tokenizer()
 pair_ids, counts = single_subword_pairs(read_pairs(snakemake.input.pairs), tokenizer)
 result = translation_sharing(pd.read_parquet(snakemake.input.map), pair_ids)
 logging.info("%s", result)

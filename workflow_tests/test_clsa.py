@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from workflow_tests.realdata import shared_data
-from xlclust.grouping.clsa import ClsaSettings, align_model_embeddings, info_nce, single_subword_pairs
+from xlclust.grouping.clsa import ClsaSettings, align_model_embeddings, info_nce
+from xlclust.grouping.clsa_pairs import single_subword_pairs
 
 
 def test_info_nce_by_hand():

@@ -15,6 +15,10 @@ PAPER = yaml.safe_load((REPO / "config.yaml").read_text())
 # config.yaml turns on the paper's study: these, and only these, differ
 STUDIES_TURNED_ON = {
     "grouping.sources",
+    "grouping.backbones",
+    "grouping.pipelines",
+    "grouping.translation_check",
+    "grouping.continual.languages",
     "tydiqa.reference_models",
     "ner.zero_shot.held_out",
     "ner.generalization.dataset.drop_classes",

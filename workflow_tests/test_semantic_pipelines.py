@@ -76,7 +76,9 @@ def test_pipelines_parse_in_the_papers_order_and_describe_themselves():
 
 def test_templates_expand_over_the_configured_choices():
     choices = {"backbone": ["mbert", "xlmr"], "method": ["kmeans", "firstk"], "ratio": [5, 40], "dim": [8], "pairs": ["all"]}
-    paths = expand_pipelines(["{backbone}/{grouping}", "{backbone}/clsa-{pairs}/kmeans{ratio}", "mbert/d{dim}/cpt", "mbert/kmeans5"], choices)
+    paths = expand_pipelines(
+        ["{backbone}/{grouping}", "{backbone}/clsa-{pairs}/kmeans{ratio}", "mbert/d{dim}/cpt", "mbert/kmeans5"], choices
+    )
     assert paths == [
         "mbert/kmeans5",
         "mbert/kmeans40",
@@ -292,7 +294,9 @@ def continual(directory, checkpoint_dir, kill_at=None):
         if step == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    spec = TrainingSpec(learning_rate=1e-2, batch_size=16, max_steps=20, max_length=64, warmup_steps=2, checkpoint_every=5, log_every=5, seed=3)
+    spec = TrainingSpec(
+        learning_rate=1e-2, batch_size=16, max_steps=20, max_length=64, warmup_steps=2, checkpoint_every=5, log_every=5, seed=3
+    )
     model, rows, summary, _ = pretrain(
         shards=encoded_shards(directory / "encoded"),
         tokenizer=tokenizer,
@@ -313,7 +317,9 @@ def test_continual_pretraining_of_a_grouped_reduced_model_resumes_to_the_same_we
     assert type(model).__name__ == "ReducedBertForMaskedLM" and model.get_input_embeddings().weight.shape[1] == 8
     start = load_reduced_back(grouped_reduced / "d8").get_input_embeddings().weight
     assert not torch.allclose(model.get_input_embeddings().weight, start, atol=1e-4)  # it trained
-    killed = multiprocessing.get_context("spawn").Process(target=continual, args=(grouped_reduced, tmp_path / "killed"), kwargs={"kill_at": 12})
+    killed = multiprocessing.get_context("spawn").Process(
+        target=continual, args=(grouped_reduced, tmp_path / "killed"), kwargs={"kill_at": 12}
+    )
     killed.start()
     killed.join()
     assert killed.exitcode == -signal.SIGKILL

@@ -31,14 +31,22 @@ def test_paper_config_plans_the_corpus_stage_for_nine_languages(tmp_path):
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
-    # ICEBERT's nine Wikipedias and the seven more that the low-resource system mines (bn and sw are in both)
-    assert counts["download_wikipedia"] == "16" and counts["gather_wikipedia"] == "16"
-    assert counts["plan_extraction"] == "16"
-    assert counts["pack_corpus"] == "9" and counts["corpus_stats"] == "1" and counts["sample_corpus"] == "1"
-    # 64 en + 24 ru + 8 ar + 4 fi + 4 id + 4 ko + 2 each for bn, sw, te and the seven others
-    assert counts["extract_wikipedia"] == str(64 + 24 + 8 + 4 + 4 + 4 + 2 * 3 + 2 * 7)
+    # ICEBERT's nine Wikipedias, the seven more that the low-resource system mines (bn and sw are in
+    # both) and the semantic-grouping pipelines' continual pretraining's 28 (ICEBERT's nine among them):
+    # 35 in all, 28 of them packed for pretraining (ICEBERT's mix samples its nine, the other mix all 28)
+    assert counts["download_wikipedia"] == "35" and counts["gather_wikipedia"] == "35"
+    assert counts["plan_extraction"] == "35"
+    assert counts["pack_corpus"] == "28" and counts["corpus_stats"] == "1" and counts["sample_corpus"] == "1"
+    assert counts["continual_corpus"] == "1"
+    # 64 en + 24 ru + 8 ar + 4 fi + 4 id + 4 ko + 2 each for the 29 others
+    assert counts["extract_wikipedia"] == str(64 + 24 + 8 + 4 + 4 + 4 + 2 * 29)
     assert counts["subword_vocab"] == "9" and counts["joint_vocabulary"] == "1"
     assert counts["seed_dictionary"] == "8" and counts["align_embeddings"] == "9" and counts["evaluate_bli"] == "1"
+    # "Tomato, Tomahto, Tomate" Fig. 2 for mBERT and XLM-R: CLSA (all pairs) once each; 8 groupings
+    # alone, after CLSA and before continual pretraining; 5 reductions; 8 + 5 continual pretrainings
+    assert counts["clsa"] == "2" and counts["clsa_pairs"] == "2"  # all (CLSA) and muse (the translation check)
+    assert counts["grouped_model"] == str(2 * 2 * 8) and counts["grouping_translations"] == str(2 * 2 * 8)
+    assert counts["reduce_dims"] == str(2 * 5) and counts["continual_pretrain"] == str(2 * 13)
     assert elapsed < 60
 
 

@@ -22,14 +22,19 @@ class ModelSource:
         they are cached (moving the cache must not orphan checkpoints)."""
         return asdict(self) | {"cache_dir": None}
 
+    def load_tokenizer(self):
+        from transformers import AutoTokenizer
+
+        if self.trust_remote_code:
+            require_own_code(self.location)
+        return AutoTokenizer.from_pretrained(
+            self.location, trust_remote_code=self.trust_remote_code, revision=self.revision, cache_dir=self.cache_dir
+        )
+
     def load(self, auto_class, **model_options):
         """(tokenizer, model) through ``auto_class`` (``AutoModel``, ``AutoModelForQuestionAnswering``,
         …); a new task head is initialized from the current seed."""
-        from transformers import AutoTokenizer
-
         options = {"revision": self.revision, "cache_dir": self.cache_dir}
-        if self.trust_remote_code:
-            require_own_code(self.location)
-        tokenizer = AutoTokenizer.from_pretrained(self.location, trust_remote_code=self.trust_remote_code, **options)
+        tokenizer = self.load_tokenizer()
         model = auto_class.from_pretrained(self.location, trust_remote_code=self.trust_remote_code, **options, **model_options)
         return tokenizer, model

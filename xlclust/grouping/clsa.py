@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from xlclust.errors import XlclustError
+from xlclust.grouping.clsa_pairs import single_subword_pairs
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +31,6 @@ class ClsaSettings:
     epochs: int = 20
     patience: int = 3  # epochs without a better retrieval accuracy before stopping
     seed: int = 1
-
-
-def single_subword_pairs(pairs: list[tuple[str, str]], tokenizer) -> tuple[np.ndarray, dict]:
-    """The (source ID, target ID) pairs whose words are each one subword of ``tokenizer`` (as a word
-    of running text: a word-initial piece), neither unknown, the two different; and counts of what was
-    kept. Each distinct word is tokenized once."""
-    words = sorted({word for pair in pairs for word in pair})
-    encoded = tokenizer(words, add_special_tokens=False)["input_ids"] if words else []
-    single = {word: ids[0] for word, ids in zip(words, encoded) if len(ids) == 1 and ids[0] != tokenizer.unk_token_id}
-    kept = sorted({(single[a], single[b]) for a, b in pairs if a in single and b in single and single[a] != single[b]})
-    counts = {"pairs": len(pairs), "words": len(words), "single_subword_words": len(single), "kept_pairs": len(kept)}
-    return np.asarray(kept, dtype=np.int64).reshape(-1, 2), counts
 
 
 def info_nce(source: torch.Tensor, target: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -57,10 +46,10 @@ def retrieval_accuracy(weight: torch.Tensor, pairs: np.ndarray) -> float:
     pairs' target rows."""
     if len(pairs) == 0:
         return float("nan")
-    ids = torch.from_numpy(pairs)
+    ids = torch.from_numpy(pairs).to(weight.device)
     source = torch.nn.functional.normalize(weight[ids[:, 0]].float(), dim=-1)
     target = torch.nn.functional.normalize(weight[ids[:, 1]].float(), dim=-1)
-    return float((torch.argmax(source @ target.T, dim=1) == torch.arange(len(pairs))).float().mean())
+    return float((torch.argmax(source @ target.T, dim=1) == torch.arange(len(pairs), device=weight.device)).float().mean())
 
 
 def align_rows(weight: torch.Tensor, pairs: np.ndarray, settings: ClsaSettings) -> tuple[torch.Tensor, list[dict]]:
@@ -69,9 +58,10 @@ def align_rows(weight: torch.Tensor, pairs: np.ndarray, settings: ClsaSettings) 
     state, so this is the same as training the whole matrix, without its cost)."""
     if len(pairs) < 2:
         raise XlclustError(f"CLSA needs at least two single-subword translation pairs; {len(pairs)} found")
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     paired, local = np.unique(pairs, return_inverse=True)
     local = local.reshape(pairs.shape)
-    rows = torch.nn.Parameter(weight.detach()[torch.from_numpy(paired)].clone().float())
+    rows = torch.nn.Parameter(weight.detach()[torch.from_numpy(paired)].float().to(device))
     optimizer = torch.optim.Adam([rows], lr=settings.learning_rate)
     generator = torch.Generator().manual_seed(settings.seed)
     log_rows = [{"epoch": 0, "loss": float("nan"), "accuracy": retrieval_accuracy(rows.detach(), local)}]
@@ -80,7 +70,7 @@ def align_rows(weight: torch.Tensor, pairs: np.ndarray, settings: ClsaSettings) 
         order = torch.randperm(len(local), generator=generator).numpy()
         losses = []
         for start in range(0, len(local), settings.batch_size):
-            batch = torch.from_numpy(local[order[start : start + settings.batch_size]])
+            batch = torch.from_numpy(local[order[start : start + settings.batch_size]]).to(device)
             if len(batch) < 2:  # one pair has no negative
                 continue
             optimizer.zero_grad(set_to_none=True)
@@ -98,7 +88,7 @@ def align_rows(weight: torch.Tensor, pairs: np.ndarray, settings: ClsaSettings) 
             if bad_rounds >= settings.patience:
                 break
     aligned = weight.detach().clone()
-    aligned[torch.from_numpy(paired)] = best_rows.to(weight.dtype)
+    aligned[torch.from_numpy(paired)] = best_rows.to(weight.device, weight.dtype)
     return aligned, log_rows
 
 

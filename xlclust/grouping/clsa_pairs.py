@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from xlclust.atomic import atomic_path
@@ -91,3 +92,15 @@ def read_pairs(path) -> list[tuple[str, str]]:
     if list(table.columns) != ["source", "target"]:
         raise XlclustError(f"{path}: expected the columns source and target, found {list(table.columns)}")
     return list(zip(table["source"], table["target"]))
+
+
+def single_subword_pairs(pairs: list[tuple[str, str]], tokenizer) -> tuple[np.ndarray, dict]:
+    """The (source ID, target ID) pairs whose words are each one subword of ``tokenizer`` (as a word
+    of running text: a word-initial piece), neither unknown, the two different; and counts of what was
+    kept. Each distinct word is tokenized once."""
+    words = sorted({word for pair in pairs for word in pair})
+    encoded = tokenizer(words, add_special_tokens=False)["input_ids"] if words else []
+    single = {word: ids[0] for word, ids in zip(words, encoded) if len(ids) == 1 and ids[0] != tokenizer.unk_token_id}
+    kept = sorted({(single[a], single[b]) for a, b in pairs if a in single and b in single and single[a] != single[b]})
+    counts = {"pairs": len(pairs), "words": len(words), "single_subword_words": len(single), "kept_pairs": len(kept)}
+    return np.asarray(kept, dtype=np.int64).reshape(-1, 2), counts

@@ -94,3 +94,12 @@ def expand_pipelines(templates: list[str], choices: dict[str, list]) -> list[str
         for values in itertools.product(*(choices[name] for name in names)):
             paths.append(template.format(**dict(zip(names, values))))
     return list(dict.fromkeys(paths))
+
+
+def is_backbone(path: str) -> bool:
+    """Whether a pipeline path is a backbone alone (no operation)."""
+    return "/" not in path
+
+
+def backbone_of(path: str) -> str:
+    return path.split("/")[0]

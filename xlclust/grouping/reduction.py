@@ -11,7 +11,6 @@ from pathlib import Path
 
 from xlclust.atomic import atomic_directory
 from xlclust.errors import XlclustError
-from xlclust.grouping import reduced
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +20,8 @@ def reduce_model(model, dim: int) -> None:
     decoder stays tied to them; an untied one keeps its rows' first ``dim`` columns, so that it reads
     the same dimensions of the hidden state."""
     import torch
+
+    from xlclust.grouping import reduced  # transformers and torch: imported when a model is reduced
 
     if getattr(model.config, reduced.DIM_KEY, None) is not None:
         raise XlclustError(f"the model is already reduced to {getattr(model.config, reduced.DIM_KEY)} dimensions")
@@ -65,6 +66,8 @@ def save_reduced_model(tokenizer, model, dim: int, out_dir, metadata: dict) -> d
     """Reduce ``model`` to ``dim`` dimensions and write it, its code and ``tokenizer`` into one
     ``from_pretrained`` directory (atomically), checked by loading it back. Returns the sizes."""
     import torch
+
+    from xlclust.grouping import reduced
 
     before = sum(p.numel() for p in model.parameters())
     reduce_model(model, dim)
