@@ -113,6 +113,34 @@ def test_demo_groups_the_vocabulary_and_the_tiny_model(demo_runs):
     assert model(**batch).logits.shape[-1] == len(tokenizer)
 
 
+def test_demo_runs_every_grouping_operation_and_clsa_groups_translations_together(demo_runs):
+    """Fig. 2 on the tiny model: CLSA with the demo world's true dictionaries, then k-means at 20 %,
+    then 8 dimensions, then continual pretraining. After CLSA, far more translations share a group."""
+    from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+    from xlclust.own_code import require_own_code
+
+    workdir = demo_runs[0]
+    clsa = json.loads((workdir / "results/grouping/tiny/clsa-demo/model/clsa.json").read_text(encoding="utf-8"))
+    assert clsa["kept_pairs"] > 150 and clsa["accuracy_after"] > clsa["accuracy_before"] + 0.5
+    before, after = (
+        json.loads((workdir / f"results/grouping/tiny/{prefix}kmeans20/translations.json").read_text(encoding="utf-8"))
+        for prefix in ("", "clsa-demo/")
+    )
+    assert before["pairs"] == after["pairs"] == clsa["kept_pairs"]
+    assert before["pair_share"] < 0.05 and after["pair_share"] > 0.3
+    assert after["mixed_script_share_with_translation"] > before["mixed_script_share_with_translation"] + 0.15
+    final = workdir / "results/grouping/tiny/clsa-demo/kmeans20/d8/cpt/model"
+    require_own_code(final)
+    tokenizer = AutoTokenizer.from_pretrained(final, trust_remote_code=True)
+    model = AutoModelForMaskedLM.from_pretrained(final, trust_remote_code=True)
+    assert type(tokenizer).__name__ == "GroupedTokenizer" and type(model).__name__ == "ReducedBertForMaskedLM"
+    assert model.get_input_embeddings().weight.shape == (len(tokenizer), 8)
+    assert json.loads((final / "training.json").read_text(encoding="utf-8"))["steps"] == 40
+    batch = tokenizer(["The river flows.", "Река течёт."], padding=True, return_tensors="pt")
+    assert model(**batch).logits.shape[-1] == len(tokenizer)
+
+
 def test_demo_pretrains_a_model_for_each_tokenizer(demo_runs):
     from transformers import AutoModelForMaskedLM, AutoTokenizer
 
@@ -158,15 +186,15 @@ def test_demo_answers_its_questions_zero_shot_better_with_clusters(demo_runs):
     assert counts.loc[("train", "en"), "used"] == 600 and counts.loc[("train", "en"), "questions_read"] > 1000
     assert counts["matches_published"].isna().all()  # not TyDi QA: nothing to compare with
     scores = pd.read_csv(workdir / "results/tydiqa_scores.csv")
-    assert len(scores) == 12 and set(scores["language"]) == {"en", "qcy", "qgr"} and set(scores["seed"]) == {1, 2}
+    assert len(scores) == 6 and set(scores["language"]) == {"en", "qcy", "qgr"} and set(scores["seed"]) == {1}
     summary = pd.read_csv(workdir / "results/tydiqa/summary.csv").set_index(["tokenizer", "language"])
     f1 = summary["F1_mean"]
     assert f1[("icebert", "en")] > 35 and f1[("baseline", "en")] > 25  # both learn the task in English
     assert f1[("icebert", "avg")] > f1[("baseline", "avg")] + 15  # only the clusters carry it over
     assert f1[("icebert", "avg")] > 0.6 * f1[("icebert", "en")]
-    assert (summary["seeds"] == 2).all()
+    assert (summary["seeds"] == 1).all()
     dev = {q["id"]: q for q in pq.read_table(workdir / "results/tydiqa/data/dev/qgr.parquet").to_pylist()}
-    predictions = json.loads((workdir / "results/tydiqa/predictions/icebert-tiny/seed2/qgr.json").read_text(encoding="utf-8"))
+    predictions = json.loads((workdir / "results/tydiqa/predictions/icebert-tiny/seed1/qgr.json").read_text(encoding="utf-8"))
     assert set(predictions) == set(dev) and all(answer in dev[qid]["context"] for qid, answer in predictions.items())
     assert (workdir / "results/tydiqa/scores.png").stat().st_size > 10_000
 
@@ -195,7 +223,7 @@ def test_demo_clusters_its_languages_and_tags_entities(demo_runs):
     assert list(scores.columns) == ["scheme", "group", "language", "class", "seed", "precision", "recall", "f1", "support"]
     evaluated = groups[groups["role"] == "evaluate"][["scheme", "group", "language"]].drop_duplicates()
     runs = scores[scores["class"] == "all"]
-    assert len(runs) == 2 * len(evaluated)  # every evaluated language of every group, for both seeds
+    assert len(runs) == len(evaluated)  # every evaluated language of every group
     zero_shot = groups[groups["scheme"] == "zeroshot"]  # qgr's cluster (at k = 2 it has a cluster-mate) without qgr
     assert zero_shot.loc[zero_shot["role"] == "evaluate", "language"].tolist() == ["qgr"]
     assert set(runs["scheme"]) == {"cluster", "monolingual", "multilingual", "family", "zeroshot", "generalization"}
