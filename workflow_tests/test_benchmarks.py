@@ -29,3 +29,10 @@ def test_the_gpu_script_runs_its_cpu_parts(tmp_path):
     assert (ebert["sentences_per_s"] > 0).all() and (ebert["pieces_counted"] > ebert["sentences"]).all()
     tagging = pd.read_csv(tmp_path / "tagging.csv")
     assert len(tagging) == 8 and (tagging[["train_sentences_per_s", "predict_sentences_per_s"]] > 0).all().all()
+    grouping = pd.read_csv(tmp_path / "grouping.csv")
+    continual = grouping[grouping["step"] == "continual"].set_index(["ratio", "dim"])
+    assert grouping.loc[grouping["step"] == "clsa", "pairs_per_s"].gt(0).all() and len(continual) == 4
+    # Table 3's effect: fewer rows (r_G) and fewer dimensions (d) make a smaller model
+    assert continual.loc[(5, 32), "parameters"] < continual.loc[(100, 32), "parameters"]
+    assert continual.loc[(100, 8), "parameters"] < continual.loc[(100, 32), "parameters"]
+    assert (continual["tokens_per_s"] > 0).all() and (continual["peak_rss_mb"] > 0).all()
