@@ -294,3 +294,18 @@ def prepare_language(
             )
         log.info("%s %s: %d sentences, %d entities", language, split, len(used), entities)
     return tables, counts, problems
+
+
+def write_language_tables(tables: dict[str, pa.Table], counts: list[dict], problems: list[dict], outputs) -> None:
+    """One language's checked split tables (Parquet), counts and problems (CSV), each atomically;
+    ``outputs`` names train, dev, test, counts and problems."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from xlclust.atomic import atomic_path, write_csv_atomic
+
+    for split in SPLITS:
+        with atomic_path(getattr(outputs, split), suffix=".parquet") as tmp:
+            pq.write_table(tables[split], tmp)
+    write_csv_atomic(pd.DataFrame(counts), outputs.counts)
+    write_csv_atomic(pd.DataFrame(problems, columns=PROBLEM_COLUMNS), outputs.problems)

@@ -36,6 +36,7 @@ class FinetuneSpec:
     epochs: float = 3.0
     warmup_ratio: float = 0.1
     weight_decay: float = 0.01
+    adam_beta2: float = 0.999  # AdamW's second-moment decay (MasakhaNER's 0.99)
     max_grad_norm: float = 1.0
     precision: str = "auto"  # auto: bf16 where the GPU has it
     checkpoint_every: int = 1000
@@ -151,6 +152,7 @@ def train(
         gradient_accumulation_steps=accumulation,
         learning_rate=spec.learning_rate,
         weight_decay=spec.weight_decay,
+        adam_beta2=spec.adam_beta2,
         num_train_epochs=spec.epochs,
         warmup_steps=int(spec.warmup_ratio * total_steps),
         lr_scheduler_type="linear",

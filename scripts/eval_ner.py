@@ -1,0 +1,29 @@
+"""Rule eval_ner: a pipeline's model fine-tuned on one MasakhaNER language (one seed), span F1 on
+its test set (§3, Table 2)."""
+
+import json
+import os
+
+import pandas as pd
+import pyarrow.parquet as pq
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+from xlclust.atomic import write_csv_atomic, write_text_atomic
+from xlclust.models import ModelSource
+from xlclust.ner.training import evaluate_languages, finetune_ner
+from xlclust.runlog import start_job
+from xlclust.training.finetuning import FinetuneSpec
+
+start_job(snakemake)
+params, wildcards = snakemake.params, snakemake.wildcards
+os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
+spec = FinetuneSpec(seed=int(wildcards.seed), **params.training)
+train = pq.read_table(snakemake.input.train).to_pylist()
+model, tokenizer, run = finetune_ner(ModelSource(**params.model), train, params.classes, spec, params.max_length, params.checkpoints)
+tests = {lang: pq.read_table(path).to_pylist() for lang, path in zip(params.test_languages, snakemake.input.test)}
+scores, _, cut = evaluate_languages(model, tokenizer, tests, params.classes, params.max_length, mode="conlleval")
+overall = pd.DataFrame(scores).query("`class` == 'all'")
+rows = [{"language": row.language, "metric": metric, "value": getattr(row, metric)} for row in overall.itertuples() for metric in ("f1",)]
+write_csv_atomic(pd.DataFrame(rows), snakemake.output.scores)
+write_text_atomic(snakemake.output.summary, json.dumps(run.summary | {"words_cut": cut}, indent=1, default=str) + "\n")
+run.remove_checkpoints()  # the scores are the output; the weights are not kept
