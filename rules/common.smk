@@ -55,6 +55,7 @@ def all_targets():
         "results/clusters/clusters.png",
         "results/clusters/cliques.png",
         *grouping_targets(),
+        *grouping_eval_targets(),
         *pretraining_targets(),
         *tydiqa_targets(),
         *langclust_targets(),
@@ -215,6 +216,69 @@ def grouping_pipelines():
         "pairs": list(GROUPING["clsa"]["pair_sets"]),
     }
     return expand_pipelines(GROUPING["pipelines"], choices)
+
+
+EVALUATION = GROUPING["evaluation"]
+
+
+def evaluated_pipelines():
+    """The oracle (grouping.evaluation.pipelines) and every pipeline of grouping.pipelines."""
+    choices = {
+        "backbone": GROUPING["backbones"],
+        "method": ["kmeans", "firstk"],
+        "ratio": GROUPING["ratios"],
+        "dim": GROUPING["reduction"]["dims"],
+        "pairs": list(GROUPING["clsa"]["pair_sets"]),
+    }
+    return list(dict.fromkeys([*expand_pipelines(EVALUATION["pipelines"], choices), *grouping_pipelines()]))
+
+
+def eval_test_languages(task, train_language):
+    """A run's test languages: its own, or every language for XNLI's zero-shot source."""
+    if task == "xnli" and train_language == EVALUATION["xnli"]["zero_shot_from"]:
+        return EVALUATION["xnli"]["languages"]
+    return [train_language]
+
+
+def eval_runs():
+    """Every evaluation run: pipeline, task, training language, seed."""
+    runs = []
+    for pipeline in evaluated_pipelines() if GROUPING["backbones"] else []:
+        for task in EVALUATION["tasks"]:
+            for lang in EVALUATION[task]["languages"]:
+                runs += [{"pipeline": pipeline, "task": task, "train_language": lang, "seed": seed} for seed in EVALUATION["seeds"]]
+    return runs
+
+
+def eval_run_file(run, name="scores.csv"):
+    return f"results/grouping_eval/runs/{run['pipeline']}/{run['task']}/{run['train_language']}/seed{run['seed']}/{name}"
+
+
+def grouping_eval_targets():
+    if not eval_runs():
+        return []
+    return ["results/grouping_eval_scores.csv", "results/grouping_eval/table5.csv", "results/grouping_eval/scores.png"]
+
+
+def eval_data_files(wildcards):
+    """The local files an evaluation data set reads (the demo's are built by its rules)."""
+    if wildcards.eval_task == "masakhaner":
+        files = EVALUATION["masakhaner"]["files"]
+        return local_files({split: files[split].format(lang=wildcards.eval_lang) for split in ("train", "dev", "test")})
+    spec = EVALUATION["xnli"]
+    if spec["source"] == "hub":
+        return {}
+    locations = {split: spec["files"][split].format(lang=wildcards.eval_lang).partition("#")[0] for split in ("train", "dev", "test")}
+    return local_files(locations)
+
+
+def eval_run_inputs(wildcards):
+    data = f"results/grouping_eval/data/{wildcards.eval_task}"
+    tests = eval_test_languages(wildcards.eval_task, wildcards.eval_lang)
+    return pipeline_model_files(wildcards.source) | {
+        "train": f"{data}/{wildcards.eval_lang}/train.parquet",
+        "test": [f"{data}/{lang}/test.parquet" for lang in tests],
+    }
 
 
 def clsa_pair_files(wildcards):

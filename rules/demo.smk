@@ -115,6 +115,29 @@ rule demo_pos:
         "../scripts/demo_pos.py"
 
 
+# The demo's XNLI stand-in (grouping.evaluation.xnli.files in demo/config.yaml): premise-hypothesis
+# pairs with labels known by construction, in XNLI's published file layouts.
+rule demo_nli:
+    output:
+        [f"{DEMO_ROOT}/xnli/multinli.train.{lang}.tsv" for lang in ["en", *config.get("demo_world", {}).get("languages", {})]],
+        f"{DEMO_ROOT}/xnli/xnli.dev.tsv",
+        f"{DEMO_ROOT}/xnli/xnli.test.tsv",
+    log:
+        "logs/demo_nli.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        root=lambda wildcards, output: os.path.commonpath(output),
+        fake_languages=config.get("demo_world", {}).get("languages", {}),
+        seed=config["seed"],
+    script:
+        "../scripts/demo_nli.py"
+
+
 # The demo's stand-in for MUSE's aligned vectors (the tagging comparison's muse): skip-gram vectors of
 # the demo world's English, and the same under the fake languages' words with seeded noise.
 rule demo_vectors:

@@ -48,7 +48,9 @@ def prepare_xnli(spec: dict, language: str, cache_dir: str, sha256: dict, seed: 
         used = subsample(examples, spec["limit"]["train"], seed) if split == "train" else examples
         tables[split] = pa.Table.from_pylist(used)
         labels = pd.Series([e["label"] for e in used]).value_counts().reindex(range(3), fill_value=0)
-        counts.append({"language": language, "split": split, "pairs_read": len(examples), "pairs_used": len(used), **labels.add_prefix("label_")})
+        counts.append(
+            {"language": language, "split": split, "pairs_read": len(examples), "pairs_used": len(used), **labels.add_prefix("label_")}
+        )
         log.info("%s %s: %d pairs (of %d)", language, split, len(used), len(examples))
     return tables, counts
 

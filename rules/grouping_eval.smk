@@ -1,0 +1,144 @@
+# "Tomato, Tomahto, Tomate" §3, Table 2: each pipeline's model (and the backbone, the oracle) fine-tuned
+# per task and language — MasakhaNER (span F1), XNLI (accuracy; in-language and zero-shot from
+# English) — → results/grouping_eval_scores.csv, Table 5 and the score-versus-r_G figure (Fig. 9).
+
+
+wildcard_constraints:
+    eval_task="masakhaner|xnli",
+    eval_lang="[A-Za-z0-9_-]+",
+
+
+rule masakhaner_data:
+    input:
+        unpack(eval_data_files),
+    output:
+        **{split: f"results/grouping_eval/data/{{eval_task}}/{{eval_lang}}/{split}.parquet" for split in ("train", "dev", "test")},
+        counts="results/grouping_eval/data/{eval_task}/{eval_lang}/counts.csv",
+        problems="results/grouping_eval/data/{eval_task}/{eval_lang}/problems.csv",
+    log:
+        "logs/masakhaner_data/{eval_task}/{eval_lang}.log",
+    wildcard_constraints:
+        eval_task="masakhaner",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        language=lambda wildcards: wildcards.eval_lang,
+        files=EVALUATION["masakhaner"]["files"],
+        classes=EVALUATION["masakhaner"]["classes"],
+        cache_dir=EVALUATION["cache_dir"],
+        sha256=EVALUATION["sha256"],
+        seed=config["seed"],
+    script:
+        "../scripts/masakhaner_data.py"
+
+
+rule xnli_data:
+    input:
+        unpack(eval_data_files),
+    output:
+        **{split: f"results/grouping_eval/data/{{eval_task}}/{{eval_lang}}/{split}.parquet" for split in ("train", "dev", "test")},
+        counts="results/grouping_eval/data/{eval_task}/{eval_lang}/counts.csv",
+    log:
+        "logs/xnli_data/{eval_task}/{eval_lang}.log",
+    wildcard_constraints:
+        eval_task="xnli",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+        runtime=30,
+    params:
+        language=lambda wildcards: wildcards.eval_lang,
+        spec=EVALUATION["xnli"],
+        cache_dir=EVALUATION["cache_dir"],
+        sha256=EVALUATION["sha256"],
+        seed=config["seed"],
+    script:
+        "../scripts/xnli_data.py"
+
+
+rule eval_ner:
+    input:
+        unpack(eval_run_inputs),
+    output:
+        scores="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
+        summary="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/training.json",
+    log:
+        "logs/eval_ner/{source}/{eval_task}/{eval_lang}/seed{seed}.log",
+    benchmark:
+        "logs/benchmarks/eval_ner/{source}/{eval_task}/{eval_lang}/seed{seed}.tsv"
+    wildcard_constraints:
+        eval_task="masakhaner",
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
+        mem_mb=16000,
+        runtime=480,
+    params:
+        model=lambda wildcards: pipeline_model(wildcards.source),
+        classes=EVALUATION["masakhaner"]["classes"],
+        max_length=EVALUATION["max_length"],
+        training=EVALUATION["masakhaner"]["training"],
+        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
+    script:
+        "../scripts/eval_ner.py"
+
+
+rule eval_xnli:
+    input:
+        unpack(eval_run_inputs),
+    output:
+        scores="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
+        summary="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/training.json",
+    log:
+        "logs/eval_xnli/{source}/{eval_task}/{eval_lang}/seed{seed}.log",
+    benchmark:
+        "logs/benchmarks/eval_xnli/{source}/{eval_task}/{eval_lang}/seed{seed}.tsv"
+    wildcard_constraints:
+        eval_task="xnli",
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
+        mem_mb=16000,
+        runtime=720,
+    params:
+        model=lambda wildcards: pipeline_model(wildcards.source),
+        max_length=EVALUATION["max_length"],
+        training=EVALUATION["xnli"]["training"],
+        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
+    script:
+        "../scripts/eval_xnli.py"
+
+
+rule grouping_eval_scores:
+    input:
+        scores=[eval_run_file(run) for run in eval_runs()],
+    output:
+        scores="results/grouping_eval_scores.csv",
+        table5=report("results/grouping_eval/table5.csv", caption="../report/grouping_eval_table.rst", category="4 Semantic grouping"),
+        figure=report("results/grouping_eval/scores.png", caption="../report/grouping_eval.rst", category="4 Semantic grouping"),
+    log:
+        "logs/grouping_eval_scores.log",
+    conda:
+        "../envs/cluster.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        runs=eval_runs(),
+    script:
+        "../scripts/grouping_eval_scores.py"
