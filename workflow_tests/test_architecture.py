@@ -34,8 +34,8 @@ LAYERS = [
     {"grouping"},
     {"training"},
     {"pretraining"},
-    {"tydiqa", "langclust", "ner"},
-    {"lowres", "tagging"},  # build on the tasks: the alignment stage, pretraining's schedule, NER's loaders and metric
+    {"tydiqa", "langclust", "ner", "nli"},
+    {"lowres", "tagging", "grouping_eval"},  # build on the tasks: the alignment stage, pretraining's schedule, NER's loaders and metric
     {"config", "fidelity", "demo"},
 ]
 SHARED_WITHIN = (0, len(LAYERS) - 1)  # the foundation's modules, and the top's, may import each other
