@@ -234,10 +234,17 @@ def evaluated_pipelines():
 
 
 def eval_test_languages(task, train_language):
-    """A run's test languages: its own, or every language for XNLI's zero-shot source."""
+    """A run's test languages: its own; every language for XNLI's zero-shot source and TyDi QA."""
+    if task == "tydiqa":
+        return QA_LANGUAGES
     if task == "xnli" and train_language == EVALUATION["xnli"]["zero_shot_from"]:
         return EVALUATION["xnli"]["languages"]
     return [train_language]
+
+
+def eval_trainings(task):
+    """A task's runs per pipeline and seed, by what they train on: each language, or TyDi QA's trainings."""
+    return EVALUATION["tydiqa"]["trainings"] if task == "tydiqa" else EVALUATION[task]["languages"]
 
 
 def eval_runs():
@@ -245,7 +252,7 @@ def eval_runs():
     runs = []
     for pipeline in evaluated_pipelines() if GROUPING["backbones"] else []:
         for task in EVALUATION["tasks"]:
-            for lang in EVALUATION[task]["languages"]:
+            for lang in eval_trainings(task):
                 runs += [{"pipeline": pipeline, "task": task, "train_language": lang, "seed": seed} for seed in EVALUATION["seeds"]]
     return runs
 
@@ -275,6 +282,11 @@ def eval_data_files(wildcards):
 def eval_run_inputs(wildcards):
     data = f"results/grouping_eval/data/{wildcards.eval_task}"
     tests = eval_test_languages(wildcards.eval_task, wildcards.eval_lang)
+    if wildcards.eval_task == "tydiqa":  # the dev sets of the TyDi QA stage
+        return pipeline_model_files(wildcards.source) | {
+            "train": f"{data}/train/{wildcards.eval_lang}.parquet",
+            "dev": [f"results/tydiqa/data/dev/{lang}.parquet" for lang in tests],
+        }
     return pipeline_model_files(wildcards.source) | {
         "train": f"{data}/{wildcards.eval_lang}/train.parquet",
         "test": [f"{data}/{lang}/test.parquet" for lang in tests],

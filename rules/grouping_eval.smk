@@ -1,10 +1,11 @@
 # "Tomato, Tomahto, Tomate" §3, Table 2: each pipeline's model (and the backbone, the oracle) fine-tuned
 # per task and language — MasakhaNER (span F1), XNLI (accuracy; in-language and zero-shot from
-# English) — → results/grouping_eval_scores.csv, Table 5 and the score-versus-r_G figure (Fig. 9).
+# English), TyDi QA GoldP (EM/F1; all training data and English only) — →
+# results/grouping_eval_scores.csv, Table 5 and the score-versus-r_G figure (Fig. 9).
 
 
 wildcard_constraints:
-    eval_task="masakhaner|xnli",
+    eval_task="masakhaner|xnli|tydiqa",
     eval_lang="[A-Za-z0-9_-]+",
 
 
@@ -121,6 +122,62 @@ rule eval_xnli:
         checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_xnli.py"
+
+
+# TyDi QA's training questions of one evaluation training: every language's (all), or one language's.
+rule tydiqa_eval_train:
+    input:
+        unpack(tydiqa_dataset_files),
+    output:
+        questions="results/grouping_eval/data/tydiqa/train/{eval_lang}.parquet",
+        counts="results/grouping_eval/data/tydiqa/train/{eval_lang}.csv",
+    log:
+        "logs/tydiqa_eval_train/{eval_lang}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        dataset=TYDIQA["dataset"],
+        languages=lambda wildcards: QA_LANGUAGES if wildcards.eval_lang == "all" else [wildcards.eval_lang],
+        limit=TYDIQA["limit"]["train"],
+        seed=config["seed"],
+        cache_dir=TYDIQA["cache_dir"],
+    script:
+        "../scripts/tydiqa_eval_train.py"
+
+
+rule eval_tydiqa:
+    input:
+        unpack(eval_run_inputs),
+    output:
+        scores="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
+        summary="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/training.json",
+    log:
+        "logs/eval_tydiqa/{source}/{eval_task}/{eval_lang}/seed{seed}.log",
+    benchmark:
+        "logs/benchmarks/eval_tydiqa/{source}/{eval_task}/{eval_lang}/seed{seed}.tsv"
+    wildcard_constraints:
+        eval_task="tydiqa",
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
+        mem_mb=16000,
+        runtime=720,
+    params:
+        model=lambda wildcards: pipeline_model(wildcards.source),
+        features=TYDIQA["features"],
+        prediction=TYDIQA["prediction"],
+        training=EVALUATION["tydiqa"]["training"],
+        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
+    script:
+        "../scripts/eval_tydiqa.py"
 
 
 rule grouping_eval_scores:

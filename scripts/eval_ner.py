@@ -23,7 +23,7 @@ model, tokenizer, run = finetune_ner(ModelSource(**params.model), train, params.
 tests = {lang: pq.read_table(path).to_pylist() for lang, path in zip(params.test_languages, snakemake.input.test)}
 scores, _, cut = evaluate_languages(model, tokenizer, tests, params.classes, params.max_length, mode="conlleval")
 overall = pd.DataFrame(scores).query("`class` == 'all'")
-rows = [{"language": row.language, "metric": metric, "value": getattr(row, metric)} for row in overall.itertuples() for metric in ("f1",)]
+rows = [{"language": row.language, "scenario": "in_language", "metric": "f1", "value": row.f1} for row in overall.itertuples()]
 write_csv_atomic(pd.DataFrame(rows), snakemake.output.scores)
 write_text_atomic(snakemake.output.summary, json.dumps(run.summary | {"words_cut": cut}, indent=1, default=str) + "\n")
 run.remove_checkpoints()  # the scores are the output; the weights are not kept

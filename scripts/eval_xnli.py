@@ -23,9 +23,9 @@ model, tokenizer, run = finetune_nli(ModelSource(**params.model), train, spec, p
 rows = []
 for lang, path in zip(params.test_languages, snakemake.input.test):
     test = pq.read_table(path).to_pylist()
-    rows.append(
-        {"language": lang, "metric": "accuracy", "value": accuracy(test, predict_labels(model, tokenizer, test, params.max_length))}
-    )
+    score = accuracy(test, predict_labels(model, tokenizer, test, params.max_length))
+    scenario = "in_language" if lang == wildcards.eval_lang else "zero_shot"
+    rows.append({"language": lang, "scenario": scenario, "metric": "accuracy", "value": score})
 write_csv_atomic(pd.DataFrame(rows), snakemake.output.scores)
 write_text_atomic(snakemake.output.summary, json.dumps(run.summary, indent=1, default=str) + "\n")
 run.remove_checkpoints()

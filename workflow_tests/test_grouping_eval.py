@@ -164,14 +164,16 @@ def test_nli_fine_tuning_learns_the_pairs(xnli_files, tmp_path):
 
 def test_scores_relative_to_the_oracle_table5_and_the_figure(tmp_path):
     def scores(*rows):
-        return pd.DataFrame(rows, columns=["language", "metric", "value"])
+        return pd.DataFrame(rows, columns=["language", "scenario", "metric", "value"])
 
     frame = pd.concat(
         [
-            run_rows("mbert", "xnli", "en", 1, scores(("en", "accuracy", 80.0), ("sw", "accuracy", 60.0))),
-            run_rows("mbert/kmeans10", "xnli", "en", 1, scores(("en", "accuracy", 72.0), ("sw", "accuracy", 57.0))),
-            run_rows("mbert/clsa-all/kmeans10", "xnli", "sw", 1, scores(("sw", "accuracy", 66.0))),
-            run_rows("mbert", "xnli", "sw", 1, scores(("sw", "accuracy", 70.0))),
+            run_rows("mbert", "xnli", "en", 1, scores(("en", "in_language", "accuracy", 80.0), ("sw", "zero_shot", "accuracy", 60.0))),
+            run_rows(
+                "mbert/kmeans10", "xnli", "en", 1, scores(("en", "in_language", "accuracy", 72.0), ("sw", "zero_shot", "accuracy", 57.0))
+            ),
+            run_rows("mbert/clsa-all/kmeans10", "xnli", "sw", 1, scores(("sw", "in_language", "accuracy", 66.0))),
+            run_rows("mbert", "xnli", "sw", 1, scores(("sw", "in_language", "accuracy", 70.0))),
         ],
         ignore_index=True,
     )

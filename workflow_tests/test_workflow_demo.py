@@ -142,18 +142,22 @@ def test_demo_runs_every_grouping_operation_and_clsa_groups_translations_togethe
 
 
 def test_demo_evaluates_every_pipeline_against_the_oracle(demo_runs):
-    """Table 2 on the demo's stand-ins: NER (its WikiAnn files) and NLI (demo_nli's pairs) for the
-    tiny model itself and each of its pipelines; scores relative to the oracle, Table 5, the figure."""
+    """Table 2 on the demo's stand-ins: NER (its WikiAnn files), NLI (demo_nli's pairs) and QA (its
+    TyDi QA questions) for the tiny model itself and each of its pipelines; scores relative to the
+    oracle, Table 5, the figure."""
     workdir = demo_runs[0]
     scores = pd.read_csv(workdir / "results/grouping_eval_scores.csv")
     assert set(scores["pipeline"]) == {"tiny", "tiny/kmeans20", "tiny/clsa-demo/kmeans20", "tiny/clsa-demo/kmeans20/d8/cpt"}
-    assert set(scores["task"]) == {"masakhaner", "xnli"} and set(scores["scenario"]) == {"in_language", "zero_shot"}
+    assert set(scores["task"]) == {"masakhaner", "xnli", "tydiqa"} and set(scores["scenario"]) == {"in_language", "zero_shot"}
     oracle = scores[scores["pipeline"] == "tiny"]
     assert (oracle["relative"] == 100).all()
     table = pd.read_csv(workdir / "results/grouping_eval/table5.csv").set_index(["pipeline", "task", "scenario"])
     assert table.loc[("tiny", "masakhaner", "in_language"), "mean"] > 25  # the stand-ins are learnt
     assert table.loc[("tiny", "xnli", "in_language"), "mean"] > 50  # chance: 33
     assert table.loc[("tiny/kmeans20", "xnli", "in_language"), "perc"] > 70  # 20 % of the rows keep most of it
+    tydiqa = scores[scores["task"] == "tydiqa"]  # trained on English, answered in every language
+    assert set(tydiqa["language"]) == {"en", "qcy", "qgr"} and set(tydiqa["metric"]) == {"EM", "F1"}
+    assert table.loc[("tiny", "tydiqa", "in_language"), "mean"] > 25
     assert (workdir / "results/grouping_eval/scores.png").stat().st_size > 10_000
 
 

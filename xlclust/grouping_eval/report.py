@@ -15,17 +15,9 @@ KEYS = ["backbone", "task", "scenario", "language", "seed", "metric"]
 
 
 def run_rows(pipeline: str, task: str, train_language: str, seed: int, scores: pd.DataFrame) -> pd.DataFrame:
-    """One run's scores (language, metric, value) with its pipeline's settings."""
-    settings = parse_pipeline(pipeline).describe()
-    frame = scores.assign(
-        pipeline=pipeline,
-        **settings,
-        task=task,
-        train_language=train_language,
-        seed=seed,
-        scenario=["in_language" if lang == train_language else "zero_shot" for lang in scores["language"]],
-    )
-    return frame
+    """One run's scores (language, scenario: in_language or zero_shot, metric, value) with its
+    pipeline's settings."""
+    return scores.assign(pipeline=pipeline, **parse_pipeline(pipeline).describe(), task=task, train_language=train_language, seed=seed)
 
 
 def with_relative(frame: pd.DataFrame) -> pd.DataFrame:
