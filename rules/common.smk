@@ -340,6 +340,8 @@ def grouping_targets():
             targets += grouping_outputs(source, "model")
     for pipeline in grouping_pipelines():
         targets += [pipeline_directory(pipeline), *translation_checks(pipeline)]
+    if grouping_pipelines():
+        targets += ["results/grouping/table3.csv", "results/grouping/translations.csv"]
     return list(dict.fromkeys(targets))
 
 

@@ -307,3 +307,29 @@ rule continual_pretrain:
         seed=config["seed"],
     script:
         "../scripts/pretrain.py"
+
+
+# "Tomato, Tomahto, Tomate" Table 3 (continual pretraining per grouping ratio and dimension) and CLSA's
+# effect (translations sharing a group after each grouping), over every configured pipeline.
+rule grouping_pipelines_report:
+    input:
+        continual=[pipeline_directory(p) for p in grouping_pipelines() if p.endswith("/cpt")],
+        translations=[f for p in grouping_pipelines() for f in translation_checks(p)],
+    output:
+        table3=report("results/grouping/table3.csv", caption="../report/grouping_table3.rst", category="4 Semantic grouping"),
+        translations=report(
+            "results/grouping/translations.csv", caption="../report/grouping_translations.rst", category="4 Semantic grouping"
+        ),
+    log:
+        "logs/grouping_pipelines_report.log",
+    conda:
+        "../envs/cluster.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        continual=[p for p in grouping_pipelines() if p.endswith("/cpt")],
+        translations=[p for p in grouping_pipelines() if translation_checks(p)],
+    script:
+        "../scripts/grouping_pipelines_report.py"

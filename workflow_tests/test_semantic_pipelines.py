@@ -314,6 +314,7 @@ def test_continual_pretraining_of_a_grouped_reduced_model_resumes_to_the_same_we
     assert type(tokenizer).__name__ == "GroupedTokenizer"
     model, rows, summary = continual(grouped_reduced, tmp_path / "whole")
     assert summary["initial_model"] == str(grouped_reduced / "d8") and np.isfinite([r["loss"] for r in rows]).all()
+    assert summary["peak_memory_mb"] > 100  # Table 3's memory column
     assert type(model).__name__ == "ReducedBertForMaskedLM" and model.get_input_embeddings().weight.shape[1] == 8
     start = load_reduced_back(grouped_reduced / "d8").get_input_embeddings().weight
     assert not torch.allclose(model.get_input_embeddings().weight, start, atol=1e-4)  # it trained
@@ -329,3 +330,22 @@ def test_continual_pretraining_of_a_grouped_reduced_model_resumes_to_the_same_we
     reference = model.state_dict()
     assert all(torch.equal(value, reference[name]) for name, value in resumed.state_dict().items())
     assert [r["loss"] for r in resumed_rows] == [r["loss"] for r in rows]
+
+
+def test_table3_and_the_translations_table_read_each_run(tmp_path):
+    import json
+
+    from xlclust.grouping.tables import continual_table, translations_table
+
+    run = tmp_path / "cpt"
+    run.mkdir()
+    summary = {"vocab_size": 600, "parameters": 2**20, "peak_memory_mb": 900.0, "precision": "bf16", "processes": 1}
+    (run / "training.json").write_text(json.dumps(summary))
+    (run / "throughput.csv").write_text("step,tokens,seconds,tokens_per_second\n10,5000,2.0,2500\n20,5000,3.0,1666.7\n")
+    table = continual_table({"xlmr/kmeans5/d8/cpt": str(run)}).iloc[0]
+    assert (table["ratio"], table["dim"], table["model_mb"], table["peak_memory_mb"]) == (5, 8, 4.0, 900.0)
+    assert table["tokens_per_s"] == 2000.0 and table["steps_per_s"] == 4.0  # 10 000 tokens and 20 steps in 5 s
+    check = tmp_path / "translations.json"
+    check.write_text(json.dumps({"pairs": 10, "pair_share": 0.5}))
+    row = translations_table({"xlmr/clsa-all/kmeans5": str(check)}).iloc[0]
+    assert (row["clsa"], row["ratio"], row["pair_share"]) == ("all", 5, 0.5)

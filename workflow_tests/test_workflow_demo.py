@@ -137,6 +137,10 @@ def test_demo_runs_every_grouping_operation_and_clsa_groups_translations_togethe
     assert type(tokenizer).__name__ == "GroupedTokenizer" and type(model).__name__ == "ReducedBertForMaskedLM"
     assert model.get_input_embeddings().weight.shape == (len(tokenizer), 8)
     assert json.loads((final / "training.json").read_text(encoding="utf-8"))["steps"] == 40
+    table3 = pd.read_csv(workdir / "results/grouping/table3.csv").set_index("pipeline")
+    assert table3.loc["tiny/clsa-demo/kmeans20/d8/cpt", "dim"] == 8 and table3["peak_memory_mb"].gt(0).all()
+    translations = pd.read_csv(workdir / "results/grouping/translations.csv").set_index("pipeline")
+    assert translations.loc["tiny/clsa-demo/kmeans20", "pair_share"] == after["pair_share"]
     batch = tokenizer(["The river flows.", "Река течёт."], padding=True, return_tensors="pt")
     assert model(**batch).logits.shape[-1] == len(tokenizer)
 
@@ -384,6 +388,8 @@ def test_the_report_collects_every_figure_and_opens_in_a_browser(demo_runs, tmp_
         "results/tagging/bio_confusion.png",
         "results/grouping_eval/scores.png",
         "results/grouping_eval/table5.csv",
+        "results/grouping/table3.csv",
+        "results/grouping/translations.csv",
         "results/bli_scores.csv",
         "results/language_clusters.csv",
     ]

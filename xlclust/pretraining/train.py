@@ -313,5 +313,16 @@ def pretrain(
         "vocab_size": len(tokenizer),
         "fingerprint": run_fingerprint,
         "initial_model": None if start is None else start["path"],
+        "peak_memory_mb": peak_memory_mb(),
     }
     return unwrapped(model), rows, summary, accelerator
+
+
+def peak_memory_mb() -> float:
+    """This process's peak memory so far: allocated GPU memory on a GPU, resident memory otherwise
+    ("Tomato, Tomahto, Tomate" Table 3 compares it across grouping ratios and dimensions)."""
+    import resource
+
+    if torch.cuda.is_available():
+        return round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: kB
