@@ -104,8 +104,15 @@ rule grouping_report:
     input:
         summaries=lambda wildcards: grouping_outputs(wildcards.source, "summary.json"),
         sizes=lambda wildcards: grouping_outputs(wildcards.source, "sizes.csv"),
+        maps=lambda wildcards: grouping_outputs(wildcards.source, "token2cid.parquet"),
     output:
         summary="results/grouping/{source}/summary.csv",
+        examples=report(
+            "results/grouping/{source}/examples.csv",
+            caption="../report/grouping_examples.rst",
+            category="4 Semantic grouping",
+            subcategory="{source}",
+        ),
         figure=report(
             "results/grouping/{source}/sizes.png", caption="../report/grouping.rst", category="4 Semantic grouping", subcategory="{source}"
         ),
@@ -117,6 +124,9 @@ rule grouping_report:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        examples=20,
+        seed=config["seed"],
     script:
         "../scripts/grouping_report.py"
 

@@ -1,4 +1,5 @@
-"""Rule grouping_report: one table of every grouping of a source, and its group size figure."""
+"""Rule grouping_report: one table of every grouping of a source, its group size figure, and example
+groups of its k-means groupings (Fig. 8)."""
 
 import json
 
@@ -6,6 +7,7 @@ import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
+from xlclust.grouping.groups import example_groups
 from xlclust.plots import grouping_figure
 from xlclust.runlog import start_job
 
@@ -15,3 +17,9 @@ table = pd.DataFrame([{k: v for k, v in s.items() if not isinstance(v, list)} fo
 write_csv_atomic(table, snakemake.output.summary)
 sizes = pd.concat([pd.read_csv(path).assign(method=s["method"], ratio=s["ratio"]) for s, path in zip(summaries, snakemake.input.sizes)])
 grouping_figure(sizes, snakemake.wildcards.source, snakemake.output.figure)
+examples = [
+    example_groups(pd.read_parquet(path), snakemake.params.examples, snakemake.params.seed).assign(method=s["method"], ratio=s["ratio"])
+    for s, path in zip(summaries, snakemake.input.maps)
+    if s["method"] == "kmeans"
+]
+write_csv_atomic(pd.concat(examples, ignore_index=True), snakemake.output.examples)

@@ -349,3 +349,18 @@ def test_table3_and_the_translations_table_read_each_run(tmp_path):
     check.write_text(json.dumps({"pairs": 10, "pair_share": 0.5}))
     row = translations_table({"xlmr/clsa-all/kmeans5": str(check)}).iloc[0]
     assert (row["clsa"], row["ratio"], row["pair_share"]) == ("all", 5, 0.5)
+
+
+def test_example_groups_show_groups_mixing_scripts_first():
+    from xlclust.grouping.groups import example_groups
+
+    table = pd.DataFrame(
+        {
+            "token": ["cat", "кот", "dog", "hound", "house", "дом", "tree", "[CLS]"],
+            "cluster_id": [0, 0, 1, 1, 2, 2, 3, 4],
+            "kind": ["grouped"] * 7 + ["special"],
+        }
+    )
+    examples = example_groups(table, 2, seed=0)
+    assert list(examples["cluster_id"]) == [0, 2] and set(examples["scripts"]) == {"CYRILLIC,LATIN"}
+    assert list(example_groups(table, 5, seed=0)["cluster_id"]) == [0, 2, 1]  # then the others; singletons never

@@ -105,3 +105,30 @@ def group_summary(table: pd.DataFrame, *, method: str, ratio: float) -> dict:
 def size_distribution(table: pd.DataFrame) -> pd.DataFrame:
     sizes = table[table["kind"].isin(["grouped", "kept"])].groupby("cluster_id").size()
     return sizes.value_counts().sort_index().rename_axis("size").reset_index(name="groups")
+
+
+def example_groups(table: pd.DataFrame, n: int, seed: int, members: int = 12) -> pd.DataFrame:
+    """ "Tomato, Tomahto, Tomate" Fig. 8: ``n`` random groups of two or more tokens, those mixing
+    writing systems first (a seeded draw), with their first ``members`` tokens."""
+    from xlclust.grouping.translations import token_script
+
+    grouped = table[table["kind"] == "grouped"]
+    scripts = grouped.assign(script=[token_script(str(t)) for t in grouped["token"]]).groupby("cluster_id")["script"]
+    sizes = grouped.groupby("cluster_id").size()
+    mixing = scripts.agg(lambda s: s[s != ""].nunique()).reindex(sizes.index)
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for pool in (sizes.index[(sizes > 1) & (mixing > 1)], sizes.index[(sizes > 1) & (mixing <= 1)]):
+        take = min(n - len(chosen), len(pool))
+        chosen += sorted(rng.choice(pool.to_numpy(), size=take, replace=False).tolist()) if take > 0 else []
+    by_group = grouped.groupby("cluster_id")["token"]
+    rows = [
+        {
+            "cluster_id": int(cid),
+            "size": int(sizes[cid]),
+            "scripts": ",".join(sorted(set(scripts.get_group(cid)) - {""})),
+            "tokens": " ".join(map(str, by_group.get_group(cid).head(members))),
+        }
+        for cid in chosen
+    ]
+    return pd.DataFrame(rows, columns=["cluster_id", "size", "scripts", "tokens"])
