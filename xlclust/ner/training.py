@@ -12,10 +12,9 @@ import logging
 import os
 import time
 
-from xlclust.errors import ConfigError
 from xlclust.models import ModelSource
 from xlclust.training.checkpoint import lines_digest
-from xlclust.training.finetuning import FinetuneSpec, batched_outputs, feature_rows, position_limit, train
+from xlclust.training.finetuning import FinetuneSpec, batched_outputs, feature_rows, load_classifier, train
 
 log = logging.getLogger(__name__)
 IGNORED = -100  # label of the positions the loss skips (specials, later subwords)
@@ -60,19 +59,10 @@ def finetune_ner(
 ):
     """Train a new head on ``sentences`` (dicts with ``id``, ``tokens``, ``tags``); returns
     (model, tokenizer, summary). Checkpoints and resume as :func:`xlclust.training.finetuning.train`."""
-    from transformers import AutoModelForTokenClassification, set_seed
+    from transformers import AutoModelForTokenClassification
 
     labels = label_names(classes)
-    set_seed(spec.seed)  # the new head's initialization
-    tokenizer, model = source.load(
-        AutoModelForTokenClassification,
-        num_labels=len(labels),
-        id2label=dict(enumerate(labels)),
-        label2id={n: i for i, n in enumerate(labels)},
-    )
-    limit = position_limit(model, tokenizer)
-    if max_length > limit:
-        raise ConfigError(f"ner.training.max_length: {max_length} subwords, the model takes at most {limit}")
+    tokenizer, model = load_classifier(source, AutoModelForTokenClassification, labels, spec.seed, max_length, "ner.training.max_length")
     started = time.perf_counter()
     features, _ = encode(sentences, tokenizer, max_length, labels)
     log.info("%d sentences encoded in %.1f s", len(sentences), time.perf_counter() - started)

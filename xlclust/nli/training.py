@@ -8,11 +8,10 @@ import os
 
 import numpy as np
 
-from xlclust.errors import ConfigError
 from xlclust.models import ModelSource
 from xlclust.nli.data import LABELS
 from xlclust.training.checkpoint import lines_digest
-from xlclust.training.finetuning import FinetuneSpec, batched_outputs, feature_rows, position_limit, train
+from xlclust.training.finetuning import FinetuneSpec, batched_outputs, feature_rows, load_classifier, train
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +37,11 @@ def _collator(tokenizer):
 def finetune_nli(source: ModelSource, examples: list[dict], spec: FinetuneSpec, max_length: int, checkpoint_root: str | os.PathLike):
     """Train a new head on ``examples`` (dicts with id, premise, hypothesis, label); returns (model,
     tokenizer, run)."""
-    from transformers import AutoModelForSequenceClassification, set_seed
+    from transformers import AutoModelForSequenceClassification
 
-    set_seed(spec.seed)  # the new head's initialization
-    tokenizer, model = source.load(
-        AutoModelForSequenceClassification,
-        num_labels=len(LABELS),
-        id2label=dict(enumerate(LABELS)),
-        label2id={n: i for i, n in enumerate(LABELS)},
+    tokenizer, model = load_classifier(
+        source, AutoModelForSequenceClassification, list(LABELS), spec.seed, max_length, "grouping.evaluation.max_length"
     )
-    limit = position_limit(model, tokenizer)
-    if max_length > limit:
-        raise ConfigError(f"max_length: {max_length} subwords, the model takes at most {limit}")
     features = encode_pairs(examples, tokenizer, max_length, with_labels=True)
     identity = {"task": "nli", "model": source.identity(), "max_length": max_length, "ids_sha256": lines_digest(e["id"] for e in examples)}
     run = train(model, features, _collator(tokenizer), spec, identity, checkpoint_root, "grouping.evaluation.xnli.training")

@@ -72,6 +72,21 @@ def position_limit(model, tokenizer) -> int:
     return min(limits)
 
 
+def load_classifier(source, auto_class, labels: list[str], seed: int, max_length: int, config_key: str):
+    """(tokenizer, model) of ``source`` with a new head over ``labels``, initialized from ``seed``;
+    refuses a ``max_length`` beyond the model's positions."""
+    from transformers import set_seed
+
+    set_seed(seed)  # the new head's initialization
+    tokenizer, model = source.load(
+        auto_class, num_labels=len(labels), id2label=dict(enumerate(labels)), label2id={n: i for i, n in enumerate(labels)}
+    )
+    limit = position_limit(model, tokenizer)
+    if max_length > limit:
+        raise ConfigError(f"{config_key}: {max_length} subwords, the model takes at most {limit}")
+    return tokenizer, model
+
+
 def complete_checkpoints(directory: Path) -> list[Path]:
     """Trainer checkpoints, oldest first, that were written to the end (``trainer_state.json``
     is written last); interrupted ones are removed."""
