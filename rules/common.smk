@@ -8,7 +8,7 @@ from snakemake.logging import logger
 from xlclust.config import per_language, tydiqa_languages
 from xlclust.demo.paths import demo_dump_paths, demo_parallel_paths
 from xlclust.grouping.pipelines import WILDCARD as PIPELINE_PATTERN
-from xlclust.grouping.pipelines import backbone_of, expand_pipelines, is_backbone, parse_pipeline
+from xlclust.grouping.pipelines import backbone_of, expand_pipelines, is_backbone, parse_pipeline, pipeline_choices
 from xlclust.locations import local_path
 from xlclust.vocab.bpemb_store import unpinned_files
 from xlclust.vocab.settings import VocabularySettings
@@ -208,14 +208,7 @@ def pipeline_model_files(pipeline):
 
 def grouping_pipelines():
     """Every pipeline the config names (grouping.pipelines expanded over the configured choices)."""
-    choices = {
-        "backbone": GROUPING["backbones"],
-        "method": ["kmeans", "firstk"],
-        "ratio": GROUPING["ratios"],
-        "dim": GROUPING["reduction"]["dims"],
-        "pairs": list(GROUPING["clsa"]["pair_sets"]),
-    }
-    return expand_pipelines(GROUPING["pipelines"], choices)
+    return expand_pipelines(GROUPING["pipelines"], pipeline_choices(GROUPING))
 
 
 EVALUATION = GROUPING["evaluation"]
@@ -223,14 +216,7 @@ EVALUATION = GROUPING["evaluation"]
 
 def evaluated_pipelines():
     """The oracle (grouping.evaluation.pipelines) and every pipeline of grouping.pipelines."""
-    choices = {
-        "backbone": GROUPING["backbones"],
-        "method": ["kmeans", "firstk"],
-        "ratio": GROUPING["ratios"],
-        "dim": GROUPING["reduction"]["dims"],
-        "pairs": list(GROUPING["clsa"]["pair_sets"]),
-    }
-    return list(dict.fromkeys([*expand_pipelines(EVALUATION["pipelines"], choices), *grouping_pipelines()]))
+    return list(dict.fromkeys([*expand_pipelines(EVALUATION["pipelines"], pipeline_choices(GROUPING)), *grouping_pipelines()]))
 
 
 def eval_test_languages(task, train_language):

@@ -129,7 +129,7 @@ def check_semantics(config: Mapping[str, Any]) -> None:
 
 
 def _check_grouping(config: Mapping[str, Any]) -> None:
-    from xlclust.grouping.pipelines import expand_pipelines, parse_pipeline
+    from xlclust.grouping.pipelines import expand_pipelines, parse_pipeline, pipeline_choices
 
     grouping, models = config.get("grouping", {}), config.get("models", {})
     for position, source in enumerate(grouping.get("sources", [])):
@@ -145,14 +145,8 @@ def _check_grouping(config: Mapping[str, Any]) -> None:
     check = grouping.get("translation_check")
     if check is not None and check not in pair_sets:
         raise ConfigError(f"config key 'grouping.translation_check': {check!r} is not a pair set of grouping.clsa.pair_sets")
-    choices = {
-        "backbone": grouping.get("backbones", []),
-        "method": ["kmeans", "firstk"],
-        "ratio": grouping.get("ratios", []),
-        "dim": grouping.get("reduction", {}).get("dims", []),
-        "pairs": list(pair_sets),
-    }
-    for path in expand_pipelines(grouping.get("pipelines", []), choices):
+    templates = [*grouping.get("pipelines", []), *grouping.get("evaluation", {}).get("pipelines", [])]
+    for path in expand_pipelines(templates, pipeline_choices(grouping)):
         pipeline = parse_pipeline(path, "config key 'grouping.pipelines'")
         clsa = pipeline.step("clsa")
         if pipeline.backbone not in models:

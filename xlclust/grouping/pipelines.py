@@ -79,6 +79,18 @@ def parse_pipeline(path: str, where: str = "pipeline") -> Pipeline:
     return Pipeline(backbone, tuple(steps))
 
 
+def pipeline_choices(grouping: dict) -> dict[str, list]:
+    """What the templates expand over, from config ``grouping``: backbones, both methods, the ratios,
+    the reduction's dimensions and the CLSA pair sets."""
+    return {
+        "backbone": grouping.get("backbones", []),
+        "method": ["kmeans", "firstk"],
+        "ratio": grouping.get("ratios", []),
+        "dim": grouping.get("reduction", {}).get("dims", []),
+        "pairs": list(grouping.get("clsa", {}).get("pair_sets", {})),
+    }
+
+
 def expand_pipelines(templates: list[str], choices: dict[str, list]) -> list[str]:
     """Every pipeline path the templates name, in order, without repeats. ``choices``: backbone,
     method, ratio, dim and pairs lists; ``{grouping}`` stands for every method at every ratio."""
