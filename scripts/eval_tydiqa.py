@@ -3,6 +3,7 @@ or one language's; one seed), SQuAD EM/F1 on every language's dev set."""
 
 import json
 import os
+import shutil
 import tempfile
 
 import pandas as pd
@@ -37,3 +38,4 @@ with tempfile.TemporaryDirectory() as model_dir:  # the scores are the output; t
         rows += [{"language": lang, "scenario": scenario, "metric": metric, "value": scores[metric]} for metric in ("EM", "F1")]
 write_csv_atomic(pd.DataFrame(rows), snakemake.output.scores)
 write_text_atomic(snakemake.output.summary, json.dumps(summary, indent=1, default=str) + "\n")
+shutil.rmtree(params.checkpoints, ignore_errors=True)  # this run's checkpoints only serve a resume
