@@ -114,6 +114,7 @@ def grouping_config(**changes):
         ({"pipelines": ["{backbone}/d8"]}, "always followed by continual pretraining"),
         ({"translation_check": "none"}, "grouping.translation_check': 'none' is not a pair set"),
         ({"continual": {"languages": []}}, "grouping.continual.languages"),
+        ({"evaluation": {"xnli": {"source": "hub", "hub": {"name": "facebook/xnli", "revision": None}}}}, "xnli.hub.revision': pin"),
     ],
 )
 def test_the_config_check_names_a_bad_pipeline_setting(changes, message):

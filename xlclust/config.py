@@ -158,6 +158,15 @@ def _check_grouping(config: Mapping[str, Any]) -> None:
         grouping_step = pipeline.step("grouping")
         if grouping_step is not None and not 0 < int(grouping_step.fields["ratio"]) <= 100:
             raise ConfigError(f"config key 'grouping.pipelines': {path!r}: a grouping ratio is a percentage in 1..100")
+    evaluation = grouping.get("evaluation", {})
+    xnli = evaluation.get("xnli", {})
+    if grouping.get("backbones") and "xnli" in evaluation.get("tasks", []):  # the evaluation runs
+        if xnli.get("source") == "hub" and not xnli.get("hub", {}).get("revision"):
+            raise ConfigError("config key 'grouping.evaluation.xnli.hub.revision': pin the commit of the Hub's XNLI that runs read")
+        if xnli.get("source", "files") == "files" and not xnli.get("files"):
+            raise ConfigError("config key 'grouping.evaluation.xnli.files': source is files, but no files are given")
+    if grouping.get("backbones") and "masakhaner" in evaluation.get("tasks", []) and not evaluation.get("masakhaner", {}).get("files"):
+        raise ConfigError("config key 'grouping.evaluation.masakhaner.files': MasakhaNER is evaluated, but no files are given")
     if "cpt" in str(grouping.get("pipelines", [])) and not grouping.get("continual", {}).get("languages"):
         raise ConfigError("config key 'grouping.continual.languages': continual pretraining (cpt) needs the languages of its corpus")
 
