@@ -28,7 +28,7 @@ rule masakhaner_data:
         runtime=30,
     params:
         language=lambda wildcards: wildcards.eval_lang,
-        files=EVALUATION["masakhaner"]["files"],
+        files=EVALUATION["masakhaner"].get("files"),  # required (the config check) only where MasakhaNER runs
         classes=EVALUATION["masakhaner"]["classes"],
         cache_dir=EVALUATION["cache_dir"],
         sha256=EVALUATION["sha256"],
