@@ -211,6 +211,11 @@ def grouping_pipelines():
     return expand_pipelines(GROUPING["pipelines"], pipeline_choices(GROUPING))
 
 
+def continual_pipelines():
+    """The pipelines that end in continual pretraining (Table 3's rows)."""
+    return [p for p in grouping_pipelines() if parse_pipeline(p).step("continual")]
+
+
 EVALUATION = GROUPING["evaluation"]
 
 

@@ -323,7 +323,7 @@ rule continual_pretrain:
 # effect (translations sharing a group after each grouping), over every configured pipeline.
 rule grouping_pipelines_report:
     input:
-        continual=[pipeline_directory(p) for p in grouping_pipelines() if p.endswith("/cpt")],
+        continual=[pipeline_directory(p) for p in continual_pipelines()],
         translations=[f for p in grouping_pipelines() for f in translation_checks(p)],
     output:
         table3=report("results/grouping/table3.csv", caption="../report/grouping_table3.rst", category="4 Semantic grouping"),
@@ -339,7 +339,7 @@ rule grouping_pipelines_report:
         mem_mb=1000,
         runtime=5,
     params:
-        continual=[p for p in grouping_pipelines() if p.endswith("/cpt")],
+        continual=continual_pipelines(),
         translations=[p for p in grouping_pipelines() if translation_checks(p)],
     script:
         "../scripts/grouping_pipelines_report.py"
