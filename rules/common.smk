@@ -10,6 +10,7 @@ from xlclust.demo.paths import demo_dump_paths, demo_parallel_paths
 from xlclust.grouping.pipelines import WILDCARD as PIPELINE_PATTERN
 from xlclust.grouping.pipelines import backbone_of, expand_pipelines, is_backbone, parse_pipeline, pipeline_choices
 from xlclust.locations import local_path
+from xlclust.retrieval.layout import corpus_dir, qrels_path, topics_path
 from xlclust.vocab.bpemb_store import unpinned_files
 from xlclust.vocab.settings import VocabularySettings
 from xlclust.wiki.sources import source_for
@@ -224,18 +225,31 @@ def evaluated_pipelines():
     return list(dict.fromkeys([*expand_pipelines(EVALUATION["pipelines"], pipeline_choices(GROUPING)), *grouping_pipelines()]))
 
 
+MIRACL_TASKS = ("miracl_retrieval", "miracl_reranking")
+
+
+def eval_section(task):
+    """A task's config section (MIRACL's two tasks share one)."""
+    return EVALUATION["miracl" if task in MIRACL_TASKS else task]
+
+
+def miracl_test_languages():
+    spec = EVALUATION["miracl"]
+    return [*spec["languages"], *[lang for lang in spec["evaluation_only"] if lang not in spec["languages"]]]
+
+
 def eval_test_languages(task, train_language):
-    """A run's test languages: its own; every language for XNLI's zero-shot source and TyDi QA."""
+    """A run's test languages: its own; every language for a zero-shot source and TyDi QA."""
     if task == "tydiqa":
         return QA_LANGUAGES
-    if task == "xnli" and train_language == EVALUATION["xnli"]["zero_shot_from"]:
-        return EVALUATION["xnli"]["languages"]
+    if train_language == eval_section(task).get("zero_shot_from"):
+        return miracl_test_languages() if task in MIRACL_TASKS else eval_section(task)["languages"]
     return [train_language]
 
 
 def eval_trainings(task):
     """A task's runs per pipeline and seed, by what they train on: each language, or TyDi QA's trainings."""
-    return EVALUATION["tydiqa"]["trainings"] if task == "tydiqa" else EVALUATION[task]["languages"]
+    return EVALUATION["tydiqa"]["trainings"] if task == "tydiqa" else eval_section(task)["languages"]
 
 
 def eval_runs():
@@ -278,10 +292,46 @@ def eval_run_inputs(wildcards):
             "train": f"{data}/train/{wildcards.eval_lang}.parquet",
             "dev": [f"results/tydiqa/data/dev/{lang}.parquet" for lang in tests],
         }
+    if wildcards.eval_task in MIRACL_TASKS:
+        return pipeline_model_files(wildcards.source) | miracl_run_inputs(wildcards, tests)
     return pipeline_model_files(wildcards.source) | {
         "train": f"{data}/{wildcards.eval_lang}/train.parquet",
         "test": [f"{data}/{lang}/test.parquet" for lang in tests],
     }
+
+
+def miracl_run_inputs(wildcards, tests):
+    """A MIRACL run's training examples, and each test language's corpus, dev topics, judgements and
+    (reranking) first-stage candidates."""
+    data = "results/grouping_eval/data/miracl"
+    inputs = {
+        "train": f"{data}/{wildcards.eval_lang}/train.parquet",
+        "corpus": [f"{data}/{lang}/corpus.parquet" for lang in tests],
+        "topics": [f"{data}/{lang}/dev.parquet" for lang in tests],
+        "qrels": [f"{data}/{lang}/dev.qrels" for lang in tests],
+    }
+    if wildcards.eval_task == "miracl_reranking":
+        if EVALUATION["miracl"]["reranking"]["candidates"] == "dpr":
+            inputs["candidates"] = (
+                f"results/grouping_eval/runs/{wildcards.source}/miracl_retrieval/{wildcards.eval_lang}/seed{wildcards.seed}/trec"
+            )
+        else:
+            inputs["candidates"] = [f"{data}/{lang}/bm25.trec" for lang in tests]
+    return inputs
+
+
+def miracl_data_files(wildcards):
+    """A local copy's topics and judgements (Snakemake tracks them; the demo's are built by its rule)."""
+    spec = EVALUATION["miracl"]
+    if spec["source"] != "files":
+        return {}
+    root, lang = spec["files"]["topics_root"], wildcards.eval_lang
+    splits = ["dev", "train"] if lang in spec["languages"] else ["dev"]
+    files = {"corpus": os.path.join(spec["files"]["corpus_root"], corpus_dir(lang))}
+    for split in splits:
+        files[f"topics_{split}"] = os.path.join(root, topics_path(lang, split))
+        files[f"qrels_{split}"] = os.path.join(root, qrels_path(lang, split))
+    return files
 
 
 def clsa_pair_files(wildcards):

@@ -138,6 +138,35 @@ rule demo_nli:
         "../scripts/demo_nli.py"
 
 
+# The demo's MIRACL stand-in: passages, queries and judgements built from the demo articles in
+# MIRACL's layout, for English and each fake language.
+rule demo_miracl:
+    output:
+        topics=[
+            f"{DEMO_ROOT}/miracl/topics/{path}"
+            for lang in ["en", *config.get("demo_world", {}).get("languages", {})]
+            for split in ("train", "dev")
+            for path in (topics_path(lang, split), qrels_path(lang, split))
+        ],
+        corpus=[
+            directory(f"{DEMO_ROOT}/miracl/corpus/{corpus_dir(lang)}")
+            for lang in ["en", *config.get("demo_world", {}).get("languages", {})]
+        ],
+    log:
+        "logs/demo_miracl.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        root=f"{DEMO_ROOT}/miracl",
+        fake_languages=config.get("demo_world", {}).get("languages", {}),
+    script:
+        "../scripts/demo_miracl.py"
+
+
 # The demo's stand-in for MUSE's aligned vectors (the tagging comparison's muse): skip-gram vectors of
 # the demo world's English, and the same under the fake languages' words with seeded noise.
 rule demo_vectors:

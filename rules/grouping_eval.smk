@@ -5,7 +5,7 @@
 
 
 wildcard_constraints:
-    eval_task="masakhaner|xnli|tydiqa",
+    eval_task="masakhaner|xnli|tydiqa|miracl_retrieval|miracl_reranking",
     eval_lang="[A-Za-z0-9_-]+",
 
 
@@ -199,3 +199,136 @@ rule grouping_eval_scores:
         runs=eval_runs(),
     script:
         "../scripts/grouping_eval_scores.py"
+
+
+# MIRACL (Zhang et al. 2023): a language's corpus, dev topics and judgements; its training examples
+# (training languages only); BM25's candidates for reranking.
+rule miracl_data:
+    input:
+        unpack(miracl_data_files),
+    output:
+        corpus="results/grouping_eval/data/miracl/{eval_lang}/corpus.parquet",
+        topics="results/grouping_eval/data/miracl/{eval_lang}/dev.parquet",
+        qrels="results/grouping_eval/data/miracl/{eval_lang}/dev.qrels",
+        counts="results/grouping_eval/data/miracl/{eval_lang}/counts.csv",
+    log:
+        "logs/miracl_data/{eval_lang}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=16000,
+        runtime=240,
+    params:
+        language=lambda wildcards: wildcards.eval_lang,
+        spec=EVALUATION["miracl"],
+        cache_dir=EVALUATION["cache_dir"],
+    script:
+        "../scripts/miracl_data.py"
+
+
+rule miracl_train:
+    input:
+        unpack(miracl_data_files),
+        corpus="results/grouping_eval/data/miracl/{eval_lang}/corpus.parquet",
+    output:
+        examples="results/grouping_eval/data/miracl/{eval_lang}/train.parquet",
+        counts="results/grouping_eval/data/miracl/{eval_lang}/train_counts.csv",
+    log:
+        "logs/miracl_train/{eval_lang}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=16000,
+        runtime=120,
+    params:
+        language=lambda wildcards: wildcards.eval_lang,
+        spec=EVALUATION["miracl"],
+        cache_dir=EVALUATION["cache_dir"],
+    script:
+        "../scripts/miracl_train.py"
+
+
+rule miracl_bm25:
+    input:
+        corpus="results/grouping_eval/data/miracl/{eval_lang}/corpus.parquet",
+        topics="results/grouping_eval/data/miracl/{eval_lang}/dev.parquet",
+    output:
+        run="results/grouping_eval/data/miracl/{eval_lang}/bm25.trec",
+    log:
+        "logs/miracl_bm25/{eval_lang}.log",
+    benchmark:
+        "logs/benchmarks/miracl_bm25/{eval_lang}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=64000,
+        runtime=240,
+    params:
+        bm25=EVALUATION["miracl"]["bm25"],
+        depth=EVALUATION["miracl"]["depth"],
+    script:
+        "../scripts/miracl_bm25.py"
+
+
+rule eval_miracl_retrieval:
+    input:
+        unpack(eval_run_inputs),
+    output:
+        scores="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
+        summary="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/training.json",
+        runs=directory("results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/trec"),
+    log:
+        "logs/eval_miracl_retrieval/{source}/{eval_task}/{eval_lang}/seed{seed}.log",
+    benchmark:
+        "logs/benchmarks/eval_miracl_retrieval/{source}/{eval_task}/{eval_lang}/seed{seed}.tsv"
+    wildcard_constraints:
+        eval_task="miracl_retrieval",
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
+        mem_mb=64000,
+        runtime=2880,
+    params:
+        model=lambda wildcards: pipeline_model(wildcards.source),
+        spec=EVALUATION["miracl"],
+        search=config["search"],
+        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
+    script:
+        "../scripts/eval_miracl_retrieval.py"
+
+
+rule eval_miracl_reranking:
+    input:
+        unpack(eval_run_inputs),
+    output:
+        scores="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
+        summary="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/training.json",
+        runs=directory("results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/trec"),
+    log:
+        "logs/eval_miracl_reranking/{source}/{eval_task}/{eval_lang}/seed{seed}.log",
+    benchmark:
+        "logs/benchmarks/eval_miracl_reranking/{source}/{eval_task}/{eval_lang}/seed{seed}.tsv"
+    wildcard_constraints:
+        eval_task="miracl_reranking",
+    conda:
+        "../envs/model.yaml"
+    threads: 4
+    resources:
+        gpu=1,
+        gpu_jobs=1,  # counts against profiles/default's local limit
+        mem_mb=32000,
+        runtime=1440,
+    params:
+        model=lambda wildcards: pipeline_model(wildcards.source),
+        spec=EVALUATION["miracl"],
+        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
+    script:
+        "../scripts/eval_miracl_reranking.py"

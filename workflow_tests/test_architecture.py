@@ -34,7 +34,7 @@ LAYERS = [
     {"grouping"},
     {"training"},
     {"pretraining"},
-    {"tydiqa", "langclust", "ner", "nli"},
+    {"tydiqa", "langclust", "ner", "nli", "retrieval"},
     {"lowres", "tagging", "grouping_eval"},  # build on the tasks: the alignment stage, pretraining's schedule, NER's loaders and metric
     {"config", "fidelity", "demo"},
 ]

@@ -1,0 +1,118 @@
+"""TREC run files and the retrieval metrics as ``trec_eval -c -M 100`` computes them.
+
+trec_eval's conventions, kept here exactly (tests compare with pytrec_eval, which wraps trec_eval):
+
+- a run's rank column is ignored: documents are ordered by score, highest first, and equal scores
+  by document ID in *decreasing* string order;
+- ``-M depth``: only each query's first ``depth`` documents in that order count;
+- ``-c``: the mean is over every query of the judgements; a query the run lacks scores 0, a query
+  of the run without judgements is ignored;
+- gains are the judged relevance levels; unjudged documents and levels ≤ 0 gain nothing;
+  a query without relevant documents scores 0 (its ideal DCG is 0).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Mapping
+
+from xlclust.atomic import write_text_atomic
+from xlclust.errors import XlclustError
+
+Run = Mapping[str, Mapping[str, float]]  # query ID → document ID → score
+Qrels = Mapping[str, Mapping[str, int]]  # query ID → document ID → relevance level
+
+
+def ranked(scores: Mapping[str, float], depth: int | None = None) -> list[str]:
+    """A query's documents in trec_eval's order (score down, then document ID down), cut at ``depth``."""
+    order = sorted(scores, key=lambda docid: (scores[docid], docid), reverse=True)
+    return order if depth is None else order[:depth]
+
+
+def ndcg_at(relevance: Mapping[str, int], scores: Mapping[str, float], cutoff: int = 10, depth: int = 100) -> float:
+    """One query's nDCG@cutoff (trec_eval's ndcg_cut: gain = level, discount log2(rank + 1))."""
+    gains = [max(0, relevance.get(docid, 0)) for docid in ranked(scores, depth)[:cutoff]]
+    dcg = sum(gain / math.log2(rank + 2) for rank, gain in enumerate(gains))
+    ideal = sorted((level for level in relevance.values() if level > 0), reverse=True)[:cutoff]
+    ideal_dcg = sum(gain / math.log2(rank + 2) for rank, gain in enumerate(ideal))
+    return dcg / ideal_dcg if ideal_dcg > 0 else 0.0
+
+
+def recall_at(relevance: Mapping[str, int], scores: Mapping[str, float], cutoff: int = 100) -> float:
+    """One query's recall@cutoff: the share of its relevant documents among the first ``cutoff``."""
+    relevant = {docid for docid, level in relevance.items() if level > 0}
+    if not relevant:
+        return 0.0
+    return len(relevant.intersection(ranked(scores, cutoff))) / len(relevant)
+
+
+def per_query(qrels: Qrels, run: Run, measure, **settings) -> dict[str, float]:
+    """``measure`` of every judged query (``-c``: a query the run lacks has no documents)."""
+    return {qid: measure(relevance, run.get(qid, {}), **settings) for qid, relevance in qrels.items()}
+
+
+def mean(values: Mapping[str, float]) -> float:
+    return sum(values.values()) / len(values) if values else 0.0
+
+
+def ndcg(qrels: Qrels, run: Run, cutoff: int = 10, depth: int = 100) -> float:
+    """``trec_eval -c -M depth -m ndcg_cut.cutoff``."""
+    return mean(per_query(qrels, run, ndcg_at, cutoff=cutoff, depth=depth))
+
+
+def recall(qrels: Qrels, run: Run, cutoff: int = 100) -> float:
+    """``trec_eval -c -m recall.cutoff``."""
+    return mean(per_query(qrels, run, recall_at, cutoff=cutoff))
+
+
+def read_qrels(path: str | os.PathLike) -> dict[str, dict[str, int]]:
+    """A TREC qrels file (``qid iteration docid level``, whitespace-separated)."""
+    qrels: dict[str, dict[str, int]] = {}
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            fields = line.split()
+            if len(fields) != 4:
+                raise XlclustError(f"{path}, line {number}: a qrels line has 4 fields (qid Q0 docid relevance), found {len(fields)}")
+            try:
+                level = int(fields[3])
+            except ValueError:
+                raise XlclustError(f"{path}, line {number}: relevance {fields[3]!r} is not an integer") from None
+            qrels.setdefault(fields[0], {})[fields[2]] = level
+    return qrels
+
+
+def read_run(path: str | os.PathLike) -> dict[str, dict[str, float]]:
+    """A TREC run file (``qid Q0 docid rank score tag``)."""
+    run: dict[str, dict[str, float]] = {}
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            fields = line.split()
+            if len(fields) != 6:
+                raise XlclustError(f"{path}, line {number}: a run line has 6 fields (qid Q0 docid rank score tag), found {len(fields)}")
+            try:
+                run.setdefault(fields[0], {})[fields[2]] = float(fields[4])
+            except ValueError:
+                raise XlclustError(f"{path}, line {number}: score {fields[4]!r} is not a number") from None
+    return run
+
+
+def run_lines(run: Run, tag: str, depth: int | None = None) -> Iterable[str]:
+    for qid in sorted(run):
+        for rank, docid in enumerate(ranked(run[qid], depth), 1):
+            yield f"{qid} Q0 {docid} {rank} {run[qid][docid]:.6f} {tag}\n"
+
+
+def write_run(path: str | os.PathLike, run: Run, tag: str, depth: int | None = None) -> None:
+    """A TREC run file, each query's documents in trec_eval's order (written atomically)."""
+    if any(" " in docid or "\t" in docid for scores in run.values() for docid in scores):
+        raise XlclustError(f"{path}: document IDs with blanks cannot be written to a TREC run file")
+    write_text_atomic(path, "".join(run_lines(run, tag, depth)))
+
+
+def write_qrels(path: str | os.PathLike, qrels: Qrels) -> None:
+    write_text_atomic(path, "".join(f"{qid} 0 {docid} {level}\n" for qid in qrels for docid, level in qrels[qid].items()))
