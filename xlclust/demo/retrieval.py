@@ -3,8 +3,7 @@ for English and each fake language (the same passages and queries rewritten).
 
 - passages: the articles' paragraphs, ``docid`` = ``page id#paragraph number``, the page title;
 - queries: for up to ``queries_per_article`` paragraphs of an article, the opening words of its
-  second sentence (its first where it has one), so the answer is in that paragraph but not as its
-  opening;
+  first sentence (inside the subwords a passage keeps however short the configured length);
 - judgements by construction: that paragraph is relevant (1); the article's other paragraphs are
   judged non-relevant (0), as MIRACL's annotators judge the other passages they read;
 - splits: articles dealt to train and dev in turn (page number mod 5: 4 → dev).
@@ -39,9 +38,7 @@ def demo_articles(min_words: int = 12) -> list[tuple[int, str, list[str]]]:
 
 
 def _query(paragraph: str, words: int) -> str:
-    sentences = split_sentences("en", paragraph)
-    sentence = sentences[1] if len(sentences) > 1 and len(sentences[1].split()) >= 4 else sentences[0]
-    return " ".join(sentence.split()[:words])
+    return " ".join(split_sentences("en", paragraph)[0].split()[:words])
 
 
 def build_demo_miracl(

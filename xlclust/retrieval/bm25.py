@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import numpy as np
 
 log = logging.getLogger(__name__)
 
-WORD = re.compile(r"\w+")
+# Python's \w leaves out combining marks (Thai vowels, Devanagari and Bengali vowel signs, viramas):
+# a word is a run of word characters and marks
+MARKS = "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M"))
+WORD = re.compile(f"[\\w{re.escape(MARKS)}]+")
 UNSPACED = re.compile(r"[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 

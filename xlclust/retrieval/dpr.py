@@ -131,6 +131,7 @@ def finetune_dpr(source: ModelSource, examples: list[dict], spec: FinetuneSpec, 
         encoder.save_pretrained(directory)
         tokenizer.save_pretrained(directory)
     run.remove_checkpoints()
+    encoder.name_or_path = str(final)  # what the corpus encodings are kept under
     return encoder, tokenizer, run.summary
 
 

@@ -35,14 +35,16 @@ def dpr_run(
     encoder, tokenizer, settings: dict, corpus, topics: dict[str, str], work_dir: Path, search_settings: SearchSettings, depth: int
 ):
     """(run, index report): the ``depth`` best passages of every topic over the whole corpus; the
-    corpus encoding (shards) and an approximate index resume from ``work_dir``."""
+    corpus encoding (shards) and an approximate index resume from ``work_dir``, kept per trained
+    encoder (the name of its saved directory, :func:`dpr.finetune_dpr`)."""
+    work_dir = Path(work_dir) / Path(encoder.name_or_path).name
     pooling, batch = settings["pooling"], settings["encode_batch_size"]
 
     def encode(titles, texts):
         features = dpr.encode_passages(tokenizer, titles, texts, settings["passage_length"])
         return dpr.embed(encoder, tokenizer, features, pooling, batch, desc="passages")
 
-    shards = encode_corpus(corpus, work_dir / "shards", encode, settings["shard_size"])
+    shards = encode_corpus(corpus, work_dir / "shards", encode, settings["shard_size"], encoder=Path(encoder.name_or_path).name)
     qids = sorted(topics)
     queries = dpr.embed(
         encoder, tokenizer, dpr.encode_queries(tokenizer, [topics[q] for q in qids], settings["query_length"]), pooling, batch, "queries"

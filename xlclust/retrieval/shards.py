@@ -23,15 +23,26 @@ def shard_path(directory: Path, number: int) -> Path:
     return directory / f"shard-{number:05d}.npy"
 
 
-def encode_corpus(corpus: str | Path, directory: str | Path, encode: Callable[[list[str], list[str]], np.ndarray], shard_size: int) -> dict:
+def encode_corpus(
+    corpus: str | Path, directory: str | Path, encode: Callable[[list[str], list[str]], np.ndarray], shard_size: int, encoder: str = ""
+) -> dict:
     """Encode ``corpus`` (Parquet: docid, title, text) with ``encode(titles, texts)`` into shards
-    under ``directory``; returns {passages, shards, encoded: shards made by this call}."""
+    under ``directory``; returns {passages, shards, encoded: shards made by this call}. Shards of
+    another corpus file, shard size or ``encoder`` (what identifies the model) are refused."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    meta = {"corpus_rows": pq.ParquetFile(corpus).metadata.num_rows, "shard_size": shard_size}
+    stat = Path(corpus).stat()
+    meta = {
+        "corpus_rows": pq.ParquetFile(corpus).metadata.num_rows,
+        "corpus": {"bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns},
+        "shard_size": shard_size,
+        "encoder": encoder,
+    }
     meta_file = directory / "shards.json"
     if meta_file.is_file() and json.loads(meta_file.read_text()) != meta:
-        raise XlclustError(f"{directory}: its shards were made from another corpus or shard size ({meta_file}); remove the directory")
+        raise XlclustError(
+            f"{directory}: its shards were made from another corpus, shard size or encoder ({meta_file}); remove the directory"
+        )
     write_text_atomic(meta_file, json.dumps(meta) + "\n")
     batches = pq.ParquetFile(corpus).iter_batches(batch_size=shard_size, columns=["title", "text"])
     encoded = shards = 0

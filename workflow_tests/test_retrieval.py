@@ -1,0 +1,244 @@
+"""MIRACL retrieval: the real v1.0 dev topics and judgements (sw, yo) with their published sizes, a few
+passages written in the corpus layout, bad input named by file and line, the gated Hub's refusals,
+BM25, a corpus encoding and an approximate index that resume after a kill, and the DPR and monoBERT
+training losses (a model that learns its training pairs)."""
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from workflow_tests.realdata import shared_data
+from xlclust.errors import ConfigError, XlclustError
+from xlclust.retrieval import index, shards, trec
+from xlclust.retrieval.bm25 import BM25Index, analyze
+from xlclust.retrieval.corpus import passages_of, training_examples, write_corpus
+from xlclust.retrieval.miracl import MiraclSource, iter_passages, read_split, read_topics
+from xlclust.search import SearchSettings
+
+# MIRACL v1.0 dev (Zhang et al. 2023, Table 1): topics and judgements
+PUBLISHED = {"sw": (482, 5092), "yo": (119, 1188)}
+
+
+def local_source(tmp_path) -> MiraclSource:
+    return MiraclSource("files", {}, {"topics_root": str(shared_data() / "miracl"), "corpus_root": str(tmp_path / "corpus")})
+
+
+@pytest.mark.parametrize("lang", sorted(PUBLISHED))
+def test_real_dev_topics_and_judgements_load_with_their_published_sizes(lang, tmp_path):
+    topics, qrels = read_split(local_source(tmp_path), lang, "dev")
+    assert (len(qrels), sum(map(len, qrels.values()))) == PUBLISHED[lang]
+    assert set(qrels) <= set(topics) and all(any(level > 0 for level in judged.values()) for judged in qrels.values())
+
+
+def write_passages(tmp_path, lang: str, qrels: dict, topics: dict, qids: list[str]) -> Path:
+    """Passages in MIRACL's corpus layout for the documents ``qids`` judge: a relevant one holds its
+    topic's words, a non-relevant one other words (the real texts could not be had offline)."""
+    directory = tmp_path / "corpus" / f"miracl-corpus-v1.0-{lang}"
+    directory.mkdir(parents=True)
+    lines = []
+    for qid in qids:
+        for docid, level in qrels[qid].items():
+            text = f"Makala hii inaeleza {topics[qid]}" if level else f"Habari nyingine kuhusu hati {docid.replace('#', ' ')}"
+            lines.append(json.dumps({"docid": docid, "title": f"Kichwa {docid.split('#')[0]}", "text": text}, ensure_ascii=False))
+    with gzip.open(directory / "docs-0.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write("\n".join(lines[: len(lines) // 2]) + "\n")
+    (directory / "docs-1.jsonl").write_text("\n".join(lines[len(lines) // 2 :]) + "\n", encoding="utf-8")
+    return directory
+
+
+def test_a_corpus_in_the_published_layout_gives_training_examples_and_bm25_finds_the_relevant_passages(tmp_path):
+    source = local_source(tmp_path)
+    topics, qrels = read_split(source, "sw", "dev")
+    chosen = sorted(qrels)[:5]
+    write_passages(tmp_path, "sw", qrels, topics, chosen)
+    files = source.corpus_files("sw")
+    assert [f.name for f in files] == ["docs-0.jsonl.gz", "docs-1.jsonl"]
+    count = write_corpus(iter_passages(files), tmp_path / "corpus.parquet", batch_size=7)
+    assert count == sum(len(qrels[q]) for q in chosen)
+    examples, counts = training_examples(tmp_path / "corpus.parquet", topics, {q: qrels[q] for q in chosen})
+    assert counts == {"queries": 5, "without_positive": 0, "judged_missing_from_corpus": 0, "examples": 5}
+    assert all(len(e["positives"]) == sum(level > 0 for level in qrels[e["qid"]].values()) for e in examples)
+    corpus = pq.read_table(tmp_path / "corpus.parquet").to_pylist()
+    bm25 = BM25Index(f"{p['title']} {p['text']}" for p in corpus)
+    rows, _ = bm25.search([topics[q] for q in chosen], 10)
+    run = {q: {corpus[r]["docid"]: 10.0 - rank for rank, r in enumerate(row) if r >= 0} for q, row in zip(chosen, rows)}
+    assert trec.ndcg({q: qrels[q] for q in chosen}, run) > 0.9
+
+
+def test_bad_corpus_and_topic_lines_are_named_by_file_and_line(tmp_path):
+    (tmp_path / "topics.tsv").write_text("1\tswali la kwanza\n2 no tab here\n", encoding="utf-8")
+    with pytest.raises(XlclustError, match=r"topics.tsv, line 2: a topic line is 'qid<TAB>query'"):
+        read_topics(tmp_path / "topics.tsv")
+    (tmp_path / "docs-0.jsonl").write_text('{"docid": "1#0", "title": "t", "text": "x"}\n{"docid": "1#1", "title": "t"}\n')
+    with pytest.raises(XlclustError, match=r"docs-0.jsonl, line 2: a passage is an object with string docid, title and text"):
+        list(iter_passages([tmp_path / "docs-0.jsonl"]))
+    (tmp_path / "docs-1.jsonl").write_text('{"docid": "1#0", "title": "t", "text": "x"}\n{"docid": "1#0", "title": "t", "text": "y"}\n')
+    with pytest.raises(XlclustError, match=r"passage 1#0 appears twice"):
+        write_corpus(iter_passages([tmp_path / "docs-1.jsonl"]), tmp_path / "corpus.parquet")
+    assert not (tmp_path / "corpus.parquet").exists()  # nothing half-written
+
+
+def test_the_gated_hub_needs_a_pinned_revision_and_a_token(monkeypatch, tmp_path):
+    hub = {"topics": "miracl/miracl", "corpus": "miracl/miracl-corpus", "revision": {"topics": None, "corpus": "abc"}}
+    with pytest.raises(ConfigError, match=r"hub.revision.topics: pin the commit of miracl/miracl"):
+        MiraclSource("hub", hub, {}).file("topics", "miracl-v1.0-sw/topics/topics.miracl-v1.0-sw-dev.tsv")
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    with pytest.raises(XlclustError, match=r"miracl/miracl-corpus is gated: .* set HF_TOKEN"):
+        MiraclSource("hub", hub, {}).corpus_files("sw")
+    with pytest.raises(ConfigError, match="source: 'web' is not hub or files"):
+        MiraclSource("web", hub, {})
+
+
+def test_the_bm25_analyzer_cuts_unspaced_scripts_into_bigrams():
+    assert analyze("Mji MKUU wa Kenya") == ["mji", "mkuu", "wa", "kenya"]
+    assert analyze("東京タワー") == ["東京", "京タ", "タワ", "ワー"]
+    assert analyze("กรุงเทพ x") == ["กร", "รุ", "ุง", "งเ", "เท", "ทพ", "x"]
+    assert analyze("Tokyo東") == ["tokyo", "東"]
+
+
+def corpus_file(tmp_path, count: int) -> Path:
+    path = tmp_path / "corpus.parquet"
+    pq.write_table(
+        pa.table({"docid": [f"{i}#0" for i in range(count)], "title": ["t"] * count, "text": [str(i) for i in range(count)]}), path
+    )
+    return path
+
+
+def test_the_corpus_encoding_resumes_after_a_kill(tmp_path):
+    vectors = np.random.default_rng(0).normal(size=(1000, 8)).astype(np.float32)
+
+    def encode(_, texts):
+        return vectors[[int(t) for t in texts]]
+
+    calls = []
+
+    def dying(titles, texts):
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed")
+        calls.append(texts[0])
+        return encode(titles, texts)
+
+    corpus = corpus_file(tmp_path, 1000)
+    with pytest.raises(KeyboardInterrupt):
+        shards.encode_corpus(corpus, tmp_path / "shards", dying, 300)
+    assert sorted(p.name for p in (tmp_path / "shards").glob("*.npy")) == ["shard-00000.npy", "shard-00001.npy"]
+    assert shards.encode_corpus(corpus, tmp_path / "shards", encode, 300) == {"passages": 1000, "shards": 4, "encoded": 2}
+    assert np.array_equal(np.vstack([v for _, v in shards.read_shards(tmp_path / "shards")]), vectors)
+    with pytest.raises(XlclustError, match="another corpus, shard size or encoder"):
+        shards.encode_corpus(corpus, tmp_path / "shards", encode, 500)
+    with pytest.raises(XlclustError, match="another corpus, shard size or encoder"):
+        shards.encode_corpus(corpus, tmp_path / "shards", encode, 300, encoder="encoder-retrained")
+
+
+@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+def test_exact_search_and_an_approximate_index_that_resumes_after_a_kill(kind, tmp_path, monkeypatch):
+    import faiss
+
+    rng = np.random.default_rng(1)
+    vectors, queries = rng.normal(size=(2000, 16)).astype(np.float32), rng.normal(size=(30, 16)).astype(np.float32)
+    corpus = corpus_file(tmp_path, 2000)
+    shards.encode_corpus(corpus, tmp_path / "shards", lambda _, texts: vectors[[int(t) for t in texts]], 500)
+    scores, rows = index.exact_search(tmp_path / "shards", queries, 10)
+    reference_scores, reference_rows = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+    assert np.array_equal(rows, reference_rows) and np.allclose(scores, reference_scores, atol=1e-5)
+
+    settings = SearchSettings(index=kind, ivf_lists=16, ivf_probe=16)
+    whole = index.build_index(tmp_path / "shards", tmp_path / "whole.faiss", settings, train_vectors=500)  # IVF: trained on shard 0
+    assert whole["shards"] == 4 and whole["resumed_at_shard"] == 0
+    real_read = index.read_shards
+
+    def killed_after_two(directory):
+        for number, shard in enumerate(real_read(directory)):
+            if number == 2:
+                raise KeyboardInterrupt("killed")
+            yield shard
+
+    monkeypatch.setattr(index, "read_shards", killed_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        index.build_index(tmp_path / "shards", tmp_path / "resumed.faiss", settings, train_vectors=500)
+    monkeypatch.setattr(index, "read_shards", real_read)
+    assert index.build_index(tmp_path / "shards", tmp_path / "resumed.faiss", settings, train_vectors=500)["resumed_at_shard"] == 2
+    expected = index.approximate_search(tmp_path / "whole.faiss", queries, 10)
+    resumed = index.approximate_search(tmp_path / "resumed.faiss", queries, 10)
+    assert np.array_equal(expected[1], resumed[1])
+    assert index.recall_against(rows, resumed[1]) > 0.9  # all 16 lists probed (IVF), a wide beam (HNSW)
+
+
+@pytest.fixture(scope="module")
+def tiny_bert(tmp_path_factory):
+    from xlclust.demo.tiny_model import build_tiny_model
+
+    lines = (shared_data() / "leipzig-sentences/sw.txt").read_text(encoding="utf-8").splitlines()
+    directory = tmp_path_factory.mktemp("retrieval") / "bert"
+    build_tiny_model(lines, directory, vocab_size=3000, hidden_size=32, layers=1, heads=2, max_positions=128, seed=0)
+    return directory, lines
+
+
+def sentence_examples(lines: list[str], count: int) -> list[dict]:
+    """Each sentence's opening words as a query for it; the next sentence a judged negative."""
+    examples = []
+    for i, line in enumerate(lines[:count]):
+        negative = lines[(i + 1) % count]
+        examples.append(
+            {
+                "qid": str(i),
+                "query": " ".join(line.split()[:6]),
+                "positives": [{"docid": f"{i}#0", "title": "", "text": line}],
+                "negatives": [{"docid": f"{(i + 1) % count}#0", "title": "", "text": negative}],
+            }
+        )
+    return examples
+
+
+def test_dpr_learns_its_training_pairs_and_the_run_scores_them(tiny_bert, tmp_path):
+    from xlclust.models import ModelSource
+    from xlclust.retrieval.dpr import finetune_dpr
+    from xlclust.retrieval.evaluation import dpr_run
+    from xlclust.training.finetuning import FinetuneSpec
+
+    directory, lines = tiny_bert
+    examples = sentence_examples(lines, 200)
+    settings = {"query_length": 16, "passage_length": 64, "pooling": "mean", "hard_negatives": 1, "encode_batch_size": 64, "shard_size": 80}
+    spec = FinetuneSpec(learning_rate=2e-3, batch_size=20, epochs=15, seed=1)
+    encoder, tokenizer, summary = finetune_dpr(ModelSource(str(directory)), examples, spec, settings, tmp_path / "ck", "test")
+    assert summary["steps"] == 150
+    corpus = write_corpus(
+        ({"docid": e["positives"][0]["docid"], "title": "", "text": e["positives"][0]["text"]} for e in examples), tmp_path / "c.parquet"
+    )
+    assert corpus == 200
+    topics = {e["qid"]: e["query"] for e in examples}
+    run, report = dpr_run(encoder, tokenizer, settings, tmp_path / "c.parquet", topics, tmp_path / "work", SearchSettings(), 20)
+    qrels = {e["qid"]: {e["positives"][0]["docid"]: 1} for e in examples}
+    assert report["passages"] == 200 and trec.ndcg(qrels, run) > 0.6  # chance: about 0.02
+    again = finetune_dpr(ModelSource(str(directory)), examples, spec, settings, tmp_path / "ck", "test")
+    assert again[2] == {"resumed_from": str(next((tmp_path / "ck").glob("encoder-*")))}  # a rerun does not train again
+
+
+def test_monobert_learns_to_tell_its_positives_from_its_negatives(tiny_bert, tmp_path):
+    from xlclust.models import ModelSource
+    from xlclust.retrieval.rerank import finetune_monobert, relevance_scores, training_pairs
+    from xlclust.training.finetuning import FinetuneSpec
+
+    directory, lines = tiny_bert
+    examples = sentence_examples(lines, 150)
+    pairs = training_pairs(examples, negatives=1, seed=1)
+    assert len(pairs) == 300 and sum(p["label"] for p in pairs) == 150
+    spec = FinetuneSpec(learning_rate=2e-3, batch_size=20, epochs=20, seed=1)
+    settings = {"max_length": 64, "negatives": 1}
+    model, tokenizer, _ = finetune_monobert(ModelSource(str(directory)), examples, spec, settings, tmp_path / "ck", "test")
+    scores = relevance_scores(model, tokenizer, [p["query"] for p in pairs], [p["title"] for p in pairs], [p["text"] for p in pairs], 64)
+    labels = np.array([p["label"] for p in pairs])
+    assert scores[labels == 1].mean() > scores[labels == 0].mean()
+    wins = np.mean([scores[2 * i] > scores[2 * i + 1] for i in range(150)])  # each query's positive over its negative
+    assert wins > 0.8
+
+
+def test_passages_of_reads_only_the_wanted_documents(tmp_path):
+    corpus = corpus_file(tmp_path, 50)
+    assert set(passages_of(corpus, {"3#0", "40#0", "missing"})) == {"3#0", "40#0"}
