@@ -2,7 +2,7 @@
 # The GPU benchmarks in one go, for a lent GPU node (≤ 10 minutes on one H100/H200-class GPU):
 # faiss-gpu graph and k-means at paper size, 100-language graph (pairs: pivot), BERT-base MLM
 # pretraining at sequence length 512 in bf16 (tokens/s, MFU against the GPU's dense bf16 peak), TyDi QA
-# fine-tuning and prediction throughput, word-pair mining per iteration, tagging throughput per embedder, CLSA pairs/s and continual pretraining per r_G and d (Table 3). CSVs go to $OUT_DIR (default benchmarks/results/gpu).
+# fine-tuning and prediction throughput, word-pair mining per iteration, tagging throughput per embedder, CLSA pairs/s and continual pretraining per r_G and d (Table 3), MIRACL corpus encoding and index build/search. CSVs go to $OUT_DIR (default benchmarks/results/gpu).
 # Without a GPU, or with --small, the same steps run at small sizes on the CPU: that checks the
 # script itself (workflow_tests/test_benchmarks.py runs it so).
 #
@@ -25,6 +25,7 @@ if [[ "$gpu" == 1 && "$small" == 0 ]]; then
   step python benchmarks/lowres.py --sentences 1000 10000 100000:ivf --batch-size 512 --update-steps 200 --output "$out/lowres.csv"
   step python benchmarks/tagging.py --sentences 2048 --train-steps 20 --output "$out/tagging.csv"
   step python benchmarks/grouping.py --shape base --ratios 5 100 --dims 768 128 8 --seq-len 512 --batch 32 --precision bf16 --clsa-pairs 50000 --output "$out/grouping.csv"
+  step python benchmarks/retrieval.py --shape base --passages 20000 --batch 256 --vectors 1000000 --output "$out/retrieval.csv"
 else
   step python benchmarks/search.py --small --device cpu --output "$out/search.csv"
   step python benchmarks/clusters.py --languages 3 9 --vocab 500 --pairs all pivot --device cpu --output "$out/clusters.csv"
@@ -34,5 +35,6 @@ else
   step python benchmarks/ebert.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/ebert.csv"
   step python benchmarks/tagging.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/tagging.csv"
   step python benchmarks/grouping.py --small --output "$out/grouping.csv"
+  step python benchmarks/retrieval.py --small --output "$out/retrieval.csv"
 fi
 echo "results in $out"

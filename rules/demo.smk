@@ -161,7 +161,7 @@ rule demo_miracl:
         mem_mb=2000,
         runtime=10,
     params:
-        root=f"{DEMO_ROOT}/miracl",
+        root=lambda wildcards, output: os.path.dirname(os.path.commonpath(output.topics)),
         fake_languages=config.get("demo_world", {}).get("languages", {}),
     script:
         "../scripts/demo_miracl.py"

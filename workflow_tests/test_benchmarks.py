@@ -36,3 +36,6 @@ def test_the_gpu_script_runs_its_cpu_parts(tmp_path):
     assert continual.loc[(5, 32), "parameters"] < continual.loc[(100, 32), "parameters"]
     assert continual.loc[(100, 8), "parameters"] < continual.loc[(100, 32), "parameters"]
     assert (continual["tokens_per_s"] > 0).all() and (continual["peak_rss_mb"] > 0).all()
+    retrieval = pd.read_csv(tmp_path / "retrieval.csv").set_index(["step", "setting"])
+    assert retrieval["per_second"].gt(0).all() and len(retrieval) == 6
+    assert retrieval.loc[("search", "flat (exact)"), "recall_at_100"] == 1 and retrieval.loc[("search", "ivf"), "recall_at_100"] > 0.5

@@ -154,7 +154,8 @@ def test_demo_evaluates_every_pipeline_against_the_oracle(demo_runs):
     workdir = demo_runs[0]
     scores = pd.read_csv(workdir / "results/grouping_eval_scores.csv")
     assert set(scores["pipeline"]) == {"tiny", "tiny/kmeans20", "tiny/clsa-demo/kmeans20", "tiny/clsa-demo/kmeans20/d8/cpt"}
-    assert set(scores["task"]) == {"masakhaner", "xnli", "tydiqa"} and set(scores["scenario"]) == {"in_language", "zero_shot"}
+    assert set(scores["task"]) == {"masakhaner", "xnli", "tydiqa", "miracl_retrieval", "miracl_reranking"}
+    assert set(scores["scenario"]) == {"in_language", "zero_shot"}
     oracle = scores[scores["pipeline"] == "tiny"]
     assert (oracle["relative"] == 100).all()
     table = pd.read_csv(workdir / "results/grouping_eval/table5.csv").set_index(["pipeline", "task", "scenario", "metric"])
@@ -165,6 +166,31 @@ def test_demo_evaluates_every_pipeline_against_the_oracle(demo_runs):
     assert set(tydiqa["language"]) == {"en", "qcy", "qgr"} and set(tydiqa["metric"]) == {"EM", "F1"}
     assert table.loc[("tiny", "tydiqa", "in_language", "F1"), "mean"] > 25
     assert (workdir / "results/grouping_eval/scores.png").stat().st_size > 10_000
+
+
+def test_demo_runs_miracl_retrieval_and_reranking(demo_runs):
+    """MIRACL on the demo_miracl world: DPR over each language's whole corpus (encoded in shards, an
+    exact faiss search) and monoBERT over BM25's candidates, trained on English and scored on every
+    language, with TREC run files and nDCG@10."""
+    from xlclust.retrieval.trec import read_qrels, read_run
+
+    workdir = demo_runs[0]
+    data = workdir / "results/grouping_eval/data/miracl"
+    for pipeline in ("tiny", "tiny/clsa-demo/kmeans20/d8/cpt"):
+        for task in ("miracl_retrieval", "miracl_reranking"):
+            run_dir = workdir / f"results/grouping_eval/runs/{pipeline}/{task}/en/seed1"
+            scores = pd.read_csv(run_dir / "scores.csv").set_index(["language", "metric"])["value"]
+            for lang in ("en", "qcy", "qgr"):
+                run, qrels = read_run(run_dir / f"trec/run-{lang}.trec"), read_qrels(data / f"{lang}/dev.qrels")
+                assert set(run) == set(qrels) and max(map(len, run.values())) == 20  # depth 20 in the demo
+                assert 0 <= scores[(lang, "ndcg@10")] <= 100
+            if task == "miracl_reranking":  # BM25 finds the demo's passages: their queries are their opening words
+                assert scores[("en", "first_stage_ndcg@10")] > 90
+            else:
+                search = json.loads((run_dir / "training.json").read_text(encoding="utf-8"))["search"]["en"]
+                assert search["passages"] == pq.ParquetFile(data / "en/corpus.parquet").metadata.num_rows and search["index"] == "flat"
+    bm25 = read_run(data / "qgr/bm25.trec")
+    assert len(bm25) == len(read_qrels(data / "qgr/dev.qrels"))
 
 
 def test_demo_pretrains_a_model_for_each_tokenizer(demo_runs):

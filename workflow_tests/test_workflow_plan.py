@@ -52,7 +52,8 @@ def test_paper_config_plans_the_corpus_stage_for_nine_languages(tmp_path):
 
 def test_paper_config_plans_the_semantic_grouping_evaluation_grid(tmp_path):
     """`snakemake results/grouping_eval_scores.csv`: every pipeline of Fig. 2 and both oracles, for
-    mBERT and XLM-R, fine-tuned on the 10 MasakhaNER and 15 XNLI languages and twice on TyDi QA (one seed)."""
+    mBERT and XLM-R, fine-tuned on the 10 MasakhaNER and 15 XNLI languages, twice on TyDi QA and on the 16
+    MIRACL training languages for retrieval and for reranking (one seed)."""
     result = snakemake("results/grouping_eval_scores.csv", "-n", "--quiet", "rules", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
@@ -60,6 +61,9 @@ def test_paper_config_plans_the_semantic_grouping_evaluation_grid(tmp_path):
     assert counts["eval_ner"] == str(models * 10) and counts["eval_xnli"] == str(models * 15)
     assert counts["masakhaner_data"] == "10" and counts["xnli_data"] == "15" and counts["grouping_eval_scores"] == "1"
     assert counts["eval_tydiqa"] == str(models * 2) and counts["tydiqa_eval_train"] == "2"  # all training data; English
+    # MIRACL: 16 training languages (each a retrieval and a reranking run), 18 corpora (de, yo: evaluation only)
+    assert counts["eval_miracl_retrieval"] == counts["eval_miracl_reranking"] == str(models * 16)
+    assert counts["miracl_data"] == counts["miracl_bm25"] == "18" and counts["miracl_train"] == "16"
     assert counts["continual_pretrain"] == "26" and counts["clsa"] == "2"
 
 
