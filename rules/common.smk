@@ -184,6 +184,13 @@ def model_files(source):
     return local_files({"model": MODELS[source].get("path")})
 
 
+def lexicon_grouping_inputs(wildcards):
+    """A lexicon grouping's pair set and the model whose tokenizer reads it (a model source only)."""
+    if wildcards.source == "vocabulary":
+        raise ValueError("lexicon grouping groups a model's subwords: the source 'vocabulary' has no tokenizer")
+    return {"pairs": f"results/grouping/pairs/{GROUPING['lexicon']['pairs']}.tsv"} | pipeline_model_files(wildcards.source)
+
+
 def grouped_model_inputs(wildcards):
     inputs = {"map": f"results/grouping/{wildcards.source}/{wildcards.method}{wildcards.ratio}/token2cid.parquet"}
     return inputs | pipeline_model_files(wildcards.source)

@@ -9,7 +9,7 @@ wildcard_constraints:
     backbone="[A-Za-z0-9_]+",
     pairs="[A-Za-z0-9_]+",
     dim="[0-9]+",
-    method="kmeans|firstk",
+    method="kmeans|firstk|lexicon",
     ratio="[0-9]+",
 
 
@@ -60,6 +60,38 @@ rule semantic_grouping:
         search=search_settings(),
     script:
         "../scripts/semantic_grouping.py"
+
+
+# "Tomato, Tomahto, Tomate" App. F (Table 4), an option: translations of a lexicon (a CLSA pair set)
+# always share a group; k-means over their components reaches r_G (xlclust.grouping.lexicon).
+rule lexicon_grouping:
+    input:
+        unpack(lexicon_grouping_inputs),
+        tokens="results/grouping/{source}/tokens.parquet",
+        embeddings="results/grouping/{source}/embeddings.npy",
+    output:
+        **group_map_files("lexicon"),
+    log:
+        "logs/lexicon_grouping/{source}/lexicon{ratio}.log",
+    benchmark:
+        "logs/benchmarks/lexicon_grouping/{source}/lexicon{ratio}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: 2
+    resources:
+        mem_mb=16000,
+        runtime=240,
+        gpu=kmeans_gpus(),
+        gpu_jobs=kmeans_gpus(),  # counts against profiles/default's local limit
+    params:
+        ratio=lambda wildcards: int(wildcards.ratio) / 100,
+        model=lambda wildcards: pipeline_model(wildcards.source),
+        seed=config["seed"],
+        init=config["grouping"]["kmeans"]["init"],
+        max_iterations=config["grouping"]["kmeans"]["max_iterations"],
+        search=search_settings(),
+    script:
+        "../scripts/lexicon_grouping.py"
 
 
 rule first_k:

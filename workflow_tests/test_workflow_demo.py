@@ -193,6 +193,25 @@ def test_demo_runs_miracl_retrieval_and_reranking(demo_runs):
     assert len(bm25) == len(read_qrels(data / "qgr/dev.qrels"))
 
 
+def test_demo_groups_by_the_demo_lexicon(demo_runs):
+    """App. F's option, one rule on the demo: the tiny model's subwords grouped so that the demo world's
+    true translations share a group (k-means at the same r_G keeps almost none together), and its
+    grouped model."""
+    from transformers import AutoModelForMaskedLM
+
+    workdir = demo_runs[1]  # the copy: its other outputs are compared, these are new
+    lexicon = "results/grouping/tiny/lexicon20"
+    result = run_workflow(workdir, DEMO, [f"{lexicon}/translations.json", f"{lexicon}/model"], timeout=900)
+    assert result.returncode == 0, output_of(result)[-4000:]
+    summary = json.loads((workdir / lexicon / "summary.json").read_text(encoding="utf-8"))
+    assert summary["method"] == "lexicon" and summary["groups"] == summary["asked_groups"] and summary["linked_tokens"] > 100
+    shared = json.loads((workdir / lexicon / "translations.json").read_text(encoding="utf-8"))
+    by_kmeans = json.loads((workdir / "results/grouping/tiny/kmeans20/translations.json").read_text(encoding="utf-8"))
+    assert shared["pair_share"] == 1.0 and by_kmeans["pair_share"] < 0.1
+    model = AutoModelForMaskedLM.from_pretrained(workdir / lexicon / "model", trust_remote_code=True)
+    assert model.get_input_embeddings().weight.shape[0] == summary["ids"]
+
+
 def test_demo_pretrains_a_model_for_each_tokenizer(demo_runs):
     from transformers import AutoModelForMaskedLM, AutoTokenizer
 

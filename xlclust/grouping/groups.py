@@ -17,7 +17,7 @@ from xlclust.cluster.clusters import renumber_by_first_appearance
 from xlclust.grouping.kmeans import Grouping, n_groups, spherical_kmeans
 from xlclust.search import EXACT, SearchSettings
 
-METHODS = ("kmeans", "firstk")
+METHODS = ("kmeans", "firstk", "lexicon")
 
 
 def kmeans_labels(
@@ -54,7 +54,7 @@ def group_table(tokens: pd.DataFrame, labels: np.ndarray, *, method: str) -> pd.
     all_labels[special] = (int(labels.max()) + 1 if len(labels) else 0) + np.arange(int(special.sum()))
     table = tokens.reset_index(drop=True)
     kinds = np.full(len(tokens), "special", dtype=object)
-    kinds[~special] = np.where(dropped, "dropped", "grouped" if method == "kmeans" else "kept")
+    kinds[~special] = np.where(dropped, "dropped", "kept" if method == "firstk" else "grouped")
     table["kind"] = kinds
     if dropped.any():
         unk_rows = np.flatnonzero(table["is_unknown"].to_numpy(bool) & special)

@@ -72,8 +72,16 @@ def refill_empty_groups(labels: np.ndarray, similarity: np.ndarray, k: int) -> i
 
 
 def spherical_kmeans(
-    embeddings: np.ndarray, k: int, *, seed: int, init: str = "k-means++", max_iterations: int = 25, search: SearchSettings = EXACT
+    embeddings: np.ndarray,
+    k: int,
+    *,
+    seed: int,
+    init: str = "k-means++",
+    max_iterations: int = 25,
+    search: SearchSettings = EXACT,
+    weights: np.ndarray | None = None,
 ) -> Grouping:
+    """``weights``: each row's weight in the centroid updates (a row standing for several tokens)."""
     points = unit_rows(embeddings)
     if not 1 <= k <= len(points):
         raise ValueError(f"cannot make {k} groups of {len(points)} rows")
@@ -89,7 +97,7 @@ def spherical_kmeans(
         gpu=use_gpu(search.device),
         verbose=False,
     )
-    kmeans.train(points)
+    kmeans.train(points, weights=None if weights is None else np.ascontiguousarray(weights, dtype=np.float32))
     stats = kmeans.iteration_stats
     for number, stat in enumerate(stats, 1):
         log.info("k-means iteration %d: objective %.2f, %d splits", number, stat["obj"], stat["nsplit"])

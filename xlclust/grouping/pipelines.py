@@ -3,8 +3,9 @@
 A pipeline is a backbone followed by operations, written as a path: ``mbert``, ``mbert/kmeans10``,
 ``xlmr/clsa-all/firstk5``, ``mbert/d128/cpt``. Each operation turns the model directory of the
 path before it into its own (``results/grouping/{pipeline}/model``). The operations come in the
-paper's order, each at most once: CLSA (``clsa-{pair set}``, §2.2), grouping (``kmeans{r}`` or
-``firstk{r}``, r_G in percent, §2.1), dimension reduction (``d{dim}``, §2.3, always followed by
+paper's order, each at most once: CLSA (``clsa-{pair set}``, §2.2), grouping (``kmeans{r}``,
+``firstk{r}``, r_G in percent, §2.1, or ``lexicon{r}``, App. F's bilingual-lexicon grouping:
+:mod:`xlclust.grouping.lexicon`), dimension reduction (``d{dim}``, §2.3, always followed by
 continual pretraining) and continual pretraining (``cpt``, §2.4).
 
 Config templates expand over the configured choices: ``{backbone}``, ``{grouping}`` (both methods at
@@ -22,7 +23,7 @@ from xlclust.errors import ConfigError
 
 STEP_PATTERNS = {
     "clsa": r"clsa-(?P<pairs>[A-Za-z0-9_]+)",
-    "grouping": r"(?P<method>kmeans|firstk)(?P<ratio>[0-9]+)",
+    "grouping": r"(?P<method>kmeans|firstk|lexicon)(?P<ratio>[0-9]+)",
     "reduction": r"d(?P<dim>[0-9]+)",
     "continual": r"cpt",
 }
@@ -70,7 +71,7 @@ def parse_pipeline(path: str, where: str = "pipeline") -> Pipeline:
                 steps.append(Step(kind, name, match.groupdict()))
                 break
         else:
-            raise ConfigError(f"{where}: {path!r}: {name!r} is no operation (clsa-PAIRS, kmeansR, firstkR, dDIM, cpt)")
+            raise ConfigError(f"{where}: {path!r}: {name!r} is no operation (clsa-PAIRS, kmeansR, firstkR, lexiconR, dDIM, cpt)")
     kinds = [step.kind for step in steps]
     if kinds != sorted(kinds, key=ORDER.index) or len(set(kinds)) != len(kinds):
         raise ConfigError(f"{where}: {path!r}: operations come at most once each, in the order {' → '.join(ORDER)} (Fig. 2)")
