@@ -242,3 +242,80 @@ def test_monobert_learns_to_tell_its_positives_from_its_negatives(tiny_bert, tmp
 def test_passages_of_reads_only_the_wanted_documents(tmp_path):
     corpus = corpus_file(tmp_path, 50)
     assert set(passages_of(corpus, {"3#0", "40#0", "missing"})) == {"3#0", "40#0"}
+
+
+def test_dpr_training_resumes_from_its_checkpoint_to_the_same_encoder(tiny_bert, tmp_path, monkeypatch):
+    """The bi-encoder is no PreTrainedModel: the Trainer's checkpoints of it must still resume."""
+    import torch
+    from transformers import TrainerCallback
+
+    from xlclust.models import ModelSource
+    from xlclust.retrieval import dpr
+    from xlclust.training.finetuning import FinetuneSpec
+
+    directory, lines = tiny_bert
+    examples = sentence_examples(lines, 60)
+    settings = {"query_length": 16, "passage_length": 32, "pooling": "cls", "hard_negatives": 1}
+    spec = FinetuneSpec(learning_rate=1e-3, batch_size=10, epochs=2, seed=3, checkpoint_every=5)
+    whole, _, _ = dpr.finetune_dpr(ModelSource(str(directory)), examples, spec, settings, tmp_path / "whole", "test")
+
+    class Kill(TrainerCallback):
+        def on_step_end(self, args, state, control, **kwargs):
+            if state.global_step == 7:
+                raise KeyboardInterrupt("killed")
+
+    real_train = dpr.train
+    monkeypatch.setattr(dpr, "train", lambda *a, **k: real_train(*a, **k, callbacks=[Kill()]))
+    with pytest.raises(KeyboardInterrupt):
+        dpr.finetune_dpr(ModelSource(str(directory)), examples, spec, settings, tmp_path / "resumed", "test")
+    monkeypatch.setattr(dpr, "train", real_train)
+    resumed, _, summary = dpr.finetune_dpr(ModelSource(str(directory)), examples, spec, settings, tmp_path / "resumed", "test")
+    assert summary["resumed_from"].endswith("checkpoint-5") and summary["steps"] == 12
+    for (name, a), (_, b) in zip(whole.state_dict().items(), resumed.state_dict().items()):
+        assert torch.equal(a, b), name
+
+
+def test_the_hub_route_reads_pinned_files_with_the_token(monkeypatch, tmp_path):
+    """The gated Hub's path without the network: what is asked of huggingface_hub, and its refusals."""
+    from types import SimpleNamespace
+
+    import huggingface_hub
+    from huggingface_hub.errors import GatedRepoError
+
+    asked = []
+
+    def download(repo, filename, **options):
+        asked.append((repo, filename, options["revision"], options["token"]))
+        if repo == "miracl/refused":
+            raise GatedRepoError("403 gated", response=SimpleNamespace(headers={}, request=None))
+        target = tmp_path / filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("1\tswali\n" if "topics" in filename else "1 Q0 d#0 1\n")
+        return str(target)
+
+    class Api:
+        def __init__(self, token):
+            assert token == "hf_test"
+
+        def list_repo_files(self, repo, repo_type, revision):
+            return [
+                "README.md",
+                "miracl-corpus-v1.0-sw/docs-10.jsonl.gz",
+                "miracl-corpus-v1.0-sw/docs-2.jsonl.gz",
+                "miracl-corpus-v1.0-yo/docs-0.jsonl.gz",
+            ]
+
+    monkeypatch.setenv("HF_TOKEN", "hf_test")
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", download)
+    monkeypatch.setattr(huggingface_hub, "HfApi", Api)
+    hub = {"topics": "miracl/miracl", "corpus": "miracl/miracl-corpus", "revision": {"topics": "abc123", "corpus": "def456"}}
+    source = MiraclSource("hub", hub, {}, cache_dir=str(tmp_path / "cache"))
+    topics, qrels = read_split(source, "sw", "dev")
+    assert topics == {"1": "swali"} and qrels == {"1": {"d#0": 1}}
+    files = source.corpus_files("sw")
+    assert [f.name for f in files] == ["docs-2.jsonl.gz", "docs-10.jsonl.gz"]  # shard order, not string order
+    assert asked[0] == ("miracl/miracl", "miracl-v1.0-sw/topics/topics.miracl-v1.0-sw-dev.tsv", "abc123", "hf_test")
+    assert asked[-1][2:] == ("def456", "hf_test")
+    refused = MiraclSource("hub", hub | {"topics": "miracl/refused"}, {})
+    with pytest.raises(XlclustError, match="access refused for this token"):
+        read_split(refused, "sw", "dev")
