@@ -168,6 +168,8 @@ def test_exact_search_and_an_approximate_index_that_resumes_after_a_kill(kind, t
     resumed = index.approximate_search(tmp_path / "resumed.faiss", queries, 10)
     assert np.array_equal(expected[1], resumed[1])
     assert index.recall_against(rows, resumed[1]) > 0.9  # all 16 lists probed (IVF), a wide beam (HNSW)
+    _, found, report = index.search(tmp_path / "shards", queries, 10, settings, tmp_path / "resumed.faiss", recall_sample=12)
+    assert np.array_equal(found, resumed[1]) and report["recall_queries"] == 12 and report["recall@10_vs_exact"] > 0.9
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from xlclust.atomic import atomic_directory
+from xlclust.errors import ConfigError
 from xlclust.models import ModelSource
 from xlclust.training.checkpoint import fingerprint, lines_digest
-from xlclust.training.finetuning import FinetuneSpec, feature_rows, position_limit, train
+from xlclust.training.finetuning import FinetuneSpec, batched_outputs, feature_rows, position_limit, train
 
 log = logging.getLogger(__name__)
 POOLINGS = ("cls", "mean")
@@ -100,9 +101,9 @@ def collator(tokenizer):
     return collate
 
 
-def _check_lengths(model, tokenizer, settings: dict, config_key: str) -> None:
-    from xlclust.errors import ConfigError
-
+def _check_settings(model, tokenizer, settings: dict, config_key: str) -> None:
+    if settings["pooling"] not in POOLINGS:
+        raise ConfigError(f"{config_key}.pooling: {settings['pooling']!r} is not one of {POOLINGS}")
     limit = position_limit(model, tokenizer)
     for key in ("query_length", "passage_length"):
         if settings[key] > limit:
@@ -123,7 +124,7 @@ def finetune_dpr(source: ModelSource, examples: list[dict], spec: FinetuneSpec, 
         return encoder, tokenizer, {"resumed_from": str(final)}
     set_seed(spec.seed)
     tokenizer, encoder = source.load(AutoModel, add_pooling_layer=False) if _takes_pooling_flag(source) else source.load(AutoModel)
-    _check_lengths(encoder, tokenizer, settings, config_key)
+    _check_settings(encoder, tokenizer, settings, config_key)
     model = _bi_encoder_class()(encoder, settings["pooling"])
     features = training_features(examples, tokenizer, settings, spec.seed)
     run = train(model, features, collator(tokenizer), spec, identity, checkpoint_root, f"{config_key}.training")
@@ -148,8 +149,6 @@ def _takes_pooling_flag(source: ModelSource) -> bool:
 def embed(encoder, tokenizer, features: list[dict], pooling: str, batch_size: int, desc: str) -> np.ndarray:
     """Vectors of encoded queries or passages, in input order (float32)."""
     from transformers import DataCollatorWithPadding
-
-    from xlclust.training.finetuning import batched_outputs
 
     hidden = encoder.config.hidden_size
     vectors = np.zeros((len(features), hidden), dtype=np.float32)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,8 +25,6 @@ from pathlib import Path
 from xlclust.errors import ConfigError, XlclustError
 from xlclust.retrieval.layout import CORPUS_FILE, corpus_dir, qrels_path, topics_path
 from xlclust.retrieval.trec import read_qrels
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
