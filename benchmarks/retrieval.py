@@ -13,7 +13,7 @@ that the approximate indexes' recall means something. Writes benchmarks/results/
 from __future__ import annotations
 
 import argparse
-import platform
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,18 +28,10 @@ from xlclust.retrieval import index
 from xlclust.retrieval.shards import encode_corpus
 from xlclust.search import SearchSettings, set_threads
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grouping import SHAPES, device_name  # noqa: E402  (the same model shapes and device label)
+
 RESULTS = Path(__file__).resolve().parent / "results"
-SHAPES = {
-    "tiny": {"num_hidden_layers": 1, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2},
-    "small": {"num_hidden_layers": 2, "hidden_size": 256, "intermediate_size": 1024, "num_attention_heads": 4},
-    "base": {"num_hidden_layers": 12, "hidden_size": 768, "intermediate_size": 3072, "num_attention_heads": 12},
-}
-
-
-def device_name() -> str:
-    if torch.cuda.is_available():
-        return torch.cuda.get_device_name()
-    return f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
 
 
 def encoding_rate(shape: str, passages: int, length: int, batch: int, work: Path) -> dict:

@@ -63,7 +63,7 @@ def test_run_files_round_trip_and_bad_lines_are_named(tmp_path):
     lines = (tmp_path / "run.trec").read_text().splitlines()
     assert lines[0] == "q1 Q0 b#2 1 2.000000 test" and trec.read_run(tmp_path / "run.trec") == run
     (tmp_path / "bad.trec").write_text("q1 Q0 a 1 0.5 t\nq1 Q0 b 2 high t\n")
-    with pytest.raises(XlclustError, match=r"bad.trec, line 2: score 'high'"):
+    with pytest.raises(XlclustError, match=r"bad.trec, line 2: score 'high' is not valid"):
         trec.read_run(tmp_path / "bad.trec")
     (tmp_path / "bad.qrels").write_text("q1 0 a 1\nq1 0 b\n")
     with pytest.raises(XlclustError, match=r"bad.qrels, line 2: a qrels line has 4 fields"):

@@ -66,39 +66,32 @@ def recall(qrels: Qrels, run: Run, cutoff: int = 100) -> float:
     return mean(per_query(qrels, run, recall_at, cutoff=cutoff))
 
 
-def read_qrels(path: str | os.PathLike) -> dict[str, dict[str, int]]:
-    """A TREC qrels file (``qid iteration docid level``, whitespace-separated)."""
-    qrels: dict[str, dict[str, int]] = {}
+def _read_table(path: str | os.PathLike, layout: str, value_column: int, convert, what: str) -> dict[str, dict]:
+    """qid → docid → converted value of a whitespace-separated TREC file whose lines are ``layout``."""
+    table: dict[str, dict] = {}
+    width = len(layout.split())
     with open(path, encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
             fields = line.split()
-            if len(fields) != 4:
-                raise XlclustError(f"{path}, line {number}: a qrels line has 4 fields (qid Q0 docid relevance), found {len(fields)}")
+            if not fields:
+                continue
+            if len(fields) != width:
+                raise XlclustError(f"{path}, line {number}: a {what} line has {width} fields ({layout}), found {len(fields)}")
             try:
-                level = int(fields[3])
+                table.setdefault(fields[0], {})[fields[2]] = convert(fields[value_column])
             except ValueError:
-                raise XlclustError(f"{path}, line {number}: relevance {fields[3]!r} is not an integer") from None
-            qrels.setdefault(fields[0], {})[fields[2]] = level
-    return qrels
+                raise XlclustError(f"{path}, line {number}: {layout.split()[value_column]} {fields[value_column]!r} is not valid") from None
+    return table
+
+
+def read_qrels(path: str | os.PathLike) -> dict[str, dict[str, int]]:
+    """A TREC qrels file (``qid iteration docid level``)."""
+    return _read_table(path, "qid Q0 docid relevance", 3, int, "qrels")
 
 
 def read_run(path: str | os.PathLike) -> dict[str, dict[str, float]]:
     """A TREC run file (``qid Q0 docid rank score tag``)."""
-    run: dict[str, dict[str, float]] = {}
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            fields = line.split()
-            if len(fields) != 6:
-                raise XlclustError(f"{path}, line {number}: a run line has 6 fields (qid Q0 docid rank score tag), found {len(fields)}")
-            try:
-                run.setdefault(fields[0], {})[fields[2]] = float(fields[4])
-            except ValueError:
-                raise XlclustError(f"{path}, line {number}: score {fields[4]!r} is not a number") from None
-    return run
+    return _read_table(path, "qid Q0 docid rank score tag", 4, float, "run")
 
 
 def run_lines(run: Run, tag: str, depth: int | None = None) -> Iterable[str]:
