@@ -224,6 +224,7 @@ def test_dpr_learns_its_training_pairs_and_the_run_scores_them(tiny_bert, tmp_pa
 
 def test_monobert_learns_to_tell_its_positives_from_its_negatives(tiny_bert, tmp_path):
     from xlclust.models import ModelSource
+    from xlclust.retrieval.evaluation import reranked_run
     from xlclust.retrieval.rerank import finetune_monobert, relevance_scores, training_pairs
     from xlclust.training.finetuning import FinetuneSpec
 
@@ -239,6 +240,14 @@ def test_monobert_learns_to_tell_its_positives_from_its_negatives(tiny_bert, tmp
     assert scores[labels == 1].mean() > scores[labels == 0].mean()
     wins = np.mean([scores[2 * i] > scores[2 * i + 1] for i in range(150)])  # each query's positive over its negative
     assert wins > 0.8
+    # reranking a first stage that puts each query's negative first, over a corpus of every passage
+    write_corpus(({"docid": p["docid"], "title": p["title"], "text": p["text"]} for p in pairs[::2]), tmp_path / "corpus.parquet")
+    first_stage = {e["qid"]: {e["negatives"][0]["docid"]: 2.0, e["positives"][0]["docid"]: 1.0} for e in examples}
+    qrels = {e["qid"]: {e["positives"][0]["docid"]: 1} for e in examples}
+    topics = {e["qid"]: e["query"] for e in examples}
+    reranked = reranked_run(model, tokenizer, first_stage, topics, tmp_path / "corpus.parquet", depth=100, max_length=64)
+    assert trec.ndcg(qrels, first_stage) == pytest.approx(1 / np.log2(3))
+    assert trec.ndcg(qrels, reranked) > 0.9 and all(set(reranked[q]) == set(first_stage[q]) for q in topics)
 
 
 def test_passages_of_reads_only_the_wanted_documents(tmp_path):
