@@ -206,7 +206,7 @@ def test_demo_groups_by_the_demo_lexicon(demo_runs):
     summary = json.loads((workdir / lexicon / "summary.json").read_text(encoding="utf-8"))
     assert summary["method"] == "lexicon" and summary["groups"] == summary["asked_groups"] and summary["linked_tokens"] > 100
     shared = json.loads((workdir / lexicon / "translations.json").read_text(encoding="utf-8"))
-    by_kmeans = json.loads((workdir / "results/grouping/tiny/kmeans20/translations.json").read_text(encoding="utf-8"))
+    by_kmeans = json.loads((demo_runs[0] / "results/grouping/tiny/kmeans20/translations.json").read_text(encoding="utf-8"))
     assert shared["pair_share"] == 1.0 and by_kmeans["pair_share"] < 0.1
     model = AutoModelForMaskedLM.from_pretrained(workdir / lexicon / "model", trust_remote_code=True)
     assert model.get_input_embeddings().weight.shape[0] == summary["ids"]
