@@ -53,8 +53,12 @@ def score_figure(scores: pd.DataFrame, path) -> None:
     table = table[table["metric"] == table["task"].map(HEADLINE_METRICS).fillna(table["metric"])]  # one line per model
     grouped = table[table["method"] != "oracle"]
     panels = sorted({(t, s) for t, s in zip(table["task"], table["scenario"])})
-    figure, axes = plt.subplots(1, max(1, len(panels)), figsize=(4.5 * max(1, len(panels)), 3.6), squeeze=False)
-    for axis, (task, scenario) in zip(axes[0], panels):
+    columns = min(4, max(1, len(panels)))  # a grid: ten panels (five tasks, two scenarios) in one row would not read
+    rows = -(-max(1, len(panels)) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4.5 * columns, 3.6 * rows), squeeze=False)
+    for axis in axes.flat[len(panels) :]:
+        axis.set_visible(False)
+    for axis, (task, scenario) in zip(axes.flat, panels):
         panel = grouped[(grouped["task"] == task) & (grouped["scenario"] == scenario)]
         axis.axhspan(90, 100, color="tab:green", alpha=0.12, label="≥ 90 % of the oracle")
         axis.axhspan(80, 90, color="tab:orange", alpha=0.12, label="80–90 %")
