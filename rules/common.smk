@@ -9,6 +9,7 @@ from xlclust.config import per_language, tydiqa_languages
 from xlclust.demo.paths import demo_dump_paths, demo_parallel_paths
 from xlclust.grouping.pipelines import WILDCARD as PIPELINE_PATTERN
 from xlclust.grouping.pipelines import backbone_of, expand_pipelines, is_backbone, parse_pipeline, pipeline_choices
+from xlclust.grouping_eval.report import STUDIES as GROUPING_EVAL_STUDIES
 from xlclust.locations import local_path
 from xlclust.retrieval.layout import corpus_dir, qrels_path, topics_path
 from xlclust.vocab.bpemb_store import unpinned_files
@@ -276,7 +277,15 @@ def eval_run_file(run, name="scores.csv"):
 def grouping_eval_targets():
     if not eval_runs():
         return []
-    return ["results/grouping_eval_scores.csv", "results/grouping_eval/table5.csv", "results/grouping_eval/scores.png"]
+    return [
+        "results/grouping_eval_scores.csv",
+        "results/grouping_eval/table5.csv",
+        *(grouping_eval_figure(study) for study in GROUPING_EVAL_STUDIES),
+    ]
+
+
+def grouping_eval_figure(study):
+    return f"results/grouping_eval/{study}.png"
 
 
 def eval_data_files(wildcards):

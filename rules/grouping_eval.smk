@@ -1,7 +1,7 @@
 # "Tomato, Tomahto, Tomate" §3, Table 2: each pipeline's model (and the backbone, the oracle) fine-tuned
 # per task and language — MasakhaNER (span F1), XNLI (accuracy; in-language and zero-shot from
 # English), TyDi QA GoldP (EM/F1; all training data and English only) — →
-# results/grouping_eval_scores.csv, Table 5 and the score-versus-r_G figure (Fig. 9).
+# results/grouping_eval_scores.csv, Table 5 and the score-versus-r_G (or d) figures (Figs. 3–6, 9).
 
 
 wildcard_constraints:
@@ -186,7 +186,10 @@ rule grouping_eval_scores:
     output:
         scores="results/grouping_eval_scores.csv",
         table5=report("results/grouping_eval/table5.csv", caption="../report/grouping_eval_table.rst", category="4 Semantic grouping"),
-        figure=report("results/grouping_eval/scores.png", caption="../report/grouping_eval.rst", category="4 Semantic grouping"),
+        figures=[
+            report(grouping_eval_figure(study), caption=f"../report/grouping_eval_{study}.rst", category="4 Semantic grouping")
+            for study in GROUPING_EVAL_STUDIES
+        ],
     log:
         "logs/grouping_eval_scores.log",
     conda:

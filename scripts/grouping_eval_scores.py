@@ -1,11 +1,11 @@
 """Rule grouping_eval_scores: every evaluation run → results/grouping_eval_scores.csv, Table 5 and
-the score-versus-r_G figure."""
+the figures of Figs. 3–6 and 9."""
 
 import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
-from xlclust.grouping_eval.report import run_rows, score_figure, table5, with_relative
+from xlclust.grouping_eval.report import STUDIES, run_rows, study_figure, table5, with_relative
 from xlclust.runlog import start_job
 
 start_job(snakemake)
@@ -16,4 +16,5 @@ runs = [
 scores = with_relative(pd.concat(runs, ignore_index=True))
 write_csv_atomic(scores, snakemake.output.scores)
 write_csv_atomic(table5(scores), snakemake.output.table5)
-score_figure(scores, snakemake.output.figure)
+for study, path in zip(STUDIES, snakemake.output.figures, strict=True):
+    study_figure(scores, study, path)

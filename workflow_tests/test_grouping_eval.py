@@ -11,7 +11,7 @@ import pytest
 from workflow_tests.realdata import shared_data
 from xlclust.errors import XlclustError
 from xlclust.grouping_eval.data import localized_ner_files, prepare_xnli
-from xlclust.grouping_eval.report import run_rows, score_figure, table5, with_relative
+from xlclust.grouping_eval.report import STUDIES, run_rows, study_figure, study_lines, table5, with_relative
 from xlclust.ner.data import prepare_language
 from xlclust.nli.data import LABELS, XnliDataError, XnliFiles, parse_evaluation, parse_train, read_files
 from xlclust.settings import DatasetSource
@@ -185,5 +185,42 @@ def test_scores_relative_to_the_oracle_table5_and_the_figure(tmp_path):
     assert (row["clsa"], row["method"], row["ratio"], row["continual"]) == ("all", "kmeans", 10, False)
     table = table5(with_relative(frame)).set_index(["pipeline", "scenario"])
     assert table.loc[("mbert/kmeans10", "in_language"), "mean"] == 72.0 and table.loc[("mbert", "in_language"), "languages"] == 2
-    score_figure(with_relative(frame), tmp_path / "scores.png")
-    assert (tmp_path / "scores.png").stat().st_size > 10_000
+
+
+def test_each_study_figure_compares_its_own_pipelines(tmp_path):
+    def run(pipeline, accuracy, scenario="in_language", language="sw"):
+        scores = pd.DataFrame([(language, scenario, "accuracy", accuracy)], columns=["language", "scenario", "metric", "value"])
+        return run_rows(pipeline, "xnli", "en" if scenario == "zero_shot" else language, 1, scores)
+
+    frame = with_relative(
+        pd.concat(
+            [
+                run("mbert", 80.0),
+                run("mbert", 60.0, "zero_shot"),
+                run("mbert/kmeans10", 72.0),
+                run("mbert/kmeans5", 64.0),
+                run("mbert/firstk10", 40.0),
+                run("mbert/kmeans10", 66.0, "zero_shot"),
+                run("mbert/clsa-all/kmeans10", 76.0),
+                run("mbert/d128/cpt", 68.0),
+                run("mbert/d8/cpt", 48.0),
+            ],
+            ignore_index=True,
+        )
+    )
+    points = {name: study_lines(frame, study) for name, study in STUDIES.items()}
+    grouping = points["grouping"][("xnli", "accuracy")]
+    assert set(grouping) == {"mbert kmeans", "mbert firstk"}  # CLSA, reduction and the oracle are not grouping alone
+    assert grouping["mbert kmeans"]["ratio"].tolist() == [5, 10] and grouping["mbert kmeans"]["perc"].tolist() == [80.0, 90.0]
+    clsa = points["clsa"][("xnli", "accuracy")]
+    assert clsa["mbert kmeans +CLSA(all)"]["perc"].tolist() == [95.0] and "mbert kmeans no CLSA" in clsa
+    reduction = points["reduction"][("xnli", "accuracy")]["mbert no CLSA ungrouped"]
+    assert reduction["dim"].tolist() == [8, 128] and reduction["perc"].tolist() == [60.0, 85.0]
+    assert points["zero_shot"][("xnli", "accuracy")]["mbert kmeans"]["perc"].tolist() == [110.0]
+    assert set(points["continual"][("xnli", "accuracy")]) == {"mbert kmeans no CPT", "mbert firstk no CPT"}
+    for name in STUDIES:
+        study_figure(frame, name, tmp_path / f"{name}.png")
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+    # no run belongs to a study: its figure says so rather than failing or vanishing
+    study_figure(frame[frame["pipeline"] == "mbert"], "clsa", tmp_path / "empty.png")
+    assert (tmp_path / "empty.png").stat().st_size > 5_000
