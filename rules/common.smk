@@ -159,12 +159,19 @@ GROUPING = config["grouping"]
 MODELS = config["models"]
 
 
+def model_spec(name):
+    """A model of `models`; a target naming another (results/grouping/NAME/...) gets the list."""
+    if name not in MODELS:
+        raise ValueError(f"{name!r} is no model under config key 'models' (config.yaml): {', '.join(MODELS)}")
+    return MODELS[name]
+
+
 def model_source(name):
     """A model of `models` as xlclust.models.ModelSource's fields, the one spelling of where a model
     comes from: location (a local directory or a Hub ID), revision, cache_dir. Remote code only for a
     model the workflow pretrained itself (results/pretraining/models/...: its cluster tokenizer's code,
     which xlclust.own_code checks is byte for byte the project's before anything runs)."""
-    spec = MODELS[name]
+    spec = model_spec(name)
     source = {"location": spec.get("path") or spec["hub"], "revision": spec.get("revision"), "cache_dir": config["model_cache_dir"]}
     if str(spec.get("path", "")).startswith("results/pretraining/models/"):
         source["trust_remote_code"] = True
@@ -182,7 +189,7 @@ def grouping_source_inputs(wildcards):
 
 def model_files(source):
     """A model source's local directory, so that Snakemake tracks it (or builds the demo's)."""
-    return local_files({"model": MODELS[source].get("path")})
+    return local_files({"model": model_spec(source).get("path")})
 
 
 def lexicon_grouping_inputs(wildcards):

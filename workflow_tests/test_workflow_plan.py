@@ -67,6 +67,17 @@ def test_paper_config_plans_the_semantic_grouping_evaluation_grid(tmp_path):
     assert counts["continual_pretrain"] == "26" and counts["clsa"] == "2"
 
 
+def test_fig7_backbones_are_configured_options(tmp_path):
+    """XLM-R large and XLM-V (Fig. 7) plan like the default backbones, by their names in `models`."""
+    targets = ["results/grouping/xlmv/kmeans10/model", "results/grouping/xlmr_large/clsa-all/firstk5/model"]
+    result = snakemake(*targets, "-n", "--quiet", "rules", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
+    assert counts["grouping_source"] == "2" and counts["clsa"] == "1" and counts["grouped_model"] == "2"
+    unknown = snakemake("results/grouping/xlmv_large/kmeans10/model", "-n", cwd=tmp_path)
+    assert unknown.returncode != 0 and "'xlmv_large' is no model under config key 'models'" in unknown.stderr + unknown.stdout
+
+
 def test_the_slurm_profile_plans_the_whole_paper_config(tmp_path):
     """`snakemake --profile slurm all`, from a fresh clone's root: every stage of the paper config is
     planned for SLURM (the NER runs join once the languages are clustered: a checkpoint), GPU rules on
