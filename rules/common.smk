@@ -166,6 +166,27 @@ def model_spec(name):
     return MODELS[name]
 
 
+def models_in_use():
+    """The names of `models` that the configured stages read."""
+    names = [*config["grouping"]["backbones"], *config["grouping"]["sources"], *config["tydiqa"]["reference_models"]]
+    names += [config[section]["model"] for section in ("langclust", "ner", "lowres")]
+    tagging = config["tagging"]
+    names += [model for embedder, model in tagging["finetuned_models"].items() if embedder in tagging["embedders"]]
+    return [name for name in dict.fromkeys(names) if name in MODELS]
+
+
+def warn_about_unpinned_models():
+    unpinned = [name for name in models_in_use() if "hub" in MODELS[name] and not MODELS[name].get("revision")]
+    if unpinned:
+        logger.warning(
+            f"no revision under config key 'models' for {', '.join(unpinned)}: read at the Hub's current main, which "
+            "may change between runs. Pin the commits you read (README, Security)."
+        )
+
+
+warn_about_unpinned_models()
+
+
 def model_source(name):
     """A model of `models` as xlclust.models.ModelSource's fields, the one spelling of where a model
     comes from: location (a local directory or a Hub ID), revision, cache_dir. Remote code only for a

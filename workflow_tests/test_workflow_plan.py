@@ -74,6 +74,11 @@ def test_fig7_backbones_are_configured_options(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
     assert counts["grouping_source"] == "2" and counts["clsa"] == "1" and counts["grouped_model"] == "2"
+    # unpinned models are named when a stage reads them: XLM (tagging) by default; XLM-V once a backbone
+    plain = snakemake(*targets, "-n", cwd=tmp_path)
+    assert plain.returncode == 0 and "for xlm: read at the Hub's current main" in plain.stdout + plain.stderr
+    chosen = snakemake(*targets, "-n", "--config", 'grouping={"backbones": ["mbert", "xlmv"]}', cwd=tmp_path)
+    assert chosen.returncode == 0 and "for xlmv, xlm: read at the Hub's current main" in chosen.stdout + chosen.stderr
     unknown = snakemake("results/grouping/xlmv_large/kmeans10/model", "-n", cwd=tmp_path)
     assert unknown.returncode != 0 and "'xlmv_large' is no model under config key 'models'" in unknown.stderr + unknown.stdout
 
