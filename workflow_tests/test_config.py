@@ -126,8 +126,8 @@ def test_tydiqa_settings_are_checked_against_the_rest_of_the_config():
     )
     assert tydiqa_languages(config) == ["en", "fi", "sw"]  # GoldP's languages that the workflow has
     assert config["tydiqa"]["dataset"]["hub"]["config"] == "secondary_task" and config["tydiqa"]["seeds"]["small"] == [1, 2, 3, 4, 5]
-    with pytest.raises(ConfigError, match=r"tydiqa\.reference_models\[0\]': 'xlmr_large' is not a model under 'models'"):
-        validated(tydiqa__reference_models=["xlmr_large"])
+    with pytest.raises(ConfigError, match=r"tydiqa\.reference_models\[0\]': 'xlmr_xl' is not a model under 'models'"):
+        validated(tydiqa__reference_models=["xlmr_xl"])
     with pytest.raises(ConfigError, match=r"tydiqa\.dataset\.files\.dev\.ar': no dev file"):
         validated(tydiqa__dataset={"source": "files", "files": {"train": {"en": "en.json"}, "dev": {"en": "en.json"}}})
     with pytest.raises(ConfigError, match=r"tydiqa\.train_language': 'de' is not one of the configured languages"):
@@ -144,8 +144,8 @@ def test_langclust_and_ner_settings_are_checked():
     assert set(config["wikiann"]["families"]) == set(config["wikiann"]["languages"])
     assert config["langclust"]["k"] == 4 and config["ner"]["training"]["batch_size"] == 20
     assert config["ner"]["max_length"] == 300 and config["ner"]["seeds"] == [1, 2, 3, 4, 5]
-    with pytest.raises(ConfigError, match=r"langclust\.model': 'xlmr_large' is not a model under 'models'"):
-        validated(langclust__model="xlmr_large")
+    with pytest.raises(ConfigError, match=r"langclust\.model': 'xlmr_xl' is not a model under 'models'"):
+        validated(langclust__model="xlmr_xl")
     with pytest.raises(ConfigError, match=r"langclust\.k': 7 is not one of langclust\.ks"):
         validated(langclust__k=7)
     with pytest.raises(ConfigError, match=r"langclust\.ks\[0\]': 16 clusters of 15 languages"):
@@ -206,8 +206,8 @@ def test_lowres_settings_are_checked():
         lowres["languages"]
     )
     assert lowres["update"]["steps"] == 5000 and lowres["mining"]["threshold"] == 0.2 and lowres["tokenizer"]["bn"] == "indic"
-    with pytest.raises(ConfigError, match=r"lowres\.model': 'xlmr_large' is not a model under 'models'"):
-        validated(lowres__model="xlmr_large")
+    with pytest.raises(ConfigError, match=r"lowres\.model': 'xlmr_xl' is not a model under 'models'"):
+        validated(lowres__model="xlmr_xl")
     with pytest.raises(ConfigError, match=r"lowres\.parallel\.yo': no parallel corpus of 'yo' with 'en'"):
         validated(lowres__languages=["sw", "yo"])
     with pytest.raises(ConfigError, match=r"lowres\.languages\[1\]': 'en' is lowres\.english"):
