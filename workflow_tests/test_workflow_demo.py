@@ -334,8 +334,8 @@ def test_demo_mines_true_translations_and_scores_retrieval_and_zero_shot_ner(dem
         words = types[types["source_word"].str.isalpha()].assign(source_word=lambda t: t["source_word"].str.lower())
         lines = (workdir / f"resources/demo/dictionaries/{lang}-en.txt").read_text(encoding="utf-8").splitlines()
         precision = dictionary_precision(words, {tuple(line.split()) for line in lines})
-        # measured 0.27 (qcy) and 0.22 (qgr), 0.14 (qcy) with transformers 5.24's initialisation of the
-        # tiny models: well above chance (0.0 among ~5.5k mined types), but not a fixed figure
+        # measured 0.27 (qcy) and 0.22 (qgr) in November, 0.14 (qcy) on 2026-12-01 with the dependencies'
+        # newest releases (tiny models move with them): well above chance among ~5.5k mined types
         assert precision["pair_precision"] > 0.1, precision
         iterations = pd.read_csv(workdir / f"results/lowres/layers/mined/{lang}/iterations.csv")
         assert (iterations["pairs"] > 5000).all() and (iterations["mean_similarity"] > 0.2).all()
@@ -346,7 +346,7 @@ def test_demo_mines_true_translations_and_scores_retrieval_and_zero_shot_ner(dem
     assert all(w in sentence for w, sentence in zip(examples["source_word"], examples["source_sentence"]))
     ner = pd.read_csv(workdir / "results/lowres_ner_scores.csv")
     overall = ner[ner["class"] == "all"].set_index(["method", "language"])
-    # an all-O tagger scores 0; measured for base qcy: over 10 before, 7.7 with transformers 5.24's tiny models
+    # an all-O tagger scores 0; measured for base qcy: over 10 in November, 7.7 on 2026-12-01
     assert len(overall) == 15 and overall["f1"].between(0, 100).all() and overall.loc[("base", "qcy"), "f1"] > 5
     assert (workdir / "results/lowres/ner.png").stat().st_size > 10_000
     # Table 5: intersection mining keeps the pairs found from both sides, fewer and more similar ones
@@ -370,8 +370,8 @@ def test_demo_compares_word_embedders_for_ner_and_pos_zero_shot_and_joint(demo_r
     a random BiLSTM, MUSE's stand-in) and the fine-tuned Transformers, on NER and POS, zero-shot from
     English and jointly trained, scored on the three languages. At the demo's size the ranking between
     them changes with any setting, so only that the runs learn is checked (measured: zero-shot English
-    NER F1 25-62, POS accuracy 69-89; bert 14.6 with transformers 5.24's initialisation of the random
-    tiny model, where an all-O tagger scores 0)."""
+    NER F1 25-62, POS accuracy 69-89; bert 14.6 on 2026-12-01 with the dependencies' newest releases;
+    an all-O tagger scores 0)."""
     workdir = demo_runs[0]
     embedders = {"bpe_bow", "bpe_gru", "muse", "laser_top", "laser_elmo", "lstm_nopre", "bert", "xlm"}
     scores = pd.read_csv(workdir / "results/tagging_scores.csv")
