@@ -24,6 +24,7 @@ LAYERS = [
         "own_code",
         "settings",
         "search_reference",
+        "initialization",
     },
     {"corpus"},
     {"wiki"},

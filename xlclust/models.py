@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from xlclust.initialization import seeded_init
 from xlclust.own_code import require_own_code
 
 
@@ -31,10 +32,18 @@ class ModelSource:
             self.location, trust_remote_code=self.trust_remote_code, revision=self.revision, cache_dir=self.cache_dir
         )
 
-    def load(self, auto_class, **model_options):
+    def load(self, auto_class, seed: int | None = None, **model_options):
         """(tokenizer, model) through ``auto_class`` (``AutoModel``, ``AutoModelForQuestionAnswering``,
-        …); a new task head is initialized from the current seed."""
+        …). Weights the checkpoint lacks (a new task head, a pooler) take the project's own
+        initialization from ``seed`` (by default torch's current seed, as ``set_seed`` left it), not
+        the library's."""
+        import torch
+
         options = {"revision": self.revision, "cache_dir": self.cache_dir}
         tokenizer = self.load_tokenizer()
-        model = auto_class.from_pretrained(self.location, trust_remote_code=self.trust_remote_code, **options, **model_options)
+        model, loading = auto_class.from_pretrained(
+            self.location, trust_remote_code=self.trust_remote_code, output_loading_info=True, **options, **model_options
+        )
+        if loading["missing_keys"]:
+            seeded_init(model, torch.initial_seed() if seed is None else seed, names=loading["missing_keys"])
         return tokenizer, model

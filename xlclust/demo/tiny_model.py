@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterable
 
 from xlclust.atomic import atomic_directory
+from xlclust.initialization import new_random_model
 from xlclust.tokenization.wordpiece import train_sentencepiece, wordpiece_tokenizer, wordpiece_vocabulary
 
 
@@ -48,12 +49,10 @@ def build_tiny_model(
 
 
 def save_random_model(model_class, config, tokenizer, out_dir: str | os.PathLike, seed: int) -> int:
-    """``model_class(config)`` with weights drawn from ``seed``, written with its tokenizer
-    atomically; returns the vocabulary size."""
-    import torch
-
-    torch.manual_seed(seed)
-    model = model_class(config)
+    """``model_class(config)`` with the project's initialization from ``seed`` (never the library's
+    default, which a release may change), written with its tokenizer atomically; returns the
+    vocabulary size."""
+    model = new_random_model(model_class, config, seed)
     with atomic_directory(out_dir) as tmp:
         tokenizer.save_pretrained(tmp)
         model.save_pretrained(tmp)

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from xlclust.errors import ConfigError
+from xlclust.initialization import new_random_model
 from xlclust.pretraining.data import ExampleStream
 from xlclust.pretraining.flops import flops_per_token
 from xlclust.pretraining.masking import MaskingSpec, mask_tokens, pad_batch, replacement_ids
@@ -101,8 +102,7 @@ def build_model(model_config: dict, tokenizer, max_length: int, seed: int):
             f"pretraining: max_length {max_length} exceeds the model's max_position_embeddings {settings['max_position_embeddings']}"
         )
     config = BertConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, **settings)
-    torch.manual_seed(seed)
-    return BertForMaskedLM(config)
+    return new_random_model(BertForMaskedLM, config, seed)  # the project's initialization, not the library's
 
 
 def load_initial_model(path: str | os.PathLike, tokenizer, max_length: int):
