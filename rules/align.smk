@@ -37,7 +37,7 @@ rule align_embeddings:
         "logs/benchmarks/align_embeddings/{lang}.tsv"
     conda:
         "../envs/vocab.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=8000,
         runtime=60,
@@ -63,7 +63,7 @@ rule evaluate_bli:
         "logs/benchmarks/evaluate_bli.tsv"
     conda:
         "../envs/vocab.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=8000,
         runtime=60,

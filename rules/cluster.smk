@@ -17,7 +17,7 @@ rule translation_graph:
         "logs/benchmarks/translation_graph.tsv"
     conda:
         "../envs/cluster.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=16000,
         runtime=120,

@@ -6,6 +6,7 @@ import pandas as pd
 from snakemake.logging import logger
 
 from xlclust.config import per_language, tydiqa_languages
+from xlclust.demo.figures import TABLES as DEMO_FIGURE_TABLES
 from xlclust.demo.paths import demo_dump_paths, demo_parallel_paths
 from xlclust.grouping.pipelines import WILDCARD as PIPELINE_PATTERN
 from xlclust.grouping.pipelines import backbone_of, expand_pipelines, is_backbone, parse_pipeline, pipeline_choices
@@ -17,6 +18,14 @@ from xlclust.vocab.settings import VocabularySettings
 from xlclust.wiki.sources import source_for
 
 LANGUAGES = config["languages"]
+
+
+def job_threads(wanted):
+    """A rule's threads: as it asks, or at most demo_world.job_threads in the demo, whose tiny
+    jobs run faster side by side than one at a time on all cores, and whose figures must not
+    depend on how many threads a job got (float sums in another order)."""
+    cap = config.get("demo_world", {}).get("job_threads")
+    return min(wanted, cap) if cap else wanted
 
 
 def dump_source(lang):
@@ -64,6 +73,7 @@ def all_targets():
         *ner_targets(),
         *lowres_targets(),
         *tagging_targets(),
+        *(["results/demo_figures.csv"] if "demo_world" in config else []),
     ]
 
 

@@ -258,3 +258,26 @@ rule demo_parallel:
         seed=config["seed"],
     script:
         "../scripts/demo_parallel.py"
+
+
+# The demo's headline figures, one per line, which a fresh install reproduces
+# (demo/expected_figures.csv, workflow_tests/test_workflow_demo.py).
+rule demo_figures:
+    input:
+        tables=list(DEMO_FIGURE_TABLES.values()),
+        mined=expand("results/lowres/layers/mined/{lang}", lang=LOWRES_LANGUAGES),
+        dictionaries=expand(f"{DEMO_ROOT}/dictionaries/{{lang}}-en.txt", lang=LOWRES_LANGUAGES),
+    output:
+        "results/demo_figures.csv",
+    log:
+        "logs/demo_figures.log",
+    conda:
+        "../envs/model.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        languages=LOWRES_LANGUAGES,
+    script:
+        "../scripts/demo_figures.py"

@@ -46,7 +46,7 @@ rule semantic_grouping:
         "logs/benchmarks/semantic_grouping/{source}/kmeans{ratio}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=16000,
         runtime=240,
@@ -77,7 +77,7 @@ rule lexicon_grouping:
         "logs/benchmarks/lexicon_grouping/{source}/lexicon{ratio}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=16000,
         runtime=240,
@@ -199,7 +199,7 @@ rule clsa:
         "logs/benchmarks/clsa/{source}/clsa-{pairs}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=16000,
         runtime=120,
@@ -311,7 +311,7 @@ rule continual_encoded:
         "logs/continual_encoded/{source}.log",
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=lambda wildcards, threads: 2000 + 1500 * threads,
         runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),
@@ -335,7 +335,7 @@ rule continual_pretrain:
         "logs/benchmarks/continual_pretrain/{source}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,  # profiles raise it (and nodes) for data-parallel runs
         gpu_jobs=1,

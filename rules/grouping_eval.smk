@@ -77,7 +77,7 @@ rule eval_ner:
         eval_task="masakhaner",
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit
@@ -108,7 +108,7 @@ rule eval_xnli:
         eval_task="xnli",
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit
@@ -163,7 +163,7 @@ rule eval_tydiqa:
         eval_task="tydiqa",
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit
@@ -291,7 +291,7 @@ rule eval_miracl_retrieval:
         eval_task="miracl_retrieval",
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit
@@ -322,7 +322,7 @@ rule eval_miracl_reranking:
         eval_task="miracl_reranking",
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit

@@ -53,7 +53,7 @@ rule langid_finetune:
         "logs/benchmarks/langid_finetune.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit
@@ -103,7 +103,7 @@ rule embed_sentences:
         "logs/benchmarks/embed_sentences/{representation}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit
@@ -159,7 +159,7 @@ rule langclust_report:
         "logs/langclust_report.log",
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=4000,
         runtime=30,

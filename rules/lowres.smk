@@ -76,7 +76,7 @@ rule alignment_layers:
         "logs/benchmarks/alignment_layers/{trained_method}/{lowres_lang}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit
@@ -109,7 +109,7 @@ rule full_sup_model:
         "logs/benchmarks/full_sup_model/{lowres_lang}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,
@@ -163,7 +163,7 @@ rule ebert_vocabulary:
         "logs/benchmarks/ebert_vocabulary/{lowres_lang}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=16000,
         runtime=240,
@@ -185,7 +185,7 @@ rule ebert_encoded:
         "logs/ebert_encoded/{lowres_lang}.log",
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=lambda wildcards, threads: 2000 + 1500 * threads,
         runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),
@@ -208,7 +208,7 @@ rule ebert_model:
         "logs/benchmarks/ebert_model/{lowres_lang}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,  # profiles raise it (and nodes) for data-parallel runs
         gpu_jobs=1,
@@ -239,7 +239,7 @@ rule vecmap_layers:
         "logs/benchmarks/vecmap_layers/{vecmap_method}/{lowres_lang}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,
@@ -268,7 +268,7 @@ rule word_retrieval:
         "logs/word_retrieval/{lowres_method}/{lowres_lang}.log",
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         gpu=1,
         gpu_jobs=1,
@@ -321,7 +321,7 @@ rule lowres_ner:
         "logs/benchmarks/lowres_ner/{lowres_method}/{lowres_lang}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,

@@ -82,7 +82,7 @@ rule train_ner:
         "logs/benchmarks/train_ner/{scheme}/{group}/seed{seed}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit

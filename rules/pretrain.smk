@@ -41,7 +41,7 @@ rule baseline_tokenizer:
         "logs/benchmarks/baseline_tokenizer.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=8000,
         runtime=60,
@@ -91,7 +91,7 @@ rule encode_corpus:
         "logs/benchmarks/encode_corpus/{corpus}/{tokenizer}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=lambda wildcards, threads: 2000 + 1500 * threads,
         runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),
@@ -113,7 +113,7 @@ rule pretrain:
         "logs/benchmarks/pretrain/{tokenizer}-{size}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,  # profiles raise it (and nodes) for data-parallel runs
         gpu_jobs=1,  # counts against profiles/default's local limit

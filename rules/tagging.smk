@@ -53,7 +53,7 @@ rule laser_encoder:
         "logs/benchmarks/laser_encoder.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=8000,
         runtime=240,
@@ -105,7 +105,7 @@ rule train_tagger:
         "logs/benchmarks/train_tagger/{tagging_task}/{embedder}/{tagging_scenario}/{tagging_train}/seed{seed}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,

@@ -46,7 +46,7 @@ rule finetune_tydiqa:
         "logs/benchmarks/finetune_tydiqa/{model}/seed{seed}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 4
+    threads: job_threads(4)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit
@@ -75,7 +75,7 @@ rule predict_tydiqa:
         "logs/benchmarks/predict_tydiqa/{model}/seed{seed}/{lang}.tsv"
     conda:
         "../envs/model.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         gpu=1,
         gpu_jobs=1,  # counts against profiles/default's local limit

@@ -15,7 +15,7 @@ rule subword_vocab:
         "logs/benchmarks/subword_vocab/{lang}.tsv"
     conda:
         "../envs/vocab.yaml"
-    threads: 2
+    threads: job_threads(2)
     resources:
         mem_mb=8000,
         runtime=lambda wildcards, input: 30 + int(input.size_mb / 20),

@@ -245,6 +245,18 @@ def test_demo_is_deterministic(demo_runs):
         assert (first / path).read_bytes() == (second / path).read_bytes(), path
 
 
+def test_demo_figures_are_the_expected_ones(demo_runs):
+    """Every headline figure of the demo equals demo/expected_figures.csv (within a tolerance only
+    where its reason says why): the lock and the project's own initialization fix them. A change
+    that moves a figure on purpose updates that file in the same commit and says why."""
+    from xlclust.demo.figures import compare_figures
+
+    measured = pd.read_csv(demo_runs[0] / "results/demo_figures.csv")
+    expected = pd.read_csv(demo_runs[0] / "demo/expected_figures.csv", keep_default_na=False, na_values=[""])
+    assert len(measured) >= 40 and measured["figure"].is_unique
+    assert compare_figures(measured, expected) == []
+
+
 def test_a_finished_demo_has_nothing_left_to_do(demo_runs):
     result = run_workflow(demo_runs[0], DEMO, ("all",), "-n")
     assert result.returncode == 0 and "Nothing to be done" in output_of(result)
