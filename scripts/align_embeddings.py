@@ -2,8 +2,9 @@
 
 import json
 
-import numpy as np
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import numpy as np
 
 from xlclust.align.dictionaries import read_pairs
 from xlclust.align.procrustes import align, normalize

@@ -6,9 +6,10 @@ import json
 import logging
 from pathlib import Path
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_directory
 from xlclust.lowres.contextual import load_encoder

@@ -1,9 +1,10 @@
 """Rule cluster_languages: Ward clustering of one representation's sentence vectors, each language's
 cluster by majority vote for every k, and the top of the tree as a dendrogram."""
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import numpy as np
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.langclust.clustering import cluster_languages, node_languages

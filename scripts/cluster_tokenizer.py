@@ -2,8 +2,9 @@
 
 import json
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import atomic_directory
 from xlclust.runlog import start_job

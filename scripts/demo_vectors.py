@@ -2,8 +2,9 @@
 
 import logging
 
-import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pyarrow.parquet as pq
 
 from xlclust.demo.vectors import build_demo_vectors
 from xlclust.runlog import start_job

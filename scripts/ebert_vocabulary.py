@@ -2,8 +2,9 @@
 new subwords and as many new embedding rows (E-BERT, Wang et al. 2020; Hangya et al. 2022 §4.1's
 eBERT), the start of its masked-LM training."""
 
-import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pyarrow.parquet as pq
 
 from xlclust.models import ModelSource
 from xlclust.pretraining.extension import extend_model

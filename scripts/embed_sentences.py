@@ -3,9 +3,10 @@
 import json
 import os
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import numpy as np
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_text_atomic
 from xlclust.langclust.embedding import REPRESENTATIONS, sentence_vectors

@@ -6,8 +6,9 @@ import json
 import os
 from pathlib import Path
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import atomic_directory, write_csv_atomic, write_text_atomic
 from xlclust.models import ModelSource

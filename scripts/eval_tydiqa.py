@@ -6,9 +6,10 @@ import os
 import shutil
 import tempfile
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 from transformers import AutoModelForQuestionAnswering
 
 from xlclust.atomic import write_csv_atomic, write_text_atomic

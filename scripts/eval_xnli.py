@@ -4,9 +4,10 @@ accuracy on the test pairs of that language, or of every language when it is the
 import json
 import os
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic, write_text_atomic
 from xlclust.models import ModelSource

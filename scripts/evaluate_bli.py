@@ -3,8 +3,9 @@
 import json
 from pathlib import Path
 
-import numpy as np
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import numpy as np
 
 from xlclust.align.bli import bli_table
 from xlclust.align.dictionaries import read_pairs

@@ -1,8 +1,9 @@
 """Rule first_k: the baseline map — the first r_G·|V| tokens kept, the rest read as unknown."""
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import numpy as np
 import pandas as pd
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.grouping.groups import first_k_labels, group_table
 from xlclust.grouping.outputs import write_group_map

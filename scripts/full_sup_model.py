@@ -4,8 +4,9 @@
 import json
 import logging
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import atomic_directory
 from xlclust.lowres.full import LOG_FIELDS, train_full

@@ -1,7 +1,8 @@
 """Rule grouped_model: a model source shrunk to its groups, with its grouped tokenizer."""
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.grouping.model import load_masked_lm, save_grouped_model
 from xlclust.models import ModelSource

@@ -1,8 +1,9 @@
 """Rule grouping_eval_scores: every evaluation run → results/grouping_eval_scores.csv, Table 5 and
 the figures of Figs. 3–6 and 9."""
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.grouping_eval.report import STUDIES, run_rows, study_figure, table5, with_relative

@@ -3,8 +3,9 @@ groups of its k-means groupings (Fig. 8)."""
 
 import json
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.grouping.groups import example_groups

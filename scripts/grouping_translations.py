@@ -3,8 +3,9 @@
 import json
 import logging
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import write_text_atomic
 from xlclust.grouping.clsa_pairs import read_pairs, single_subword_pairs

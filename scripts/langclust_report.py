@@ -3,10 +3,11 @@ projection of the sentence vectors before and after fine-tuning (Shaffer 2021 Fi
 
 import os
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.langclust.projection import sample_per_language, tsne

@@ -2,9 +2,10 @@
 
 import logging
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pyarrow as pa
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path
 from xlclust.langclust.identification import sentence_text

@@ -4,8 +4,9 @@ held-out (dev) sentences."""
 import logging
 import os
 
-import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pyarrow.parquet as pq
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.langclust.identification import accuracy_table, finetune_langid, identify, sentence_text

@@ -1,9 +1,10 @@
 """Rule lexicon_grouping: a model's subwords grouped so that a lexicon's translations share a group
 ("Tomato, Tomahto, Tomate" App. F) → token → group map."""
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import numpy as np
 import pandas as pd
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.grouping.clsa_pairs import read_pairs, single_subword_pairs
 from xlclust.grouping.groups import group_table

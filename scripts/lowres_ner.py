@@ -1,9 +1,10 @@
 """Rule lowres_ner: zero-shot NER (Hangya et al. 2022 §4.2) — a linear tagger over the frozen LM and a
 method's layers, trained on English WikiAnn, early-stopped on the language's dev set, scored on its test set."""
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.lowres.contextual import load_encoder

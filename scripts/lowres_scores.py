@@ -1,8 +1,9 @@
 """Rules word_retrieval_scores and lowres_ner_scores: every (method, language) row in one tidy table,
 and a figure of the headline score with the average over the languages."""
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.lowres.report import headline, with_average

@@ -1,9 +1,10 @@
 """Rule mined_pairs_report: what was mined for every language (Hangya et al. 2022 Table 9) and the most
 often mined pairs in their sentences (Table 4)."""
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.lowres.types import mined_types, pair_examples, type_counts

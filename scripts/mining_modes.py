@@ -3,8 +3,9 @@ Table 5): word retrieval, zero-shot NER and what each mined per iteration."""
 
 from pathlib import Path
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.lowres.report import mining_modes

@@ -2,8 +2,9 @@
 
 import logging
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import atomic_path, write_csv_atomic
 from xlclust.retrieval.corpus import write_corpus

@@ -3,10 +3,11 @@ or with `aligned` the alignment stage's mapped space read as word vectors."""
 
 from pathlib import Path
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path
 from xlclust.runlog import start_job

@@ -3,8 +3,9 @@
 import json
 import os
 
-import pyarrow.parquet as pq
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pyarrow.parquet as pq
 from transformers import AutoModelForQuestionAnswering
 
 from xlclust.atomic import write_text_atomic

@@ -2,8 +2,9 @@
 
 import json
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.align.dictionaries import DictionarySpec, seed_dictionary, write_pairs
 from xlclust.atomic import write_text_atomic

@@ -1,8 +1,9 @@
 """Rule semantic_grouping: spherical k-means over a source's embedding rows → token → group map."""
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import numpy as np
 import pandas as pd
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.grouping.groups import group_table, kmeans_labels
 from xlclust.grouping.outputs import write_group_map

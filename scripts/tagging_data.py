@@ -1,9 +1,10 @@
 """Rule tagging_data: one task's data of one language (NER tags checked, POS tags universal), a table
 per split with its counts and problems."""
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_directory
 from xlclust.runlog import start_job

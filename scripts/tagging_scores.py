@@ -4,8 +4,9 @@ the languages left out for missing data, and the zero-shot figure."""
 
 from pathlib import Path
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.plots import confusion_figure, joint_gain_figure, method_bars_figure

@@ -2,10 +2,11 @@
 
 import json
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sparse
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import write_csv_atomic, write_text_atomic
 from xlclust.cluster.clusters import cluster_analysis, cluster_names, sample_clusters, token_clusters

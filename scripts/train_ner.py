@@ -4,9 +4,10 @@ evaluated language's test set."""
 import json
 import os
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_csv_atomic, write_text_atomic
 from xlclust.models import ModelSource

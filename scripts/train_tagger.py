@@ -3,10 +3,11 @@ stopping and scored on every evaluation language's test set; per sentence, the t
 
 from pathlib import Path
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_directory
 from xlclust.runlog import start_job

@@ -2,10 +2,11 @@
 
 import logging
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sparse
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_csv_atomic
 from xlclust.cluster.cliques import clique_analysis

@@ -1,8 +1,9 @@
 """Rule tydiqa_data: TyDi QA GoldP from the Hub or local files → checked Parquet question tables."""
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_csv_atomic
 from xlclust.runlog import start_job

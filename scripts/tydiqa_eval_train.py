@@ -1,9 +1,10 @@
 """Rule tydiqa_eval_train: the TyDi QA GoldP training questions of one evaluation training (all: every
 language's; a language code: that language's) → a checked Parquet question table."""
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.atomic import atomic_path, write_csv_atomic
 from xlclust.runlog import start_job

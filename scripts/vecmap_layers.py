@@ -5,9 +5,10 @@ language and English, an orthogonal map seeded by identical words (vecmap_id) or
 import json
 import logging
 
+import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
 import pandas as pd
 import pyarrow.parquet as pq
-import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.align.dictionaries import read_dictionary
 from xlclust.atomic import atomic_directory

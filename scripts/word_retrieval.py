@@ -1,8 +1,9 @@
 """Rule word_retrieval: contextual word retrieval (CSLS) on one language's test sentences with
 English, both directions, with a method's layers (or the LM as it is)."""
 
-import pandas as pd
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
+
+import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.lowres.contextual import load_encoder
