@@ -17,8 +17,9 @@ configfile: os.path.join(workflow.basedir, "config.yaml")
 validate_config(config, os.path.join(workflow.basedir, "schemas", "config.schema.yaml"))
 
 
-# GPU rules also ask for gpu_jobs=1: profiles/default lets one run at a time on a workstation; a
-# local scope makes a cluster's scheduler ignore it, while SLURM places jobs by their `gpu` count.
+# GPU rules also ask for gpu_jobs=1 where this machine has a GPU (rules/common.smk GPU_SLOT): profiles/default
+# lets one run at a time on a workstation; a local scope makes a cluster's scheduler ignore it, while
+# SLURM places jobs by their `gpu` count.
 resource_scopes:
     gpu_jobs="local",
 

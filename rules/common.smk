@@ -7,6 +7,7 @@ from snakemake.logging import logger
 
 from xlclust.config import per_language, tydiqa_languages
 from xlclust.demo.figures import TABLES as DEMO_FIGURE_TABLES
+from xlclust.devices import visible_gpus
 from xlclust.demo.paths import demo_dump_paths, demo_parallel_paths
 from xlclust.grouping.pipelines import WILDCARD as PIPELINE_PATTERN
 from xlclust.grouping.pipelines import backbone_of, expand_pipelines, is_backbone, parse_pipeline, pipeline_choices
@@ -103,10 +104,19 @@ def search_gpus():
     return 1 if config["search"]["device"] == "gpu" else 0
 
 
+# A GPU job's share of profiles/default's local gpu_jobs limit: one where this machine has a GPU;
+# none where it has none, so that model jobs run side by side on the CPU, bounded by the cores.
+GPU_SLOT = 1 if visible_gpus() else 0
+
+
 def kmeans_gpus():
     """The GPU a k-means job asks for (XLM-R at 40 %: hours on CPUs, minutes on a GPU): one unless
     search.device is cpu."""
     return 0 if config["search"]["device"] == "cpu" else 1
+
+
+def kmeans_gpu_slot():
+    return GPU_SLOT if kmeans_gpus() else 0
 
 
 def vocabulary_source(lang):

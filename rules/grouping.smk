@@ -51,7 +51,7 @@ rule semantic_grouping:
         mem_mb=16000,
         runtime=240,
         gpu=kmeans_gpus(),
-        gpu_jobs=kmeans_gpus(),  # counts against profiles/default's local limit
+        gpu_jobs=kmeans_gpu_slot(),  # counts against profiles/default's local limit
     params:
         ratio=lambda wildcards: int(wildcards.ratio) / 100,
         seed=config["seed"],
@@ -82,7 +82,7 @@ rule lexicon_grouping:
         mem_mb=16000,
         runtime=240,
         gpu=kmeans_gpus(),
-        gpu_jobs=kmeans_gpus(),  # counts against profiles/default's local limit
+        gpu_jobs=kmeans_gpu_slot(),  # counts against profiles/default's local limit
     params:
         ratio=lambda wildcards: int(wildcards.ratio) / 100,
         model=lambda wildcards: pipeline_model(wildcards.source),
@@ -204,7 +204,7 @@ rule clsa:
         mem_mb=16000,
         runtime=120,
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
     params:
         model=lambda wildcards: pipeline_model(wildcards.source),
         training=GROUPING["clsa"]["training"],
@@ -338,7 +338,7 @@ rule continual_pretrain:
     threads: job_threads(4)
     resources:
         gpu=1,  # profiles raise it (and nodes) for data-parallel runs
-        gpu_jobs=1,
+        gpu_jobs=GPU_SLOT,
         mem_mb=32000,
         runtime=2880,
     params:

@@ -80,7 +80,7 @@ rule eval_ner:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=16000,
         runtime=480,
     params:
@@ -111,7 +111,7 @@ rule eval_xnli:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=16000,
         runtime=720,
     params:
@@ -166,7 +166,7 @@ rule eval_tydiqa:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=16000,
         runtime=720,
     params:
@@ -294,7 +294,7 @@ rule eval_miracl_retrieval:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=64000,
         runtime=2880,
     params:
@@ -325,7 +325,7 @@ rule eval_miracl_reranking:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=32000,
         runtime=1440,
     params:

@@ -56,7 +56,7 @@ rule langid_finetune:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=16000,
         runtime=480,
     params:
@@ -106,7 +106,7 @@ rule embed_sentences:
     threads: job_threads(2)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=8000,
         runtime=60,
     params:

@@ -79,7 +79,7 @@ rule alignment_layers:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=32000,
         runtime=720,
     params:
@@ -112,7 +112,7 @@ rule full_sup_model:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,
+        gpu_jobs=GPU_SLOT,
         mem_mb=32000,
         runtime=720,
     params:
@@ -211,7 +211,7 @@ rule ebert_model:
     threads: job_threads(4)
     resources:
         gpu=1,  # profiles raise it (and nodes) for data-parallel runs
-        gpu_jobs=1,
+        gpu_jobs=GPU_SLOT,
         mem_mb=32000,
         runtime=2880,
     params:
@@ -242,7 +242,7 @@ rule vecmap_layers:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,
+        gpu_jobs=GPU_SLOT,
         mem_mb=32000,
         runtime=480,
     params:
@@ -271,7 +271,7 @@ rule word_retrieval:
     threads: job_threads(2)
     resources:
         gpu=1,
-        gpu_jobs=1,
+        gpu_jobs=GPU_SLOT,
         mem_mb=8000,
         runtime=60,
     params:
@@ -324,7 +324,7 @@ rule lowres_ner:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,
+        gpu_jobs=GPU_SLOT,
         mem_mb=16000,
         runtime=240,
     params:

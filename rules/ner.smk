@@ -85,7 +85,7 @@ rule train_ner:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=16000,
         runtime=480,
     params:

@@ -116,7 +116,7 @@ rule pretrain:
     threads: job_threads(4)
     resources:
         gpu=1,  # profiles raise it (and nodes) for data-parallel runs
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=32000,
         runtime=2880,
     params:

@@ -108,7 +108,7 @@ rule train_tagger:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,
+        gpu_jobs=GPU_SLOT,
         mem_mb=16000,
         runtime=480,
     params:

@@ -49,7 +49,7 @@ rule finetune_tydiqa:
     threads: job_threads(4)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=16000,
         runtime=360,
     params:
@@ -78,7 +78,7 @@ rule predict_tydiqa:
     threads: job_threads(2)
     resources:
         gpu=1,
-        gpu_jobs=1,  # counts against profiles/default's local limit
+        gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=8000,
         runtime=60,
     params:

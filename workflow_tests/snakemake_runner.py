@@ -14,7 +14,8 @@ from workflow_tests.realdata import REPO
 def run_workflow(workdir: Path, config: dict | str | Path, targets=("all",), *extra: str, timeout: int = 600):
     """``snakemake targets -s REPO/Snakefile --directory workdir --configfile config extra...``.
 
-    ``config`` is a config file, or a dict written to one in ``workdir``.
+    ``config`` is a config file, or a dict written to one in ``workdir``. One thread a job and the
+    greedy scheduler: the tests' small jobs run two at a time on CI's 2 cores, not one on both.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     if isinstance(config, dict):
@@ -32,6 +33,10 @@ def run_workflow(workdir: Path, config: dict | str | Path, targets=("all",), *ex
         str(workdir),
         "--cores",
         "2",
+        "--max-threads",
+        "1",
+        "--scheduler",
+        "greedy",
         "--configfile",
         str(config),
         *extra,

@@ -25,6 +25,7 @@ LAYERS = [
         "settings",
         "search_reference",
         "initialization",
+        "devices",
     },
     {"corpus"},
     {"wiki"},

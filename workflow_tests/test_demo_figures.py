@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from workflow_tests.realdata import REPO
-from xlclust.demo.figures import compare_figures, grouping_figures, ner_figures, tagging_figures
+from xlclust.demo.figures import compare_figures, grouping_figures, ner_figures, read_expected, tagging_figures
 from xlclust.errors import XlclustError
 
 EXPECTED = REPO / "demo" / "expected_figures.csv"
@@ -68,7 +68,7 @@ def test_a_missing_table_is_named(tmp_path):
 
 
 def test_the_expected_figures_are_complete_and_every_tolerance_has_its_reason():
-    table = pd.read_csv(EXPECTED, keep_default_na=False, na_values=[""])
+    table = read_expected(EXPECTED)
     assert list(table.columns) == ["figure", "value", "tolerance", "reason"]
     assert len(table) >= 40 and table["figure"].is_unique
     assert (table["tolerance"] >= 0).all() and (table["tolerance"] <= 0.02).all()  # at most 2 % of the value
@@ -76,3 +76,16 @@ def test_the_expected_figures_are_complete_and_every_tolerance_has_its_reason():
     assert (loose["reason"].str.strip() != "").all(), loose[loose["reason"].str.strip() == ""]["figure"].tolist()
     systems = {name.split("/")[0] for name in table["figure"]}
     assert {"bli", "tydiqa", "langclust", "ner", "lowres", "tagging", "grouping", "grouping_eval", "pretraining"} <= systems
+
+
+def test_new_expected_figures_keep_the_tolerances_given_with_their_reasons(tmp_path):
+    from xlclust.demo.figures import main
+
+    (tmp_path / "measured.csv").write_text("figure,value\na,1.25\nb,2.0\n")
+    (tmp_path / "expected.csv").write_text("figure,value,tolerance,reason\na,1.2,0.01,thread order\nc,3.0,0,\n")
+    main([str(tmp_path / "measured.csv"), str(tmp_path / "expected.csv")])
+    written = read_expected(tmp_path / "expected.csv")
+    assert written.to_dict("records") == [
+        {"figure": "a", "value": 1.25, "tolerance": 0.01, "reason": "thread order"},
+        {"figure": "b", "value": 2.0, "tolerance": 0.0, "reason": ""},
+    ]

@@ -249,10 +249,10 @@ def test_demo_figures_are_the_expected_ones(demo_runs):
     """Every headline figure of the demo equals demo/expected_figures.csv (within a tolerance only
     where its reason says why): the lock and the project's own initialization fix them. A change
     that moves a figure on purpose updates that file in the same commit and says why."""
-    from xlclust.demo.figures import compare_figures
+    from xlclust.demo.figures import compare_figures, read_expected
 
     measured = pd.read_csv(demo_runs[0] / "results/demo_figures.csv")
-    expected = pd.read_csv(demo_runs[0] / "demo/expected_figures.csv", keep_default_na=False, na_values=[""])
+    expected = read_expected(demo_runs[0] / "demo/expected_figures.csv")
     assert len(measured) >= 40 and measured["figure"].is_unique
     assert compare_figures(measured, expected) == []
 

@@ -125,8 +125,7 @@ def test_a_cancelled_pretraining_job_resumes_from_its_checkpoint(slurm, demo_run
     model = "results/pretraining/models/baseline-tiny"
     shutil.rmtree(work / model)
     shutil.rmtree(work / "checkpoints/pretrain/baseline-tiny")
-    threads = ["--set-threads", "pretrain=2"]  # as the local run had: the same float sums
-    job = snakemake(work, [model], slurm, *threads)
+    job = snakemake(work, [model], slurm)  # one thread, as the local run had (demo_world.job_threads): the same float sums
     saved = lambda: any((work / "checkpoints/pretrain/baseline-tiny").glob("*/step-*"))  # noqa: E731
     cancel_when(slurm, "rule_pretrain", ready=saved, timeout=400)
     code, log = finished(job)
@@ -134,7 +133,7 @@ def test_a_cancelled_pretraining_job_resumes_from_its_checkpoint(slurm, demo_run
     assert not (work / model).exists()
     pretrain_log = (work / "logs/pretrain/baseline-tiny.log").read_text()
     assert re.search(r"signal \d+: saving a checkpoint", pretrain_log), pretrain_log[-3000:]
-    code, log = finished(snakemake(work, [model], slurm, *threads))
+    code, log = finished(snakemake(work, [model], slurm))
     assert code == 0, log[-3000:]
     assert submitted_rules(log) == ["pretrain"]
     assert re.search(r"resum\w+ from .*step-\d+", (work / "logs/pretrain/baseline-tiny.log").read_text())

@@ -144,3 +144,37 @@ def compare_figures(measured: pd.DataFrame, expected: pd.DataFrame) -> list[str]
             problems.append(f"{name}: {value}, expected {row['value']} (tolerance {tolerance:g})")
     problems += [f"{name}: {value}, not in the expected figures" for name, value in sorted(got.items())]
     return problems
+
+
+def read_expected(path: str | Path) -> pd.DataFrame:
+    """demo/expected_figures.csv: an empty value is NaN (a score with nothing to score), an empty
+    reason is no reason."""
+    return pd.read_csv(path, dtype={"reason": str}).fillna({"reason": ""})
+
+
+def expected_from(measured: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The expected figures for a run's measured ones: tolerance 0, or the previous file's tolerance
+    and reason where it gave one for that figure."""
+    kept = {} if previous is None else {r["figure"]: (r["tolerance"], r["reason"]) for r in previous.to_dict("records")}
+    rows = [(name, value, *kept.get(name, (0.0, ""))) for name, value in zip(measured["figure"], measured["value"])]
+    return pd.DataFrame(rows, columns=["figure", "value", "tolerance", "reason"])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m xlclust.demo.figures results/demo_figures.csv demo/expected_figures.csv``: after a
+    change that moves the demo's figures on purpose, write them as the expected ones (commit the file
+    with the change, and say why in its message)."""
+    import argparse
+
+    from xlclust.atomic import write_csv_atomic
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("measured", type=Path)
+    parser.add_argument("expected", type=Path)
+    args = parser.parse_args(argv)
+    previous = read_expected(args.expected) if args.expected.exists() else None
+    write_csv_atomic(expected_from(pd.read_csv(args.measured), previous), args.expected)
+
+
+if __name__ == "__main__":
+    main()
