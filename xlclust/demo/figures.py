@@ -43,8 +43,8 @@ def bli_figures(bli: pd.DataFrame):
 
 
 def tydiqa_figures(summary: pd.DataFrame):
-    yield from _rows(summary, "tydiqa/{tokenizer}/{language}/F1", "F1")
-    yield from _rows(summary, "tydiqa/{tokenizer}/{language}/EM", "EM")
+    yield from _rows(summary, "tydiqa/{model}/{language}/F1", "F1_mean")
+    yield from _rows(summary, "tydiqa/{model}/{language}/EM", "EM_mean")
 
 
 def pretraining_figures(summary: pd.DataFrame):

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import warnings
 
-from seqeval.metrics import classification_report
-from seqeval.scheme import IOB2
-
 OVERALL = "all"  # the micro-average over every class, the figure NER tables report
 MODES = ("strict", "conlleval")
 
@@ -24,6 +21,9 @@ def span_scores(gold: list[list[str]], predicted: list[list[str]], classes: list
         raise ValueError(f"mode {mode!r}: one of {', '.join(MODES)}")
     if len(gold) != len(predicted) or any(len(g) != len(p) for g, p in zip(gold, predicted)):
         raise ValueError("gold and predicted tag sequences differ in number or length")
+    from seqeval.metrics import classification_report  # imports scikit-learn (0.7 s): only where scored
+    from seqeval.scheme import IOB2
+
     options = {"mode": "strict", "scheme": IOB2} if mode == "strict" else {}
     with warnings.catch_warnings():  # seqeval averages empty arrays when nothing is found
         warnings.simplefilter("ignore", RuntimeWarning)
