@@ -327,54 +327,53 @@ def test_demo_clusters_its_languages_and_tags_entities(demo_runs):
 
 
 def test_demo_mines_true_translations_and_scores_retrieval_and_zero_shot_ner(demo_runs):
-    """ICEBERT's tiny BERT, aligned per language with word pairs mined from the fake languages'
-    sentences: the most often mined pairs are true translations (the demo's dictionaries); retrieval
-    on the word-for-word parallel sentences is scored for every method, the supervised layers best."""
+    """ICEBERT's tiny BERT, aligned with word pairs mined from qcy's sentences (the demo runs every
+    method on one language): the most often mined pairs are true translations (the demo's
+    dictionary); retrieval on the word-for-word parallel sentences is scored for every method, the
+    supervised layers best. The exact figures are demo/expected_figures.csv's; these checks say
+    what they mean, each well above what learning nothing gives."""
     from xlclust.lowres.types import dictionary_precision
 
-    workdir = demo_runs[0]
+    workdir, lang = demo_runs[0], "qcy"
     retrieval = pd.read_csv(workdir / "results/word_retrieval_scores.csv")
-    # seven methods for both languages, eBERT for qgr
-    assert list(retrieval.columns) == ["method", "language", "source", "target", "pairs", "accuracy"] and len(retrieval) == (7 * 2 + 1) * 3
+    # eight methods (eBERT among them), both directions and their average
+    assert list(retrieval.columns) == ["method", "language", "source", "target", "pairs", "accuracy"] and len(retrieval) == 8 * 3
     assert (retrieval["pairs"] > 3000).all() and retrieval["accuracy"].between(0, 1).all()
     mean = retrieval[retrieval["source"] == "avg"].set_index(["method", "language"])["accuracy"]
-    for lang in ("qcy", "qgr"):
-        assert mean[("linear_sup", lang)] > mean[("base", lang)] and mean[("mined", lang)] >= mean[("base", lang)]
-    assert mean[("base", "qcy")] > 0.15  # shared clusters carry words across scripts before any alignment
-    for lang in ("qcy", "qgr"):
-        types = pd.read_csv(workdir / f"results/lowres/layers/mined/{lang}/mined_types.csv", keep_default_na=False, dtype={"count": int})
-        words = types[types["source_word"].str.isalpha()].assign(source_word=lambda t: t["source_word"].str.lower())
-        lines = (workdir / f"resources/demo/dictionaries/{lang}-en.txt").read_text(encoding="utf-8").splitlines()
-        precision = dictionary_precision(words, {tuple(line.split()) for line in lines})
-        # measured 0.27 (qcy) and 0.22 (qgr) in November, 0.14 (qcy) on 2026-12-01 with the dependencies'
-        # newest releases (tiny models move with them): well above chance among ~5.5k mined types
-        assert precision["pair_precision"] > 0.1, precision
-        iterations = pd.read_csv(workdir / f"results/lowres/layers/mined/{lang}/iterations.csv")
-        assert (iterations["pairs"] > 5000).all() and (iterations["mean_similarity"] > 0.2).all()
+    assert mean[("linear_sup", lang)] > mean[("base", lang)] and mean[("mined", lang)] >= mean[("base", lang)]
+    assert mean[("base", lang)] > 0.15  # shared clusters carry words across scripts before any alignment (0.28)
+    types = pd.read_csv(workdir / f"results/lowres/layers/mined/{lang}/mined_types.csv", keep_default_na=False, dtype={"count": int})
+    words = types[types["source_word"].str.isalpha()].assign(source_word=lambda t: t["source_word"].str.lower())
+    lines = (workdir / f"resources/demo/dictionaries/{lang}-en.txt").read_text(encoding="utf-8").splitlines()
+    precision = dictionary_precision(words, {tuple(line.split()) for line in lines})
+    # 0.26 (the expected figures); chance among ~5.5k mined types is near 0
+    assert precision["pair_precision"] > 0.15, precision
+    iterations = pd.read_csv(workdir / f"results/lowres/layers/mined/{lang}/iterations.csv")
+    assert (iterations["pairs"] > 5000).all() and (iterations["mean_similarity"] > 0.2).all()
     table9 = pd.read_csv(workdir / "results/lowres/mined_types.csv").set_index("language")
-    assert list(table9.index) == ["qcy", "qgr"] and (table9["type_pairs"] > 1000).all() and (table9["pairs"] >= table9["type_pairs"]).all()
+    assert list(table9.index) == [lang] and (table9["type_pairs"] > 1000).all() and (table9["pairs"] >= table9["type_pairs"]).all()
     examples = pd.read_csv(workdir / "results/lowres/mined_examples.csv")
     assert (examples.groupby("language").size() == 10).all()
     assert all(w in sentence for w, sentence in zip(examples["source_word"], examples["source_sentence"]))
     ner = pd.read_csv(workdir / "results/lowres_ner_scores.csv")
     overall = ner[ner["class"] == "all"].set_index(["method", "language"])
-    # an all-O tagger scores 0; measured for base qcy: over 10 in November, 7.7 on 2026-12-01
-    assert len(overall) == 15 and overall["f1"].between(0, 100).all() and overall.loc[("base", "qcy"), "f1"] > 5
+    # zero-shot from English into another script; an all-O tagger scores 0
+    assert len(overall) == 8 and overall["f1"].between(0, 100).all() and (overall.drop([("ebert", lang)])["f1"] > 2).all()
+    assert overall.loc[("base", lang), "f1"] > 5  # 5.4 (the expected figures)
     assert (workdir / "results/lowres/ner.png").stat().st_size > 10_000
     # Table 5: intersection mining keeps the pairs found from both sides, fewer and more similar ones
     modes = pd.read_csv(workdir / "results/lowres/mining_modes.csv").set_index(["language", "method"])
-    assert list(modes.index.get_level_values(0).unique()) == ["qcy", "qgr", "avg"]
-    for lang in ("qcy", "qgr", "avg"):
-        fb, both = modes.loc[(lang, "mined")], modes.loc[(lang, "mined_intersection")]
+    assert list(modes.index.get_level_values(0).unique()) == [lang, "avg"]
+    for row in (lang, "avg"):
+        fb, both = modes.loc[(row, "mined")], modes.loc[(row, "mined_intersection")]
         assert both["pairs_per_iteration"] < fb["pairs_per_iteration"] and both["mean_similarity"] > fb["mean_similarity"]
-        if lang != "avg":
-            assert fb["accuracy"] == pytest.approx(mean[("mined", lang)])
-    # eBERT: the mBERT stand-in's vocabulary extended with qgr's most frequent new subwords, then trained on qgr
-    new_subwords = pd.read_csv(workdir / "results/lowres/ebert/qgr/extended/new_subwords.csv")
+    assert modes.loc[(lang, "mined"), "accuracy"] == pytest.approx(mean[("mined", lang)])
+    # eBERT: the mBERT stand-in's vocabulary extended with qcy's most frequent new subwords, then trained on qcy
+    new_subwords = pd.read_csv(workdir / f"results/lowres/ebert/{lang}/extended/new_subwords.csv")
     assert len(new_subwords) == 200 and new_subwords["count"].is_monotonic_decreasing
-    training = json.loads((workdir / "results/lowres/models/ebert/qgr/training.json").read_text())
+    training = json.loads((workdir / f"results/lowres/models/ebert/{lang}/training.json").read_text())
     assert training["vocab_size"] == json.loads((workdir / "resources/demo/model/config.json").read_text())["vocab_size"] + 200
-    assert training["initial_model"] == "results/lowres/ebert/qgr/extended" and training["steps"] == 60
+    assert training["initial_model"] == f"results/lowres/ebert/{lang}/extended" and training["steps"] == 60
 
 
 def test_demo_compares_word_embedders_for_ner_and_pos_zero_shot_and_joint(demo_runs):
