@@ -1,9 +1,20 @@
 """Shared fixtures: the repository, and the demo run every workflow test module can compare with."""
 
-import shlex
-import shutil
+import os
 
-import pytest
+# Under pytest-xdist each worker gets its share of the cores, before torch or numpy start their
+# thread pools: two workers whose pools each took every core (and spun waiting for them) made the
+# unit tests three times slower on 2 cores.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    _share = str(max(1, (os.cpu_count() or 1) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))))
+    for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "RAYON_NUM_THREADS"):
+        os.environ.setdefault(_variable, _share)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import shlex  # noqa: E402
+import shutil  # noqa: E402
+
+import pytest  # noqa: E402
 
 from workflow_tests.commands import fresh_clone, quick_start_demo, run_snakemake
 from workflow_tests.realdata import REPO

@@ -380,9 +380,10 @@ def test_demo_compares_word_embedders_for_ner_and_pos_zero_shot_and_joint(demo_r
     """Every embedder under the tagger (LASER pretrained on the demo's translations, its BPE embeddings,
     a random BiLSTM, MUSE's stand-in) and the fine-tuned Transformers, on NER and POS, zero-shot from
     English and jointly trained, scored on the three languages. At the demo's size the ranking between
-    them changes with any setting, so only that the runs learn is checked (measured: zero-shot English
-    NER F1 25-62, POS accuracy 69-89; bert 14.6 on 2026-12-01 with the dependencies' newest releases;
-    an all-O tagger scores 0)."""
+    them changes with any setting, so only that the runs learn is checked; the exact figures are
+    demo/expected_figures.csv's (zero-shot English NER F1 32-50 for the embedders under the tagger, 17.7
+    and 8.0 for the two tiny Transformers fine-tuned whole, the XLM one never pretrained; POS accuracy
+    78-86; an all-O tagger scores 0)."""
     workdir = demo_runs[0]
     embedders = {"bpe_bow", "bpe_gru", "muse", "laser_top", "laser_elmo", "lstm_nopre", "bert", "xlm"}
     scores = pd.read_csv(workdir / "results/tagging_scores.csv")
@@ -390,7 +391,9 @@ def test_demo_compares_word_embedders_for_ner_and_pos_zero_shot_and_joint(demo_r
     assert set(scores["embedder"]) == embedders and set(scores["metric"]) == {"f1", "accuracy"}
     assert len(scores) == 8 * 2 * 2 * 3 and scores["value"].between(0, 100).all() and (scores["sentences"] == 200).all()
     english = scores[(scores["scenario"] == "zeroshot") & (scores["language"] == "en")].set_index(["task", "embedder"])["value"]
-    assert (english.xs("ner") > 10).all() and (english.xs("pos") > 50).all(), english
+    finetuned = ["bert", "xlm"]
+    assert (english.xs("ner").drop(finetuned) > 25).all() and (english.xs("ner")[finetuned] > 5).all(), english
+    assert (english.xs("pos") > 50).all(), english
     table2 = pd.read_csv(workdir / "results/tagging/table2.csv")
     assert len(table2) == 8 * 2 * 3 and table2["zeroshot"].notna().all() and table2["monolingual"].isna().all()
     assert pd.read_csv(workdir / "results/tagging/table3.csv")["joint_a"].notna().all()
