@@ -26,14 +26,6 @@ def repo():
     return REPO
 
 
-def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (pyproject's -n auto --dist loadgroup), every test that reads the demo's run
-    goes to one worker: the session fixture ``demo_runs`` then runs the demo once, not once per worker."""
-    for item in items:
-        if "demo_runs" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("demo"))
-
-
 DEMO = str(REPO / "demo" / "config.yaml")
 # Rebuilt in the second run (the targets: files, or directory outputs) and compared byte for byte
 # with the first (the files; a directory's timing records, such as training.json, are left out).
