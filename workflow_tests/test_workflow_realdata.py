@@ -288,7 +288,7 @@ def test_corpus_stage_on_real_text(tmp_path):
             },
         }
         # this config is complete: it replaces config.yaml rather than being merged into it
-        # 145 jobs: ~10 min on 2 cores (591 s on 2026-12-01), so more room than run_workflow's default
+        # 145 jobs: ~10 min on 2 cores before one thread a job (591 s on 2026-12-01), so more room than run_workflow's default
         result = run_workflow(tmp_path / "work", config, ("all",), "--replace-workflow-config", timeout=1800)
         assert result.returncode == 0, output_of(result)[-5000:]
         requested = {path for path, _ in server.requests}
