@@ -736,14 +736,28 @@ def vecmap_inputs(wildcards):
     return inputs
 
 
+def lowres_method_files(method, lang):
+    """What a method evaluates with besides the LM: its weights (the LM trained further) or its layers;
+    none for the LM as it is."""
+    if method in ("full_sup", "ebert"):
+        return {"weights": f"results/lowres/models/{method}/{lang}"}
+    return {} if method == "base" else {"layers": f"results/lowres/layers/{method}/{lang}"}
+
+
 def lowres_method_inputs(wildcards):
-    """The layers a method evaluates with (none for the LM as it is), and the LM's local directory."""
-    inputs = model_files(LOWRES["model"])
-    if wildcards.lowres_method in ("full_sup", "ebert"):  # the LM's own weights, trained further
-        inputs["weights"] = f"results/lowres/models/{wildcards.lowres_method}/{wildcards.lowres_lang}"
-    elif wildcards.lowres_method != "base":
-        inputs["layers"] = f"results/lowres/layers/{wildcards.lowres_method}/{wildcards.lowres_lang}"
-    return inputs
+    """A method's layers or weights (lowres_method_files), and the LM's local directory."""
+    return model_files(LOWRES["model"]) | lowres_method_files(wildcards.lowres_method, wildcards.lowres_lang)
+
+
+def lowres_language_methods(lang):
+    """The methods evaluated for a language (lowres_runs), each with what it evaluates with."""
+    return [{"method": method, **lowres_method_files(method, lang)} for method, run_lang in lowres_runs() if run_lang == lang]
+
+
+def word_retrieval_inputs(wildcards):
+    """The LM's local directory and every evaluated method's layers or weights for one language."""
+    methods = lowres_language_methods(wildcards.lowres_lang)
+    return model_files(LOWRES["model"]) | {"methods": [path for method in methods for key, path in method.items() if key != "method"]}
 
 
 def lowres_targets():
@@ -817,7 +831,7 @@ def tagging_runs():
     return [
         f"results/tagging/runs/{task}/{embedder}/{scenario}/{train}/seed{seed}"
         for task in TAGGING["tasks"]
-        for embedder in TAGGING["embedders"]
+        for embedder in TAGGING["task_embedders"].get(task, TAGGING["embedders"])
         for scenario in TAGGING["scenarios"]
         for train in tagging_train_sets(task, scenario)
         for seed in TAGGING["seeds"]

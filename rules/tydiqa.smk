@@ -66,13 +66,14 @@ rule finetune_tydiqa:
 rule predict_tydiqa:
     input:
         model="results/tydiqa/models/{model}/seed{seed}",
-        dev="results/tydiqa/data/dev/{lang}.parquet",
+        dev=expand("results/tydiqa/data/dev/{lang}.parquet", lang=QA_LANGUAGES),
     output:
-        "results/tydiqa/predictions/{model}/seed{seed}/{lang}.json",
+        # one job per model and seed answers every language: the model and transformers load once
+        expand("results/tydiqa/predictions/{{model}}/seed{{seed}}/{lang}.json", lang=QA_LANGUAGES),
     log:
-        "logs/predict_tydiqa/{model}/seed{seed}/{lang}.log",
+        "logs/predict_tydiqa/{model}/seed{seed}.log",
     benchmark:
-        "logs/benchmarks/predict_tydiqa/{model}/seed{seed}/{lang}.tsv"
+        "logs/benchmarks/predict_tydiqa/{model}/seed{seed}.tsv"
     conda:
         "../envs/model.yaml"
     threads: job_threads(2)
@@ -80,8 +81,9 @@ rule predict_tydiqa:
         gpu=1,
         gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
         mem_mb=8000,
-        runtime=60,
+        runtime=120,
     params:
+        languages=QA_LANGUAGES,
         features=TYDIQA["features"],
         prediction=TYDIQA["prediction"],
         # remote code only for the workflow's own tokenizers, never for a Hub model's directory

@@ -1,6 +1,8 @@
-"""Rule predict_tydiqa: a fine-tuned model's zero-shot answers to one language's dev questions."""
+"""Rule predict_tydiqa: a fine-tuned model's zero-shot answers to every language's dev questions
+(one job per model and seed: the model loads once)."""
 
 import json
+import logging
 import os
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
@@ -18,6 +20,8 @@ start_job(snakemake)
 params = snakemake.params
 os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 tokenizer, model = ModelSource(snakemake.input.model, trust_remote_code=params.trust_remote_code).load(AutoModelForQuestionAnswering)
-questions = pq.read_table(snakemake.input.dev).to_pylist()
-answers, stats = answer_questions(model, tokenizer, questions, FeatureSpec(**params.features), PredictionSpec(**params.prediction))
-write_text_atomic(snakemake.output[0], json.dumps(answers, ensure_ascii=False, indent=1) + "\n")
+features, prediction = FeatureSpec(**params.features), PredictionSpec(**params.prediction)
+for language, dev, output in zip(params.languages, snakemake.input.dev, snakemake.output, strict=True):
+    logging.getLogger("predict_tydiqa").info("answering the %s dev questions", language)
+    answers, _ = answer_questions(model, tokenizer, pq.read_table(dev).to_pylist(), features, prediction)
+    write_text_atomic(output, json.dumps(answers, ensure_ascii=False, indent=1) + "\n")

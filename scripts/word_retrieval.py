@@ -1,5 +1,6 @@
 """Rule word_retrieval: contextual word retrieval (CSLS) on one language's test sentences with
-English, both directions, with a method's layers (or the LM as it is)."""
+English, both directions, for every method: its layers over the LM, the LM trained further, or the
+LM as it is. One table per language, a row per method and direction."""
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
@@ -18,10 +19,22 @@ from xlclust.settings import settings_from
 start_job(snakemake)
 params, wildcards = snakemake.params, snakemake.wildcards
 set_threads(snakemake.threads)
-encoder = load_encoder(ModelSource(**params.encoder), params.encode_batch_size, snakemake.input.get("weights"))
-maps = LayerMaps.load(snakemake.input.layers) if "layers" in snakemake.input.keys() else LayerMaps.identity()
 english, other, links = read_split(snakemake.input.parallel, "test")
 search = settings_from(SearchSettings, params.search, "search")
-rows = word_retrieval(encoder, maps, tuple(params.languages), (other, english), [pairs[:, ::-1] for pairs in links], params.csls_k, search)
-table = pd.DataFrame(rows).assign(method=wildcards.lowres_method, language=wildcards.lowres_lang)
+source = ModelSource(**params.encoder)
+lm = None  # the LM as it is: loaded once for every method that only maps its outputs
+tables = []
+for method in params.methods:
+    if "weights" in method:
+        encoder = load_encoder(source, params.encode_batch_size, method["weights"])
+    else:
+        if lm is None:
+            lm = load_encoder(source, params.encode_batch_size)
+        encoder = lm
+    maps = LayerMaps.load(method["layers"]) if "layers" in method else LayerMaps.identity()
+    rows = word_retrieval(
+        encoder, maps, tuple(params.languages), (other, english), [pairs[:, ::-1] for pairs in links], params.csls_k, search
+    )
+    tables.append(pd.DataFrame(rows).assign(method=method["method"], language=wildcards.lowres_lang))
+table = pd.concat(tables, ignore_index=True)
 write_csv_atomic(table[["method", "language", "source", "target", "pairs", "accuracy"]], snakemake.output[0])

@@ -245,6 +245,15 @@ def test_tagging_settings_are_checked():
         validated(tagging__confusion={**tagging["confusion"], "language": "fr"})
     with pytest.raises(ConfigError, match=r"tagging\.confusion\.embedders'"):
         validated(tagging__embedders=["bpe_bow", "laser_top"])  # muse, Fig. 5's default, not run
+    assert tagging["task_embedders"] == {}  # Table 2: every embedder on both tasks
+    assert validated(tagging__task_embedders={"pos": ["bpe_gru", "laser_top"]})["tagging"]["task_embedders"]["pos"] == [
+        "bpe_gru",
+        "laser_top",
+    ]
+    with pytest.raises(ConfigError, match=r"tagging\.task_embedders\.pos': \['laser_elmo'\] not among tagging\.embedders"):
+        validated(tagging__embedders=["bpe_bow", "muse", "laser_top"], tagging__task_embedders={"pos": ["laser_top", "laser_elmo"]})
+    with pytest.raises(ConfigError, match=r"tagging\.confusion\.embedders': \['muse', 'laser_top'\] not all among NER's embedders"):
+        validated(tagging__task_embedders={"ner": ["bpe_bow", "laser_top"]})
     with pytest.raises(ConfigError, match=r"tagging\.finetuned_models\.xlm': 'xlm2' is not a model of `models`"):
         validated(tagging__finetuned_models={"bert": "mbert", "xlm": "xlm2"})
     assert validated(tagging__muse={**tagging["muse"], "en": "aligned"})  # English is a language of the alignment stage

@@ -361,6 +361,11 @@ def _check_tagging_choices(config: Mapping[str, Any], tagging: Mapping[str, Any]
             raise ConfigError(
                 f"config key 'tagging.muse.{lang}': 'aligned' reads the alignment stage's space, but {lang!r} is not among `languages`"
             )
+    for task, embedders in tagging["task_embedders"].items():
+        if not set(embedders) <= set(tagging["embedders"]):
+            raise ConfigError(
+                f"config key 'tagging.task_embedders.{task}': {sorted(set(embedders) - set(tagging['embedders']))} not among tagging.embedders"
+            )
     focus = tagging["confusion"]
     if "ner" in tagging["tasks"]:
         evaluated = [*tagging["languages"], *tagging["evaluation_only"].get("ner", [])]
@@ -369,12 +374,12 @@ def _check_tagging_choices(config: Mapping[str, Any], tagging: Mapping[str, Any]
                 f"config key 'tagging.confusion.language': {focus['language']!r} is not a NER evaluation language ({evaluated})"
             )
         for name, chosen, among in (
-            ("embedders", focus["embedders"], tagging["embedders"]),
+            ("embedders", focus["embedders"], tagging["task_embedders"].get("ner", tagging["embedders"])),
             ("scenario", [focus["scenario"]], tagging["scenarios"]),
         ):
             if not set(chosen) <= set(among):
                 raise ConfigError(
-                    f"config key 'tagging.confusion.{name}': {chosen} not all among tagging.{name if name == 'embedders' else 'scenarios'} {among}"
+                    f"config key 'tagging.confusion.{name}': {chosen} not all among NER's {name if name == 'embedders' else 'scenarios'} {among}"
                 )
     for embedder in ("bert", "xlm"):
         model = tagging["finetuned_models"].get(embedder)
