@@ -277,8 +277,11 @@ EVALUATION = GROUPING["evaluation"]
 
 
 def evaluated_pipelines():
-    """The oracle (grouping.evaluation.pipelines) and every pipeline of grouping.pipelines."""
-    return list(dict.fromkeys([*expand_pipelines(EVALUATION["pipelines"], pipeline_choices(GROUPING)), *grouping_pipelines()]))
+    """The oracle (grouping.evaluation.pipelines) and every pipeline of grouping.pipelines but those
+    grouping.evaluation.exclude leaves unevaluated."""
+    excluded = expand_pipelines(EVALUATION["exclude"], pipeline_choices(GROUPING))
+    evaluated = [*expand_pipelines(EVALUATION["pipelines"], pipeline_choices(GROUPING)), *grouping_pipelines()]
+    return [pipeline for pipeline in dict.fromkeys(evaluated) if pipeline not in excluded]
 
 
 MIRACL_TASKS = ("miracl_retrieval", "miracl_reranking")

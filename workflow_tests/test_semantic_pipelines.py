@@ -115,10 +115,16 @@ def grouping_config(**changes):
         ({"translation_check": "none"}, "grouping.translation_check': 'none' is not a pair set"),
         ({"continual": {"languages": []}}, "grouping.continual.languages"),
         ({"evaluation": {"xnli": {"source": "hub", "hub": {"name": "facebook/xnli", "revision": None}}}}, "xnli.hub.revision': pin"),
+        (
+            {"evaluation": {"exclude": ["{backbone}/kmeans10"]}},
+            "evaluation.exclude': 'mbert/kmeans10' is not a pipeline of grouping.pipelines",
+        ),
     ],
 )
 def test_the_config_check_names_a_bad_pipeline_setting(changes, message):
     grouping_config()
+    evaluation = {**PAPER["grouping"]["evaluation"], "exclude": ["{backbone}/clsa-all/kmeans10/d8/cpt"]}
+    grouping_config(evaluation=evaluation)  # a configured pipeline: built, not evaluated
     with pytest.raises(ConfigError, match=message):
         grouping_config(**changes)
 

@@ -4,6 +4,7 @@ one language's changed setting reruns only that language's jobs and what follows
 
 import os
 import shlex
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import yaml
@@ -32,28 +33,36 @@ def test_documented_commands_plan_what_they_say(clone):
     places = {}  # one plan per command, however many places show it (a plan of the paper's grid takes a while)
     for where, command in documented_commands():
         places.setdefault(command, []).append(where)
-    for command, where in ((command, ", ".join(wheres)) for command, wheres in places.items()):
-        words = shlex.split(command)[1:]
-        args = parsed(command, clone)
-        if "--report" in words:
-            continue  # needs a finished run: the demo's report command runs in test_workflow_demo
-        if "--unlock" in words:  # plans nothing: it removes a killed run's lock, and says so
-            result = run_snakemake(words, clone)
-            assert result.returncode == 0 and "Unlocked working directory" in result.stdout + result.stderr, where
-            continue
-        if "--rulegraph" in words:
-            result = run_snakemake(words, clone)
-            assert result.returncode == 0 and "digraph" in result.stdout, f"{where}: {result.stderr[-2000:]}"
-            continue
-        result = run_snakemake([*words, "--dry-run"], clone)
-        output = result.stdout + result.stderr
-        assert result.returncode == 0, f"{where}: `{command}`\n{output[-3000:]}"
-        rules = {rule for rule, _ in planned_jobs(output)}
-        targets = args["targets"] or ["all"]
-        for target in targets:
-            assert (target in rules) if target == "all" else (target in planned_outputs(output)), f"{where}: {target}"
-        assert ("all" in rules) == ("all" in targets), f"{where}: `{command}` plans rule all"
-        assert set(args["forcerun"]) <= rules, f"{where}: `{command}`"
+    unlock = [command for command in places if "--unlock" in shlex.split(command)]
+    for command in unlock:  # plans nothing: it removes a killed run's lock, and says so (first: alone)
+        result = run_snakemake(shlex.split(command)[1:], clone)
+        assert result.returncode == 0 and "Unlocked working directory" in result.stdout + result.stderr, places[command]
+    plans = [(command, ", ".join(wheres)) for command, wheres in places.items() if command not in unlock]
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:  # dry runs side by side: they write nothing
+        for future in [pool.submit(check_plan, command, where, clone) for command, where in plans]:
+            future.result()
+
+
+def check_plan(command: str, where: str, clone) -> None:
+    """A documented command plans what it names (its targets, rule all where it names none, what it
+    forces); a rule graph command draws one."""
+    words = shlex.split(command)[1:]
+    if "--report" in words:
+        return  # needs a finished run: the demo's report command runs in test_workflow_demo
+    if "--rulegraph" in words:
+        result = run_snakemake(words, clone)
+        assert result.returncode == 0 and "digraph" in result.stdout, f"{where}: {result.stderr[-2000:]}"
+        return
+    args = parsed(command, clone)
+    result = run_snakemake([*words, "--dry-run"], clone)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{where}: `{command}`\n{output[-3000:]}"
+    rules = {rule for rule, _ in planned_jobs(output)}
+    targets = args["targets"] or ["all"]
+    for target in targets:
+        assert (target in rules) if target == "all" else (target in planned_outputs(output)), f"{where}: {target}"
+    assert ("all" in rules) == ("all" in targets), f"{where}: `{command}` plans rule all"
+    assert set(args["forcerun"]) <= rules, f"{where}: `{command}`"
 
 
 def test_a_run_without_cores_uses_every_core_and_one_gpu_job_at_a_time(clone):

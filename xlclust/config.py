@@ -159,6 +159,10 @@ def _check_grouping(config: Mapping[str, Any]) -> None:
         if grouping_step is not None and not 0 < int(grouping_step.fields["ratio"]) <= 100:
             raise ConfigError(f"config key 'grouping.pipelines': {path!r}: a grouping ratio is a percentage in 1..100")
     evaluation = grouping.get("evaluation", {})
+    built = expand_pipelines(grouping.get("pipelines", []), pipeline_choices(grouping))
+    for path in expand_pipelines(evaluation.get("exclude", []), pipeline_choices(grouping)):
+        if path not in built:
+            raise ConfigError(f"config key 'grouping.evaluation.exclude': {path!r} is not a pipeline of grouping.pipelines")
     xnli = evaluation.get("xnli", {})
     if grouping.get("backbones") and "xnli" in evaluation.get("tasks", []):  # the evaluation runs
         if xnli.get("source") == "hub" and not xnli.get("hub", {}).get("revision"):
