@@ -34,7 +34,7 @@ COMPARED = {
     "results/bli_scores.csv": [],
     "results/clusters/token2cid.parquet": [],
     "results/clusters/vocab.txt": [],
-    "results/grouping/vocabulary/kmeans20/token2cid.parquet": [],
+    "results/grouping/vocabulary/kmeans40/token2cid.parquet": [],
     "results/grouping/tiny/firstk10/token2cid.parquet": [],
     "results/grouping/tiny/kmeans10/model": ["model.safetensors", "token_groups.json"],
     "results/grouping/tiny/clsa-demo/kmeans20/translations.json": [],
