@@ -207,6 +207,7 @@ def test_loss_goes_down_and_a_killed_run_resumes_to_the_same_weights(corpora, to
     assert [r["loss"] for r in resumed_rows] == [r["loss"] for r in rows]
 
 
+@pytest.mark.workflow  # two torchrun launches of the whole training script (~20 s): outside the inner loop
 def test_two_processes_train_as_one_with_accumulation(corpora, tokenizers, tmp_path):
     """Data parallelism (torchrun, gloo on CPUs) against one process accumulating the same micro-batches."""
     import subprocess

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from workflow_tests.realdata import REPO
 from xlclust.languages import known_languages
@@ -71,6 +72,7 @@ def test_writer_escapes_markup_and_round_trips(tmp_path):
     assert read == page
 
 
+@pytest.mark.workflow  # collects the whole suite in a second pytest (~11 s): outside the inner loop
 def test_without_the_shared_data_the_suite_skips_instead_of_failing_to_collect():
     import os
 
