@@ -39,3 +39,17 @@ def test_the_gpu_script_runs_its_cpu_parts(tmp_path):
     retrieval = pd.read_csv(tmp_path / "retrieval.csv").set_index(["step", "setting"])
     assert retrieval["per_second"].gt(0).all() and len(retrieval) == 6
     assert retrieval.loc[("search", "flat (exact)"), "recall_at_100"] == 1 and retrieval.loc[("search", "ivf"), "recall_at_100"] > 0.5
+
+
+def test_measure_survives_a_command_that_logs_more_than_a_pipe_holds():
+    """A command's stderr beyond 64 KiB (Snakemake logs every job there) once stopped it for good: the
+    measuring loop never read the pipe. Its tail still comes back when the command fails."""
+    import sys
+
+    from benchmarks.measure import measure
+
+    chatty = ["timeout", "60", sys.executable, "-c", "import sys; sys.stderr.write('x' * 300_000)"]  # a stopped one fails
+    usage = measure(chatty)
+    assert 0 < usage["wall_s"] < 60 and usage["cpu_s"] > 0
+    with pytest.raises(RuntimeError, match="boom"):
+        measure([sys.executable, "-c", "import sys; sys.stderr.write('x' * 100_000 + 'boom'); sys.exit(3)"])
