@@ -39,13 +39,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         clone = fresh_clone(Path(scratch))
         row = measure([sys.executable, "-m", "snakemake", *shlex.split(quick_start_demo())[1:]], cwd=clone)
-        jobs = sum(1 for _ in (clone / ".snakemake" / "metadata").iterdir())
+        [log] = (clone / ".snakemake" / "log").glob("*.snakemake.log")  # the run's own log: one job per "Finished jobid"
+        jobs = log.read_text(encoding="utf-8").count("\nFinished jobid: ")
         problems = compare_figures(pd.read_csv(clone / "results/demo_figures.csv"), read_expected(clone / "demo/expected_figures.csv"))
     row |= {
         "date": date.today().isoformat(),
         "commit": commit,
         "label": args.label,
-        "machine": platform.processor() or platform.machine(),
+        "machine": cpu_model(),
         "cores": os.cpu_count(),
         "jobs": jobs,
         "figures_as_expected": not problems,
@@ -57,6 +58,17 @@ def main() -> None:
             writer.writeheader()
         writer.writerow({field: row[field] for field in FIELDS})
     print(row, *problems[:20], sep="\n")
+
+
+def cpu_model() -> str:
+    """The processor's name as Linux reports it (platform.processor() is empty there)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    names = (
+        [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        if cpuinfo.exists()
+        else []
+    )
+    return names[0] if names else platform.processor() or platform.machine()
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ def demo_runs(tmp_path_factory):
     """The demo as the README's quick start runs it (its literal command, in a fresh clone, no
     --cores), then its stages from the alignment on again in a copy."""
     first = fresh_clone(tmp_path_factory.mktemp("first"))
-    result = run_snakemake(shlex.split(quick_start_demo())[1:], first, timeout=3600)  # 11 min on 2 cores (2026-12-05)
+    result = run_snakemake(shlex.split(quick_start_demo())[1:], first, timeout=3600)  # 10-12 min on 2 cores (2026-12-05)
     assert result.returncode == 0, output_of(result)[-4000:]
     second = tmp_path_factory.mktemp("second") / "work"
     shutil.copytree(first, second, symlinks=True)  # keeps modification times: Snakemake sees the kept outputs as done
