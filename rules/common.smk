@@ -759,8 +759,9 @@ def lowres_language_methods(lang):
 
 def word_retrieval_inputs(wildcards):
     """The LM's local directory and every evaluated method's layers or weights for one language."""
-    methods = lowres_language_methods(wildcards.lowres_lang)
-    return model_files(LOWRES["model"]) | {"methods": [path for method in methods for key, path in method.items() if key != "method"]}
+    lang = wildcards.lowres_lang
+    files = [path for method, run_lang in lowres_runs() if run_lang == lang for path in lowres_method_files(method, lang).values()]
+    return model_files(LOWRES["model"]) | {"methods": files}
 
 
 def lowres_targets():

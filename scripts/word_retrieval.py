@@ -22,6 +22,7 @@ set_threads(snakemake.threads)
 english, other, links = read_split(snakemake.input.parallel, "test")
 search = settings_from(SearchSettings, params.search, "search")
 source = ModelSource(**params.encoder)
+other_to_english = [pairs[:, ::-1] for pairs in links]
 lm = None  # the LM as it is: loaded once for every method that only maps its outputs
 tables = []
 for method in params.methods:
@@ -32,9 +33,7 @@ for method in params.methods:
             lm = load_encoder(source, params.encode_batch_size)
         encoder = lm
     maps = LayerMaps.load(method["layers"]) if "layers" in method else LayerMaps.identity()
-    rows = word_retrieval(
-        encoder, maps, tuple(params.languages), (other, english), [pairs[:, ::-1] for pairs in links], params.csls_k, search
-    )
+    rows = word_retrieval(encoder, maps, tuple(params.languages), (other, english), other_to_english, params.csls_k, search)
     tables.append(pd.DataFrame(rows).assign(method=method["method"], language=wildcards.lowres_lang))
 table = pd.concat(tables, ignore_index=True)
 write_csv_atomic(table[["method", "language", "source", "target", "pairs", "accuracy"]], snakemake.output[0])
