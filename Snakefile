@@ -28,20 +28,21 @@ resource_scopes:
 report: "report/workflow.rst"
 
 
+# In the order the stages build on each other: a stage's helpers may use those of the stages above it.
 include: "rules/common.smk"
-include: "rules/demo.smk"
 include: "rules/corpus.smk"
 include: "rules/vocab.smk"
 include: "rules/align.smk"
 include: "rules/cluster.smk"
-include: "rules/grouping.smk"
-include: "rules/grouping_eval.smk"
 include: "rules/pretrain.smk"
 include: "rules/tydiqa.smk"
+include: "rules/grouping.smk"
+include: "rules/grouping_eval.smk"
 include: "rules/langclust.smk"
 include: "rules/ner.smk"
 include: "rules/lowres.smk"
 include: "rules/tagging.smk"
+include: "rules/demo.smk"  # the demo's stand-ins of every stage's inputs
 
 
 rule all:

@@ -1,6 +1,9 @@
 # Seed dictionaries, Procrustes alignment into the pivot space, and BLI (ICEBERT §2.2).
 
 
+include: "helpers/align.smk"
+
+
 rule seed_dictionary:
     input:
         unpack(dictionary_files),

@@ -1,6 +1,9 @@
 # The corpus stage: Wikipedia dumps -> sentence tables -> statistics -> the α-smoothed mix.
 
 
+include: "helpers/corpus.smk"
+
+
 wildcard_constraints:
     lang="|".join(CORPUS_LANGUAGES),
     part=r"\d+",

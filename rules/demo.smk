@@ -1,5 +1,14 @@
-# The offline demo world (demo/config.yaml): dumps of real English Wikipedia text and of fake
-# languages derived from it, with their true dictionaries, in Wikimedia's dump layout.
+# The offline demo (demo/config.yaml): its world, dumps of real English Wikipedia text and of fake
+# languages derived from it with their true dictionaries in Wikimedia's dump layout, and the
+# stand-ins of every stage's data sets and models.
+from xlclust.demo.figures import TABLES as DEMO_FIGURE_TABLES
+from xlclust.demo.paths import demo_dump_paths, demo_parallel_paths
+from xlclust.retrieval.layout import corpus_dir, qrels_path, topics_path
+
+
+include: "helpers/demo.smk"
+
+
 rule demo_world:
     output:
         demo_world_files(),
@@ -252,7 +261,7 @@ rule demo_parallel:
         mem_mb=2000,
         runtime=10,
     params:
-        root=DEMO_ROOT,
+        root=lambda wildcards, output: os.path.dirname(os.path.dirname(output[0])),  # <root>/parallel/en-<lang>.*
         fake_languages=config.get("demo_world", {}).get("languages", {}),
         settings=config.get("demo_world", {}).get("parallel", {}),
         seed=config["seed"],

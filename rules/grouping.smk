@@ -4,6 +4,9 @@
 # (CLSA, grouping, dimension reduction, continual pretraining), each a model directory in turn.
 
 
+include: "helpers/grouping.smk"
+
+
 wildcard_constraints:
     source=PIPELINE_PATTERN,
     backbone="[A-Za-z0-9_]+",

@@ -4,6 +4,9 @@
 # results/grouping_eval_scores.csv, Table 5 and the score-versus-r_G (or d) figures (Figs. 3–6, 9).
 
 
+include: "helpers/grouping_eval.smk"
+
+
 wildcard_constraints:
     eval_task="masakhaner|xnli|tydiqa|miracl_retrieval|miracl_reranking",
     eval_lang="[A-Za-z0-9_-]+",
@@ -300,7 +303,7 @@ rule eval_miracl_retrieval:
     params:
         model=lambda wildcards: pipeline_model(wildcards.source),
         spec=EVALUATION["miracl"],
-        search=config["search"],
+        search=search_settings(),
         test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
         checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:

@@ -3,6 +3,9 @@
 import re
 
 
+include: "helpers/langclust.smk"
+
+
 wildcard_constraints:
     wikiann_lang="|".join(re.escape(lang) for lang in WIKIANN_READ),
     representation="finetuned_cls|pretrained_cls|pretrained_max",

@@ -1,7 +1,10 @@
 # Hangya, Saadi & Fraser (2022): word pairs mined from monolingual Wikipedia sentences align a
 # multilingual LM per language (linear layers over the frozen LM); contextual word retrieval on
 # word-aligned parallel sentences and zero-shot NER (WikiAnn) score it against the LM as it is and
-# the supervised baseline. Helpers in rules/common.smk (LOWRES ...).
+# the supervised baseline.
+
+
+include: "helpers/lowres.smk"
 
 
 wildcard_constraints:

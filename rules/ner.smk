@@ -3,6 +3,9 @@
 # §6: the generalization study (English trained on WikiAnn, CoNLL-2003, both, its cluster; CoNLL-2003's test set).
 
 
+include: "helpers/ner.smk"
+
+
 wildcard_constraints:
     scheme="cluster|monolingual|multilingual|family|zeroshot|generalization",
     group="[A-Za-z0-9_.-]+",

@@ -2,6 +2,9 @@
 # pretraining of each tokenizer's BERT.
 
 
+include: "helpers/pretrain.smk"
+
+
 wildcard_constraints:
     tokenizer="icebert|baseline|kmeans[0-9]+|firstk[0-9]+",
     cluster_tokenizer="icebert|kmeans[0-9]+|firstk[0-9]+",

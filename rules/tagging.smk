@@ -1,7 +1,9 @@
 # van der Heijden, Abnar & Shutova: word embedders (static, subword, LASER's BiLSTM, a random BiLSTM)
 # under one Transformer + CRF tagger, and fine-tuned Transformers (mBERT, XLM), NER and POS,
-# zero-shot from English and jointly trained → results/tagging_scores.csv. Helpers in
-# rules/common.smk (TAGGING ...).
+# zero-shot from English and jointly trained → results/tagging_scores.csv.
+
+
+include: "helpers/tagging.smk"
 
 
 wildcard_constraints:

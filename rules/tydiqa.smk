@@ -2,6 +2,9 @@
 # SQuAD v1.1 EM/F1 → results/tydiqa_scores.csv.
 
 
+include: "helpers/tydiqa.smk"
+
+
 wildcard_constraints:
     model="[A-Za-z0-9_]+(-[A-Za-z0-9_]+)?",
     seed="[0-9]+",

@@ -1,6 +1,9 @@
 # Monolingual subword vocabularies (ICEBERT §2.1) and the joint vocabulary.
 
 
+include: "helpers/vocab.smk"
+
+
 rule subword_vocab:
     input:
         unpack(vocabulary_inputs),

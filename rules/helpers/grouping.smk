@@ -1,0 +1,106 @@
+# The grouping stage's helpers (rules/grouping.smk): input functions, params and targets.
+from xlclust.grouping.pipelines import WILDCARD as PIPELINE_PATTERN
+from xlclust.grouping.pipelines import backbone_of, expand_pipelines, is_backbone, parse_pipeline, pipeline_choices
+
+GROUPING = config["grouping"]
+
+
+def grouping_source_inputs(wildcards):
+    if wildcards.source == "vocabulary":
+        return {
+            "joint": "results/vocab/joint_vocabulary.parquet",
+            "mapped": expand("results/alignment/{lang}/mapped.npy", lang=LANGUAGES),
+        }
+    return pipeline_model_files(wildcards.source)
+
+
+def lexicon_grouping_inputs(wildcards):
+    """A lexicon grouping's pair set and the model whose tokenizer reads it (a model source only)."""
+    if wildcards.source == "vocabulary":
+        raise ValueError("lexicon grouping groups a model's subwords: the source 'vocabulary' has no tokenizer")
+    return {"pairs": f"results/grouping/pairs/{GROUPING['lexicon']['pairs']}.tsv"} | pipeline_model_files(wildcards.source)
+
+
+def grouped_model_inputs(wildcards):
+    inputs = {"map": f"results/grouping/{wildcards.source}/{wildcards.method}{wildcards.ratio}/token2cid.parquet"}
+    return inputs | pipeline_model_files(wildcards.source)
+
+
+def pipeline_model(pipeline):
+    """Where a pipeline's model lives, as ModelSource fields: a backbone is read where `models` says;
+    an operation's result from its directory, with the workflow's own code (grouped tokenizers,
+    reduced models) allowed after xlclust.own_code's check."""
+    if is_backbone(pipeline):
+        return model_source(pipeline)
+    return {"location": pipeline_directory(pipeline), "revision": None, "cache_dir": None, "trust_remote_code": True}
+
+
+def pipeline_directory(pipeline):
+    return f"results/grouping/{pipeline}/model"
+
+
+def pipeline_model_files(pipeline):
+    """The files Snakemake tracks of a pipeline's model (a backbone's local directory, if any)."""
+    return model_files(pipeline) if is_backbone(pipeline) else {"model": pipeline_directory(pipeline)}
+
+
+def grouping_pipelines():
+    """Every pipeline the config names (grouping.pipelines expanded over the configured choices)."""
+    return expand_pipelines(GROUPING["pipelines"], pipeline_choices(GROUPING))
+
+
+def continual_pipelines():
+    """The pipelines that end in continual pretraining (Table 3's rows)."""
+    return [p for p in grouping_pipelines() if parse_pipeline(p).step("continual")]
+
+
+def clsa_pair_files(wildcards):
+    """The local files a CLSA pair set reads, so that Snakemake tracks them (or builds the demo's)."""
+    spec, locations = GROUPING["clsa"], {}
+    for source in GROUPING["clsa"]["pair_sets"][wildcards.pairs]:
+        if source in ("muse", "muse_reverse"):
+            for lang in spec["muse"]["languages"]:
+                ends = (spec["pivot"], lang) if source == "muse" else (lang, spec["pivot"])
+                locations[f"{source}_{lang}"] = spec["muse"]["location"].format(source=ends[0], target=ends[1])
+        elif source == "panlex":
+            locations["panlex"] = spec["panlex"]["location"]
+        elif source == "concepticon":
+            locations |= {f"concepticon_{i}": concept_list["location"] for i, concept_list in enumerate(spec["concepticon"]["lists"])}
+    return local_files(locations)
+
+
+def translation_checks(pipeline):
+    """A grouping step's translation check (grouping.translation_check), for model sources only."""
+    if not GROUPING["translation_check"] or backbone_of(pipeline) == "vocabulary":
+        return []
+    last = parse_pipeline(pipeline).steps[-1:]
+    if not last or last[0].kind != "grouping":
+        return []
+    return [f"results/grouping/{pipeline}/translations.json"]
+
+
+def group_map_files(method):
+    prefix = f"results/grouping/{{source}}/{method}{{ratio}}"
+    return {
+        name: f"{prefix}/{file}"
+        for name, file in [("map", "token2cid.parquet"), ("vocab", "vocab.txt"), ("summary", "summary.json"), ("sizes", "sizes.csv")]
+    }
+
+
+def grouping_outputs(source, file):
+    return expand(
+        "results/grouping/{source}/{method}{ratio}/{file}", source=source, method=["kmeans", "firstk"], ratio=GROUPING["ratios"], file=file
+    )
+
+
+def grouping_targets():
+    targets = []
+    for source in GROUPING["sources"]:
+        targets += [f"results/grouping/{source}/summary.csv", f"results/grouping/{source}/sizes.png"]
+        if source != "vocabulary":
+            targets += grouping_outputs(source, "model")
+    for pipeline in grouping_pipelines():
+        targets += [pipeline_directory(pipeline), *translation_checks(pipeline)]
+    if grouping_pipelines():
+        targets += ["results/grouping/table3.csv", "results/grouping/translations.csv"]
+    return list(dict.fromkeys(targets))
