@@ -1,5 +1,5 @@
 """Rule eval_miracl_retrieval: a pipeline's model trained as a DPR bi-encoder on one MIRACL language
-(one seed); each test language's whole corpus encoded (resumable shards) and searched through faiss,
+(one seed); each test language's whole corpus encoded (resumable shards) and searched through xlclust.search,
 its run file and nDCG@10 / recall@100 (Table 2)."""
 
 import json
@@ -32,6 +32,8 @@ checkpoints = Path(params.checkpoints)
 encoder, tokenizer, summary = finetune_dpr(
     ModelSource(**params.model), read_examples(inputs.train), spec, model_settings, checkpoints, "grouping.evaluation.miracl.retrieval"
 )
+# config search (device, lists, probes, links, the run's seed) with the index kind of its own documented key,
+# grouping.evaluation.miracl.retrieval.index (search.index does not reach this stage)
 search_settings = SearchSettings(**{**params.search, "index": settings["index"]})
 rows, reports = [], {}
 with atomic_directory(snakemake.output.runs) as runs:

@@ -37,7 +37,7 @@ LAYERS = [
     {"training"},
     {"pretraining"},
     {"tydiqa", "langclust", "ner", "nli", "retrieval"},
-    {"lowres", "tagging", "grouping_eval"},  # build on the tasks: the alignment stage, pretraining's schedule, NER's loaders and metric
+    {"lowres", "tagging", "grouping_eval"},  # build on the tasks: the alignment stage, NER's loaders and metric
     {"config", "fidelity", "demo"},
 ]
 SHARED_WITHIN = (0, len(LAYERS) - 1)  # the foundation's modules, and the top's, may import each other
@@ -114,3 +114,21 @@ def test_the_rule_catches_an_upward_import_and_one_between_tasks():
         ("xlclust.download", "xlclust.errors"),  # allowed: within the foundation
     ]
     assert violations(planted) == [f"{a} imports {b}" for a, b in planted[:3]]
+
+
+def test_retrieval_searches_only_through_the_search_module():
+    """One search path: MIRACL's dense retrieval names no faiss (its exact search, index builds and
+    index files go through xlclust.search), and xlclust.search alone builds IVF and HNSW indexes."""
+    retrieval = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in sorted((REPO / "xlclust" / "retrieval").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "faiss" in line.lower()
+    ]
+    assert retrieval == []
+    builders = {
+        str(path.relative_to(REPO))
+        for path in sorted((REPO / "xlclust").rglob("*.py"))
+        if any(name in path.read_text(encoding="utf-8") for name in ("IndexIVF", "IndexHNSW"))
+    }
+    assert builders == {"xlclust/search.py"}

@@ -172,6 +172,74 @@ def test_exact_search_and_an_approximate_index_that_resumes_after_a_kill(kind, t
     assert np.array_equal(found, resumed[1]) and report["recall_queries"] == 12 and report["recall@10_vs_exact"] > 0.9
 
 
+def test_the_exact_sharded_search_equals_a_brute_force_numpy_top_k(tmp_path):
+    """Shard by shard through xlclust.search's exact kNN: the numpy top-k of the whole corpus, ties
+    (duplicated passages, across shards too) lower row first, and k above a shard's size. Small
+    integer vectors: every product exact in float32, so the ties are real and the order is defined."""
+    rng = np.random.default_rng(3)
+    vectors = rng.integers(-3, 4, size=(700, 12)).astype(np.float32)
+    vectors[[5, 250, 640]] = vectors[400] = 3  # the best passages of the first query, in three shards
+    vectors[401] = vectors[400]
+    queries = np.vstack([np.ones(12), rng.integers(-3, 4, size=(20, 12))]).astype(np.float32)
+    corpus = corpus_file(tmp_path, 700)
+    shards.encode_corpus(corpus, tmp_path / "shards", lambda _, texts: vectors[[int(t) for t in texts]], 300)
+    for k in (1, 10, 350):
+        scores, rows = index.exact_search(tmp_path / "shards", queries, k, SearchSettings(device="cpu", index="ivf"))  # ivf: ignored
+        products = queries.astype(np.float64) @ vectors.T.astype(np.float64)
+        order = np.lexsort((np.broadcast_to(np.arange(len(vectors)), products.shape), -products), axis=-1)[:, :k]
+        assert np.array_equal(scores, np.take_along_axis(products, order, -1)) and np.array_equal(rows, order)
+    assert list(rows[0, :5]) == [5, 250, 400, 401, 640]
+
+
+def rule_search_settings(rule: str) -> dict:
+    """The ``search`` param the workflow's ``rule`` passes its script, evaluated as Snakemake would
+    on the paper config (config.yaml), with the rules' own helper (wherever in rules/ it lives)."""
+    import re
+
+    import yaml
+
+    from workflow_tests.realdata import REPO
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted((REPO / "rules").glob("*.smk"))]
+    [block] = [text.split(f"rule {rule}:", 1)[1].split("\nrule ", 1)[0] for text in texts if f"rule {rule}:" in text]
+    [expression] = re.findall(r"^\s+search=(.+),\s*$", block, re.M)
+    namespace = {"config": yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))}
+    for text in texts:
+        helper = re.search(r"^def search_settings\(\):\n(?:(?:    .*)?\n)+", text, re.M)
+        if helper:
+            exec(helper.group(0), namespace)
+    return eval(expression, namespace)
+
+
+def test_the_miracl_rule_seeds_ivf_with_the_configured_seed(tmp_path):
+    """eval_miracl_retrieval passes the search settings with the run's seed (config seed, 42), and
+    the IVF index built through the MIRACL path is seeded with it: its coarse centroids are those of
+    that seed, not of faiss's or SearchSettings' default 0."""
+    import yaml
+
+    from workflow_tests.realdata import REPO
+
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(size=(1200, 16)).astype(np.float32)
+    shards.encode_corpus(corpus_file(tmp_path, 1200), tmp_path / "shards", lambda _, texts: vectors[[int(t) for t in texts]], 400)
+
+    def centroids(settings: SearchSettings, name: str) -> np.ndarray:
+        from xlclust.search import read_index
+
+        index.build_index(tmp_path / "shards", tmp_path / f"{name}.faiss", settings, train_vectors=1200)
+        built = read_index(tmp_path / f"{name}.faiss")
+        return built.quantizer.reconstruct_n(0, built.nlist)
+
+    configured = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))["seed"]
+    passed = rule_search_settings("eval_miracl_retrieval")
+    # as scripts/eval_miracl_retrieval.py builds them, with IVF asked for through the stage's own key
+    settings = SearchSettings(**{**passed, "index": "ivf", "ivf_lists": 8, "device": "cpu"})
+    assert settings.seed == configured == 42
+    ours = centroids(settings, "configured")
+    assert np.array_equal(ours, centroids(SearchSettings(index="ivf", ivf_lists=8, device="cpu", seed=configured), "again"))
+    assert not np.allclose(ours, centroids(SearchSettings(index="ivf", ivf_lists=8, device="cpu", seed=0), "seed0"))
+
+
 @pytest.fixture(scope="module")
 def tiny_bert(tmp_path_factory):
     from xlclust.demo.tiny_model import build_tiny_model

@@ -1,5 +1,7 @@
 """Nearest-neighbour search through faiss, the one module for it: alignment (BLI, PROC-B), the
-translation graph, semantic grouping's k-means and word-pair mining all search through it.
+translation graph, semantic grouping's k-means, word-pair mining and MIRACL's dense retrieval (its
+sharded exact search and its resumable IVF/HNSW builds, :mod:`xlclust.retrieval.index`) all search
+through it, and every IVF or HNSW index is built by :func:`approximate_index`.
 
 Similarity is the inner product; callers pass unit rows (:func:`unit_rows`) for cosine. Search is
 exact by default (faiss's blocked BLAS top-k, ``index: flat``) and gives what the numpy reference
@@ -23,6 +25,7 @@ from functools import cache
 
 import numpy as np
 
+from xlclust.atomic import atomic_path
 from xlclust.errors import XlclustError
 
 log = logging.getLogger(__name__)
@@ -102,6 +105,84 @@ def canonical_order(similarities: np.ndarray, rows: np.ndarray) -> tuple[np.ndar
     return np.take_along_axis(similarities, order, -1), np.take_along_axis(rows, order, -1)
 
 
+def approximate_index(settings: SearchSettings, train: np.ndarray, keys: int | None = None):
+    """An empty inner-product index of kind ``settings.index`` (ivf or hnsw) on the CPU, for keys of
+    ``train``'s dimension, to fill with :func:`add_keys` and search where :func:`on_device` puts it.
+
+    IVF: its coarse quantizer trained on ``train`` (faiss k-means seeded by ``settings.seed``) into
+    ``settings.ivf_lists`` lists (None: 4·√keys, ``keys`` the count the index will hold, by default
+    ``len(train)``; never more than the training vectors), ``ivf_probe`` of them visited per query.
+    HNSW: ``hnsw_links`` links per node, ``hnsw_ef_search`` candidates while searching (``train``
+    gives only the dimension)."""
+    faiss = faiss_module()
+    train = np.ascontiguousarray(train, dtype=np.float32)
+    dim = train.shape[1]
+    if settings.index == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, settings.hnsw_links, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = settings.hnsw_ef_search
+        return index
+    if settings.index != "ivf":
+        raise XlclustError(f"approximate_index: index {settings.index!r} is not ivf or hnsw")
+    keys = len(train) if keys is None else keys
+    lists = min(len(train), settings.ivf_lists or max(1, round(4 * math.sqrt(keys))))
+    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
+    index.cp.seed = settings.seed
+    index.cp.min_points_per_centroid = 1  # no warning for small key sets: they are searched as well
+    index.train(train)
+    index.nprobe = min(lists, settings.ivf_probe)
+    return index
+
+
+def add_keys(index, keys: np.ndarray) -> None:
+    """Add ``keys`` to an :func:`approximate_index` (on the CPU); HNSW on one thread, since insertion
+    order decides its graph: the same graph every run."""
+    faiss = faiss_module()
+    keys = np.ascontiguousarray(keys, dtype=np.float32)
+    if not isinstance(index, faiss.IndexHNSW):
+        index.add(keys)
+        return
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        index.add(keys)
+    finally:
+        faiss.omp_set_num_threads(threads)
+
+
+def on_device(index, gpu: bool):
+    """The index where it is searched: an IVF index copied to the GPU when ``gpu``
+    (:func:`use_gpu`); HNSW stays on the CPU (faiss has no GPU HNSW)."""
+    faiss = faiss_module()
+    if not gpu:
+        return index
+    if isinstance(index, faiss.IndexHNSW):
+        log.info("HNSW runs on the CPU: faiss has no GPU HNSW")
+        return index
+    return faiss.index_cpu_to_gpu(gpu_resources(), 0, index)
+
+
+INDEX_SUFFIX = ".faiss"  # the file name ending of a saved index (faiss's own format)
+
+
+def write_index(index, path) -> None:
+    """Save a CPU index (one from :func:`approximate_index`) to ``path``, atomically."""
+    faiss = faiss_module()
+    with atomic_path(path, suffix=INDEX_SUFFIX) as tmp:
+        faiss.write_index(index, str(tmp))
+
+
+def read_index(path):
+    """An index saved by :func:`write_index`, on the CPU."""
+    return faiss_module().read_index(str(path))
+
+
+def search_index(index, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(similarities, key rows) of an approximate index's ``k`` best keys of every query, best first;
+    row −1 where it found fewer than ``k``."""
+    similarities, rows = index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+    return canonical_order(similarities, rows.astype(np.int64, copy=False))
+
+
 class KeyIndex:
     """The keys of a search, indexed once and searched by any number of query sets."""
 
@@ -114,30 +195,9 @@ class KeyIndex:
         self.index = None if settings.index == "flat" else self._approximate()
 
     def _approximate(self):
-        faiss, settings = faiss_module(), self.settings
-        n, dim = self.keys.shape
-        if settings.index == "hnsw":
-            if self.gpu:
-                log.info("HNSW runs on the CPU: faiss has no GPU HNSW")
-            index = faiss.IndexHNSWFlat(dim, settings.hnsw_links, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efSearch = settings.hnsw_ef_search
-            threads = faiss.omp_get_max_threads()
-            faiss.omp_set_num_threads(1)  # insertion order decides the graph: one thread, the same graph every run
-            try:
-                index.add(self.keys)
-            finally:
-                faiss.omp_set_num_threads(threads)
-            return index
-        lists = min(n, settings.ivf_lists or max(1, round(4 * math.sqrt(n))))
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
-        index.cp.seed = settings.seed
-        index.cp.min_points_per_centroid = 1  # no warning for small key sets: they are searched as well
-        index.train(self.keys)
-        index.add(self.keys)
-        index.nprobe = min(lists, settings.ivf_probe)
-        if self.gpu:
-            index = faiss.index_cpu_to_gpu(gpu_resources(), 0, index)
-        return index
+        index = approximate_index(self.settings, self.keys)
+        add_keys(index, self.keys)
+        return on_device(index, self.gpu)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(similarities, key rows) of the ``k`` best keys of every query, best first."""

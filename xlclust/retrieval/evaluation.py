@@ -14,7 +14,7 @@ from xlclust.retrieval.corpus import docids, passages_of
 from xlclust.retrieval.index import search
 from xlclust.retrieval.rerank import relevance_scores
 from xlclust.retrieval.shards import encode_corpus
-from xlclust.search import SearchSettings
+from xlclust.search import INDEX_SUFFIX, SearchSettings
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,9 @@ def dpr_run(
     queries = dpr.embed(
         encoder, tokenizer, dpr.encode_queries(tokenizer, [topics[q] for q in qids], settings["query_length"]), pooling, batch, "queries"
     )
-    scores, rows, report = search(work_dir / "shards", queries, depth, search_settings, work_dir / f"index-{search_settings.index}.faiss")
+    scores, rows, report = search(
+        work_dir / "shards", queries, depth, search_settings, work_dir / f"index-{search_settings.index}{INDEX_SUFFIX}"
+    )
     names = docids(corpus)
     run = {qid: {names[r]: float(s) for s, r in zip(score_row, row) if r >= 0} for qid, score_row, row in zip(qids, scores, rows)}
     return run, report | {"passages": shards["passages"], "shards_encoded_now": shards["encoded"]}
