@@ -4,48 +4,7 @@ only its own package and lower layers; the task stages (tydiqa, langclust, ner) 
 import ast
 
 from workflow_tests.realdata import REPO
-
-# lowest first; a unit is a subpackage of xlclust or a top-level module
-LAYERS = [
-    {
-        "errors",
-        "atomic",
-        "textfiles",
-        "locations",
-        "download",
-        "runlog",
-        "languages",
-        "data",
-        "plots",
-        "search",
-        "subsample",
-        "tokenmap",
-        "models",
-        "own_code",
-        "settings",
-        "search_reference",
-        "initialization",
-        "devices",
-    },
-    {"corpus"},
-    {"wiki"},
-    {"vocab"},
-    {"align"},
-    {"cluster"},
-    {"tokenization"},
-    {"grouping"},
-    {"training"},
-    {"pretraining"},
-    {"tydiqa", "langclust", "ner", "nli", "retrieval"},
-    {"lowres", "tagging", "grouping_eval"},  # build on the tasks: the alignment stage, NER's loaders and metric
-    {"config", "fidelity", "demo"},
-]
-SHARED_WITHIN = (0, len(LAYERS) - 1)  # the foundation's modules, and the top's, may import each other
-
-
-def layer_of(unit: str) -> int:
-    [index] = [i for i, units in enumerate(LAYERS) if unit in units]
-    return index
+from xlclust.architecture import LAYERS, SHARED_WITHIN, layer_of
 
 
 def unit_of(module: str) -> str:
