@@ -4,7 +4,7 @@ import os
 
 from snakemake.utils import min_version
 
-from xlclust.config import validate_config
+from xlclust.workflow_config import validate_workflow_config
 
 min_version("9.0")
 
@@ -14,7 +14,7 @@ configfile: os.path.join(workflow.basedir, "config.yaml")
 
 
 # Fails with the offending config key before anything runs; fills in schema defaults.
-validate_config(config, os.path.join(workflow.basedir, "schemas", "config.schema.yaml"))
+validate_workflow_config(config, os.path.join(workflow.basedir, "schemas", "config.schema.yaml"))
 
 
 # GPU rules also ask for gpu_jobs=1 where this machine has a GPU (rules/common.smk GPU_SLOT): profiles/default

@@ -5,9 +5,10 @@ import pytest
 import yaml
 
 from workflow_tests.realdata import REPO
-from xlclust.config import config_key, per_language, validate_config
+from xlclust.config import config_key, per_language
 from xlclust.errors import ConfigError
 from xlclust.languages import known_languages
+from xlclust.workflow_config import validate_workflow_config
 
 SCHEMA = REPO / "schemas" / "config.schema.yaml"
 PAPER = yaml.safe_load((REPO / "config.yaml").read_text())
@@ -21,7 +22,7 @@ def validated(**changes):
         for key in parents:
             node = node.setdefault(key, {})
         node[last] = value
-    return validate_config(config, SCHEMA)
+    return validate_workflow_config(config, SCHEMA)
 
 
 def test_paper_config_is_valid_and_gets_defaults():
@@ -36,7 +37,7 @@ def test_paper_config_is_valid_and_gets_defaults():
 def test_defaults_fill_missing_sections():
     config = copy.deepcopy(PAPER)
     del config["sampling"], config["extract"]
-    validate_config(config, SCHEMA)
+    validate_workflow_config(config, SCHEMA)
     assert config["sampling"] == {"alpha": 0.3, "max_line_tokens": 512, "shuffle_bucket_mb": 256}
     assert config["extract"]["unicode_normalization"] == "NFC"
 
@@ -45,7 +46,7 @@ def test_demo_config_is_valid():
     config = copy.deepcopy(PAPER)
     demo = yaml.safe_load((REPO / "demo" / "config.yaml").read_text())
     config.update(demo)
-    validate_config(config, SCHEMA)
+    validate_workflow_config(config, SCHEMA)
 
 
 @pytest.mark.parametrize(

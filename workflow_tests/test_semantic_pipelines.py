@@ -19,7 +19,6 @@ from transformers import AutoModelForMaskedLM, AutoModelForTokenClassification, 
 
 from workflow_tests.realdata import shared_data
 from workflow_tests.test_config import PAPER, SCHEMA
-from xlclust.config import validate_config
 from xlclust.errors import ConfigError, XlclustError
 from xlclust.grouping.clsa_pairs import gather_pairs, read_pairs, write_pairs
 from xlclust.grouping.groups import first_k_labels, group_table
@@ -31,6 +30,7 @@ from xlclust.models import ModelSource
 from xlclust.pretraining.encode import encode_corpus, encoded_shards
 from xlclust.pretraining.train import TrainingSpec, pretrain
 from xlclust.training import checkpoint as ckpt
+from xlclust.workflow_config import validate_workflow_config
 
 
 def leipzig(lang, n=300):
@@ -101,7 +101,7 @@ def test_templates_expand_over_the_configured_choices():
 def grouping_config(**changes):
     config = copy.deepcopy(PAPER)
     config["grouping"] |= {"pipelines": ["{backbone}/clsa-all/kmeans10/d8/cpt"], "translation_check": "all"} | changes
-    return validate_config(config, SCHEMA)
+    return validate_workflow_config(config, SCHEMA)
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
         "initialization",
         "devices",
         "architecture",
+        "config",
     },
     {"corpus"},
     {"wiki"},
@@ -42,7 +43,7 @@ LAYERS: list[set[str]] = [
     {"pretraining"},
     {"tydiqa", "langclust", "ner", "nli", "retrieval"},
     {"lowres", "tagging", "grouping_eval"},  # build on the tasks: the alignment stage, NER's loaders and metric
-    {"config", "fidelity", "demo"},
+    {"workflow_config", "fidelity", "demo"},
 ]
 SHARED_WITHIN = (0, len(LAYERS) - 1)  # the foundation's units, and the top's, may import each other
 

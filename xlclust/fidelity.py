@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from xlclust.atomic import write_text_atomic
-from xlclust.config import validate_config
+from xlclust.workflow_config import validate_workflow_config
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "schemas" / "paper_settings.yaml"
@@ -27,7 +27,7 @@ def registry(path: Path = REGISTRY) -> dict:
 def default_config(root: Path = ROOT) -> dict:
     """What a run without --configfile gets: config.yaml with the schema's defaults filled in."""
     config = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
-    return validate_config(copy.deepcopy(config), root / "schemas" / "config.schema.yaml")
+    return validate_workflow_config(copy.deepcopy(config), root / "schemas" / "config.schema.yaml")
 
 
 def lookup(config: dict, key: str):
