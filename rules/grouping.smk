@@ -1,6 +1,6 @@
 # "Tomato, Tomahto, Tomate" §2.1: semantic groups (k-means) and the First-k baseline over the joint
 # mapped vocabulary or a Hugging Face model's input embeddings; grouped models for the latter. A
-# source may be a pipeline (xlclust/grouping/pipelines.py): a backbone and the operations of Fig. 2
+# source may be a pipeline (xlclust/pipelines.py): a backbone and the operations of Fig. 2
 # (CLSA, grouping, dimension reduction, continual pretraining), each a model directory in turn.
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from xlclust.grouping.groups import group_table
 from xlclust.grouping.lexicon import lexicon_components, lexicon_labels
-from xlclust.grouping.pipelines import parse_pipeline
+from xlclust.pipelines import parse_pipeline
 
 
 def token_table(size: int, specials=(0,)) -> pd.DataFrame:

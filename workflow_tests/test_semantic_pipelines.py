@@ -23,10 +23,10 @@ from xlclust.errors import ConfigError, XlclustError
 from xlclust.grouping.clsa_pairs import gather_pairs, read_pairs, write_pairs
 from xlclust.grouping.groups import first_k_labels, group_table
 from xlclust.grouping.model import load_masked_lm, model_vocabulary, save_grouped_model
-from xlclust.grouping.pipelines import expand_pipelines, parse_pipeline
 from xlclust.grouping.reduction import load_reduced_back, reduce_model, save_reduced_model
 from xlclust.grouping.translations import translation_sharing
 from xlclust.models import ModelSource
+from xlclust.pipelines import expand_pipelines, parse_pipeline
 from xlclust.pretraining.encode import encode_corpus, encoded_shards
 from xlclust.pretraining.train import TrainingSpec, pretrain
 from xlclust.training import checkpoint as ckpt

@@ -31,6 +31,7 @@ LAYERS: list[set[str]] = [
         "devices",
         "architecture",
         "config",
+        "pipelines",
     },
     {"corpus"},
     {"wiki"},

@@ -1,6 +1,6 @@
 # The grouping stage's helpers (rules/grouping.smk): input functions, params and targets.
-from xlclust.grouping.pipelines import WILDCARD as PIPELINE_PATTERN
-from xlclust.grouping.pipelines import backbone_of, expand_pipelines, is_backbone, parse_pipeline, pipeline_choices
+from xlclust.pipelines import WILDCARD as PIPELINE_PATTERN
+from xlclust.pipelines import backbone_of, expand_pipelines, is_backbone, parse_pipeline, pipeline_choices
 
 GROUPING = config["grouping"]
 

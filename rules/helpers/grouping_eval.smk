@@ -1,5 +1,5 @@
 # The grouping_eval stage's helpers (rules/grouping_eval.smk): input functions, params and targets.
-from xlclust.grouping.pipelines import expand_pipelines, pipeline_choices
+from xlclust.pipelines import expand_pipelines, pipeline_choices
 from xlclust.grouping_eval.report import STUDIES as GROUPING_EVAL_STUDIES
 from xlclust.retrieval.layout import corpus_dir, qrels_path, topics_path
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from xlclust.errors import ConfigError
-from xlclust.grouping.pipelines import expand_pipelines, parse_pipeline, pipeline_choices
+from xlclust.pipelines import expand_pipelines, parse_pipeline, pipeline_choices
 
 
 def check_grouping(config: Mapping[str, Any]) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from xlclust.grouping.pipelines import parse_pipeline
+from xlclust.pipelines import parse_pipeline
 
 
 def continual_table(runs: dict[str, str]) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from xlclust.grouping.pipelines import parse_pipeline
+from xlclust.pipelines import parse_pipeline
 
 SETTINGS = ["pipeline", "backbone", "clsa", "method", "ratio", "dim", "continual"]
 COLUMNS = [*SETTINGS, "task", "scenario", "train_language", "language", "seed", "metric", "value", "relative"]

@@ -1,4 +1,4 @@
-"""The operation chains of "Tomato, Tomahto, Tomate" Fig. 2 and their names.
+"""The grammar of semantic-grouping pipelines: the operation chains of "Tomato, Tomahto, Tomate" Fig. 2 and their names.
 
 A pipeline is a backbone followed by operations, written as a path: ``mbert``, ``mbert/kmeans10``,
 ``xlmr/clsa-all/firstk5``, ``mbert/d128/cpt``. Each operation turns the model directory of the
