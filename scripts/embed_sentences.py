@@ -1,7 +1,6 @@
 """Rule embed_sentences: one vector per sentence from the fine-tuned or the original encoder."""
 
 import json
-import os
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
@@ -15,7 +14,6 @@ from xlclust.runlog import start_job
 
 start_job(snakemake)
 params = snakemake.params
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 _, pooling = REPRESENTATIONS[snakemake.wildcards.representation]
 if snakemake.wildcards.representation.startswith("finetuned"):
     source = ModelSource(snakemake.input.model)

@@ -3,7 +3,6 @@ language (one seed); each test language's first-stage candidates (BM25, or the s
 run) reranked, its run file and nDCG@10 (Table 2)."""
 
 import json
-import os
 from pathlib import Path
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
@@ -22,7 +21,6 @@ from xlclust.training.finetuning import FinetuneSpec
 
 start_job(snakemake)
 params, wildcards, inputs = snakemake.params, snakemake.wildcards, snakemake.input
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 settings, depth = params.spec["reranking"], params.spec["depth"]
 spec = FinetuneSpec(seed=int(wildcards.seed), **settings["training"])
 model_settings = {key: value for key, value in settings.items() if key != "training"}

@@ -3,7 +3,6 @@
 its run file and nDCG@10 / recall@100 (Table 2)."""
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from xlclust.training.finetuning import FinetuneSpec
 
 start_job(snakemake)
 params, wildcards, inputs = snakemake.params, snakemake.wildcards, snakemake.input
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 set_threads(snakemake.threads)
 settings = params.spec["retrieval"]
 spec = FinetuneSpec(seed=int(wildcards.seed), **settings["training"])

@@ -2,7 +2,6 @@
 its test set (§3, Table 2)."""
 
 import json
-import os
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
@@ -17,7 +16,6 @@ from xlclust.training.finetuning import FinetuneSpec
 
 start_job(snakemake)
 params, wildcards = snakemake.params, snakemake.wildcards
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 spec = FinetuneSpec(seed=int(wildcards.seed), **params.training)
 train = pq.read_table(snakemake.input.train).to_pylist()
 model, tokenizer, run = finetune_ner(ModelSource(**params.model), train, params.classes, spec, params.max_length, params.checkpoints)

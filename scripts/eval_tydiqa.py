@@ -2,7 +2,6 @@
 or one language's; one seed), SQuAD EM/F1 on every language's dev set."""
 
 import json
-import os
 import shutil
 import tempfile
 
@@ -24,7 +23,6 @@ from xlclust.tydiqa.report import gold_answers
 
 start_job(snakemake)
 params, wildcards = snakemake.params, snakemake.wildcards
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 features = FeatureSpec(**params.features)
 questions = pq.read_table(snakemake.input.train).to_pylist()
 rows = []

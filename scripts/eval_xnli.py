@@ -2,7 +2,6 @@
 accuracy on the test pairs of that language, or of every language when it is the zero-shot source."""
 
 import json
-import os
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
@@ -17,7 +16,6 @@ from xlclust.training.finetuning import FinetuneSpec
 
 start_job(snakemake)
 params, wildcards = snakemake.params, snakemake.wildcards
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 spec = FinetuneSpec(seed=int(wildcards.seed), **params.training)
 train = pq.read_table(snakemake.input.train).to_pylist()
 model, tokenizer, run = finetune_nli(ModelSource(**params.model), train, spec, params.max_length, params.checkpoints)

@@ -1,7 +1,5 @@
 """Rule finetune_tydiqa: one model, one seed, fine-tuned on the English TyDi QA GoldP questions."""
 
-import os
-
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 import pyarrow.parquet as pq
@@ -14,7 +12,6 @@ from xlclust.tydiqa.finetune import finetune
 
 start_job(snakemake)
 params = snakemake.params
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 model = params.model
 source = ModelSource(snakemake.input.get("model", model.get("hub")), model.get("revision"), model["trust_remote_code"], params.cache_dir)
 questions = pq.read_table(snakemake.input.train).to_pylist()

@@ -1,8 +1,6 @@
 """Rule langclust_report: every representation's language clusters in one table, and the t-SNE
 projection of the sentence vectors before and after fine-tuning (Shaffer 2021 Fig. 1)."""
 
-import os
-
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 import numpy as np
@@ -16,7 +14,6 @@ from xlclust.runlog import start_job
 
 start_job(snakemake)
 params, output = snakemake.params, snakemake.output
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 columns = ["representation", "k", "language", "cluster", "vote_share"]
 write_csv_atomic(pd.concat([pd.read_csv(p) for p in snakemake.input.clusters])[columns], output.clusters)
 write_csv_atomic(pd.concat([pd.read_csv(p) for p in snakemake.input.votes])[columns[:4] + ["sentences", "share"]], output.votes)

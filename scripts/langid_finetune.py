@@ -2,7 +2,6 @@
 held-out (dev) sentences."""
 
 import logging
-import os
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
@@ -17,7 +16,6 @@ from xlclust.training.finetuning import FinetuneSpec
 
 start_job(snakemake)
 params, output = snakemake.params, snakemake.output
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 settings = params.settings
 
 

@@ -3,7 +3,6 @@
 
 import json
 import logging
-import os
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
@@ -18,7 +17,6 @@ from xlclust.tydiqa.predict import PredictionSpec, answer_questions
 
 start_job(snakemake)
 params = snakemake.params
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 tokenizer, model = ModelSource(snakemake.input.model, trust_remote_code=params.trust_remote_code).load(AutoModelForQuestionAnswering)
 features, prediction = FeatureSpec(**params.features), PredictionSpec(**params.prediction)
 for language, dev, output in zip(params.languages, snakemake.input.dev, snakemake.output, strict=True):

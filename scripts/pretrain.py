@@ -10,7 +10,6 @@ from xlclust.runlog import start_job
 
 start_job(snakemake)
 params, wildcards = snakemake.params, snakemake.wildcards
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 description = {
     "tokenizer": snakemake.input.tokenizer,
     "corpus": snakemake.input.corpus,

@@ -2,7 +2,6 @@
 evaluated language's test set."""
 
 import json
-import os
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
@@ -17,7 +16,6 @@ from xlclust.training.finetuning import LOG_FIELDS, FinetuneSpec
 
 start_job(snakemake)
 params, output, wildcards = snakemake.params, snakemake.output, snakemake.wildcards
-os.environ.setdefault("OMP_NUM_THREADS", str(snakemake.threads))
 source = ModelSource(**params.encoder)  # its local directory, if any, is the rule's input too
 train = [row for path in snakemake.input.train for row in pq.read_table(path).to_pylist()]
 spec = FinetuneSpec(seed=int(wildcards.seed), **params.training)
