@@ -47,7 +47,7 @@ def test_corpus_stats_table_joins_extraction_counts(tmp_path):
 
 def test_pack_document_respects_the_limit_and_keeps_every_token():
     sentences = ["a b c", "d e", "f g h i j k l", "m", "", "n o"]
-    lines = list(pack_document(sentences, max_tokens=4))
+    lines = list(pack_document(sentences, max_line_tokens=4))
     assert all(n <= 4 for _, n in lines)
     assert all(len(text.split()) == n for text, n in lines)
     assert " ".join(t for t, _ in lines).split() == " ".join(sentences).split()
@@ -57,7 +57,7 @@ def test_pack_document_respects_the_limit_and_keeps_every_token():
 
 def test_packed_lines_never_cross_documents(tmp_path):
     path = sentence_table(tmp_path / "s.parquet", [(1, ["a b", "c"]), (2, ["d"]), (3, ["e f g h i"])])
-    counts = pack_sentence_table(path, tmp_path / "lines.parquet", max_tokens=3)
+    counts = pack_sentence_table(path, tmp_path / "lines.parquet", max_line_tokens=3)
     lines = pq.read_table(tmp_path / "lines.parquet")
     assert lines.schema.equals(LINES, check_metadata=False)
     assert lines.to_pydict() == {
