@@ -260,3 +260,17 @@ def test_tagging_settings_are_checked():
     assert validated(tagging__muse={**tagging["muse"], "en": "aligned"})  # English is a language of the alignment stage
     with pytest.raises(ConfigError, match=r"tagging\.muse\.nl': 'aligned' reads the alignment stage's space, but 'nl'"):
         validated(tagging__muse={**tagging["muse"], "nl": "aligned"})
+
+
+def test_a_renamed_key_is_refused_with_its_new_name():
+    """CHANGELOG.md's renames: the Hungarian NER files' old ``scheme`` is refused naming ``tag_encoding``
+    (the schema alone would only call it unknown)."""
+    config = copy.deepcopy(PAPER)
+    files = config["tagging"]["data"]["hu"]["ner"]["files"]
+    files["scheme"] = files.pop("tag_encoding")
+    with pytest.raises(ConfigError) as error:
+        validate_workflow_config(config, SCHEMA)
+    assert str(error.value) == (
+        "config key 'tagging.data.hu.ner.files.scheme' was renamed: write 'tagging.data.hu.ner.files.tag_encoding' (CHANGELOG.md, Renamed)"
+    )
+    assert validated()["tagging"]["data"]["hu"]["ner"]["files"]["tag_encoding"] == "iob1"

@@ -309,7 +309,7 @@ def test_szeged_iob1_and_basque_json_lines_read_as_iob2():
     """Szeged NER (IOB1, 0 outside) and BasqueGLUE's NERCid (JSON lines), the tagging comparison's
     zero-shot NER languages, as the NER checker wants them: strict IOB2 with no repairs."""
     hungarian = shared_data() / "ner-hu" / "hun_ner_corpus.txt"
-    files = NerFiles("conll", str(hungarian), str(hungarian), str(hungarian), scheme="iob1", outside="0")
+    files = NerFiles("conll", str(hungarian), str(hungarian), str(hungarian), tag_encoding="iob1", outside="0")
     sentences = list(read_sentences(DatasetSource(files=files), "hu", "test"))
     raw = list(read_conll(hungarian))
     assert len(sentences) == len(raw) == 78 and {tag for s in raw for tag in s.tags} >= {"0", "I-ORG"}

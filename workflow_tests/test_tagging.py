@@ -399,7 +399,7 @@ def test_the_real_conll_files_give_ner_and_universal_pos_tables():
     )
     assert spanish["test"].num_rows == 1517
     hungarian = SHARED_DATA / "ner-hu" / "hun_ner_corpus.txt"
-    szeged = DatasetSource(files=NerFiles("conll", str(hungarian), str(hungarian), str(hungarian), scheme="iob1", outside="0"))
+    szeged = DatasetSource(files=NerFiles("conll", str(hungarian), str(hungarian), str(hungarian), tag_encoding="iob1", outside="0"))
     hu, counts, problems = prepare_task_language("ner", szeged, "hu", ["test"], classes=classes, invalid_tags="error")
     assert list(hu) == ["test"] and counts[0]["sentences"] == 78 and problems == []  # zero-shot languages need a test set only
 

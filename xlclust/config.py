@@ -33,6 +33,22 @@ def _with_defaults(validator_class):
     return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
 
 
+# renamed config keys, old → new (CHANGELOG.md, "Renamed"); a key's dotted path ends in the old name
+RENAMED_KEYS = {"files.scheme": "files.tag_encoding"}
+
+
+def refuse_renamed_keys(config: Mapping[str, Any], path: tuple = ()) -> None:
+    """An old key anywhere in the config is refused with the name that replaced it (the schema alone
+    would only say that the key is unknown)."""
+    for name, value in config.items():
+        key = config_key((*path, name))
+        for old, new in RENAMED_KEYS.items():
+            if key == old or key.endswith(f".{old}"):
+                raise ConfigError(f"config key '{key}' was renamed: write '{key.removesuffix(old)}{new}' (CHANGELOG.md, Renamed)")
+        if isinstance(value, Mapping):
+            refuse_renamed_keys(value, (*path, name))
+
+
 def config_key(path) -> str:
     """``['sampling', 'alpha']`` -> ``sampling.alpha``; list positions as ``languages[3]``."""
     key = ""
@@ -67,6 +83,7 @@ def validate_config(config: dict, schema_path: str | Path, stage_checks: Sequenc
 
     Returns the same dict. Raises ConfigError naming the first offending key.
     """
+    refuse_renamed_keys(config)
     schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
     validator_class = _with_defaults(jsonschema.validators.validator_for(schema))
     validator = validator_class(schema)

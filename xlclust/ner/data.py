@@ -55,7 +55,7 @@ class NerFiles:
     tag_column: int = -1
     encoding: str = "utf-8"
     drop_classes: tuple[str, ...] = ()
-    scheme: str = "iob2"  # iob1: I- opens an entity, B- only after an adjacent one of the same class
+    tag_encoding: str = "iob2"  # iob1: I- opens an entity, B- only after an adjacent one of the same class
     outside: str = "O"  # the files' outside tag (Szeged NER writes 0)
 
 
@@ -137,11 +137,11 @@ def read_jsonl(path: str | os.PathLike, encoding: str = "utf-8") -> Iterator[Sen
         yield Sentence(tokens, tags, f"{path}:{number}")
 
 
-def to_iob2(sentence: Sentence, outside: str = "O", scheme: str = "iob2") -> Sentence:
+def to_iob2(sentence: Sentence, outside: str = "O", tag_encoding: str = "iob2") -> Sentence:
     """The sentence's tags as IOB2 with ``O`` outside: the files' outside tag renamed, and under IOB1
     every I-X that does not continue an X entity opened as B-X."""
     tags = ["O" if tag == outside else tag for tag in sentence.tags]
-    if scheme == "iob1":
+    if tag_encoding == "iob1":
         tags = [
             "B-" + tag[2:] if tag.startswith("I-") and (position == 0 or tags[position - 1][2:] != tag[2:]) else tag
             for position, tag in enumerate(tags)
@@ -196,9 +196,9 @@ def read_sentences(
         sentences = read_jsonl(path, files.encoding)
     else:
         sentences = read_conll(path, files.token_column, files.tag_column, files.encoding)
-    if files.scheme == "iob2" and files.outside == "O":
+    if files.tag_encoding == "iob2" and files.outside == "O":
         return sentences
-    return (to_iob2(sentence, files.outside, files.scheme) for sentence in sentences)
+    return (to_iob2(sentence, files.outside, files.tag_encoding) for sentence in sentences)
 
 
 def check_sentences(
