@@ -14,7 +14,7 @@ rule download_wikipedia:
         unpack(local_source_files),
     output:
         dump="resources/wikipedia/{lang}/pages-articles-multistream.xml.bz2",
-        index="resources/wikipedia/{lang}/pages-articles-multistream-index.txt.bz2",
+        multistream_index="resources/wikipedia/{lang}/pages-articles-multistream-index.txt.bz2",
         manifest="resources/wikipedia/{lang}/source.json",
     log:
         "logs/download_wikipedia/{lang}.log",
@@ -35,7 +35,7 @@ rule download_wikipedia:
 rule plan_extraction:
     input:
         dump=rules.download_wikipedia.output.dump,
-        index=rules.download_wikipedia.output.index,
+        multistream_index=rules.download_wikipedia.output.multistream_index,
     output:
         "results/corpus/{lang}/parts.json",
     log:

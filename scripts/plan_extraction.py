@@ -10,6 +10,6 @@ from xlclust.runlog import start_job
 from xlclust.wiki.extract import plan_extraction
 
 start_job(snakemake)
-plan = plan_extraction(snakemake.input.dump, snakemake.input.index, snakemake.params.n_parts)
+plan = plan_extraction(snakemake.input.dump, snakemake.input.multistream_index, snakemake.params.n_parts)
 logging.info("%d streams in %d bytes -> %d parts", plan["streams"], plan["dump_bytes"], len(plan["parts"]))
 write_text_atomic(snakemake.output[0], json.dumps(plan, indent=1) + "\n")

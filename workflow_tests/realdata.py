@@ -75,16 +75,16 @@ def write_real_dump(directory: Path, lang: str, n_articles: int = 40, pages_per_
     directory.mkdir(parents=True, exist_ok=True)
     paths = {
         "dump": directory / f"{lang}wiki-20990101-pages-articles-multistream.xml.bz2",
-        "index": directory / f"{lang}wiki-20990101-pages-articles-multistream-index.txt.bz2",
+        "multistream_index": directory / f"{lang}wiki-20990101-pages-articles-multistream-index.txt.bz2",
         "checksums": directory / f"{lang}wiki-20990101-sha1sums.txt",
     }
     write_multistream_dump(
         real_pages(lang, n_articles),
         paths["dump"],
-        paths["index"],
+        paths["multistream_index"],
         dbname=f"{lang}wiki",
         lang=lang,
         pages_per_stream=pages_per_stream,
     )
-    write_sha1sums([paths["dump"], paths["index"]], paths["checksums"])
+    write_sha1sums([paths["dump"], paths["multistream_index"]], paths["checksums"])
     return paths

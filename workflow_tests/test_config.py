@@ -274,3 +274,12 @@ def test_a_renamed_key_is_refused_with_its_new_name():
         "config key 'tagging.data.hu.ner.files.scheme' was renamed: write 'tagging.data.hu.ner.files.tag_encoding' (CHANGELOG.md, Renamed)"
     )
     assert validated()["tagging"]["data"]["hu"]["ner"]["files"]["tag_encoding"] == "iob1"
+
+
+def test_a_dump_source_s_old_index_key_is_refused_with_its_new_name():
+    config = copy.deepcopy(PAPER)
+    config["wikipedia"]["sources"] = {"sw": {"dump": "https://example.org/sw.xml.bz2", "index": "https://example.org/sw-index.txt.bz2"}}
+    with pytest.raises(ConfigError, match=r"'wikipedia.sources.sw.index' was renamed: write 'wikipedia.sources.sw.multistream_index'"):
+        validate_workflow_config(config, SCHEMA)
+    config["wikipedia"]["sources"]["sw"]["multistream_index"] = config["wikipedia"]["sources"]["sw"].pop("index")
+    assert validate_workflow_config(config, SCHEMA)["wikipedia"]["sources"]["sw"]["multistream_index"].endswith("sw-index.txt.bz2")

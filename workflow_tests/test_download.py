@@ -30,7 +30,7 @@ def mirror_dir(tmp_path):
 def test_mirror_layout():
     source = mirror_source("sw", "20240301", "https://dumps.wikimedia.org/")
     assert source.dump == "https://dumps.wikimedia.org/swwiki/20240301/swwiki-20240301-pages-articles-multistream.xml.bz2"
-    assert source.index.endswith("/swwiki/20240301/swwiki-20240301-pages-articles-multistream-index.txt.bz2")
+    assert source.multistream_index.endswith("/swwiki/20240301/swwiki-20240301-pages-articles-multistream-index.txt.bz2")
     assert source.checksums.endswith("/swwiki/20240301/swwiki-20240301-sha1sums.txt")
     override = source_for("sw", {"dump_date": "x", "mirror": "y", "sources": {"sw": {"dump": "/d.bz2", "sha1": "a" * 40}}})
     assert override == DumpSource("sw", "/d.bz2", None, "a" * 40, None)

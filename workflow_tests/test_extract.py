@@ -14,7 +14,7 @@ from xlclust.wiki.markup import tidy
 def extract_all(paths, lang, out_dir, n_parts):
     parts, summaries = [], []
     out_dir.mkdir(parents=True, exist_ok=True)
-    plan = plan_extraction(paths["dump"], paths["index"], n_parts)
+    plan = plan_extraction(paths["dump"], paths["multistream_index"], n_parts)
     for part, byte_range in enumerate(plan["parts"]):
         sentences, summary = out_dir / f"{part}.parquet", out_dir / f"{part}.json"
         counts = extract_part(
@@ -73,7 +73,7 @@ def test_a_language_without_articles_fails_and_writes_nothing(tmp_path):
     dump, index = tmp_path / "x.xml.bz2", tmp_path / "x-index.txt.bz2"
     only_redirects = [Page(id=1, ns=0, title="R", redirect=True, text="#REDIRECT [[A]]")]
     write_multistream_dump(only_redirects, dump, index, dbname="xxwiki", lang="xx")
-    parts, summaries = extract_all({"dump": dump, "index": index}, "xx", tmp_path, 1)
+    parts, summaries = extract_all({"dump": dump, "multistream_index": index}, "xx", tmp_path, 1)
     with pytest.raises(DumpError, match=r"language 'xx': no article text: 1 pages, of which 0 articles"):
         gather_parts(parts, summaries, tmp_path / "out.parquet", tmp_path / "out.json", where="language 'xx'")
     assert not (tmp_path / "out.parquet").exists() and not (tmp_path / "out.json").exists()

@@ -25,7 +25,7 @@ def single_language(dump_files, **source):
             "dump_date": "20990101",
             "mirror": "https://dumps.wikimedia.org",
             "parts": {"default": 2, "en": 2},
-            "sources": {"en": {"dump": str(dump_files["dump"]), "index": str(dump_files["index"]), **source}},
+            "sources": {"en": {"dump": str(dump_files["dump"]), "multistream_index": str(dump_files["multistream_index"]), **source}},
         },
     }
 
@@ -84,7 +84,7 @@ def malformed_dump(directory):
     lines = bz2.decompress(index.read_bytes()).decode().splitlines()
     fixed = [f"{moved[int(offset)]}:{rest}" for offset, rest in (line.split(":", 1) for line in lines)]
     index.write_bytes(bz2.compress(("\n".join(fixed) + "\n").encode()))
-    return {"dump": dump, "index": index}
+    return {"dump": dump, "multistream_index": index}
 
 
 def test_malformed_page(tmp_path):
@@ -97,7 +97,7 @@ def test_malformed_page(tmp_path):
 def test_malformed_page_found_while_indexing(tmp_path):
     files = malformed_dump(tmp_path / "d")
     config = single_language(files)
-    del config["wikipedia"]["sources"]["en"]["index"]
+    del config["wikipedia"]["sources"]["en"]["multistream_index"]
     result = run_workflow(tmp_path / "w", config, TARGET)
     assert_failed_cleanly(result, tmp_path / "w", "pages-articles-multistream.xml.bz2: malformed XML while indexing")
 
@@ -106,7 +106,7 @@ def test_language_with_no_articles(tmp_path):
     dump, index = tmp_path / "d" / "en.xml.bz2", tmp_path / "d" / "en-index.txt.bz2"
     redirects = [Page(id=i, ns=0, title=f"R{i}", redirect=True, text="#REDIRECT [[X]]") for i in range(1, 9)]
     write_multistream_dump(redirects, dump, index, dbname="enwiki", lang="en", pages_per_stream=2)
-    result = run_workflow(tmp_path / "w", single_language({"dump": dump, "index": index}), TARGET)
+    result = run_workflow(tmp_path / "w", single_language({"dump": dump, "multistream_index": index}), TARGET)
     assert_failed_cleanly(result, tmp_path / "w", "language 'en' (2 extracted parts): no article text: 8 pages, of which 0 articles")
 
 

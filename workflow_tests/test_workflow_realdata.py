@@ -86,8 +86,12 @@ def test_corpus_stage_on_real_text(tmp_path):
                 "mirror": server.url,
                 "parts": {"default": 1, "en": 2, "ru": 3, "ar": 2, "ko": 1, "sw": 1},
                 "sources": {
-                    "ar": {"dump": f"file://{ar['dump']}", "index": f"file://{ar['index']}", "checksums": str(ar["checksums"])},
-                    "ko": {"dump": str(ko["dump"]), "index": str(ko["index"]), "sha1": sha1_of(ko["dump"])},
+                    "ar": {
+                        "dump": f"file://{ar['dump']}",
+                        "multistream_index": f"file://{ar['multistream_index']}",
+                        "checksums": str(ar["checksums"]),
+                    },
+                    "ko": {"dump": str(ko["dump"]), "multistream_index": str(ko["multistream_index"]), "sha1": sha1_of(ko["dump"])},
                     "en": {"dump": str(enwiki)},
                 },
             },
@@ -301,7 +305,7 @@ def test_corpus_stage_on_real_text(tmp_path):
     assert stats.loc["en", "documents"] > 90 and stats.loc["en", "redirects_skipped"] > 90
     assert (stats.loc[["ar", "ko", "ru", "sw"], "disambiguation_skipped"] == 1).all()
     manifest = (work / "resources/wikipedia/en/source.json").read_text()
-    assert '"index_built": true' in manifest
+    assert '"multistream_index_built": true' in manifest
     assert "no published checksum given; not verified" in (work / "logs/download_wikipedia/en.log").read_text()
     ru = pq.read_table(work / "results/corpus/ru/sentences.parquet").column("text").to_pylist()
     assert any("\u0400" <= c <= "\u04ff" for c in ru[0])

@@ -7,6 +7,7 @@ values, so that a wrong value is fixed in one look.
 from __future__ import annotations
 
 import copy
+import fnmatch
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,8 @@ def _with_defaults(validator_class):
     return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
 
 
-# renamed config keys, old → new (CHANGELOG.md, "Renamed"); a key's dotted path ends in the old name
-RENAMED_KEYS = {"files.scheme": "files.tag_encoding"}
+# renamed config keys (CHANGELOG.md, "Renamed"): a dotted-path pattern of the old key → its new name
+RENAMED_KEYS = {"*.files.scheme": "tag_encoding", "wikipedia.sources.*.index": "multistream_index"}
 
 
 def refuse_renamed_keys(config: Mapping[str, Any], path: tuple = ()) -> None:
@@ -43,8 +44,8 @@ def refuse_renamed_keys(config: Mapping[str, Any], path: tuple = ()) -> None:
     for name, value in config.items():
         key = config_key((*path, name))
         for old, new in RENAMED_KEYS.items():
-            if key == old or key.endswith(f".{old}"):
-                raise ConfigError(f"config key '{key}' was renamed: write '{key.removesuffix(old)}{new}' (CHANGELOG.md, Renamed)")
+            if fnmatch.fnmatchcase(key, old):
+                raise ConfigError(f"config key '{key}' was renamed: write '{key.rpartition('.')[0]}.{new}' (CHANGELOG.md, Renamed)")
         if isinstance(value, Mapping):
             refuse_renamed_keys(value, (*path, name))
 
@@ -140,7 +141,7 @@ def _check_download_locations(config: Mapping[str, Any]) -> None:
     wikipedia = config["wikipedia"]
     locations = {"wikipedia.mirror": wikipedia.get("mirror", "")}
     for lang, source in wikipedia.get("sources", {}).items():
-        locations |= {f"wikipedia.sources.{lang}.{key}": source.get(key, "") for key in ("dump", "index", "checksums")}
+        locations |= {f"wikipedia.sources.{lang}.{key}": source.get(key, "") for key in ("dump", "multistream_index", "checksums")}
     locations["vocabulary.bpemb.base_url"] = config.get("vocabulary", {}).get("bpemb", {}).get("base_url", "")
     for lang, spec in config.get("dictionaries", {}).items():
         locations |= {f"dictionaries.{lang}.{key}": spec.get(key, "") for key in ("train", "test", "full")}

@@ -8,7 +8,7 @@ def dump_source(lang):
 
 def local_source_files(wildcards):
     source = dump_source(wildcards.lang)
-    return local_files({"dump": source.dump, "index": source.index, "checksums": source.checksums})
+    return local_files({"dump": source.dump, "multistream_index": source.multistream_index, "checksums": source.checksums})
 
 
 def n_parts(lang):

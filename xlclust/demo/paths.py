@@ -12,7 +12,7 @@ def demo_dump_paths(root: str | os.PathLike, lang: str) -> dict[str, Path]:
     base = Path(root) / lang / f"{lang}wiki-demo"
     return {
         "dump": Path(f"{base}-pages-articles-multistream.xml.bz2"),
-        "index": Path(f"{base}-pages-articles-multistream-index.txt.bz2"),
+        "multistream_index": Path(f"{base}-pages-articles-multistream-index.txt.bz2"),
         "checksums": Path(f"{base}-sha1sums.txt"),
     }
 

@@ -61,13 +61,13 @@ def _write_language(root, lang: str, pages: list[Page], namespaces: dict[int, st
     count = write_multistream_dump(
         pages,
         paths["dump"],
-        paths["index"],
+        paths["multistream_index"],
         dbname=f"{lang}wiki",
         lang=lang,
         namespaces=namespaces,
         pages_per_stream=pages_per_stream,
     )
-    write_sha1sums([paths["dump"], paths["index"]], paths["checksums"])
+    write_sha1sums([paths["dump"], paths["multistream_index"]], paths["checksums"])
     return count
 
 

@@ -11,7 +11,7 @@ class DumpSource:
 
     lang: str
     dump: str
-    index: str | None
+    multistream_index: str | None  # offset:page_id:title lines; None: built from the dump
     sha1: str | None = None
     checksums: str | None = None
 
@@ -22,7 +22,7 @@ def mirror_source(lang: str, date: str, mirror: str) -> DumpSource:
     return DumpSource(
         lang=lang,
         dump=f"{base}-pages-articles-multistream.xml.bz2",
-        index=f"{base}-pages-articles-multistream-index.txt.bz2",
+        multistream_index=f"{base}-pages-articles-multistream-index.txt.bz2",
         checksums=f"{base}-sha1sums.txt",
     )
 
@@ -34,7 +34,7 @@ def source_for(lang: str, wikipedia_config: dict) -> DumpSource:
     return DumpSource(
         lang=lang,
         dump=override["dump"],
-        index=override.get("index"),
+        multistream_index=override.get("multistream_index"),
         sha1=override.get("sha1"),
         checksums=override.get("checksums"),
     )
