@@ -95,7 +95,7 @@ def model_spec(name):
 
 def models_in_use():
     """The names of `models` that the configured stages read."""
-    names = [*config["grouping"]["backbones"], *config["grouping"]["sources"], *config["tydiqa"]["reference_models"]]
+    names = [*config["grouping"]["backbones"], *config["grouping"]["embeddings"], *config["tydiqa"]["reference_models"]]
     names += [config[section]["model"] for section in ("langclust", "ner", "lowres")]
     tagging = config["tagging"]
     names += [model for embedder, model in tagging["finetuned_models"].items() if embedder in tagging["embedders"]]

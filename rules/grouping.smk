@@ -1,14 +1,14 @@
 # "Tomato, Tomahto, Tomate" §2.1: semantic groups (k-means) and the First-k baseline over the joint
-# mapped vocabulary or a Hugging Face model's input embeddings; grouped models for the latter. A
-# source may be a pipeline (xlclust/pipelines.py): a backbone and the operations of Fig. 2
-# (CLSA, grouping, dimension reduction, continual pretraining), each a model directory in turn.
+# mapped vocabulary or a Hugging Face model's input embeddings; grouped models for the latter. The
+# {pipeline} wildcard is 'vocabulary' or a pipeline (xlclust/pipelines.py): a backbone and the operations
+# of Fig. 2 (CLSA, grouping, dimension reduction, continual pretraining), each a model directory in turn.
 
 
 include: "helpers/grouping.smk"
 
 
 wildcard_constraints:
-    source=PIPELINE_PATTERN,
+    pipeline=PIPELINE_PATTERN,
     backbone="[A-Za-z0-9_]+",
     pairs="[A-Za-z0-9_]+",
     dim="[0-9]+",
@@ -16,14 +16,14 @@ wildcard_constraints:
     ratio="[0-9]+",
 
 
-rule grouping_source:
+rule pipeline_embeddings:
     input:
-        unpack(grouping_source_inputs),
+        unpack(pipeline_embeddings_inputs),
     output:
-        tokens="results/grouping/{source}/tokens.parquet",
-        embeddings="results/grouping/{source}/embeddings.npy",
+        tokens="results/grouping/{pipeline}/tokens.parquet",
+        embeddings="results/grouping/{pipeline}/embeddings.npy",
     log:
-        "logs/grouping_source/{source}.log",
+        "logs/pipeline_embeddings/{pipeline}.log",
     conda:
         "../envs/model.yaml"
     threads: 1
@@ -31,22 +31,22 @@ rule grouping_source:
         mem_mb=8000,
         runtime=60,
     params:
-        model=lambda wildcards: None if wildcards.source == "vocabulary" else pipeline_model(wildcards.source),
+        model=lambda wildcards: None if wildcards.pipeline == "vocabulary" else pipeline_model(wildcards.pipeline),
         languages=LANGUAGES,
     script:
-        "../scripts/grouping_source.py"
+        "../scripts/pipeline_embeddings.py"
 
 
 rule semantic_grouping:
     input:
-        tokens="results/grouping/{source}/tokens.parquet",
-        embeddings="results/grouping/{source}/embeddings.npy",
+        tokens="results/grouping/{pipeline}/tokens.parquet",
+        embeddings="results/grouping/{pipeline}/embeddings.npy",
     output:
         **group_map_files("kmeans"),
     log:
-        "logs/semantic_grouping/{source}/kmeans{ratio}.log",
+        "logs/semantic_grouping/{pipeline}/kmeans{ratio}.log",
     benchmark:
-        "logs/benchmarks/semantic_grouping/{source}/kmeans{ratio}.tsv"
+        "logs/benchmarks/semantic_grouping/{pipeline}/kmeans{ratio}.tsv"
     conda:
         "../envs/model.yaml"
     threads: job_threads(2)
@@ -70,14 +70,14 @@ rule semantic_grouping:
 rule lexicon_grouping:
     input:
         unpack(lexicon_grouping_inputs),
-        tokens="results/grouping/{source}/tokens.parquet",
-        embeddings="results/grouping/{source}/embeddings.npy",
+        tokens="results/grouping/{pipeline}/tokens.parquet",
+        embeddings="results/grouping/{pipeline}/embeddings.npy",
     output:
         **group_map_files("lexicon"),
     log:
-        "logs/lexicon_grouping/{source}/lexicon{ratio}.log",
+        "logs/lexicon_grouping/{pipeline}/lexicon{ratio}.log",
     benchmark:
-        "logs/benchmarks/lexicon_grouping/{source}/lexicon{ratio}.tsv"
+        "logs/benchmarks/lexicon_grouping/{pipeline}/lexicon{ratio}.tsv"
     conda:
         "../envs/model.yaml"
     threads: job_threads(2)
@@ -88,7 +88,7 @@ rule lexicon_grouping:
         gpu_jobs=kmeans_gpu_slot(),  # counts against profiles/default's local limit
     params:
         ratio=lambda wildcards: int(wildcards.ratio) / 100,
-        model=lambda wildcards: pipeline_model(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
         seed=config["seed"],
         init=config["grouping"]["kmeans"]["init"],
         max_iterations=config["grouping"]["kmeans"]["max_iterations"],
@@ -99,11 +99,11 @@ rule lexicon_grouping:
 
 rule first_k:
     input:
-        tokens="results/grouping/{source}/tokens.parquet",
+        tokens="results/grouping/{pipeline}/tokens.parquet",
     output:
         **group_map_files("firstk"),
     log:
-        "logs/first_k/{source}/firstk{ratio}.log",
+        "logs/first_k/{pipeline}/firstk{ratio}.log",
     conda:
         "../envs/model.yaml"
     threads: 1
@@ -120,9 +120,9 @@ rule grouped_model:
     input:
         unpack(grouped_model_inputs),
     output:
-        directory("results/grouping/{source}/{method}{ratio}/model"),
+        directory("results/grouping/{pipeline}/{method}{ratio}/model"),
     log:
-        "logs/grouped_model/{source}/{method}{ratio}.log",
+        "logs/grouped_model/{pipeline}/{method}{ratio}.log",
     conda:
         "../envs/model.yaml"
     threads: 1
@@ -130,29 +130,32 @@ rule grouped_model:
         mem_mb=8000,
         runtime=30,
     params:
-        model=lambda wildcards: pipeline_model(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
     script:
         "../scripts/grouped_model.py"
 
 
 rule grouping_report:
     input:
-        summaries=lambda wildcards: grouping_outputs(wildcards.source, "summary.json"),
-        sizes=lambda wildcards: grouping_outputs(wildcards.source, "sizes.csv"),
-        maps=lambda wildcards: grouping_outputs(wildcards.source, "token2cid.parquet"),
+        summaries=lambda wildcards: grouping_outputs(wildcards.pipeline, "summary.json"),
+        sizes=lambda wildcards: grouping_outputs(wildcards.pipeline, "sizes.csv"),
+        maps=lambda wildcards: grouping_outputs(wildcards.pipeline, "token2cid.parquet"),
     output:
-        summary="results/grouping/{source}/summary.csv",
+        summary="results/grouping/{pipeline}/summary.csv",
         examples=report(
-            "results/grouping/{source}/examples.csv",
+            "results/grouping/{pipeline}/examples.csv",
             caption="../report/grouping_examples.rst",
             category="4 Semantic grouping",
-            subcategory="{source}",
+            subcategory="{pipeline}",
         ),
         figure=report(
-            "results/grouping/{source}/sizes.png", caption="../report/grouping.rst", category="4 Semantic grouping", subcategory="{source}"
+            "results/grouping/{pipeline}/sizes.png",
+            caption="../report/grouping.rst",
+            category="4 Semantic grouping",
+            subcategory="{pipeline}",
         ),
     log:
-        "logs/grouping_report/{source}.log",
+        "logs/grouping_report/{pipeline}.log",
     conda:
         "../envs/cluster.yaml"
     threads: 1
@@ -192,14 +195,14 @@ rule clsa_pairs:
 # with InfoNCE; every other tensor untouched.
 rule clsa:
     input:
-        unpack(lambda wildcards: pipeline_model_files(wildcards.source)),
+        unpack(lambda wildcards: pipeline_model_files(wildcards.pipeline)),
         pairs="results/grouping/pairs/{pairs}.tsv",
     output:
-        directory("results/grouping/{source}/clsa-{pairs}/model"),
+        directory("results/grouping/{pipeline}/clsa-{pairs}/model"),
     log:
-        "logs/clsa/{source}/clsa-{pairs}.log",
+        "logs/clsa/{pipeline}/clsa-{pairs}.log",
     benchmark:
-        "logs/benchmarks/clsa/{source}/clsa-{pairs}.tsv"
+        "logs/benchmarks/clsa/{pipeline}/clsa-{pairs}.tsv"
     conda:
         "../envs/model.yaml"
     threads: job_threads(2)
@@ -209,7 +212,7 @@ rule clsa:
         gpu=1,
         gpu_jobs=GPU_SLOT,  # counts against profiles/default's local limit
     params:
-        model=lambda wildcards: pipeline_model(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
         training=GROUPING["clsa"]["training"],
         seed=config["seed"],
     script:
@@ -219,12 +222,12 @@ rule clsa:
 # How many translation pairs (grouping.translation_check) share a group after a grouping step.
 rule grouping_translations:
     input:
-        map="results/grouping/{source}/{method}{ratio}/token2cid.parquet",
+        map="results/grouping/{pipeline}/{method}{ratio}/token2cid.parquet",
         pairs=lambda wildcards: f"results/grouping/pairs/{GROUPING['translation_check']}.tsv",
     output:
-        "results/grouping/{source}/{method}{ratio}/translations.json",
+        "results/grouping/{pipeline}/{method}{ratio}/translations.json",
     log:
-        "logs/grouping_translations/{source}/{method}{ratio}.log",
+        "logs/grouping_translations/{pipeline}/{method}{ratio}.log",
     conda:
         "../envs/model.yaml"
     threads: 1
@@ -232,7 +235,7 @@ rule grouping_translations:
         mem_mb=4000,
         runtime=10,
     params:
-        model=lambda wildcards: pipeline_model(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
     script:
         "../scripts/grouping_translations.py"
 
@@ -240,11 +243,11 @@ rule grouping_translations:
 # §2.3: the first d dimensions of the input embeddings, padded with zeros on the fly.
 rule reduce_dims:
     input:
-        unpack(lambda wildcards: pipeline_model_files(wildcards.source)),
+        unpack(lambda wildcards: pipeline_model_files(wildcards.pipeline)),
     output:
-        directory("results/grouping/{source}/d{dim}/model"),
+        directory("results/grouping/{pipeline}/d{dim}/model"),
     log:
-        "logs/reduce_dims/{source}/d{dim}.log",
+        "logs/reduce_dims/{pipeline}/d{dim}.log",
     conda:
         "../envs/model.yaml"
     threads: 1
@@ -252,7 +255,7 @@ rule reduce_dims:
         mem_mb=8000,
         runtime=30,
     params:
-        model=lambda wildcards: pipeline_model(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
     script:
         "../scripts/reduce_dims.py"
 
@@ -307,11 +310,11 @@ rule continual_corpus:
 rule continual_encoded:
     input:
         corpus="results/grouping/continual/mix.parquet",
-        tokenizer=lambda wildcards: pipeline_directory(wildcards.source),
+        tokenizer=lambda wildcards: pipeline_directory(wildcards.pipeline),
     output:
-        directory("results/grouping/{source}/encoded"),
+        directory("results/grouping/{pipeline}/encoded"),
     log:
-        "logs/continual_encoded/{source}.log",
+        "logs/continual_encoded/{pipeline}.log",
     conda:
         "../envs/model.yaml"
     threads: job_threads(2)
@@ -327,15 +330,15 @@ rule continual_encoded:
 # §2.4: masked-LM training from the pipeline's model, on its own tokenization of the corpus.
 rule continual_pretrain:
     input:
-        corpus="results/grouping/{source}/encoded",
-        tokenizer=lambda wildcards: pipeline_directory(wildcards.source),
-        initial_model=lambda wildcards: pipeline_directory(wildcards.source),
+        corpus="results/grouping/{pipeline}/encoded",
+        tokenizer=lambda wildcards: pipeline_directory(wildcards.pipeline),
+        initial_model=lambda wildcards: pipeline_directory(wildcards.pipeline),
     output:
-        directory("results/grouping/{source}/cpt/model"),
+        directory("results/grouping/{pipeline}/cpt/model"),
     log:
-        "logs/continual_pretrain/{source}.log",
+        "logs/continual_pretrain/{pipeline}.log",
     benchmark:
-        "logs/benchmarks/continual_pretrain/{source}.tsv"
+        "logs/benchmarks/continual_pretrain/{pipeline}.tsv"
     conda:
         "../envs/model.yaml"
     threads: job_threads(4)
@@ -347,7 +350,7 @@ rule continual_pretrain:
     params:
         model={"training": GROUPING["continual"]["training"]},
         config_key="grouping.continual",
-        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/{wildcards.source}",
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/{wildcards.pipeline}",
         launcher=PRETRAINING["launcher"],
         seed=config["seed"],
     script:

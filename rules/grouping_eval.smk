@@ -70,12 +70,12 @@ rule eval_ner:
     input:
         unpack(eval_run_inputs),
     output:
-        scores="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
-        summary="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/training.json",
+        scores="results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
+        summary="results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/training.json",
     log:
-        "logs/eval_ner/{source}/{eval_task}/{eval_lang}/seed{seed}.log",
+        "logs/eval_ner/{pipeline}/{eval_task}/{eval_lang}/seed{seed}.log",
     benchmark:
-        "logs/benchmarks/eval_ner/{source}/{eval_task}/{eval_lang}/seed{seed}.tsv"
+        "logs/benchmarks/eval_ner/{pipeline}/{eval_task}/{eval_lang}/seed{seed}.tsv"
     wildcard_constraints:
         eval_task="masakhaner",
     conda:
@@ -87,12 +87,12 @@ rule eval_ner:
         mem_mb=16000,
         runtime=480,
     params:
-        model=lambda wildcards: pipeline_model(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
         classes=EVALUATION["masakhaner"]["classes"],
         max_length=EVALUATION["max_length"],
         training=EVALUATION["masakhaner"]["training"],
         test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
-        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.pipeline}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_ner.py"
 
@@ -101,12 +101,12 @@ rule eval_xnli:
     input:
         unpack(eval_run_inputs),
     output:
-        scores="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
-        summary="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/training.json",
+        scores="results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
+        summary="results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/training.json",
     log:
-        "logs/eval_xnli/{source}/{eval_task}/{eval_lang}/seed{seed}.log",
+        "logs/eval_xnli/{pipeline}/{eval_task}/{eval_lang}/seed{seed}.log",
     benchmark:
-        "logs/benchmarks/eval_xnli/{source}/{eval_task}/{eval_lang}/seed{seed}.tsv"
+        "logs/benchmarks/eval_xnli/{pipeline}/{eval_task}/{eval_lang}/seed{seed}.tsv"
     wildcard_constraints:
         eval_task="xnli",
     conda:
@@ -118,11 +118,11 @@ rule eval_xnli:
         mem_mb=16000,
         runtime=720,
     params:
-        model=lambda wildcards: pipeline_model(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
         max_length=EVALUATION["max_length"],
         training=EVALUATION["xnli"]["training"],
         test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
-        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.pipeline}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_xnli.py"
 
@@ -156,12 +156,12 @@ rule eval_tydiqa:
     input:
         unpack(eval_run_inputs),
     output:
-        scores="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
-        summary="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/training.json",
+        scores="results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
+        summary="results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/training.json",
     log:
-        "logs/eval_tydiqa/{source}/{eval_task}/{eval_lang}/seed{seed}.log",
+        "logs/eval_tydiqa/{pipeline}/{eval_task}/{eval_lang}/seed{seed}.log",
     benchmark:
-        "logs/benchmarks/eval_tydiqa/{source}/{eval_task}/{eval_lang}/seed{seed}.tsv"
+        "logs/benchmarks/eval_tydiqa/{pipeline}/{eval_task}/{eval_lang}/seed{seed}.tsv"
     wildcard_constraints:
         eval_task="tydiqa",
     conda:
@@ -173,12 +173,12 @@ rule eval_tydiqa:
         mem_mb=16000,
         runtime=720,
     params:
-        model=lambda wildcards: pipeline_model(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
         features=TYDIQA["features"],
         prediction=TYDIQA["prediction"],
         training=EVALUATION["tydiqa"]["training"],
         test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
-        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.pipeline}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_tydiqa.py"
 
@@ -283,13 +283,13 @@ rule eval_miracl_retrieval:
     input:
         unpack(eval_run_inputs),
     output:
-        scores="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
-        summary="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/training.json",
-        runs=directory("results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/trec"),
+        scores="results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
+        summary="results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/training.json",
+        runs=directory("results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/trec"),
     log:
-        "logs/eval_miracl_retrieval/{source}/{eval_task}/{eval_lang}/seed{seed}.log",
+        "logs/eval_miracl_retrieval/{pipeline}/{eval_task}/{eval_lang}/seed{seed}.log",
     benchmark:
-        "logs/benchmarks/eval_miracl_retrieval/{source}/{eval_task}/{eval_lang}/seed{seed}.tsv"
+        "logs/benchmarks/eval_miracl_retrieval/{pipeline}/{eval_task}/{eval_lang}/seed{seed}.tsv"
     wildcard_constraints:
         eval_task="miracl_retrieval",
     conda:
@@ -301,11 +301,11 @@ rule eval_miracl_retrieval:
         mem_mb=64000,
         runtime=2880,
     params:
-        model=lambda wildcards: pipeline_model(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
         spec=EVALUATION["miracl"],
         search=search_settings(),
         test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
-        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.pipeline}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_miracl_retrieval.py"
 
@@ -314,13 +314,13 @@ rule eval_miracl_reranking:
     input:
         unpack(eval_run_inputs),
     output:
-        scores="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
-        summary="results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/training.json",
-        runs=directory("results/grouping_eval/runs/{source}/{eval_task}/{eval_lang}/seed{seed}/trec"),
+        scores="results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/scores.csv",
+        summary="results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/training.json",
+        runs=directory("results/grouping_eval/runs/{pipeline}/{eval_task}/{eval_lang}/seed{seed}/trec"),
     log:
-        "logs/eval_miracl_reranking/{source}/{eval_task}/{eval_lang}/seed{seed}.log",
+        "logs/eval_miracl_reranking/{pipeline}/{eval_task}/{eval_lang}/seed{seed}.log",
     benchmark:
-        "logs/benchmarks/eval_miracl_reranking/{source}/{eval_task}/{eval_lang}/seed{seed}.tsv"
+        "logs/benchmarks/eval_miracl_reranking/{pipeline}/{eval_task}/{eval_lang}/seed{seed}.tsv"
     wildcard_constraints:
         eval_task="miracl_reranking",
     conda:
@@ -332,9 +332,9 @@ rule eval_miracl_reranking:
         mem_mb=32000,
         runtime=1440,
     params:
-        model=lambda wildcards: pipeline_model(wildcards.source),
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
         spec=EVALUATION["miracl"],
         test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
-        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.source}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
+        checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.pipeline}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_miracl_reranking.py"

@@ -13,5 +13,5 @@ start_job(snakemake)
 params, wildcards = snakemake.params, snakemake.wildcards
 settings = settings_from(ClsaSettings, params.training | {"seed": params.seed}, "grouping.clsa.training")
 tokenizer, masked_lm = load_masked_lm(ModelSource(**params.model))
-metadata = {"source": wildcards.source, "model": params.model, "pair_set": wildcards.pairs}
+metadata = {"pipeline": wildcards.pipeline, "model": params.model, "pair_set": wildcards.pairs}
 save_aligned_model(tokenizer, masked_lm, read_pairs(snakemake.input.pairs), settings, snakemake.output[0], metadata)

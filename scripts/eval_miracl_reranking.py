@@ -40,7 +40,7 @@ rows = []
 with atomic_directory(snakemake.output.runs) as runs:
     for lang, corpus, topics, qrels, candidates in zip(params.test_languages, inputs.corpus, inputs.topics, inputs.qrels, candidate_files):
         run = reranked_run(model, tokenizer, read_run(candidates), read_topics_table(topics), corpus, depth, settings["max_length"])
-        write_run(runs / f"run-{lang}.trec", run, f"monobert-{wildcards.source}".replace("/", "_"))
+        write_run(runs / f"run-{lang}.trec", run, f"monobert-{wildcards.pipeline}".replace("/", "_"))
         scenario = "in_language" if lang == wildcards.eval_lang else "zero_shot"
         judged = read_qrels(qrels)
         rows += [{"language": lang, "scenario": scenario, **row} for row in metric_rows(judged, run, depth, with_recall=False)]

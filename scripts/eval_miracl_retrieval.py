@@ -46,7 +46,7 @@ with atomic_directory(snakemake.output.runs) as runs:
             search_settings,
             params.spec["depth"],
         )
-        write_run(runs / f"run-{lang}.trec", run, f"dpr-{wildcards.source}".replace("/", "_"))
+        write_run(runs / f"run-{lang}.trec", run, f"dpr-{wildcards.pipeline}".replace("/", "_"))
         scenario = "in_language" if lang == wildcards.eval_lang else "zero_shot"
         rows += [
             {"language": lang, "scenario": scenario, **row}

@@ -12,7 +12,7 @@ start_job(snakemake)
 model, wildcards = snakemake.params.model, snakemake.wildcards
 tokenizer, masked_lm = load_masked_lm(ModelSource(**model))
 metadata = {
-    "source": wildcards.source,
+    "pipeline": wildcards.pipeline,
     "model": model,
     "method": wildcards.method,
     "ratio": int(wildcards.ratio) / 100,

@@ -17,7 +17,7 @@ summaries = [json.loads(open(path, encoding="utf-8").read()) for path in snakema
 table = pd.DataFrame([{k: v for k, v in s.items() if not isinstance(v, list)} for s in summaries])
 write_csv_atomic(table, snakemake.output.summary)
 sizes = pd.concat([pd.read_csv(path).assign(method=s["method"], ratio=s["ratio"]) for s, path in zip(summaries, snakemake.input.sizes)])
-grouping_figure(sizes, snakemake.wildcards.source, snakemake.output.figure)
+grouping_figure(sizes, snakemake.wildcards.pipeline, snakemake.output.figure)
 examples = [
     example_groups(pd.read_parquet(path), snakemake.params.examples, snakemake.params.seed).assign(method=s["method"], ratio=s["ratio"])
     for s, path in zip(summaries, snakemake.input.maps)

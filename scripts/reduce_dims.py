@@ -10,4 +10,4 @@ from xlclust.runlog import start_job
 start_job(snakemake)
 model, wildcards = snakemake.params.model, snakemake.wildcards
 tokenizer, masked_lm = load_masked_lm(ModelSource(**model))
-save_reduced_model(tokenizer, masked_lm, int(wildcards.dim), snakemake.output[0], {"source": wildcards.source, "model": model})
+save_reduced_model(tokenizer, masked_lm, int(wildcards.dim), snakemake.output[0], {"pipeline": wildcards.pipeline, "model": model})

@@ -283,3 +283,10 @@ def test_a_dump_source_s_old_index_key_is_refused_with_its_new_name():
         validate_workflow_config(config, SCHEMA)
     config["wikipedia"]["sources"]["sw"]["multistream_index"] = config["wikipedia"]["sources"]["sw"].pop("index")
     assert validate_workflow_config(config, SCHEMA)["wikipedia"]["sources"]["sw"]["multistream_index"].endswith("sw-index.txt.bz2")
+
+
+def test_grouping_s_old_sources_key_is_refused_with_its_new_name():
+    config = copy.deepcopy(PAPER)
+    config["grouping"]["sources"] = config["grouping"].pop("embeddings")
+    with pytest.raises(ConfigError, match=r"config key 'grouping.sources' was renamed: write 'grouping.embeddings'"):
+        validate_workflow_config(config, SCHEMA)

@@ -14,7 +14,7 @@ PAPER = yaml.safe_load((REPO / "config.yaml").read_text())
 # where the schema's default runs nothing that needs other settings (models, languages, classes) and
 # config.yaml turns on the paper's study: these, and only these, differ
 STUDIES_TURNED_ON = {
-    "grouping.sources",
+    "grouping.embeddings",
     "grouping.backbones",
     "grouping.pipelines",
     "grouping.translation_check",

@@ -73,7 +73,7 @@ def test_fig7_backbones_are_configured_options(tmp_path):
     result = snakemake(*targets, "-n", "--quiet", "rules", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
-    assert counts["grouping_source"] == "2" and counts["clsa"] == "1" and counts["grouped_model"] == "2"
+    assert counts["pipeline_embeddings"] == "2" and counts["clsa"] == "1" and counts["grouped_model"] == "2"
     # unpinned models are named when a stage reads them: XLM (tagging) by default; XLM-V once a backbone
     plain = snakemake(*targets, "-n", cwd=tmp_path)
     assert plain.returncode == 0 and "for xlm: read at the Hub's current main" in plain.stdout + plain.stderr

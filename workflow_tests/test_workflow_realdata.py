@@ -117,7 +117,7 @@ def test_corpus_stage_on_real_text(tmp_path):
             "alignment": {"self_learning": "procb", "most_frequent": 1000, "rounds": 1},
             "partition": {"parts": 800},
             "models": {"mini": {"path": str(model_dir)}, "minixlmr": {"path": str(xlmr_dir)}},
-            "grouping": {"ratios": [10, 40], "sources": ["vocabulary", "mini"]},
+            "grouping": {"ratios": [10, 40], "embeddings": ["vocabulary", "mini"]},
             "pretraining": {
                 "tokenizers": ["icebert", "baseline", "kmeans40"],
                 "sizes": ["mini"],

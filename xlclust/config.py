@@ -35,7 +35,7 @@ def _with_defaults(validator_class):
 
 
 # renamed config keys (CHANGELOG.md, "Renamed"): a dotted-path pattern of the old key → its new name
-RENAMED_KEYS = {"*.files.scheme": "tag_encoding", "wikipedia.sources.*.index": "multistream_index"}
+RENAMED_KEYS = {"*.files.scheme": "tag_encoding", "wikipedia.sources.*.index": "multistream_index", "grouping.sources": "embeddings"}
 
 
 def refuse_renamed_keys(config: Mapping[str, Any], path: tuple = ()) -> None:

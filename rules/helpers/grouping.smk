@@ -5,25 +5,25 @@ from xlclust.pipelines import backbone_of, expand_pipelines, is_backbone, parse_
 GROUPING = config["grouping"]
 
 
-def grouping_source_inputs(wildcards):
-    if wildcards.source == "vocabulary":
+def pipeline_embeddings_inputs(wildcards):
+    if wildcards.pipeline == "vocabulary":
         return {
             "joint": "results/vocab/joint_vocabulary.parquet",
             "mapped": expand("results/alignment/{lang}/mapped.npy", lang=LANGUAGES),
         }
-    return pipeline_model_files(wildcards.source)
+    return pipeline_model_files(wildcards.pipeline)
 
 
 def lexicon_grouping_inputs(wildcards):
-    """A lexicon grouping's pair set and the model whose tokenizer reads it (a model source only)."""
-    if wildcards.source == "vocabulary":
-        raise ValueError("lexicon grouping groups a model's subwords: the source 'vocabulary' has no tokenizer")
-    return {"pairs": f"results/grouping/pairs/{GROUPING['lexicon']['pairs']}.tsv"} | pipeline_model_files(wildcards.source)
+    """A lexicon grouping's pair set and the model whose tokenizer reads it (a model pipeline only)."""
+    if wildcards.pipeline == "vocabulary":
+        raise ValueError("lexicon grouping groups a model's subwords: the pipeline 'vocabulary' has no tokenizer")
+    return {"pairs": f"results/grouping/pairs/{GROUPING['lexicon']['pairs']}.tsv"} | pipeline_model_files(wildcards.pipeline)
 
 
 def grouped_model_inputs(wildcards):
-    inputs = {"map": f"results/grouping/{wildcards.source}/{wildcards.method}{wildcards.ratio}/token2cid.parquet"}
-    return inputs | pipeline_model_files(wildcards.source)
+    inputs = {"map": f"results/grouping/{wildcards.pipeline}/{wildcards.method}{wildcards.ratio}/token2cid.parquet"}
+    return inputs | pipeline_model_files(wildcards.pipeline)
 
 
 def pipeline_model(pipeline):
@@ -80,25 +80,29 @@ def translation_checks(pipeline):
 
 
 def group_map_files(method):
-    prefix = f"results/grouping/{{source}}/{method}{{ratio}}"
+    prefix = f"results/grouping/{{pipeline}}/{method}{{ratio}}"
     return {
         name: f"{prefix}/{file}"
         for name, file in [("map", "token2cid.parquet"), ("vocab", "vocab.txt"), ("summary", "summary.json"), ("sizes", "sizes.csv")]
     }
 
 
-def grouping_outputs(source, file):
+def grouping_outputs(pipeline, file):
     return expand(
-        "results/grouping/{source}/{method}{ratio}/{file}", source=source, method=["kmeans", "firstk"], ratio=GROUPING["ratios"], file=file
+        "results/grouping/{pipeline}/{method}{ratio}/{file}",
+        pipeline=pipeline,
+        method=["kmeans", "firstk"],
+        ratio=GROUPING["ratios"],
+        file=file,
     )
 
 
 def grouping_targets():
     targets = []
-    for source in GROUPING["sources"]:
-        targets += [f"results/grouping/{source}/summary.csv", f"results/grouping/{source}/sizes.png"]
-        if source != "vocabulary":
-            targets += grouping_outputs(source, "model")
+    for pipeline in GROUPING["embeddings"]:
+        targets += [f"results/grouping/{pipeline}/summary.csv", f"results/grouping/{pipeline}/sizes.png"]
+        if pipeline != "vocabulary":
+            targets += grouping_outputs(pipeline, "model")
     for pipeline in grouping_pipelines():
         targets += [pipeline_directory(pipeline), *translation_checks(pipeline)]
     if grouping_pipelines():

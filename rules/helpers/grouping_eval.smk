@@ -85,13 +85,13 @@ def eval_run_inputs(wildcards):
     data = f"results/grouping_eval/data/{wildcards.eval_task}"
     tests = eval_test_languages(wildcards.eval_task, wildcards.eval_lang)
     if wildcards.eval_task == "tydiqa":  # the dev sets of the TyDi QA stage
-        return pipeline_model_files(wildcards.source) | {
+        return pipeline_model_files(wildcards.pipeline) | {
             "train": f"{data}/train/{wildcards.eval_lang}.parquet",
             "dev": [f"results/tydiqa/data/dev/{lang}.parquet" for lang in tests],
         }
     if wildcards.eval_task in MIRACL_TASKS:
-        return pipeline_model_files(wildcards.source) | miracl_run_inputs(wildcards, tests)
-    return pipeline_model_files(wildcards.source) | {
+        return pipeline_model_files(wildcards.pipeline) | miracl_run_inputs(wildcards, tests)
+    return pipeline_model_files(wildcards.pipeline) | {
         "train": f"{data}/{wildcards.eval_lang}/train.parquet",
         "test": [f"{data}/{lang}/test.parquet" for lang in tests],
     }
@@ -110,7 +110,7 @@ def miracl_run_inputs(wildcards, tests):
     if wildcards.eval_task == "miracl_reranking":
         if EVALUATION["miracl"]["reranking"]["candidates"] == "dpr":
             inputs["candidates"] = (
-                f"results/grouping_eval/runs/{wildcards.source}/miracl_retrieval/{wildcards.eval_lang}/seed{wildcards.seed}/trec"
+                f"results/grouping_eval/runs/{wildcards.pipeline}/miracl_retrieval/{wildcards.eval_lang}/seed{wildcards.seed}/trec"
             )
         else:
             inputs["candidates"] = [f"{data}/{lang}/bm25.trec" for lang in tests]

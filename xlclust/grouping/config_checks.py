@@ -13,10 +13,10 @@ def check_grouping(config: Mapping[str, Any]) -> None:
     """The semantic-grouping sections: sources, backbones and pipelines name configured models and
     pair sets, what the evaluation leaves out is a built pipeline, its data sets are given."""
     grouping, models = config.get("grouping", {}), config.get("models", {})
-    for position, source in enumerate(grouping.get("sources", [])):
+    for position, source in enumerate(grouping.get("embeddings", [])):
         if source != "vocabulary" and source not in models:
             raise ConfigError(
-                f"config key 'grouping.sources[{position}]': {source!r} is neither 'vocabulary' nor a "
+                f"config key 'grouping.embeddings[{position}]': {source!r} is neither 'vocabulary' nor a "
                 f"model under 'models' ({', '.join(models) or 'none'})"
             )
     for position, backbone in enumerate(grouping.get("backbones", [])):

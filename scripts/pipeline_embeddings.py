@@ -1,4 +1,5 @@
-"""Rule grouping_source: the token table and embedding rows that a grouping source offers."""
+"""Rule pipeline_embeddings: the token table and embedding rows of a pipeline's vocabulary (a model's input
+embeddings, or the joint mapped vocabulary) that grouping groups."""
 
 import logging
 
@@ -12,7 +13,7 @@ from xlclust.runlog import start_job
 
 start_job(snakemake)
 params = snakemake.params
-if snakemake.wildcards.source == "vocabulary":
+if snakemake.wildcards.pipeline == "vocabulary":
     from xlclust.grouping.vocabulary import vocabulary_source
 
     mapped = {lang: np.load(path) for lang, path in zip(params.languages, snakemake.input.mapped)}
