@@ -56,6 +56,8 @@ class Retriever:
         the other direction of the same pair, where they are the same two vectors swapped."""
         if method not in ("nn", "csls"):
             raise ValueError(f"unknown retrieval {method!r}; use nn or csls")
+        # the same construction and CSLS scores as xlclust.search.Retriever, on purpose: a reference
+        # differs from what it checks only where it must (numpy blocks here, faiss there)
         self.sources, self.targets = unit_rows(sources), unit_rows(targets)
         self.method, self.batch_size = method, batch_size
         if method == "csls":
