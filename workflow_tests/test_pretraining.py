@@ -24,7 +24,7 @@ from xlclust.pretraining.encode import encode_corpus, encoded_shards
 from xlclust.pretraining.flops import flops_per_token
 from xlclust.pretraining.masking import IGNORE, MaskingSpec, mask_tokens, replacement_ids
 from xlclust.pretraining.run import launch_command
-from xlclust.pretraining.train import Preempted, TrainingSpec, linear_schedule, pretrain
+from xlclust.pretraining.train import Preempted, TrainingSpec, pretrain
 from xlclust.tokenization.build import (
     balanced_sample,
     build_baseline_tokenizer,
@@ -34,6 +34,7 @@ from xlclust.tokenization.build import (
 )
 from xlclust.training import checkpoint as ckpt
 from xlclust.training.saving import metrics_text as training_log_text
+from xlclust.training.schedule import linear_schedule
 
 TINY = {"num_hidden_layers": 2, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2}
 
@@ -155,6 +156,13 @@ def test_masking_follows_bert():
 def test_schedule_warms_up_then_decays_to_zero():
     factor = linear_schedule(10, 110)
     assert factor(0) == pytest.approx(0.1) and factor(9) == 1.0 and factor(60) == pytest.approx(0.5) and factor(110) == 0.0
+
+
+def test_the_taggers_schedule_keeps_its_own_rounding():
+    """``one_minus`` (the taggers' adamw_linear) is the same line as BERT's decay, computed as 1 − step/total."""
+    bert, tagging = linear_schedule(0, 3), linear_schedule(0, 3, one_minus=True)
+    assert [tagging(step) for step in range(5)] == [max(0.0, 1.0 - step / 3) for step in range(5)]
+    assert tagging(1) == pytest.approx(bert(1)) and tagging(1) != bert(1)  # 0.6666666666666667 against …666
 
 
 def small_spec(**changes):

@@ -14,6 +14,7 @@ import copy
 import logging
 import os
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -21,11 +22,19 @@ import numpy as np
 from xlclust.errors import XlclustError
 from xlclust.lowres.contextual import last_subword_positions
 from xlclust.lowres.settings import UpdateSettings
-from xlclust.lowres.update import after_step, log_due, optimizer_and_schedule, optimizer_step, pair_loss, rows_from_state, rows_state
+from xlclust.lowres.update import (
+    Checkpoints,
+    StepLog,
+    after_step,
+    optimizer_and_schedule,
+    optimizer_step,
+    pair_loss,
+    rows_from_state,
+    rows_state,
+)
 from xlclust.training import checkpoint as ckpt
 from xlclust.training.finetuning import position_limit
 from xlclust.training.runtime import StopRequest
-from xlclust.training.saving import metrics_text
 
 log = logging.getLogger(__name__)
 LOG_FIELDS = ["step", "epoch", "pairs", "loss", "learning_rate"]
@@ -62,6 +71,118 @@ def padded(ids: list[list[int]], pad_id: int):
     return batch, mask
 
 
+def link_positions(source: EncodedSide, target: EncodedSide, links: list[np.ndarray]):
+    """Per sentence pair, the token positions of its linked words (both within the LM's length) and
+    of every English word (the regularizer's), found once; with the pairs that have a link to train
+    on. Raises where none has."""
+    linked, english = [], []
+    for index, pairs in enumerate(links):
+        pairs = np.asarray(pairs, np.int64).reshape(-1, 2)
+        at = np.stack([source.positions[index][pairs[:, 0]], target.positions[index][pairs[:, 1]]], axis=1)
+        linked.append(at[(at >= 0).all(axis=1)])
+        english.append(target.positions[index][target.positions[index] >= 0])
+    examples = np.array([i for i, at in enumerate(linked) if len(at)], dtype=np.int64)
+    if len(examples) == 0:
+        raise XlclustError("parallel data: no linked word pair within the LM's length to train on")
+    return linked, english, examples
+
+
+def reference_and_trainable(model, device):
+    """f₀, a frozen copy of the LM as it was (the regularizer's target), and the LM itself with all
+    of it set to train, both on ``device``."""
+    reference = copy.deepcopy(model).to(device).eval()
+    for parameter in reference.parameters():
+        parameter.requires_grad_(False)
+    model = model.to(device)
+    for parameter in model.parameters():
+        parameter.requires_grad_(True)
+    return reference, model
+
+
+@dataclass
+class FullProgress:
+    """Where a full_sup run stands, besides its weights, optimizer and schedule."""
+
+    log: StepLog
+    step: int = 0
+    epoch: int = 0
+    cursor: int = 0  # examples of the current epoch's order used
+
+
+def resume_full(checkpoints: Checkpoints) -> FullProgress:
+    """The run's progress from its newest checkpoint, or a fresh start's."""
+    progress = FullProgress(StepLog("epoch", log))
+    state = checkpoints.resume()
+    if state is not None:
+        progress.step, progress.epoch, progress.cursor = state["step"], state["epoch"], state["cursor"]
+        progress.log.window = list(state["window"])
+        progress.log.rows = rows_from_state(state["rows"], LOG_FIELDS)
+        log.info("resumed at step %d (epoch %d, example %d)", progress.step, progress.epoch, progress.cursor)
+    return progress
+
+
+def save_full(checkpoints: Checkpoints, progress: FullProgress) -> None:
+    """A checkpoint of the full_sup run: its position in the epoch's order and its step log."""
+    position = {
+        "step": progress.step,
+        "epoch": progress.epoch,
+        "cursor": progress.cursor,
+        "window": list(progress.log.window),
+        "rows": rows_state(progress.log.rows, LOG_FIELDS),
+    }
+    checkpoints.save(progress.step, position, progress.log.rows, LOG_FIELDS)
+
+
+@dataclass
+class PairBatches:
+    """Both sides' encoded sentences and word positions, and how a batch of them reaches the LM."""
+
+    source: EncodedSide
+    target: EncodedSide
+    linked: list[np.ndarray]
+    english: list[np.ndarray]
+    pad_id: int
+    device: object
+
+    def states(self, module, side: EncodedSide, chosen):
+        """The last layer's states of the chosen sentences of one side."""
+        ids, mask = padded([side.ids[i] for i in chosen], self.pad_id)
+        return module(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).last_hidden_state
+
+    def gathered(self, positions: list[np.ndarray], chosen):
+        """(batch row, token position) index tensors of the given positions of each chosen pair."""
+        import torch
+
+        parts = [positions[i] for i in chosen]
+        rows = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
+        return torch.from_numpy(rows).to(self.device), torch.from_numpy(np.concatenate(parts)).to(self.device)
+
+
+def full_step_loss(
+    model, reference, batches: PairBatches, chosen_step, step: int, seed: int, settings: UpdateSettings, regularization: float
+):
+    """Accumulate the gradients of one optimizer step over its micro-batches: linked words pulled
+    together, English words held near f₀'s; dropout seeded by (seed, step, micro-batch). Returns
+    the step's loss."""
+    import torch
+
+    step_loss = 0.0
+    for index, begin in enumerate(range(0, len(chosen_step), settings.batch_size)):
+        chosen = chosen_step[begin : begin + settings.batch_size]
+        torch.manual_seed(int(np.random.SeedSequence([seed, step, index]).generate_state(1)[0]))  # dropout
+        source_states, target_states = batches.states(model, batches.source, chosen), batches.states(model, batches.target, chosen)
+        with torch.no_grad():
+            original = batches.states(reference, batches.target, chosen)
+        batch_rows, at = batches.gathered(batches.linked, chosen)
+        loss = pair_loss(source_states[batch_rows, at[:, 0]], target_states[batch_rows, at[:, 1]], settings.loss)
+        batch_rows, at = batches.gathered(batches.english, chosen)
+        loss = loss + regularization * pair_loss(target_states[batch_rows, at], original[batch_rows, at], settings.loss)
+        loss = loss / settings.gradient_accumulation
+        loss.backward()
+        step_loss += loss.item()
+    return step_loss
+
+
 def train_full(
     model,
     tokenizer,
@@ -82,107 +203,36 @@ def train_full(
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     limit = position_limit(model, tokenizer)
     source, target = (encode_side(tokenizer, text, lang, limit) for text, lang in zip(sentences, languages))
-    # per sentence pair, the token positions of its linked words (both within the LM's length) and of
-    # every English word (the regularizer's), found once
-    linked, english = [], []
-    for index, pairs in enumerate(links):
-        pairs = np.asarray(pairs, np.int64).reshape(-1, 2)
-        at = np.stack([source.positions[index][pairs[:, 0]], target.positions[index][pairs[:, 1]]], axis=1)
-        linked.append(at[(at >= 0).all(axis=1)])
-        english.append(target.positions[index][target.positions[index] >= 0])
-    examples = np.array([i for i, at in enumerate(linked) if len(at)], dtype=np.int64)
-    if len(examples) == 0:
-        raise XlclustError("parallel data: no linked word pair within the LM's length to train on")
+    linked, english, examples = link_positions(source, target, links)
+    batches = PairBatches(source, target, linked, english, tokenizer.pad_token_id, device)
     pairs = int(sum(len(linked[i]) for i in examples))
-    reference = copy.deepcopy(model).to(device).eval()  # f₀: the LM as it was
-    for parameter in reference.parameters():
-        parameter.requires_grad_(False)
-    model = model.to(device)
-    for parameter in model.parameters():  # all of it trains
-        parameter.requires_grad_(True)
+    reference, model = reference_and_trainable(model, device)
     torch.manual_seed(seed)
     optimizer, scheduler = optimizer_and_schedule(model.parameters(), settings)
     kept = {k: v for k, v in asdict(settings).items() if k not in ("checkpoint_every", "log_every", "init_noise", "bias")}
     run_fingerprint = ckpt.fingerprint({**run_identity, "update": kept, "regularization": regularization, "seed": seed})
-    checkpoint_dir = Path(checkpoint_root) / run_fingerprint
-    step, epoch, cursor, rows, window = 0, 0, 0, [], []
-    resumed = ckpt.load_latest(checkpoint_dir, run_fingerprint)
-    if resumed is not None:
-        state, _, _ = resumed
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        step, epoch, cursor, window = state["step"], state["epoch"], state["cursor"], list(state["window"])
-        rows = rows_from_state(state["rows"], LOG_FIELDS)
-        log.info("resumed at step %d (epoch %d, example %d)", step, epoch, cursor)
-
-    def save() -> None:
-        state = {
-            "model": model.state_dict(),
-            "optimizer": optimizer.state_dict(),
-            "scheduler": scheduler.state_dict(),
-            "step": step,
-            "epoch": epoch,
-            "cursor": cursor,
-            "window": list(window),
-            "rows": rows_state(rows, LOG_FIELDS),
-        }
-        ckpt.save_checkpoint(checkpoint_dir, step, state, metrics_text(rows, LOG_FIELDS), run_fingerprint, keep=2)
-
-    def states(module, side: EncodedSide, chosen):
-        ids, mask = padded([side.ids[i] for i in chosen], tokenizer.pad_token_id)
-        return module(input_ids=ids.to(device), attention_mask=mask.to(device)).last_hidden_state
-
-    def gathered(positions: list[np.ndarray], chosen):
-        """(batch row, token position) index tensors of the given positions of each chosen pair."""
-        parts = [positions[i] for i in chosen]
-        rows = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
-        return torch.from_numpy(rows).to(device), torch.from_numpy(np.concatenate(parts)).to(device)
-
+    checkpoints = Checkpoints(Path(checkpoint_root) / run_fingerprint, run_fingerprint, "model", model, optimizer, scheduler)
+    progress = resume_full(checkpoints)
     per_step = settings.batch_size * settings.gradient_accumulation
     order, order_epoch = None, None
     model.train()
     with StopRequest() as stop:
-        while step < settings.steps:
-            if order_epoch != epoch:
-                order, order_epoch = np.random.default_rng([seed, epoch]).permutation(examples), epoch
-            if cursor >= len(order):
-                epoch, cursor = epoch + 1, 0
+        while progress.step < settings.steps:
+            if order_epoch != progress.epoch:
+                order, order_epoch = np.random.default_rng([seed, progress.epoch]).permutation(examples), progress.epoch
+            if progress.cursor >= len(order):
+                progress.epoch, progress.cursor = progress.epoch + 1, 0
                 continue
-            chosen_step = order[cursor : cursor + per_step]
-            step_loss = 0.0
-            for index, begin in enumerate(range(0, len(chosen_step), settings.batch_size)):
-                chosen = chosen_step[begin : begin + settings.batch_size]
-                torch.manual_seed(int(np.random.SeedSequence([seed, step, index]).generate_state(1)[0]))  # dropout
-                source_states, target_states = states(model, source, chosen), states(model, target, chosen)
-                with torch.no_grad():
-                    original = states(reference, target, chosen)
-                batch_rows, at = gathered(linked, chosen)
-                loss = pair_loss(source_states[batch_rows, at[:, 0]], target_states[batch_rows, at[:, 1]], settings.loss)
-                batch_rows, at = gathered(english, chosen)
-                loss = loss + regularization * pair_loss(target_states[batch_rows, at], original[batch_rows, at], settings.loss)
-                loss = loss / settings.gradient_accumulation
-                loss.backward()
-                step_loss += loss.item()
+            chosen_step = order[progress.cursor : progress.cursor + per_step]
+            step_loss = full_step_loss(model, reference, batches, chosen_step, progress.step, seed, settings, regularization)
             optimizer_step(model.parameters(), optimizer, scheduler, settings)
-            step, cursor = step + 1, cursor + len(chosen_step)
-            window.append(step_loss)
-            if log_due(step, settings):
-                rows.append(
-                    {
-                        "step": step,
-                        "epoch": epoch,
-                        "pairs": pairs,
-                        "loss": round(float(np.mean(window)), 6),
-                        "learning_rate": scheduler.get_last_lr()[0],
-                    }
-                )
-                log.info("step %d/%d epoch %d loss %.4f", step, settings.steps, epoch, rows[-1]["loss"])
-                window = []
-            after_step(step, settings, stop, save, on_step)
+            progress.step, progress.cursor = progress.step + 1, progress.cursor + len(chosen_step)
+            progress.log.record(progress.step, step_loss, settings, progress.epoch, pairs, scheduler)
+            after_step(progress.step, settings, stop, partial(save_full, checkpoints, progress), on_step)
+    rows = progress.log.rows
     summary = {
-        "steps": step,
-        "epochs": epoch + 1,
+        "steps": progress.step,
+        "epochs": progress.epoch + 1,
         "fingerprint": run_fingerprint,
         "examples": len(examples),
         "final_loss": rows[-1]["loss"] if rows else None,

@@ -16,7 +16,7 @@ import numpy as np
 from xlclust.lowres.contextual import WordVectors
 from xlclust.lowres.settings import ProbeSettings
 from xlclust.ner.metrics import span_scores
-from xlclust.pretraining.train import linear_schedule
+from xlclust.training.schedule import linear_schedule
 
 log = logging.getLogger(__name__)
 

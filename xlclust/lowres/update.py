@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -21,10 +21,10 @@ import numpy as np
 from xlclust.errors import ConfigError
 from xlclust.lowres.layers import LayerMaps, build_layers
 from xlclust.lowres.settings import UpdateSettings
-from xlclust.pretraining.train import linear_schedule
 from xlclust.training import checkpoint as ckpt
 from xlclust.training.runtime import Preempted, StopRequest
 from xlclust.training.saving import metrics_text
+from xlclust.training.schedule import linear_schedule
 
 log = logging.getLogger(__name__)
 LOG_FIELDS = ["step", "iteration", "pairs", "loss", "learning_rate"]
@@ -89,6 +89,147 @@ def rows_from_state(values: list[list], fields: list[str]) -> list[dict]:
     return [dict(zip(fields, row)) for row in values]
 
 
+@dataclass
+class StepLog:
+    """The step log of a run (the linear layers' or full_sup's): its rows, and the open window of
+    step losses since the last row. Both go into checkpoints, so that a resumed run logs the rows
+    an uninterrupted one does."""
+
+    phase: str  # the row's field that counts passes: "iteration" (mining rounds) or "epoch"
+    logger: logging.Logger  # the training module's own, which names it in the log line
+    rows: list[dict] = field(default_factory=list)
+    window: list[float] = field(default_factory=list)
+
+    def record(self, step: int, step_loss: float, settings: UpdateSettings, phase_value: int, pairs: int, scheduler) -> None:
+        """Add a finished step's loss to the window; where a row is due, close the window into one
+        row (its mean loss, the current learning rate) and a log line."""
+        self.window.append(step_loss)
+        if not log_due(step, settings):
+            return
+        self.rows.append(
+            {
+                "step": step,
+                self.phase: phase_value,
+                "pairs": pairs,
+                "loss": round(float(np.mean(self.window)), 6),
+                "learning_rate": scheduler.get_last_lr()[0],
+            }
+        )
+        self.logger.info("step %d/%d %s %d loss %.4f", step, settings.steps, self.phase, phase_value, self.rows[-1]["loss"])
+        self.window = []
+
+
+@dataclass
+class Checkpoints:
+    """A run's checkpoint directory (named by its fingerprint) and what every checkpoint holds the
+    state of: the trained module (under ``module_key``), the optimizer and the schedule."""
+
+    directory: Path
+    fingerprint: str
+    module_key: str
+    module: object
+    optimizer: object
+    scheduler: object
+
+    def resume(self) -> dict | None:
+        """The newest checkpoint's state, its weights, optimizer and schedule already loaded into the
+        run (the caller restores its position from the rest); None where there is none."""
+        resumed = ckpt.load_latest(self.directory, self.fingerprint)
+        if resumed is None:
+            return None
+        state, _, _ = resumed
+        self.module.load_state_dict(state[self.module_key])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        return state
+
+    def save(self, step: int, position: dict, rows: list[dict], fields: list[str]) -> None:
+        """A checkpoint at ``step``: the weights, optimizer and schedule, then ``position`` (what the
+        run needs to go on from there), with the log rows as its metrics; the newest two are kept."""
+        state = {
+            self.module_key: self.module.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict(),
+            **position,
+        }
+        ckpt.save_checkpoint(self.directory, step, state, metrics_text(rows, fields), self.fingerprint, keep=2)
+
+
+@dataclass
+class LayerProgress:
+    """Where a run of the linear layers stands, besides its weights, optimizer and schedule."""
+
+    log: StepLog
+    step: int = 0
+    iteration: int = 0
+    cursor: int = 0  # examples of the current iteration used
+    iteration_rows: list[dict] = field(default_factory=list)
+    examples_state: dict | None = None  # a resumed iteration's examples, until they are rebuilt from it
+    restoring: bool = False  # the next examples are the checkpoint's, whose iteration row is logged already
+
+
+def resume_layers(checkpoints: Checkpoints) -> LayerProgress:
+    """The run's progress from its newest checkpoint (the iteration's mined examples included), or
+    a fresh start's."""
+    progress = LayerProgress(StepLog("iteration", log))
+    state = checkpoints.resume()
+    if state is None:
+        return progress
+    progress.step, progress.iteration, progress.cursor = state["step"], state["iteration"], state["cursor"]
+    progress.log.rows = rows_from_state(state["rows"], LOG_FIELDS)
+    progress.iteration_rows = rows_from_state(state["iterations"], ITERATION_FIELDS)
+    progress.log.window = list(state["window"])
+    progress.examples_state = {key: value.numpy() for key, value in state["examples"].items()}
+    progress.restoring = True
+    log.info("resumed at step %d (iteration %d, example %d)", progress.step, progress.iteration, progress.cursor)
+    return progress
+
+
+def save_layers(checkpoints: Checkpoints, progress: LayerProgress, examples) -> None:
+    """A checkpoint of the layers' run, with the current iteration's examples: the LM vectors are
+    recomputed on resuming, but the mined pairs are not mined again."""
+    import torch
+
+    position = {
+        "step": progress.step,
+        "iteration": progress.iteration,
+        "cursor": progress.cursor,
+        "examples": {key: torch.from_numpy(np.ascontiguousarray(value)) for key, value in examples.state.items()},
+        "rows": rows_state(progress.log.rows, LOG_FIELDS),
+        "iterations": rows_state(progress.iteration_rows, ITERATION_FIELDS),
+        "window": list(progress.log.window),
+    }
+    checkpoints.save(progress.step, position, progress.log.rows, LOG_FIELDS)
+
+
+def iteration_examples(provider, layers, progress: LayerProgress):
+    """The current iteration's examples, mined in the space of the layers as they are (or restored
+    from the checkpoint); a fresh iteration's mining statistics become its row and a log line."""
+    examples = provider.build(progress.iteration, LayerMaps.from_module(layers), state=progress.examples_state)
+    fresh, progress.restoring, progress.examples_state = not progress.restoring, False, None
+    if fresh and examples.stats:
+        progress.iteration_rows.append({"step": progress.step, **examples.stats, "iteration": progress.iteration})
+        log.info("iteration %d at step %d: %s", progress.iteration, progress.step, examples.stats)
+    return examples
+
+
+def layers_step_loss(layers, languages: tuple[str, str], examples, chosen, settings: UpdateSettings) -> float:
+    """Accumulate the gradients of one optimizer step over its micro-batches of ``chosen`` pairs;
+    returns the step's loss."""
+    import torch
+
+    source_lang, target_lang = languages
+    step_loss = 0.0
+    for begin in range(0, len(chosen), settings.batch_size):
+        pairs = examples.pair_rows(chosen[begin : begin + settings.batch_size])
+        source = layers[source_lang](torch.from_numpy(examples.source_vectors[pairs]))
+        target = layers[target_lang](torch.from_numpy(examples.target_vectors[pairs]))
+        loss = pair_loss(source, target, settings.loss) / settings.gradient_accumulation  # as the Trainer scales it
+        loss.backward()
+        step_loss += loss.item()
+    return step_loss
+
+
 def train_layers(
     provider,
     languages: tuple[str, str],
@@ -103,84 +244,35 @@ def train_layers(
     one row per iteration, summary)."""
     import torch
 
-    source_lang, target_lang = languages
     torch.manual_seed(seed)
     layers = build_layers(list(languages), dim, settings.init_noise, settings.bias, seed)
     optimizer, scheduler = optimizer_and_schedule(layers.parameters(), settings)
     kept = {k: v for k, v in asdict(settings).items() if k not in ("checkpoint_every", "log_every")}
     run_fingerprint = ckpt.fingerprint({**run_identity, "languages": list(languages), "update": kept, "seed": seed, "dim": dim})
-    checkpoint_dir = Path(checkpoint_root) / run_fingerprint
-
-    step, iteration, cursor, rows, iteration_rows, window = 0, 0, 0, [], [], []
-    examples_state = None
-    resumed = ckpt.load_latest(checkpoint_dir, run_fingerprint)
-    if resumed is not None:
-        state, _, _ = resumed
-        layers.load_state_dict(state["layers"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        step, iteration, cursor = state["step"], state["iteration"], state["cursor"]
-        rows = rows_from_state(state["rows"], LOG_FIELDS)
-        iteration_rows = rows_from_state(state["iterations"], ITERATION_FIELDS)
-        window = list(state["window"])
-        examples_state = {key: value.numpy() for key, value in state["examples"].items()}
-        log.info("resumed at step %d (iteration %d, example %d)", step, iteration, cursor)
-
-    def save(examples) -> None:
-        state = {
-            "layers": layers.state_dict(),
-            "optimizer": optimizer.state_dict(),
-            "scheduler": scheduler.state_dict(),
-            "step": step,
-            "iteration": iteration,
-            "cursor": cursor,
-            "examples": {key: torch.from_numpy(np.ascontiguousarray(value)) for key, value in examples.state.items()},
-            "rows": rows_state(rows, LOG_FIELDS),
-            "iterations": rows_state(iteration_rows, ITERATION_FIELDS),
-            "window": list(window),
-        }
-        ckpt.save_checkpoint(checkpoint_dir, step, state, metrics_text(rows, LOG_FIELDS), run_fingerprint, keep=2)
-
+    checkpoints = Checkpoints(Path(checkpoint_root) / run_fingerprint, run_fingerprint, "layers", layers, optimizer, scheduler)
+    progress = resume_layers(checkpoints)
     per_step = settings.batch_size * settings.gradient_accumulation
     examples, order = None, None
-    restoring = resumed is not None  # the first examples are the checkpoint's, already logged
     layers.train()
     with StopRequest() as stop:
-        while step < settings.steps:
+        while progress.step < settings.steps:
             if examples is None:
-                examples = provider.build(iteration, LayerMaps.from_module(layers), state=examples_state)
-                fresh, restoring, examples_state = not restoring, False, None
-                order = np.random.default_rng([seed, iteration]).permutation(examples.count)
-                if fresh and examples.stats:
-                    iteration_rows.append({"step": step, **examples.stats, "iteration": iteration})
-                    log.info("iteration %d at step %d: %s", iteration, step, examples.stats)
-            chosen = order[cursor : cursor + per_step]
+                examples = iteration_examples(provider, layers, progress)
+                order = np.random.default_rng([seed, progress.iteration]).permutation(examples.count)
+            chosen = order[progress.cursor : progress.cursor + per_step]
             if len(chosen) == 0:  # this iteration's examples are used up (providers never build none)
-                iteration, cursor, examples = iteration + 1, 0, None
+                progress.iteration, progress.cursor, examples = progress.iteration + 1, 0, None
                 continue
-            step_loss = 0.0
-            for begin in range(0, len(chosen), settings.batch_size):
-                pairs = examples.pair_rows(chosen[begin : begin + settings.batch_size])
-                source = layers[source_lang](torch.from_numpy(examples.source_vectors[pairs]))
-                target = layers[target_lang](torch.from_numpy(examples.target_vectors[pairs]))
-                loss = pair_loss(source, target, settings.loss) / settings.gradient_accumulation  # as the Trainer scales it
-                loss.backward()
-                step_loss += loss.item()
+            step_loss = layers_step_loss(layers, languages, examples, chosen, settings)
             optimizer_step(layers.parameters(), optimizer, scheduler, settings)
-            step, cursor = step + 1, cursor + len(chosen)
-            window.append(step_loss)
-            if log_due(step, settings):
-                rows.append(
-                    {
-                        "step": step,
-                        "iteration": iteration,
-                        "pairs": len(examples.source_vectors),
-                        "loss": round(float(np.mean(window)), 6),
-                        "learning_rate": scheduler.get_last_lr()[0],
-                    }
-                )
-                log.info("step %d/%d iteration %d loss %.4f", step, settings.steps, iteration, rows[-1]["loss"])
-                window = []
-            after_step(step, settings, stop, partial(save, examples), on_step)
-    summary = {"steps": step, "iterations": iteration + 1, "fingerprint": run_fingerprint, "final_loss": rows[-1]["loss"] if rows else None}
-    return LayerMaps.from_module(layers), rows, iteration_rows, summary
+            progress.step, progress.cursor = progress.step + 1, progress.cursor + len(chosen)
+            progress.log.record(progress.step, step_loss, settings, progress.iteration, len(examples.source_vectors), scheduler)
+            after_step(progress.step, settings, stop, partial(save_layers, checkpoints, progress, examples), on_step)
+    rows = progress.log.rows
+    summary = {
+        "steps": progress.step,
+        "iterations": progress.iteration + 1,
+        "fingerprint": run_fingerprint,
+        "final_loss": rows[-1]["loss"] if rows else None,
+    }
+    return LayerMaps.from_module(layers), rows, progress.iteration_rows, summary

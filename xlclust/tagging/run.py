@@ -197,6 +197,97 @@ class TaggingResult:
     state: dict  # the best dev round's weights
 
 
+def read_splits(data: dict, train_languages: list[str], eval_languages: list[str], names: list[str]):
+    """(train, dev, test): each language's split, the training languages' train and dev sets and
+    the evaluation languages' test sets."""
+    train = {lang: read_split(Path(data[lang]) / "train.parquet", lang, names) for lang in train_languages}
+    dev = {lang: read_split(Path(data[lang]) / "dev.parquet", lang, names) for lang in train_languages}
+    test = {lang: read_split(Path(data[lang]) / "test.parquet", lang, names) for lang in eval_languages}
+    return train, dev, test
+
+
+@dataclass
+class EmbedderInputs:
+    """What the embedder is built from, once every split's inputs are filled in, and what a run's
+    fingerprint records of it (``digest``)."""
+
+    digest: str | dict
+    encoder: object = None  # LASER's
+    matrix: np.ndarray | None = None  # muse's vectors
+    transformer: object = None  # a fine-tuned embedder's Transformer
+
+
+def embedder_inputs(embedder: str, resources: Resources, splits: list[Split], embedder_settings: dict, seed: int) -> EmbedderInputs:
+    """Load the embedder's resources (a Transformer, LASER, or static vectors) and fill every
+    split's inputs from them."""
+    if embedder in FINETUNED:
+        from transformers import AutoModel
+
+        source = ModelSource(**resources.model)
+        torch.manual_seed(seed)
+        tokenizer, transformer = source.load(AutoModel)
+        log.info("%s: %s at commit %s", embedder, source.location, getattr(transformer.config, "_commit_hash", None) or "(local)")
+        featurize_subwords(splits, tokenizer, transformer.config, embedder_settings["finetuned"])
+        return EmbedderInputs(model_digest(source), transformer=transformer)
+    if embedder in LASER_EMBEDDERS:
+        encoder, dictionary = load_laser(Path(resources.laser_dir) / "laser.pt")
+        featurize(splits, embedder, resources, dictionary)
+        return EmbedderInputs(sha256(Path(resources.laser_dir) / "laser.pt"), encoder=encoder)
+    matrix = featurize(splits, embedder, resources, None)
+    return EmbedderInputs(hashlib.sha256(matrix.tobytes()).hexdigest(), matrix=matrix)
+
+
+def scenario_items(scenario: str, train: dict, dev: dict, train_languages: list[str], english: str, share: float, seed: int):
+    """(training sentences as (split, row), the dev rows per language, the languages the training
+    sentences come from): what the scenario trains and stops early on."""
+    language = train_languages[0] if scenario == "monolingual" else None
+    chosen = scenario_sentences(scenario, {lang: len(s.tags) for lang, s in train.items()}, english, share, seed, language)
+    chosen_dev = scenario_sentences(scenario, {lang: len(s.tags) for lang, s in dev.items()}, english, share, seed, language)
+    items = [(train[lang], int(i)) for lang, rows in chosen.items() for i in rows]
+    return items, chosen_dev, list(chosen)
+
+
+def dev_score(model, dev: dict[str, Split], chosen_dev: dict, task: str, names: list[str], classes: list[str], ner_mode: str) -> float:
+    """Early stopping's measure: the mean score over the training languages' chosen dev sentences."""
+    scores = []
+    for lang, rows in chosen_dev.items():
+        subset = dev[lang].subset(rows)
+        scores.append(score(task, subset, predict(model, subset), names, classes, ner_mode))
+    return float(np.mean(scores))
+
+
+def build_tagger(embedder: str, inputs: EmbedderInputs, tags: int, tagger_settings: dict, embedder_settings: dict, seed: int):
+    """The tagger over the embedder, its new weights drawn from ``seed``, on the run's device."""
+    torch.manual_seed(seed)
+    if embedder in FINETUNED:
+        model = FinetunedTagger(inputs.transformer, tags, embedder_settings["finetuned"]["dropout"])
+    else:
+        embedding = build_embedder(embedder, inputs.encoder, inputs.matrix, embedder_settings, seed)
+        model = TransformerCrfTagger(embedding, tags, **tagger_settings)
+    model.to(DEVICE)
+    return model
+
+
+def evaluate(model, test: dict[str, Split], task: str, names: list[str], classes: list[str], ner_mode: str):
+    """(scores, sentences, confusion) of the trained tagger on every evaluation language's test
+    set: its score, each sentence's tokens tagged right (the sign test's unit), the tag confusions."""
+    scores, sentences, confusion = [], [], []
+    for lang, split in test.items():
+        predicted = predict(model, split)
+        value = score(task, split, predicted, names, classes, ner_mode)
+        scores.append(
+            {"language": lang, "metric": "f1" if task == "ner" else "accuracy", "value": round(value, 4), "sentences": len(split.tags)}
+        )
+        correct = [int((np.asarray(p) == t).sum()) for p, t in zip(predicted, split.tags)]
+        sentences.append(pd.DataFrame({"language": lang, "id": split.ids, "tokens": [len(t) for t in split.tags], "correct": correct}))
+        confusion.append(confusion_counts(split.tags, predicted, names).assign(language=lang))
+    return (
+        pd.DataFrame(scores),
+        pd.concat(sentences, ignore_index=True),
+        pd.concat(confusion, ignore_index=True)[["language", "gold", "predicted", "tokens"]],
+    )
+
+
 def run_tagging(
     *,
     task: str,
@@ -216,47 +307,14 @@ def run_tagging(
     seed: int,
     checkpoint_dir: str | os.PathLike,
 ) -> TaggingResult:
+    """One tagging run, from the data to the test scores (see the module's doc): the best dev
+    round's tagger, scored on every evaluation language."""
     names = tag_names(task, classes)
-    train = {lang: read_split(Path(data[lang]) / "train.parquet", lang, names) for lang in train_languages}
-    dev = {lang: read_split(Path(data[lang]) / "dev.parquet", lang, names) for lang in train_languages}
-    test = {lang: read_split(Path(data[lang]) / "test.parquet", lang, names) for lang in eval_languages}
-    everything = [*train.values(), *dev.values(), *test.values()]
-    encoder = dictionary = matrix = None
-    if embedder in FINETUNED:
-        from transformers import AutoModel
-
-        source = ModelSource(**resources.model)
-        torch.manual_seed(seed)
-        tokenizer, transformer = source.load(AutoModel)
-        log.info("%s: %s at commit %s", embedder, source.location, getattr(transformer.config, "_commit_hash", None) or "(local)")
-        featurize_subwords(everything, tokenizer, transformer.config, embedder_settings["finetuned"])
-        resource_digest = model_digest(source)
-    elif embedder in LASER_EMBEDDERS:
-        encoder, dictionary = load_laser(Path(resources.laser_dir) / "laser.pt")
-        featurize(everything, embedder, resources, dictionary)
-        resource_digest = sha256(Path(resources.laser_dir) / "laser.pt")
-    else:
-        matrix = featurize(everything, embedder, resources, None)
-        resource_digest = hashlib.sha256(matrix.tobytes()).hexdigest()
-    language = train_languages[0] if scenario == "monolingual" else None
-    chosen = scenario_sentences(scenario, {lang: len(s.tags) for lang, s in train.items()}, english, share, seed, language)
-    chosen_dev = scenario_sentences(scenario, {lang: len(s.tags) for lang, s in dev.items()}, english, share, seed, language)
-    items = [(train[lang], int(i)) for lang, rows in chosen.items() for i in rows]
-    log.info("%s %s %s: %d training sentences from %s", task, embedder, scenario, len(items), ", ".join(chosen))
-
-    def dev_score(model) -> float:
-        scores = []
-        for lang, rows in chosen_dev.items():
-            subset = dev[lang].subset(rows)
-            scores.append(score(task, subset, predict(model, subset), names, classes, ner_mode))
-        return float(np.mean(scores))
-
-    torch.manual_seed(seed)
-    if embedder in FINETUNED:
-        model = FinetunedTagger(transformer, len(names), embedder_settings["finetuned"]["dropout"])
-    else:
-        model = TransformerCrfTagger(build_embedder(embedder, encoder, matrix, embedder_settings, seed), len(names), **tagger_settings)
-    model.to(DEVICE)
+    train, dev, test = read_splits(data, train_languages, eval_languages, names)
+    inputs = embedder_inputs(embedder, resources, [*train.values(), *dev.values(), *test.values()], embedder_settings, seed)
+    items, chosen_dev, sources = scenario_items(scenario, train, dev, train_languages, english, share, seed)
+    log.info("%s %s %s: %d training sentences from %s", task, embedder, scenario, len(items), ", ".join(sources))
+    model = build_tagger(embedder, inputs, len(names), tagger_settings, embedder_settings, seed)
     # what must match for a checkpoint to continue this run: settings, the sentences, the embedder's inputs
     sentences_digest = lines_digest(f"{split.language}\t{split.ids[i]}\t{' '.join(split.tokens[i])}" for split, i in items)
     identity = {
@@ -267,25 +325,16 @@ def run_tagging(
         "tagger": tagger_settings,
         "embedder_settings": embedder_settings,
         "sentences": sentences_digest,
-        "resources": resource_digest,
+        "resources": inputs.digest,
     }
     model, rows = train_epochs(
-        model, lambda rows: batch_of_sentences([items[i] for i in rows]), len(items), dev_score, training, seed, checkpoint_dir, identity
+        model,
+        lambda rows: batch_of_sentences([items[i] for i in rows]),
+        len(items),
+        lambda tagger: dev_score(tagger, dev, chosen_dev, task, names, classes, ner_mode),
+        training,
+        seed,
+        checkpoint_dir,
+        identity,
     )
-    scores, sentences, confusion = [], [], []
-    for lang, split in test.items():
-        predicted = predict(model, split)
-        value = score(task, split, predicted, names, classes, ner_mode)
-        scores.append(
-            {"language": lang, "metric": "f1" if task == "ner" else "accuracy", "value": round(value, 4), "sentences": len(split.tags)}
-        )
-        correct = [int((np.asarray(p) == t).sum()) for p, t in zip(predicted, split.tags)]
-        sentences.append(pd.DataFrame({"language": lang, "id": split.ids, "tokens": [len(t) for t in split.tags], "correct": correct}))
-        confusion.append(confusion_counts(split.tags, predicted, names).assign(language=lang))
-    return TaggingResult(
-        pd.DataFrame(scores),
-        pd.concat(sentences, ignore_index=True),
-        pd.concat(confusion, ignore_index=True)[["language", "gold", "predicted", "tokens"]],
-        rows,
-        model.state_dict(),
-    )
+    return TaggingResult(*evaluate(model, test, task, names, classes, ner_mode), rows, model.state_dict())

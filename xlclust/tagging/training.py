@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ import torch
 from xlclust.errors import ConfigError
 from xlclust.training import checkpoint as ckpt
 from xlclust.training.runtime import Preempted, StopRequest
+from xlclust.training.schedule import linear_schedule
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,116 @@ def optimizer_and_schedule(parameters, settings: TaggerTraining, steps_per_epoch
         return optimizer, schedule
     if settings.optimizer == "adamw_linear":  # BERT's fine-tuning: AdamW, linear decay, no warm-up
         optimizer = torch.optim.AdamW(parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay)
-        total = settings.epochs * steps_per_epoch
-        return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(0.0, 1.0 - step / total))
+        schedule = linear_schedule(0, settings.epochs * steps_per_epoch, one_minus=True)  # 1 − step/total, as it always was
+        return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     raise ConfigError(f"tagging training: optimizer {settings.optimizer!r} is not one of {OPTIMIZERS}")
+
+
+@dataclass
+class EpochProgress:
+    """Where a tagger's training stands after its last finished epoch: what a checkpoint holds
+    besides the model, optimizer and schedule."""
+
+    epoch: int = 0
+    rows: list[dict] = field(default_factory=list)
+    best: float = -np.inf
+    best_state: dict | None = None
+    bad_rounds: int = 0
+
+
+def resume_progress(checkpoint_dir: Path, run: str, model, optimizer, schedule) -> EpochProgress:
+    """The newest checkpoint's weights, optimizer and schedule loaded into the run, and its
+    progress; a fresh start's progress where there is none."""
+    resumed = ckpt.load_latest(checkpoint_dir, run)
+    if resumed is None:
+        return EpochProgress()
+    state = resumed[0]
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    schedule.load_state_dict(state["schedule"])
+    progress = EpochProgress(state["step"], list(state["rows"]), state["best"], state["best_model"], state["bad_rounds"])
+    log.info("resumed after epoch %d (best dev %.4f)", progress.epoch, progress.best)
+    return progress
+
+
+def train_one_epoch(
+    model,
+    batch_of,
+    examples: int,
+    epoch: int,
+    *,
+    seed: int,
+    settings: TaggerTraining,
+    trainable,
+    optimizer,
+    schedule,
+    device,
+    stop,
+    on_step,
+) -> list[float]:
+    """One pass over the examples in the epoch's own order, with the epoch's own dropout seed (so
+    that a resumed run repeats it exactly); returns the steps' losses. A stop signal ends the
+    run mid-epoch: it resumes after the last finished epoch."""
+    from tqdm import tqdm
+
+    model.train()
+    torch.manual_seed(epoch_seed(seed, epoch))  # dropout
+    order = np.random.default_rng([seed, epoch]).permutation(examples)
+    losses = []
+    for start in tqdm(range(0, examples, settings.batch_size), desc=f"epoch {epoch + 1}", mininterval=30):
+        optimizer.zero_grad(set_to_none=True)
+        loss = model.loss(batch_of(order[start : start + settings.batch_size]).to(device))
+        loss.backward()
+        if settings.max_grad_norm:
+            torch.nn.utils.clip_grad_norm_(trainable, settings.max_grad_norm)
+        optimizer.step()
+        schedule.step()
+        losses.append(loss.item())
+        if on_step is not None:
+            on_step(len(losses))
+        if stop.requested:
+            raise Preempted(f"stopped by a signal in epoch {epoch + 1}; rerun to resume after epoch {epoch}")
+    return losses
+
+
+def dev_round(progress: EpochProgress, model, dev_score, losses: list[float], steps_per_epoch: int, learning_rate: float) -> None:
+    """Score the finished epoch on the dev sets, keep its weights if they are the best so far (or
+    count one more round without improvement), and log the epoch's row."""
+    model.eval()
+    with torch.no_grad():
+        score = float(dev_score(model))
+    improved = score > progress.best
+    if improved:
+        progress.best, progress.bad_rounds = score, 0
+        progress.best_state = {name: value.detach().clone() for name, value in model.state_dict().items()}
+    else:
+        progress.bad_rounds += 1
+    progress.rows.append(
+        {
+            "epoch": progress.epoch,
+            "steps": progress.epoch * steps_per_epoch,
+            "loss": round(float(np.mean(losses)), 6),
+            "dev_score": round(score, 6),
+            "best": improved,
+            "learning_rate": learning_rate,
+        }
+    )
+    log.info("epoch %d: loss %.4f, dev %.4f%s", progress.epoch, progress.rows[-1]["loss"], score, " (best)" if improved else "")
+
+
+def save_epoch(checkpoint_dir: Path, run: str, progress: EpochProgress, model, optimizer, schedule) -> None:
+    """A checkpoint after every epoch (only the newest is kept): all a resumed run needs."""
+    state = {
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "schedule": schedule.state_dict(),
+        "step": progress.epoch,
+        "rows": progress.rows,
+        "best": progress.best,
+        "bad_rounds": progress.bad_rounds,
+        "best_model": progress.best_state,
+    }
+    ckpt.save_checkpoint(checkpoint_dir, progress.epoch, state, None, run, keep=1)
 
 
 def train_epochs(
@@ -74,75 +182,32 @@ def train_epochs(
     """Train ``model`` (anything with ``loss(batch)``: the taggers, or the LASER-style encoder–decoder)
     on ``examples`` items, ``batch_of(indices)`` building a batch; returns the model with its best dev
     round's weights (``dev_score``: higher is better) and the per-epoch log."""
-    from tqdm import tqdm
-
     steps_per_epoch = -(-examples // settings.batch_size)
     trainable = [p for p in model.parameters() if p.requires_grad]
     device = next(model.parameters()).device  # batches follow the model (a GPU where the run has one)
     optimizer, schedule = optimizer_and_schedule(trainable, settings, steps_per_epoch)
     run = ckpt.fingerprint(identity | {"settings": vars(settings), "seed": seed, "examples": examples})
     checkpoint_dir = Path(checkpoint_dir) / run
-    epoch, rows, best, best_state, bad_rounds = 0, [], -np.inf, None, 0
-    resumed = ckpt.load_latest(checkpoint_dir, run)
-    if resumed is not None:
-        state = resumed[0]
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        schedule.load_state_dict(state["schedule"])
-        epoch, rows, best, bad_rounds = state["step"], list(state["rows"]), state["best"], state["bad_rounds"]
-        best_state = state["best_model"]
-        log.info("resumed after epoch %d (best dev %.4f)", epoch, best)
+    progress = resume_progress(checkpoint_dir, run, model, optimizer, schedule)
     with StopRequest() as stop:
-        while epoch < settings.epochs and bad_rounds < settings.patience:
-            model.train()
-            torch.manual_seed(epoch_seed(seed, epoch))  # dropout
-            order = np.random.default_rng([seed, epoch]).permutation(examples)
-            losses = []
-            for start in tqdm(range(0, examples, settings.batch_size), desc=f"epoch {epoch + 1}", mininterval=30):
-                optimizer.zero_grad(set_to_none=True)
-                loss = model.loss(batch_of(order[start : start + settings.batch_size]).to(device))
-                loss.backward()
-                if settings.max_grad_norm:
-                    torch.nn.utils.clip_grad_norm_(trainable, settings.max_grad_norm)
-                optimizer.step()
-                schedule.step()
-                losses.append(loss.item())
-                if on_step is not None:
-                    on_step(len(losses))
-                if stop.requested:
-                    raise Preempted(f"stopped by a signal in epoch {epoch + 1}; rerun to resume after epoch {epoch}")
-            epoch += 1
-            model.eval()
-            with torch.no_grad():
-                score = float(dev_score(model))
-            improved = score > best
-            if improved:
-                best, bad_rounds = score, 0
-                best_state = {name: value.detach().clone() for name, value in model.state_dict().items()}
-            else:
-                bad_rounds += 1
-            rows.append(
-                {
-                    "epoch": epoch,
-                    "steps": epoch * steps_per_epoch,
-                    "loss": round(float(np.mean(losses)), 6),
-                    "dev_score": round(score, 6),
-                    "best": improved,
-                    "learning_rate": schedule.get_last_lr()[0],
-                }
+        while progress.epoch < settings.epochs and progress.bad_rounds < settings.patience:
+            losses = train_one_epoch(
+                model,
+                batch_of,
+                examples,
+                progress.epoch,
+                seed=seed,
+                settings=settings,
+                trainable=trainable,
+                optimizer=optimizer,
+                schedule=schedule,
+                device=device,
+                stop=stop,
+                on_step=on_step,
             )
-            log.info("epoch %d: loss %.4f, dev %.4f%s", epoch, rows[-1]["loss"], score, " (best)" if improved else "")
-            state = {
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "schedule": schedule.state_dict(),
-                "step": epoch,
-                "rows": rows,
-                "best": best,
-                "bad_rounds": bad_rounds,
-                "best_model": best_state,
-            }
-            ckpt.save_checkpoint(checkpoint_dir, epoch, state, None, run, keep=1)
-    if best_state is not None:
-        model.load_state_dict(best_state)
-    return model, rows
+            progress.epoch += 1
+            dev_round(progress, model, dev_score, losses, steps_per_epoch, schedule.get_last_lr()[0])
+            save_epoch(checkpoint_dir, run, progress, model, optimizer, schedule)
+    if progress.best_state is not None:
+        model.load_state_dict(progress.best_state)
+    return model, progress.rows

@@ -18,7 +18,7 @@ from xlclust.tokenization.sentencepiece_backend import sentencepiece_backend
 from xlclust.tokenmap import BERT_SPECIALS as CLUSTER_SPECIALS
 from xlclust.vocab.joint import CONTROL, marked
 from xlclust.vocab.normalization import backend_normalizers
-from xlclust.vocab.segmenter_files import drop_training_paths
+from xlclust.vocab.segmenter_training import train_model_file
 
 log = logging.getLogger(__name__)
 
@@ -140,32 +140,19 @@ def train_baseline_segmenter(
     threads: int = 1,
 ) -> None:
     """A cased SentencePiece model (its default NFKC-based normalization, no lowercasing)."""
-    import sentencepiece as spm
-
-    from xlclust.atomic import atomic_path
-
-    spm.set_random_generator_seed(seed)
-    with atomic_path(model_path, suffix=".model") as tmp:
-        prefix = str(tmp)[: -len(".model")]
-        try:
-            spm.SentencePieceTrainer.train(
-                sentence_iterator=iter(sentences),
-                model_prefix=prefix,
-                model_type=model_type,
-                vocab_size=vocab_size,
-                character_coverage=character_coverage,
-                num_threads=threads,
-                unk_id=0,
-                bos_id=-1,
-                eos_id=-1,
-                minloglevel=2,
-            )
-        except RuntimeError as error:
-            raise XlclustError(
-                f"baseline SentencePiece training failed (vocab_size {vocab_size}, model_type {model_type}): {error}"
-            ) from error
-        Path(prefix + ".vocab").unlink()
-        drop_training_paths(tmp)
+    train_model_file(
+        sentences,
+        model_path,
+        seed=seed,
+        failure=f"baseline SentencePiece training failed (vocab_size {vocab_size}, model_type {model_type})",
+        model_type=model_type,
+        vocab_size=vocab_size,
+        character_coverage=character_coverage,
+        num_threads=threads,
+        unk_id=0,
+        bos_id=-1,
+        eos_id=-1,
+    )
 
 
 def build_baseline_tokenizer(model_path: str | os.PathLike, *, model_max_length: int):

@@ -39,22 +39,23 @@ def wordpiece_vocabulary(texts: Iterable[str], vocab_size: int, seed: int) -> li
 
 
 def train_sentencepiece(texts: Iterable[str], vocab_size: int, model_type: str, seed: int):
-    """A SentencePiece model trained on one thread (reproducible IDs)."""
+    """A SentencePiece model trained in memory on one thread (reproducible IDs)."""
     import io
 
     import sentencepiece as spm
 
-    spm.set_random_generator_seed(seed)
+    from xlclust.vocab.segmenter_training import run_sentencepiece_trainer
+
     model = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(texts),
+    run_sentencepiece_trainer(
+        texts,
+        seed=seed,
         model_writer=model,
         vocab_size=vocab_size,
         model_type=model_type,
         character_coverage=0.9995,
         num_threads=1,
         hard_vocab_limit=False,
-        minloglevel=2,
     )
     return spm.SentencePieceProcessor(model_proto=model.getvalue())
 

@@ -130,38 +130,23 @@ class TrainingRun:
         log.info("checkpoints of the finished run removed: %s", self.checkpoint_dir)
 
 
-def train(
-    model,
-    examples,
-    collator,
-    spec: FinetuneSpec,
-    run_identity: dict,
-    checkpoint_root: str | os.PathLike,
-    config_key: str = "training",
-    callbacks: list | None = None,
-) -> TrainingRun:
-    """Train ``model`` on ``examples`` (a list of feature dicts) with ``collator``. Checkpoints go
-    to ``checkpoint_root/<fingerprint of run_identity (what the task says identifies the run: its data,
-    model, features) and spec>``; a rerun resumes from the newest
-    complete one. SIGTERM/SIGUSR1 save a checkpoint after the current step and raise
-    :class:`Preempted`."""
-    import torch
-    from transformers import Trainer, TrainingArguments
-
-    if not examples:
-        raise ValueError("no training examples")
-    world_size = int(os.environ.get("WORLD_SIZE", "1"))
-    per_device, accumulation = spec.accumulation(world_size, config_key)
-    total_steps = math.ceil(math.ceil(len(examples) / spec.batch_size) * spec.epochs)
-    precision = choose_precision(spec.precision)
-    settings = {**run_identity, "spec": asdict(spec), "examples": len(examples), "world_size": world_size}
-    checkpoint_dir = Path(checkpoint_root) / fingerprint(settings)
+def resumable_checkpoint(checkpoint_dir: Path) -> Path | None:
+    """Create the run's checkpoint directory; return its newest complete checkpoint, from which a
+    rerun continues (None: a fresh start)."""
     checkpoint_dir.mkdir(parents=True, exist_ok=True)
     resume = (complete_checkpoints(checkpoint_dir) or [None])[-1]
     if resume is not None:
         log.info("resuming from %s", resume)
+    return resume
 
-    arguments = TrainingArguments(
+
+def training_arguments(spec: FinetuneSpec, checkpoint_dir: Path, per_device: int, accumulation: int, warmup_steps: int, precision: str):
+    """The Trainer's arguments for ``spec``: AdamW with linear warm-up and decay, checkpoints every
+    ``checkpoint_every`` steps into the run's own directory, seeded data order, no reporting."""
+    import torch
+    from transformers import TrainingArguments
+
+    return TrainingArguments(
         output_dir=str(checkpoint_dir),
         per_device_train_batch_size=per_device,
         gradient_accumulation_steps=accumulation,
@@ -169,7 +154,7 @@ def train(
         weight_decay=spec.weight_decay,
         adam_beta2=spec.adam_beta2,
         num_train_epochs=spec.epochs,
-        warmup_steps=int(spec.warmup_ratio * total_steps),
+        warmup_steps=warmup_steps,
         lr_scheduler_type="linear",
         max_grad_norm=spec.max_grad_norm,
         bf16=precision == "bf16",
@@ -186,6 +171,13 @@ def train(
         disable_tqdm=False,
         use_cpu=not torch.cuda.is_available(),
     )
+
+
+def run_trainer(model, arguments, examples, collator, callbacks: list | None, resume: Path | None):
+    """Run the Trainer to the end, from ``resume`` where given; returns (trainer, its train result).
+    A stop signal makes it checkpoint and stop after the current step, then raises :class:`Preempted`."""
+    from transformers import Trainer
+
     with StopRequest() as stop:
         trainer = Trainer(
             model=model,
@@ -197,6 +189,35 @@ def train(
         result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
     if stop.requested:
         raise Preempted(f"stopped by a signal at step {trainer.state.global_step} after saving its checkpoint; rerun to resume")
+    return trainer, result
+
+
+def train(
+    model,
+    examples,
+    collator,
+    spec: FinetuneSpec,
+    run_identity: dict,
+    checkpoint_root: str | os.PathLike,
+    config_key: str = "training",
+    callbacks: list | None = None,
+) -> TrainingRun:
+    """Train ``model`` on ``examples`` (a list of feature dicts) with ``collator``. Checkpoints go
+    to ``checkpoint_root/<fingerprint of run_identity (what the task says identifies the run: its data,
+    model, features) and spec>``; a rerun resumes from the newest
+    complete one. SIGTERM/SIGUSR1 save a checkpoint after the current step and raise
+    :class:`Preempted`."""
+    if not examples:
+        raise ValueError("no training examples")
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    per_device, accumulation = spec.accumulation(world_size, config_key)
+    total_steps = math.ceil(math.ceil(len(examples) / spec.batch_size) * spec.epochs)
+    precision = choose_precision(spec.precision)
+    settings = {**run_identity, "spec": asdict(spec), "examples": len(examples), "world_size": world_size}
+    checkpoint_dir = Path(checkpoint_root) / fingerprint(settings)
+    resume = resumable_checkpoint(checkpoint_dir)
+    arguments = training_arguments(spec, checkpoint_dir, per_device, accumulation, int(spec.warmup_ratio * total_steps), precision)
+    trainer, result = run_trainer(model, arguments, examples, collator, callbacks, resume)
     rows = [{field: entry[field] for field in LOG_FIELDS} for entry in trainer.state.log_history if "loss" in entry]
     summary = {
         "examples": len(examples),

@@ -16,12 +16,10 @@ from pathlib import Path
 import numpy as np
 import sentencepiece as spm
 
-from xlclust.atomic import atomic_path
 from xlclust.corpus.parquet import iter_batches
-from xlclust.errors import XlclustError
 from xlclust.vocab.hashing import stable_hash
 from xlclust.vocab.normalization import normalize
-from xlclust.vocab.segmenter_files import drop_training_paths
+from xlclust.vocab.segmenter_training import train_model_file
 from xlclust.vocab.settings import SubwordTrainingSettings
 from xlclust.vocab.space import bpemb_paths, save_word2vec
 
@@ -50,31 +48,23 @@ def train_segmenter(
 ) -> None:
     """SentencePiece BPE, as BPEmb's models are; vocabulary as large as the text allows, up to
     ``vocab_size`` (a small corpus gets fewer pieces rather than an error)."""
-    spm.set_random_generator_seed(seed)
-    model_path = Path(model_path)
-    with atomic_path(model_path, suffix=".model") as tmp:
-        prefix = str(tmp)[: -len(".model")]
-        try:
-            spm.SentencePieceTrainer.train(
-                sentence_iterator=normalized_sentences(sentences_path, max_sentences),
-                model_prefix=prefix,
-                model_type="bpe",
-                vocab_size=vocab_size,
-                hard_vocab_limit=False,
-                character_coverage=character_coverage,
-                num_threads=threads,
-                bos_id=1,
-                eos_id=2,
-                unk_id=0,
-                minloglevel=2,
-            )
-        except RuntimeError as error:
-            raise XlclustError(
-                f"{sentences_path}: SentencePiece training failed (vocabulary.size {vocab_size}, "
-                f"vocabulary.train.character_coverage {character_coverage}): {error}"
-            ) from error
-        Path(prefix + ".vocab").unlink()
-        drop_training_paths(tmp)
+    train_model_file(
+        normalized_sentences(sentences_path, max_sentences),
+        model_path,
+        seed=seed,
+        failure=(
+            f"{sentences_path}: SentencePiece training failed (vocabulary.size {vocab_size}, "
+            f"vocabulary.train.character_coverage {character_coverage})"
+        ),
+        model_type="bpe",
+        vocab_size=vocab_size,
+        hard_vocab_limit=False,
+        character_coverage=character_coverage,
+        num_threads=threads,
+        bos_id=1,
+        eos_id=2,
+        unk_id=0,
+    )
 
 
 class SegmentedCorpus:
