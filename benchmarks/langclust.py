@@ -29,8 +29,8 @@ from xlclust.demo.tiny_model import save_random_model, xlmr_tokenizer
 from xlclust.langclust.embedding import sentence_vectors
 from xlclust.langclust.identification import finetune_langid, sentence_text
 from xlclust.models import ModelSource
-from xlclust.ner.data import read_rahimi
 from xlclust.ner.training import finetune_ner, predict_tags
+from xlclust.token_classification.data import read_rahimi
 from xlclust.training.finetuning import FinetuneSpec
 
 REPO = Path(__file__).resolve().parents[1]

@@ -26,7 +26,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 import torch
 
-from xlclust.ner.data import NerFiles
 from xlclust.settings import DatasetSource
 from xlclust.tagging.data import prepare_task_language
 from xlclust.tagging.embedders import EMBEDDERS
@@ -35,6 +34,7 @@ from xlclust.tagging.laser import LaserEncoder, load_laser, save_laser
 from xlclust.tagging.laser_pretraining import learn_bpe_files
 from xlclust.tagging.run import DEVICE, Resources, batch_of_sentences, build_embedder, featurize, featurize_subwords, read_split, tag_names
 from xlclust.tagging.tagger import TransformerCrfTagger
+from xlclust.token_classification.data import NerFiles
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"

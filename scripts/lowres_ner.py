@@ -12,9 +12,9 @@ from xlclust.lowres.layers import LayerMaps
 from xlclust.lowres.probe import label_names, tag, train_tagger, word_labels
 from xlclust.lowres.settings import ProbeSettings
 from xlclust.models import ModelSource
-from xlclust.ner.metrics import span_scores
 from xlclust.runlog import start_job
 from xlclust.settings import settings_from
+from xlclust.token_classification.metrics import span_scores
 
 start_job(snakemake)
 params, wildcards, inputs = snakemake.params, snakemake.wildcards, snakemake.input

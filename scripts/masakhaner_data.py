@@ -4,9 +4,9 @@ their pinned sums, or local) → checked Parquet sentence tables."""
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.grouping_eval.data import localized_ner_files
-from xlclust.ner.data import prepare_language, write_language_tables
 from xlclust.runlog import start_job
 from xlclust.settings import DatasetSource
+from xlclust.token_classification.data import prepare_language, write_language_tables
 
 start_job(snakemake)
 params = snakemake.params

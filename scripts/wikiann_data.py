@@ -3,9 +3,9 @@ corpus of a language (the generalization study's), → checked Parquet sentence 
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
-from xlclust.ner.data import NerFiles, prepare_language, write_language_tables
 from xlclust.runlog import start_job
 from xlclust.settings import DatasetSource
+from xlclust.token_classification.data import NerFiles, prepare_language, write_language_tables
 
 start_job(snakemake)
 params = snakemake.params

@@ -9,10 +9,10 @@ import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
 from xlclust.ner.groups import GENERALIZATION
-from xlclust.ner.metrics import OVERALL
 from xlclust.ner.report import SCORE_COLUMNS, ordered_schemes, summarize, table3, table5
 from xlclust.plots import ner_boxplot_figure
 from xlclust.runlog import start_job
+from xlclust.token_classification.metrics import OVERALL
 
 start_job(snakemake)
 output = snakemake.output

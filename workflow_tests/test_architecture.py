@@ -1,10 +1,11 @@
-"""The layer rule of README → Architecture, read from the package's own imports: a module imports
-only its own package and lower layers; the task stages (tydiqa, langclust, ner) never import each other."""
+"""The layer rule of xlclust/architecture.py (docs/architecture.md), read from the package's own imports:
+a module imports only its own package and lower layers, and a stage imports another only through a
+dependency xlclust.architecture names."""
 
 import ast
 
 from workflow_tests.realdata import REPO
-from xlclust.architecture import LAYERS, SHARED_WITHIN, layer_of
+from xlclust.architecture import DEPENDENCIES, LAYERS, SHARED_WITHIN, layer_of
 
 
 def unit_of(module: str) -> str:
@@ -67,9 +68,9 @@ def test_the_numpy_references_are_off_the_workflows_path():
 def test_the_rule_catches_an_upward_import_and_one_between_tasks():
     planted = [
         ("xlclust.vocab.train", "xlclust.tokenization.sentencepiece_backend"),  # the one this rule removed
-        ("xlclust.tydiqa.data", "xlclust.ner.data"),
+        ("xlclust.tydiqa.data", "xlclust.ner.training"),  # between tasks
         ("xlclust.training.finetuning", "xlclust.pretraining.train"),
-        ("xlclust.ner.data", "xlclust.subsample"),  # allowed: the foundation
+        ("xlclust.token_classification.data", "xlclust.subsample"),  # allowed: the foundation
         ("xlclust.download", "xlclust.errors"),  # allowed: within the foundation
     ]
     assert violations(planted) == [f"{a} imports {b}" for a, b in planted[:3]]
@@ -91,3 +92,24 @@ def test_retrieval_searches_only_through_the_search_module():
         if any(name in path.read_text(encoding="utf-8") for name in ("IndexIVF", "IndexHNSW"))
     }
     assert builders == {"xlclust/search.py"}
+
+
+def undeclared(imports) -> tuple[set, set]:
+    """(imports between units that DEPENDENCIES does not name, named dependencies nothing uses), for
+    units above the foundation and below the top."""
+    used = {
+        (unit_of(module), unit_of(imported))
+        for module, imported in imports
+        if unit_of(module) != unit_of(imported) and layer_of(unit_of(imported)) != 0 and layer_of(unit_of(module)) != len(LAYERS) - 1
+    }
+    declared = {(unit, dependency) for unit, dependencies in DEPENDENCIES.items() for dependency in dependencies}
+    return used - declared, declared - used
+
+
+def test_a_stage_imports_another_only_where_the_architecture_names_the_dependency():
+    assert undeclared(package_imports()) == (set(), set())
+
+
+def test_the_dependency_rule_catches_an_unnamed_one():
+    imports = [*package_imports(), ("xlclust.tagging.run", "xlclust.ner.training")]
+    assert undeclared(imports)[0] == {("tagging", "ner")}

@@ -12,9 +12,9 @@ from workflow_tests.realdata import shared_data
 from xlclust.errors import XlclustError
 from xlclust.grouping_eval.data import localized_ner_files, prepare_xnli
 from xlclust.grouping_eval.report import STUDIES, run_rows, study_figure, study_lines, table5, with_relative
-from xlclust.ner.data import prepare_language
 from xlclust.nli.data import LABELS, XnliDataError, XnliFiles, parse_evaluation, parse_train, read_files
 from xlclust.settings import DatasetSource
+from xlclust.token_classification.data import prepare_language
 
 # XNLI-1.0's header (xnli.dev.tsv / xnli.test.tsv) and XNLI-MT-1.0's (multinli.train.{lang}.tsv)
 EVAL_HEADER = (

@@ -413,7 +413,7 @@ def test_the_ner_probe_labels_words_tags_cut_words_o_and_keeps_its_best_dev_weig
     best = max(r["dev_f1"] for r in rows)
     assert best > 90 and len(rows) < 20  # stopped early, after 3 evaluations without a better F1
     predicted = tag(tagger, features, words, [6] * 60, labels)
-    from xlclust.ner.metrics import span_scores
+    from xlclust.token_classification.metrics import span_scores
 
     assert span_scores(sentences, predicted, ["LOC", "PER"], "conlleval")[-1]["f1"] == pytest.approx(best)  # the best weights kept
 

@@ -6,7 +6,9 @@ import shutil
 import pytest
 
 from workflow_tests.realdata import shared_data
-from xlclust.ner.data import (
+from xlclust.ner.groups import generalization_groups, groups_table, language_groups, read_group
+from xlclust.settings import DatasetSource
+from xlclust.token_classification.data import (
     NerDataError,
     NerFiles,
     Sentence,
@@ -18,9 +20,7 @@ from xlclust.ner.data import (
     read_sentences,
     to_iob2,
 )
-from xlclust.ner.groups import generalization_groups, groups_table, language_groups, read_group
-from xlclust.ner.metrics import span_scores
-from xlclust.settings import DatasetSource
+from xlclust.token_classification.metrics import span_scores
 
 CLASSES = ["LOC", "ORG", "PER"]
 

@@ -56,8 +56,8 @@ def test_the_crf_refuses_shapes_that_do_not_fit():
 
 def test_the_universal_map_covers_every_pos_tag_of_the_real_dutch_conll_files(tmp_path):
     from workflow_tests.realdata import SHARED_DATA
-    from xlclust.ner.data import read_conll
     from xlclust.tagging.pos import UNIVERSAL_TAGS, read_tag_map, to_universal
+    from xlclust.token_classification.data import read_conll
 
     mapping = read_tag_map(SHARED_DATA / "universal-pos-tags" / "nl-alpino.map")
     seen = set()
@@ -333,8 +333,8 @@ def test_training_stops_after_patience_rounds_and_keeps_the_best_weights(tmp_pat
 
 def test_spanish_conll_tags_are_eagles_tags_cut_short_and_resolve_through_their_prefixes():
     from workflow_tests.realdata import SHARED_DATA
-    from xlclust.ner.data import read_conll
     from xlclust.tagging.pos import extend_mapping, read_tag_map, to_universal
+    from xlclust.token_classification.data import read_conll
 
     eagles = read_tag_map(SHARED_DATA / "universal-pos-tags" / "es-eagles.map")
     sentences = [s for split in ("train", "testa", "testb") for s in read_conll(SHARED_DATA / "conll2002" / f"esp.{split}", tag_column=1)]
@@ -365,10 +365,10 @@ def test_spanish_conll_tags_are_eagles_tags_cut_short_and_resolve_through_their_
 
 def test_the_real_conll_files_give_ner_and_universal_pos_tables():
     from workflow_tests.realdata import SHARED_DATA
-    from xlclust.ner.data import NerFiles
     from xlclust.settings import DatasetSource
     from xlclust.tagging.data import PosSettings, prepare_task_language
     from xlclust.tagging.pos import read_tag_map
+    from xlclust.token_classification.data import NerFiles
 
     conll = SHARED_DATA / "conll2002"
     classes = ["PER", "LOC", "ORG", "MISC"]
@@ -456,11 +456,11 @@ def conll_runs(tmp_path_factory):
     """Real CoNLL-2002 Dutch and Spanish NER (small samples) as tables, and a LASER-format encoder with
     random weights over BPE learnt from their text."""
     from workflow_tests.realdata import SHARED_DATA
-    from xlclust.ner.data import NerFiles
     from xlclust.settings import DatasetSource
     from xlclust.tagging.data import prepare_task_language
     from xlclust.tagging.laser import LaserEncoder, save_laser
     from xlclust.tagging.laser_pretraining import learn_bpe_files
+    from xlclust.token_classification.data import NerFiles
 
     root = tmp_path_factory.mktemp("tagging")
     conll = SHARED_DATA / "conll2002"

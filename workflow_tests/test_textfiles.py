@@ -4,7 +4,7 @@ import pytest
 
 from xlclust.align.dictionaries import read_dictionary
 from xlclust.errors import XlclustError
-from xlclust.ner.data import NerDataError, read_conll, read_rahimi
+from xlclust.token_classification.data import NerDataError, read_conll, read_rahimi
 from xlclust.tydiqa.data import QADataError, read_squad_json
 
 LATIN1 = "Málaga".encode("latin-1")  # b"M\xe1laga": not UTF-8

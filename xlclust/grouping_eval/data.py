@@ -11,10 +11,10 @@ import pandas as pd
 import pyarrow as pa
 
 from xlclust.download import fetch_verified
-from xlclust.ner.data import NerFiles
 from xlclust.nli.data import SPLITS, XnliFiles, read_files, read_hub
 from xlclust.settings import settings_from
 from xlclust.subsample import subsample
+from xlclust.token_classification.data import NerFiles
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from xlclust.lowres.contextual import WordVectors
 from xlclust.lowres.settings import ProbeSettings
-from xlclust.ner.metrics import span_scores
+from xlclust.token_classification.metrics import span_scores
 from xlclust.training.schedule import linear_schedule
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xlclust.ner.metrics import OVERALL
+from xlclust.token_classification.metrics import OVERALL
 
 
 def headline(table: pd.DataFrame, metric: str) -> pd.DataFrame:

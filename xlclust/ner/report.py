@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from xlclust.ner.groups import GENERALIZATION, TRAININGS
-from xlclust.ner.metrics import OVERALL
+from xlclust.token_classification.metrics import OVERALL
 
 SCHEME_ORDER = ("monolingual", "family", "cluster", "multilingual", "zeroshot")  # Shaffer's Table 3 columns
 SCORE_COLUMNS = ["scheme", "group", "language", "class", "seed", "precision", "recall", "f1", "support"]

@@ -106,7 +106,7 @@ def evaluate_languages(
     a table of the predicted tags, words cut off over all languages)."""
     import pyarrow as pa
 
-    from xlclust.ner.metrics import span_scores
+    from xlclust.token_classification.metrics import span_scores
 
     rows, predictions, cut_total = [], [], 0
     for lang, sentences in sorted(tests.items()):

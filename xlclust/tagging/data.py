@@ -11,10 +11,10 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
-from xlclust.ner.data import NerDataError, Sentence, check_sentences, read_sentences, sentences_table
 from xlclust.settings import DatasetSource
 from xlclust.subsample import subsample
 from xlclust.tagging.pos import extend_mapping, to_universal
+from xlclust.token_classification.data import NerDataError, Sentence, check_sentences, read_sentences, sentences_table
 
 log = logging.getLogger(__name__)
 TASKS = ("ner", "pos")

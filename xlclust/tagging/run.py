@@ -19,7 +19,6 @@ import torch
 
 from xlclust.errors import ConfigError
 from xlclust.models import ModelSource
-from xlclust.ner.metrics import OVERALL, span_scores
 from xlclust.tagging.batch import TagBatch, make_batch
 from xlclust.tagging.embedders import BpeBow, BpeGru, LaserWords, StaticVectors, random_laser_like
 from xlclust.tagging.finetuned import FinetunedTagger
@@ -31,6 +30,7 @@ from xlclust.tagging.static import vocabulary_index, word_ids
 from xlclust.tagging.subwords import SubwordPieces, model_language_id
 from xlclust.tagging.tagger import TransformerCrfTagger
 from xlclust.tagging.training import TaggerTraining, train_epochs
+from xlclust.token_classification.metrics import OVERALL, span_scores
 from xlclust.training.checkpoint import lines_digest, sha256
 
 log = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from xlclust.atomic import atomic_directory
 from xlclust.download import fetch_verified
-from xlclust.ner.data import NerFiles
 from xlclust.settings import DatasetSource
 from xlclust.tagging.data import PosSettings
 from xlclust.tagging.pos import read_tag_map
+from xlclust.token_classification.data import NerFiles
 
 SOURCE_KEYS = ("source", "hub", "files", "drop_classes")
 
