@@ -47,8 +47,8 @@ from xlclust.tokenization.build import (  # noqa: E402
     train_baseline_segmenter,
 )
 from xlclust.tokenization.fast_encoder import FastEncoder  # noqa: E402
-from xlclust.vocab.joint import joint_vocabulary, marked  # noqa: E402
-from xlclust.vocab.normalization import normalize  # noqa: E402
+from xlclust.vocabulary.joint import joint_vocabulary, marked  # noqa: E402
+from xlclust.vocabulary.normalization import normalize  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SHARED = Path(os.environ.get("XLCLUST_TEST_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))

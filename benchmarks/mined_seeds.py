@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from xlclust.align.bli import bli_scores
-from xlclust.align.dictionaries import DictionarySpec, read_pairs, seed_dictionary
-from xlclust.align.procrustes import align, normalize
+from xlclust.alignment.bli import bli_scores
+from xlclust.alignment.dictionaries import DictionarySpec, read_pairs, seed_dictionary
+from xlclust.alignment.procrustes import align, normalize
 from xlclust.search import Retriever
-from xlclust.vocab.build import read_pieces
+from xlclust.vocabulary.build import read_pieces
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

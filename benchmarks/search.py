@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 import xlclust.search_reference as reference
-from xlclust.align.bli import bli_scores
+from xlclust.alignment.bli import bli_scores
 from xlclust.cluster.graph import mutual_graph, neighbour_lists
 from xlclust.grouping.kmeans import n_groups, spherical_kmeans
 from xlclust.grouping.kmeans_reference import spherical_kmeans as reference_kmeans

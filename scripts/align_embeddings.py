@@ -6,8 +6,8 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 
 import numpy as np
 
-from xlclust.align.dictionaries import read_pairs
-from xlclust.align.procrustes import align, normalize
+from xlclust.alignment.dictionaries import read_pairs
+from xlclust.alignment.procrustes import align, normalize
 from xlclust.atomic import atomic_path, write_text_atomic
 from xlclust.runlog import start_job
 from xlclust.search import SearchSettings

@@ -7,8 +7,8 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 
 import numpy as np
 
-from xlclust.align.bli import bli_table
-from xlclust.align.dictionaries import read_pairs
+from xlclust.alignment.bli import bli_table
+from xlclust.alignment.dictionaries import read_pairs
 from xlclust.atomic import write_csv_atomic
 from xlclust.plots import bli_figure
 from xlclust.runlog import start_job

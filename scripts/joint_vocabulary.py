@@ -6,8 +6,8 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 
 from xlclust.atomic import atomic_path
 from xlclust.runlog import start_job
-from xlclust.vocab.build import read_pieces
-from xlclust.vocab.joint import joint_vocabulary
+from xlclust.vocabulary.build import read_pieces
+from xlclust.vocabulary.joint import joint_vocabulary
 
 start_job(snakemake)
 table = joint_vocabulary({lang: read_pieces(path) for lang, path in zip(snakemake.params.languages, snakemake.input)})

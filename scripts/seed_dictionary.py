@@ -6,10 +6,10 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 
 import pandas as pd
 
-from xlclust.align.dictionaries import DictionarySpec, seed_dictionary, write_pairs
+from xlclust.alignment.dictionaries import DictionarySpec, seed_dictionary, write_pairs
 from xlclust.atomic import write_text_atomic
 from xlclust.runlog import start_job
-from xlclust.vocab.build import read_pieces
+from xlclust.vocabulary.build import read_pieces
 
 start_job(snakemake)
 language_pieces, pivot_pieces = read_pieces(snakemake.input.pieces), read_pieces(snakemake.input.pivot_pieces)

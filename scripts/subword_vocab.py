@@ -3,8 +3,8 @@
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
 from xlclust.runlog import start_job
-from xlclust.vocab.build import build_vocabulary, write_vocabulary
-from xlclust.vocab.settings import VocabularySettings
+from xlclust.vocabulary.build import build_vocabulary, write_vocabulary
+from xlclust.vocabulary.settings import VocabularySettings
 
 start_job(snakemake)
 space, metadata = build_vocabulary(

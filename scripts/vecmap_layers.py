@@ -10,7 +10,7 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import pandas as pd
 import pyarrow.parquet as pq
 
-from xlclust.align.dictionaries import read_dictionary
+from xlclust.alignment.dictionaries import read_dictionary
 from xlclust.atomic import atomic_directory
 from xlclust.lowres.anchors import dictionary_pairs, identical_pairs, type_anchors, vecmap_layer
 from xlclust.lowres.contextual import load_encoder

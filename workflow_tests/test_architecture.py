@@ -67,7 +67,7 @@ def test_the_numpy_references_are_off_the_workflows_path():
 
 def test_the_rule_catches_an_upward_import_and_one_between_tasks():
     planted = [
-        ("xlclust.vocab.train", "xlclust.tokenization.sentencepiece_backend"),  # the one this rule removed
+        ("xlclust.vocabulary.train", "xlclust.tokenization.sentencepiece_backend"),  # the one this rule removed
         ("xlclust.tydiqa.data", "xlclust.ner.training"),  # between tasks
         ("xlclust.training.finetuning", "xlclust.pretraining.train"),
         ("xlclust.token_classification.data", "xlclust.subsample"),  # allowed: the foundation

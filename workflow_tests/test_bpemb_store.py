@@ -11,8 +11,8 @@ from workflow_tests.httpmirror import serve
 from workflow_tests.realdata import shared_data
 from xlclust.download import file_digest
 from xlclust.errors import XlclustError
-from xlclust.vocab.bpemb_source import load_bpemb
-from xlclust.vocab.bpemb_store import SUMS, BPEmbStore, model_file, vectors_file
+from xlclust.vocabulary.bpemb_source import load_bpemb
+from xlclust.vocabulary.bpemb_store import SUMS, BPEmbStore, model_file, vectors_file
 
 MODEL, VECTORS = model_file("nl", 1000), vectors_file("nl", 1000, 25)
 REAL = shared_data() / "bpemb"

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from workflow_tests.realdata import shared_data
-from workflow_tests.test_vocab import TRAIN, sentences_table
-from xlclust.align.dictionaries import (
+from workflow_tests.test_vocabulary import TRAIN, sentences_table
+from xlclust.alignment.dictionaries import (
     DictionarySpec,
     coverage,
     parse_dictionary,
@@ -16,8 +16,8 @@ from xlclust.align.dictionaries import (
     unsupervised_seed,
 )
 from xlclust.errors import XlclustError
-from xlclust.vocab.build import build_vocabulary
-from xlclust.vocab.settings import VocabularySettings
+from xlclust.vocabulary.build import build_vocabulary
+from xlclust.vocabulary.settings import VocabularySettings
 
 XLING = "dictionaries/xling-eval/{pair}/yacle.{split}.{pair}.tsv"
 

@@ -19,8 +19,8 @@ from workflow_tests.realdata import REPO
 # imports inside functions that no rule loading the module calls unless it needs them (with why)
 LAZY_ELSEWHERE = {
     ("xlclust/plots.py", "scipy"),  # the dendrogram: only the language-clustering figure (model env)
-    ("xlclust/vocab/space.py", "gensim"),  # reading word2vec files: the vocabulary stage (vocab env)
-    ("xlclust/vocab/normalization.py", "tokenizers"),  # the same normalization as tokenizers normalizers: tokenization (model env)
+    ("xlclust/vocabulary/space.py", "gensim"),  # reading word2vec files: the vocabulary stage (vocabulary env)
+    ("xlclust/vocabulary/normalization.py", "tokenizers"),  # the same normalization as tokenizers normalizers: tokenization (model env)
     ("xlclust/pretraining/run.py", "torch_xla"),  # TPU VMs only, where it comes with the TPU image
     ("xlclust/training/runtime.py", "torch_xla"),
 }

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from workflow_tests.realdata import SHARED_DATA
-from xlclust.align.bli import bli_scores
+from xlclust.alignment.bli import bli_scores
 from xlclust.errors import ConfigError, XlclustError
 from xlclust.lowres.contextual import ContextualEncoder, WordVectors, last_subword_positions
 from xlclust.lowres.examples import AlignedExamples, MinedExamples, recorded_pairs

@@ -6,7 +6,7 @@ import pytest
 import scipy.sparse as sparse
 
 import xlclust.search_reference as reference
-from xlclust.align.bli import bli_scores
+from xlclust.alignment.bli import bli_scores
 from xlclust.cluster.graph import mutual_graph, mutual_top_k_graph, neighbour_lists, searched_pairs
 from xlclust.errors import XlclustError
 from xlclust.grouping.kmeans import refill_empty_groups, spherical_kmeans

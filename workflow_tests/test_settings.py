@@ -6,13 +6,13 @@ import dataclasses
 import pytest
 
 from workflow_tests.test_defaults import SCHEMA, resolved, schema_node
-from xlclust.align.dictionaries import DictionarySpec
+from xlclust.alignment.dictionaries import DictionarySpec
 from xlclust.errors import ConfigError
 from xlclust.lowres.settings import FullSupSettings, MiningSettings, ProbeSettings, UpdateSettings, VecmapSettings
 from xlclust.search import SearchSettings
 from xlclust.settings import DatasetSource, HubDataset, settings_from
 from xlclust.token_classification.data import NerFiles
-from xlclust.vocab.settings import BPEmbSettings, SubwordTrainingSettings, VocabularySettings
+from xlclust.vocabulary.settings import BPEmbSettings, SubwordTrainingSettings, VocabularySettings
 
 
 def field_names(cls) -> set[str]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from xlclust.align.dictionaries import read_dictionary
+from xlclust.alignment.dictionaries import read_dictionary
 from xlclust.errors import XlclustError
 from xlclust.token_classification.data import NerDataError, read_conll, read_rahimi
 from xlclust.tydiqa.data import QADataError, read_squad_json

@@ -23,9 +23,9 @@ from xlclust.tokenization.build import (
     train_baseline_segmenter,
 )
 from xlclust.tokenization.sentencepiece_backend import sentencepiece_backend
-from xlclust.vocab.bpemb_source import restrict_segmenter
-from xlclust.vocab.joint import joint_vocabulary, marked
-from xlclust.vocab.normalization import backend_normalizers, normalize
+from xlclust.vocabulary.bpemb_source import restrict_segmenter
+from xlclust.vocabulary.joint import joint_vocabulary, marked
+from xlclust.vocabulary.normalization import backend_normalizers, normalize
 
 LANGUAGES = ["ar", "bn", "ko", "te", "ru", "el"]  # Arabic, Bengali, Hangul, Telugu, Cyrillic, Greek
 

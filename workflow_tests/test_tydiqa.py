@@ -16,7 +16,7 @@ from xlclust.tydiqa.data import PUBLISHED_SIZES, QADataError, check_questions, p
 from xlclust.tydiqa.features import FeatureSpec, Window, answer_positions, training_features, windows
 from xlclust.tydiqa.metrics import exact_match_score, f1_score, normalize_answer, squad_scores
 from xlclust.tydiqa.spans import answer_text, best_span, predict_answers
-from xlclust.vocab.normalization import normalize
+from xlclust.vocabulary.normalization import normalize
 
 TYDIQA = shared_data() / "tydiqa-goldp-v1.1"
 SCRIPT_LANGUAGES = ["ar", "en", "ru", "sw", "bn", "ko", "te"]  # Arabic, Latin, Cyrillic; Bengali, Hangul, Telugu from Leipzig

@@ -46,8 +46,8 @@ LAYERS: list[set[str]] = [
     },
     {"corpus"},
     {"wiki"},
-    {"vocab"},
-    {"align"},
+    {"vocabulary"},
+    {"alignment"},
     {"cluster"},
     {"tokenization"},
     {"grouping"},
@@ -64,17 +64,17 @@ SHARED_WITHIN = (0, len(LAYERS) - 1)  # the foundation's units, and the top's, m
 # nothing uses). Something two stages share goes down into the foundation instead.
 DEPENDENCIES: dict[str, set[str]] = {
     "wiki": {"corpus"},  # extraction writes the corpus's sentence tables
-    "vocab": {"corpus"},  # trained vocabularies read them
-    "align": {"vocab"},  # dictionaries and spaces of the subword vocabularies
-    "tokenization": {"corpus", "vocab"},  # tokenizers built from the vocabularies' segmenters
-    "grouping": {"align", "cluster", "tokenization"},  # CLSA's dictionaries, the cluster map, grouped tokenizers
+    "vocabulary": {"corpus"},  # trained vocabularies read them
+    "alignment": {"vocabulary"},  # dictionaries and spaces of the subword vocabularies
+    "tokenization": {"corpus", "vocabulary"},  # tokenizers built from the vocabularies' segmenters
+    "grouping": {"alignment", "cluster", "tokenization"},  # CLSA's dictionaries, the cluster map, grouped tokenizers
     "pretraining": {"tokenization", "training"},
     "tydiqa": {"tokenization", "training"},
     "langclust": {"training"},
     "ner": {"training"},
     "nli": {"training"},
     "retrieval": {"training"},
-    "lowres": {"align", "training"},  # Procrustes anchors (Hangya et al. build on the alignment stage)
+    "lowres": {"alignment", "training"},  # Procrustes anchors (Hangya et al. build on the alignment stage)
     "tagging": {"training"},
     "grouping_eval": {"nli"},  # XNLI is one of the evaluation's tasks
 }

@@ -12,7 +12,7 @@ import numpy as np
 from xlclust.atomic import write_text_atomic
 from xlclust.demo.fake_languages import language_rewrites
 from xlclust.demo.ner import TOKEN
-from xlclust.vocab.hashing import stable_hash
+from xlclust.vocabulary.hashing import stable_hash
 
 
 def muse_text(words: list[str], vectors: np.ndarray) -> str:

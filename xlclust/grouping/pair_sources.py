@@ -12,7 +12,7 @@ import io
 import os
 from collections.abc import Iterable
 
-from xlclust.align.dictionaries import read_dictionary
+from xlclust.alignment.dictionaries import read_dictionary
 from xlclust.download import read_location_text
 from xlclust.errors import XlclustError
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xlclust.align.procrustes import align, normalize
+from xlclust.alignment.procrustes import align, normalize
 from xlclust.errors import XlclustError
 from xlclust.lowres.contextual import ContextualEncoder
 from xlclust.search import EXACT, SearchSettings

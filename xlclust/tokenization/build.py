@@ -16,9 +16,9 @@ from xlclust.errors import XlclustError
 from xlclust.tokenization.cluster import ClusterTokenizer
 from xlclust.tokenization.sentencepiece_backend import sentencepiece_backend
 from xlclust.tokenmap import BERT_SPECIALS as CLUSTER_SPECIALS
-from xlclust.vocab.joint import CONTROL, marked
-from xlclust.vocab.normalization import backend_normalizers
-from xlclust.vocab.segmenter_training import train_model_file
+from xlclust.vocabulary.joint import CONTROL, marked
+from xlclust.vocabulary.normalization import backend_normalizers
+from xlclust.vocabulary.segmenter_training import train_model_file
 
 log = logging.getLogger(__name__)
 

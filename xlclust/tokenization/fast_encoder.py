@@ -20,7 +20,7 @@ import sentencepiece as spm
 
 from xlclust.errors import XlclustError
 from xlclust.tokenization import language_kwargs, segments_per_language
-from xlclust.vocab.normalization import normalize
+from xlclust.vocabulary.normalization import normalize
 
 SEGMENTERS = "segmenters"
 BASELINE_MODEL = "sentencepiece.model"

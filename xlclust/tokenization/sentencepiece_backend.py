@@ -4,7 +4,7 @@ The backend replays the model's own normalization (its precompiled character map
 rules), its word-boundary marker and its pieces: BPE models become a ``tokenizers`` BPE model whose
 merges are ordered by the merged piece's score, unigram models a ``tokenizers`` Unigram model with
 the same scores. Pieces marked unused (a vocabulary cut to fewer pieces, see
-``xlclust.vocab.bpemb_source.restrict_segmenter``) are left out, so they are never produced.
+``xlclust.vocabulary.bpemb_source.restrict_segmenter``) are left out, so they are never produced.
 Offsets are tracked through every normalization step, so they point into the caller's text.
 ``workflow_tests/test_tokenization.py`` checks piece-for-piece agreement on real text in 75 languages.
 """
@@ -19,8 +19,8 @@ from tokenizers import Regex, Tokenizer, decoders, normalizers, pre_tokenizers
 from tokenizers.models import BPE, Unigram
 
 from xlclust.errors import XlclustError
-from xlclust.vocab.segmenter_files import load_model_proto
-from xlclust.vocab.space import WORD_START
+from xlclust.vocabulary.segmenter_files import load_model_proto
+from xlclust.vocabulary.space import WORD_START
 
 Piece = model_pb2.ModelProto.SentencePiece
 

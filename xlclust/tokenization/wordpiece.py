@@ -44,7 +44,7 @@ def train_sentencepiece(texts: Iterable[str], vocab_size: int, model_type: str, 
 
     import sentencepiece as spm
 
-    from xlclust.vocab.segmenter_training import run_sentencepiece_trainer
+    from xlclust.vocabulary.segmenter_training import run_sentencepiece_trainer
 
     model = io.BytesIO()
     run_sentencepiece_trainer(

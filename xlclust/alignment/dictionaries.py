@@ -17,9 +17,9 @@ import numpy as np
 from xlclust.download import read_location_text
 from xlclust.errors import XlclustError
 from xlclust.settings import settings_from
-from xlclust.vocab.joint import CONTROL
-from xlclust.vocab.normalization import normalize
-from xlclust.vocab.space import WORD_START
+from xlclust.vocabulary.joint import CONTROL
+from xlclust.vocabulary.normalization import normalize
+from xlclust.vocabulary.space import WORD_START
 
 log = logging.getLogger(__name__)
 FORMATS = {"muse": None, "xling": "\t"}  # MUSE: any whitespace; xling-eval: tab separated

@@ -1,6 +1,6 @@
-# The vocab stage's helpers (rules/vocab.smk): input functions, params and targets.
-from xlclust.vocab.bpemb_store import unpinned_files
-from xlclust.vocab.settings import VocabularySettings
+# The vocab stage's helpers (rules/vocabulary.smk): input functions, params and targets.
+from xlclust.vocabulary.bpemb_store import unpinned_files
+from xlclust.vocabulary.settings import VocabularySettings
 
 
 def vocabulary_source(lang):

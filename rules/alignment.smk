@@ -1,7 +1,7 @@
 # Seed dictionaries, Procrustes alignment into the pivot space, and BLI (ICEBERT §2.2).
 
 
-include: "helpers/align.smk"
+include: "helpers/alignment.smk"
 
 
 rule seed_dictionary:
@@ -16,7 +16,7 @@ rule seed_dictionary:
     log:
         "logs/seed_dictionary/{lang}.log",
     conda:
-        "../envs/vocab.yaml"
+        "../envs/vocabulary.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -39,7 +39,7 @@ rule align_embeddings:
     benchmark:
         "logs/benchmarks/align_embeddings/{lang}.tsv"
     conda:
-        "../envs/vocab.yaml"
+        "../envs/vocabulary.yaml"
     threads: job_threads(2)
     resources:
         mem_mb=8000,
@@ -65,7 +65,7 @@ rule evaluate_bli:
     benchmark:
         "logs/benchmarks/evaluate_bli.tsv"
     conda:
-        "../envs/vocab.yaml"
+        "../envs/vocabulary.yaml"
     threads: job_threads(2)
     resources:
         mem_mb=8000,

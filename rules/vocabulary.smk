@@ -1,7 +1,7 @@
 # Monolingual subword vocabularies (ICEBERT §2.1) and the joint vocabulary.
 
 
-include: "helpers/vocab.smk"
+include: "helpers/vocabulary.smk"
 
 
 rule subword_vocab:
@@ -17,7 +17,7 @@ rule subword_vocab:
     benchmark:
         "logs/benchmarks/subword_vocab/{lang}.tsv"
     conda:
-        "../envs/vocab.yaml"
+        "../envs/vocabulary.yaml"
     threads: job_threads(2)
     resources:
         mem_mb=8000,
@@ -39,7 +39,7 @@ rule joint_vocabulary:
     log:
         "logs/joint_vocabulary.log",
     conda:
-        "../envs/vocab.yaml"
+        "../envs/vocabulary.yaml"
     threads: 1
     resources:
         mem_mb=2000,

@@ -17,11 +17,11 @@ import numpy as np
 import sentencepiece as spm
 
 from xlclust.corpus.parquet import iter_batches
-from xlclust.vocab.hashing import stable_hash
-from xlclust.vocab.normalization import normalize
-from xlclust.vocab.segmenter_training import train_model_file
-from xlclust.vocab.settings import SubwordTrainingSettings
-from xlclust.vocab.space import bpemb_paths, save_word2vec
+from xlclust.vocabulary.hashing import stable_hash
+from xlclust.vocabulary.normalization import normalize
+from xlclust.vocabulary.segmenter_training import train_model_file
+from xlclust.vocabulary.settings import SubwordTrainingSettings
+from xlclust.vocabulary.space import bpemb_paths, save_word2vec
 
 log = logging.getLogger(__name__)
 

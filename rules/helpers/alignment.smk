@@ -1,4 +1,4 @@
-# The align stage's helpers (rules/align.smk): input functions, params and targets.
+# The align stage's helpers (rules/alignment.smk): input functions, params and targets.
 
 
 def dictionary_files(wildcards):

@@ -11,13 +11,13 @@ from xlclust.corpus.schema import SENTENCES
 from xlclust.download import file_digest
 from xlclust.errors import DownloadError, XlclustError
 from xlclust.settings import settings_from
-from xlclust.vocab.bpemb_source import bpemb_vocabulary, cut_vocabulary, load_bpemb, trailing_characters
-from xlclust.vocab.bpemb_store import BPEmbStore
-from xlclust.vocab.build import build_vocabulary, read_pieces, write_vocabulary
-from xlclust.vocab.joint import is_language_agnostic, joint_vocabulary
-from xlclust.vocab.normalization import normalize
-from xlclust.vocab.settings import BPEmbSettings, VocabularySettings
-from xlclust.vocab.space import bpemb_paths, load_space
+from xlclust.vocabulary.bpemb_source import bpemb_vocabulary, cut_vocabulary, load_bpemb, trailing_characters
+from xlclust.vocabulary.bpemb_store import BPEmbStore
+from xlclust.vocabulary.build import build_vocabulary, read_pieces, write_vocabulary
+from xlclust.vocabulary.joint import is_language_agnostic, joint_vocabulary
+from xlclust.vocabulary.normalization import normalize
+from xlclust.vocabulary.settings import BPEmbSettings, VocabularySettings
+from xlclust.vocabulary.space import bpemb_paths, load_space
 
 DEAD_HOST = "http://127.0.0.1:9/"  # nothing listens: any download attempt fails loudly
 NL_FILES = ("nl/nl.wiki.bpe.vs1000.model", "nl/nl.wiki.bpe.vs1000.d25.w2v.bin")
@@ -167,7 +167,7 @@ def test_bpemb_source_builds_a_cut_vocabulary_with_metadata(tmp_path):
 def test_segmenters_are_the_same_bytes_whatever_the_number_of_threads(tmp_path):
     """SentencePiece records its thread count in the model; a rerun with other cores must not differ."""
     from xlclust.tokenization.build import train_baseline_segmenter
-    from xlclust.vocab.train import train_segmenter
+    from xlclust.vocabulary.train import train_segmenter
 
     sentences = sentences_table(tmp_path / "s.parquet", "fi")
     texts = [text for _, text in real_paragraphs("fi", 60)]

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from scipy.linalg import orthogonal_procrustes
 
-from xlclust.align.bli import bli_scores
-from xlclust.align.procrustes import align, normalize, procrustes
+from xlclust.alignment.bli import bli_scores
+from xlclust.alignment.procrustes import align, normalize, procrustes
 from xlclust.search import Retriever, mean_topk_similarity, mutual_nearest_neighbours
 
 
@@ -94,7 +94,7 @@ def test_dimension_mismatch_and_empty_seed_are_errors():
 
 
 def test_bli_table_reuses_hubness_and_matches_fresh_retrievers():
-    from xlclust.align.bli import bli_table
+    from xlclust.alignment.bli import bli_table
 
     source, target, rotation = planted(n=1500, d=16, noise=0.3, seed=4)
     mapped = {"xx": source @ rotation, "en": target}

@@ -10,7 +10,7 @@ import unicodedata
 
 import pandas as pd
 
-from xlclust.vocab.space import WORD_START
+from xlclust.vocabulary.space import WORD_START
 
 CONTROL = {"<unk>", "<s>", "</s>", "<pad>"}
 

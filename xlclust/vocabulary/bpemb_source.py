@@ -1,4 +1,4 @@
-"""Real BPEmb vocabularies (fetched and verified by :mod:`xlclust.vocab.bpemb_store`), cut to ICEBERT's size.
+"""Real BPEmb vocabularies (fetched and verified by :mod:`xlclust.vocabulary.bpemb_store`), cut to ICEBERT's size.
 
 BPEmb has lists of 25k and 50k pieces but none of 30k. A SentencePiece BPE list holds the merged
 pieces in merge (frequency) order followed by the single characters it backs off to. ICEBERT's
@@ -15,8 +15,8 @@ from pathlib import Path
 import sentencepiece as spm
 
 from xlclust.errors import XlclustError
-from xlclust.vocab.bpemb_store import BPEmbStore, model_file, vectors_file
-from xlclust.vocab.space import SubwordSpace, load_space
+from xlclust.vocabulary.bpemb_store import BPEmbStore, model_file, vectors_file
+from xlclust.vocabulary.space import SubwordSpace, load_space
 
 log = logging.getLogger(__name__)
 CONTROL = ("<unk>", "<s>", "</s>")

@@ -22,7 +22,7 @@ from xlclust.atomic import atomic_path
 from xlclust.download import download, file_digest
 from xlclust.errors import XlclustError
 from xlclust.locations import local_path
-from xlclust.vocab.settings import BPEmbSettings
+from xlclust.vocabulary.settings import BPEmbSettings
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ import pandas as pd
 
 from xlclust.atomic import atomic_path, write_text_atomic
 from xlclust.errors import XlclustError
-from xlclust.vocab.bpemb_source import bpemb_vocabulary
-from xlclust.vocab.bpemb_store import BPEmbStore
-from xlclust.vocab.normalization import NORMALIZATION
-from xlclust.vocab.settings import VocabularySettings
-from xlclust.vocab.space import SubwordSpace, load_space
-from xlclust.vocab.train import train_space
+from xlclust.vocabulary.bpemb_source import bpemb_vocabulary
+from xlclust.vocabulary.bpemb_store import BPEmbStore
+from xlclust.vocabulary.normalization import NORMALIZATION
+from xlclust.vocabulary.settings import VocabularySettings
+from xlclust.vocabulary.space import SubwordSpace, load_space
+from xlclust.vocabulary.train import train_space
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import sentencepiece as spm
 
 from xlclust.atomic import atomic_path
 from xlclust.errors import XlclustError
-from xlclust.vocab.segmenter_files import drop_training_paths
+from xlclust.vocabulary.segmenter_files import drop_training_paths
 
 
 def run_sentencepiece_trainer(sentences: Iterable[str], *, seed: int, **options) -> None:
