@@ -22,7 +22,7 @@ params = snakemake.params
 from transformers import AutoModel  # noqa: E402  (after the thread limits)
 
 source = ModelSource(**params.encoder)
-tokenizer, model = source.load(AutoModel)
+tokenizer, model = source.load(AutoModel, seed=params.seed)  # the pooler it lacks: seeded, so reruns save the same bytes
 english, other, links = read_split(snakemake.input.parallel, "train")
 update = settings_from(UpdateSettings, params.training, "lowres.update")
 full_sup = settings_from(FullSupSettings, params.full_sup, "lowres.full_sup")

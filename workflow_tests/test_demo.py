@@ -83,3 +83,15 @@ def test_demo_vectors_are_muse_files_aligned_up_to_their_noise(tmp_path):
     assert counts == {"en": 10, "qcy": 10} and fake_words == [fake.text(w) for w in words]
     cosine = (english * moved).sum(1) / np.linalg.norm(english, axis=1) / np.linalg.norm(moved, axis=1)
     assert (cosine > 0.9).all() and not np.array_equal(english, moved)
+
+
+def test_the_demo_miracl_corpus_has_the_same_bytes_on_every_run(tmp_path):
+    """The gzip header carries no temporary file name and no time: two builds are byte-identical."""
+    from xlclust.demo.retrieval import build_demo_miracl
+
+    fake = {"qcy": {"script": "cyrillic"}}
+    built = [tmp_path / "a", tmp_path / "b"]
+    for root in built:
+        build_demo_miracl(root, fake)
+    files = sorted(path.relative_to(built[0]) for path in built[0].rglob("*.gz"))
+    assert files and all((built[0] / f).read_bytes() == (built[1] / f).read_bytes() for f in files)

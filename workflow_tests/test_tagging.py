@@ -686,3 +686,15 @@ def test_the_aligned_space_is_read_as_word_vectors_of_its_whole_word_pieces():
     assert words == ["the", "dog"] and vectors.tolist() == [[2.0, 3.0], [8.0, 9.0]] and vectors.dtype == np.float32
     with pytest.raises(XlclustError, match="6 pieces but 5 mapped rows"):
         aligned_word_vectors(pieces, matrix[:5], {"the"})
+
+
+def test_a_saved_laser_checkpoint_has_the_same_bytes_on_every_save(tmp_path):
+    """torch names the archive's folder after the file it writes: saved through a buffer, the atomic
+    temporary's random name does not reach the bytes."""
+    from xlclust.tagging.laser import LaserEncoder, save_laser
+
+    torch.manual_seed(0)
+    encoder, dictionary = LaserEncoder(5, 1, 8, 6, 2, True), {"a": 4}
+    save_laser(encoder, dictionary, tmp_path / "one.pt")
+    save_laser(encoder, dictionary, tmp_path / "two.pt")
+    assert (tmp_path / "one.pt").read_bytes() == (tmp_path / "two.pt").read_bytes()

@@ -12,6 +12,7 @@ for English and each fake language (the same passages and queries rewritten).
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from pathlib import Path
 
@@ -55,11 +56,13 @@ def build_demo_miracl(
     counts = {}
     for lang, rewrite in language_rewrites(fake_languages).items():
         corpus = Path(root) / "corpus" / corpus_dir(lang) / "docs-0.jsonl.gz"
-        with atomic_path(corpus, suffix=".gz") as tmp, gzip.open(tmp, "wt", encoding="utf-8") as lines:
-            for page_id, title, paragraphs in articles:
-                for i, paragraph in enumerate(paragraphs):
-                    record = {"docid": f"{page_id}#{i}", "title": rewrite(title), "text": rewrite(paragraph)}
-                    lines.write(json.dumps(record, ensure_ascii=False) + "\n")
+        with atomic_path(corpus, suffix=".gz") as tmp, tmp.open("wb") as handle:
+            # no file name and mtime 0 in the gzip header: the same bytes on every run
+            with gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8") as lines:
+                for page_id, title, paragraphs in articles:
+                    for i, paragraph in enumerate(paragraphs):
+                        record = {"docid": f"{page_id}#{i}", "title": rewrite(title), "text": rewrite(paragraph)}
+                        lines.write(json.dumps(record, ensure_ascii=False) + "\n")
         counts[f"corpus/{lang}"] = sum(len(p) for _, _, p in articles)
         for split, rows in topics.items():
             write_text_atomic(Path(root) / "topics" / topics_path(lang, split), "".join(f"{qid}\t{rewrite(q)}\n" for qid, q, _ in rows))

@@ -6,6 +6,7 @@ layer, LASER-elmo a learned mix of all). Checkpoints are read as weights only: L
 
 from __future__ import annotations
 
+import io
 import os
 
 import torch
@@ -118,8 +119,12 @@ def save_laser(encoder: LaserEncoder, dictionary: dict[str, int], path: str | os
         "bidirectional": first.bidirectional,
     }
     model = {"embed_tokens.weight": encoder.embed_tokens.weight.detach().clone(), **encoder.lstm.stacked_state("lstm.")}
+    # saved through a buffer: torch names the archive's folder after the file it writes, and the
+    # atomic temporary's random name would make every run's bytes differ
+    buffer = io.BytesIO()
+    torch.save({"params": params, "model": model, "dictionary": dict(dictionary)}, buffer)
     with atomic_path(path, suffix=".pt") as tmp:
-        torch.save({"params": params, "model": model, "dictionary": dict(dictionary)}, tmp)
+        tmp.write_bytes(buffer.getvalue())
 
 
 def direction_max(states: torch.Tensor) -> torch.Tensor:
