@@ -42,6 +42,15 @@ def _query(paragraph: str, words: int) -> str:
     return " ".join(split_sentences("en", paragraph)[0].split()[:words])
 
 
+def write_json_lines_gz(path: str | Path, records) -> None:
+    """JSON lines, gzipped as MIRACL's corpus files are, with no file name and mtime 0 in the gzip
+    header: the same bytes on every run (the atomic temporary's name would otherwise be in it)."""
+    with atomic_path(path, suffix=".gz") as tmp, tmp.open("wb") as handle:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8") as lines:
+            for record in records:
+                lines.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def build_demo_miracl(
     root: str | Path, fake_languages: dict[str, dict], queries_per_article: int = 3, query_words: int = 8
 ) -> dict[str, int]:
@@ -56,13 +65,14 @@ def build_demo_miracl(
     counts = {}
     for lang, rewrite in language_rewrites(fake_languages).items():
         corpus = Path(root) / "corpus" / corpus_dir(lang) / "docs-0.jsonl.gz"
-        with atomic_path(corpus, suffix=".gz") as tmp, tmp.open("wb") as handle:
-            # no file name and mtime 0 in the gzip header: the same bytes on every run
-            with gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8") as lines:
-                for page_id, title, paragraphs in articles:
-                    for i, paragraph in enumerate(paragraphs):
-                        record = {"docid": f"{page_id}#{i}", "title": rewrite(title), "text": rewrite(paragraph)}
-                        lines.write(json.dumps(record, ensure_ascii=False) + "\n")
+        write_json_lines_gz(
+            corpus,
+            (
+                {"docid": f"{page_id}#{i}", "title": rewrite(title), "text": rewrite(paragraph)}
+                for page_id, title, paragraphs in articles
+                for i, paragraph in enumerate(paragraphs)
+            ),
+        )
         counts[f"corpus/{lang}"] = sum(len(p) for _, _, p in articles)
         for split, rows in topics.items():
             write_text_atomic(Path(root) / "topics" / topics_path(lang, split), "".join(f"{qid}\t{rewrite(q)}\n" for qid, q, _ in rows))
