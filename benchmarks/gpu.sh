@@ -27,14 +27,23 @@ if [[ "$gpu" == 1 && "$small" == 0 ]]; then
   step python benchmarks/grouping.py --shape base --ratios 5 100 --dims 768 128 8 --seq-len 512 --batch 32 --precision bf16 --clsa-pairs 50000 --output "$out/grouping.csv"
   step python benchmarks/retrieval.py --shape base --passages 20000 --batch 256 --vectors 1000000 --output "$out/retrieval.csv"
 else
-  step python benchmarks/search.py --small --device cpu --output "$out/search.csv"
-  step python benchmarks/clusters.py --languages 3 9 --vocab 500 --pairs all pivot --device cpu --output "$out/clusters.csv"
-  step python benchmarks/pretraining.py --sizes small --seq-lens 128 --steps 3 --warmup 1 --batch 8 --output "$out/pretraining.csv"
-  step python benchmarks/tydiqa.py --sizes small --train-questions 8 --dev-questions 8 --batch 8 --output "$out/tydiqa.csv"
-  step python benchmarks/lowres.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/lowres.csv"
-  step python benchmarks/ebert.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/ebert.csv"
-  step python benchmarks/tagging.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/tagging.csv"
-  step python benchmarks/grouping.py --small --output "$out/grouping.csv"
-  step python benchmarks/retrieval.py --small --output "$out/retrieval.csv"
+  # the CPU check runs two steps at a time (each is one process, mostly imports and small loops);
+  # a step that fails still stops the script (wait returns its status, set -e)
+  running=()
+  two_at_a_time() {
+    step "$@" &
+    running+=($!)
+    if (( ${#running[@]} == 2 )); then wait "${running[0]}"; running=("${running[@]:1}"); fi
+  }
+  two_at_a_time python benchmarks/search.py --small --device cpu --output "$out/search.csv"
+  two_at_a_time python benchmarks/clusters.py --languages 3 9 --vocab 500 --pairs all pivot --device cpu --output "$out/clusters.csv"
+  two_at_a_time python benchmarks/pretraining.py --sizes small --seq-lens 128 --steps 3 --warmup 1 --batch 8 --output "$out/pretraining.csv"
+  two_at_a_time python benchmarks/tydiqa.py --sizes small --train-questions 8 --dev-questions 8 --batch 8 --output "$out/tydiqa.csv"
+  two_at_a_time python benchmarks/lowres.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/lowres.csv"
+  two_at_a_time python benchmarks/ebert.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/ebert.csv"
+  two_at_a_time python benchmarks/tagging.py --small --data "${XLCLUST_TEST_DATA:-../shared/data}" --output "$out/tagging.csv"
+  two_at_a_time python benchmarks/grouping.py --small --output "$out/grouping.csv"
+  two_at_a_time python benchmarks/retrieval.py --small --output "$out/retrieval.csv"
+  for pid in "${running[@]}"; do wait "$pid"; done
 fi
 echo "results in $out"

@@ -9,7 +9,7 @@ import pytest
 from workflow_tests.realdata import REPO, shared_data
 
 
-@pytest.mark.workflow  # a whole script, ~25 s: outside the inner loop
+@pytest.mark.workflow  # a whole script, 80-100 s here: outside the inner loop
 def test_the_gpu_script_runs_its_cpu_parts(tmp_path):
     data = shared_data()  # the TyDi QA benchmark reads real GoldP questions
     env = {**os.environ, "OUT_DIR": str(tmp_path), "XLCLUST_TEST_DATA": str(data)}
