@@ -113,3 +113,15 @@ def test_a_stage_imports_another_only_where_the_architecture_names_the_dependenc
 def test_the_dependency_rule_catches_an_unnamed_one():
     imports = [*package_imports(), ("xlclust.tagging.run", "xlclust.ner.training")]
     assert undeclared(imports)[0] == {("tagging", "ner")}
+
+
+def test_no_function_is_over_sixty_lines():
+    """Short functions with one job each (issue 34): a longer one is split into named steps."""
+    long = [
+        f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for folder in ("xlclust", "scripts")
+        for path in sorted((REPO / folder).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 60
+    ]
+    assert long == []
