@@ -125,3 +125,14 @@ def test_no_function_is_over_sixty_lines():
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 60
     ]
     assert long == []
+
+
+def test_common_smk_keeps_only_what_every_stage_uses():
+    """A stage's helpers live in rules/helpers/<stage>.smk, beside its rule file; rules/common.smk stays short."""
+    common = (REPO / "rules" / "common.smk").read_text(encoding="utf-8").splitlines()
+    assert len(common) <= 250
+    stages = {path.stem for path in (REPO / "rules").glob("*.smk")} - {"common"}
+    helpers = {path.stem for path in (REPO / "rules" / "helpers").glob("*.smk")}
+    assert helpers <= stages and all(
+        f'include: "helpers/{stage}.smk"' in (REPO / "rules" / f"{stage}.smk").read_text() for stage in helpers
+    )
