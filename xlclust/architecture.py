@@ -110,6 +110,9 @@ def layer_table(layers: list[set[str]] | None = None, package: Path = PACKAGE) -
         for unit in sorted(layers[index]):
             shown = f"`{unit}/`" if (package / unit / "__init__.py").exists() else f"`{unit}.py`"
             lines.append(f"  - {shown}: {summary(unit, package)}")
+    if layers is LAYERS:  # the dependencies belong to these layers' units
+        lines += ["", "Between the foundation and the top, a unit imports another only where it is built on it:", ""]
+        lines += [f"- `{unit}` → {', '.join(f'`{d}`' for d in sorted(DEPENDENCIES[unit]))}" for unit in sorted(DEPENDENCIES, key=layer_of)]
     return "\n".join(lines) + "\n"
 
 
