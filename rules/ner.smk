@@ -1,6 +1,7 @@
 # Shaffer (2021) §3.3-4: one NER model per language group (clusters, single languages, all languages,
 # families, and the zero-shot check), span F1 per class on each member's test set → results/wikiann_ner_scores.csv;
 # §6: the generalization study (English trained on WikiAnn, CoNLL-2003, both, its cluster; CoNLL-2003's test set).
+# Groups with the same training sets share one model: one train_ner run per distinct training set.
 
 
 include: "helpers/ner.smk"
@@ -97,7 +98,7 @@ rule train_ner:
         max_length=NER["max_length"],
         training=NER["training"],
         evaluation=NER["evaluation"],
-        test_names=lambda wildcards: ner_group(wildcards)["evaluate"],  # the data set of each test file
+        test_names=lambda wildcards: ner_run(wildcards)["evaluate"],  # the data set of each test file
         checkpoints=lambda wildcards: f"{NER['checkpoint_dir']}/{wildcards.scheme}/{wildcards.group}/seed{wildcards.seed}",
     script:
         "../scripts/train_ner.py"
@@ -105,7 +106,8 @@ rule train_ner:
 
 rule wikiann_ner_scores:
     input:
-        ner_runs,
+        groups="results/ner/groups.csv",
+        runs=ner_runs,
     output:
         **ner_score_outputs(),
     log:

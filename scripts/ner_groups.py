@@ -7,7 +7,7 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
-from xlclust.ner.groups import generalization_groups, groups_table, language_groups
+from xlclust.ner.groups import assign_runs, generalization_groups, groups_table, language_groups
 from xlclust.runlog import start_job
 
 start_job(snakemake)
@@ -19,6 +19,7 @@ groups = language_groups(params.languages, params.schemes, params.families, clus
 if params.generalization:
     study = params.generalization
     groups += generalization_groups(study["language"], study["name"], study["trainings"], clusters)
-for group in groups:
-    logging.info("%s %s: train on %s, evaluate on %s", group["scheme"], group["group"], group["train"], group["evaluate"])
+for group in assign_runs(groups):
+    shared = "" if group["run"] == f"{group['scheme']}/{group['group']}" else f" (the model of run {group['run']})"
+    logging.info("%s %s: train on %s, evaluate on %s%s", group["scheme"], group["group"], group["train"], group["evaluate"], shared)
 write_csv_atomic(groups_table(groups), snakemake.output[0])

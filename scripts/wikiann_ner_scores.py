@@ -1,4 +1,4 @@
-"""Rule wikiann_ner_scores: every NER run's scores in one table, Table 3 (mean (std) F1 per language
+"""Rule wikiann_ner_scores: every NER group's scores (from the run that trained its model) in one table, Table 3 (mean (std) F1 per language
 × scheme), the box plots of Fig. 2, and Table 5 (the generalization study) where configured."""
 
 import logging
@@ -8,7 +8,7 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import pandas as pd
 
 from xlclust.atomic import write_csv_atomic
-from xlclust.ner.groups import GENERALIZATION
+from xlclust.ner.groups import GENERALIZATION, scores_by_group
 from xlclust.ner.report import SCORE_COLUMNS, ordered_schemes, summarize, table3, table5
 from xlclust.plots import ner_boxplot_figure
 from xlclust.runlog import start_job
@@ -16,7 +16,8 @@ from xlclust.token_classification.metrics import OVERALL
 
 start_job(snakemake)
 output = snakemake.output
-scores = pd.concat([pd.read_csv(path) for path in snakemake.input])[SCORE_COLUMNS]
+run_scores = pd.concat([pd.read_csv(path) for path in snakemake.input.runs])
+scores = scores_by_group(run_scores, pd.read_csv(snakemake.input.groups))[SCORE_COLUMNS]
 scores = scores.sort_values(["scheme", "group", "language", "class", "seed"]).reset_index(drop=True)
 write_csv_atomic(scores, output.scores)
 summary = summarize(scores)

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from workflow_tests.realdata import shared_data
-from xlclust.ner.groups import generalization_groups, groups_table, language_groups, read_group
+from xlclust.ner.groups import generalization_groups, groups_table, language_groups, read_group, read_run, runs, scores_by_group
 from xlclust.settings import DatasetSource
 from xlclust.token_classification.data import (
     NerDataError,
@@ -202,6 +202,52 @@ def test_generalization_groups_train_four_ways_and_score_on_the_corpus():
         generalization_groups("en", "conll2003", ["cluster"], {"de": 1})
     with pytest.raises(ValueError, match="unknown generalization trainings"):
         generalization_groups("en", "conll2003", ["news"], clusters)
+
+
+def test_groups_with_the_same_training_sets_share_one_run():
+    """A language alone in its family, the zero-shot group of a two-language cluster and the
+    generalization study's WikiAnn and cluster trainings train models other groups train too: one
+    run each, scored on every test set of its groups, named by Table 3's first scheme."""
+    import pandas as pd
+
+    clusters = {"en": 1, "de": 1, "fr": 2}
+    groups = language_groups(["de", "en", "fr"], ["cluster", "monolingual", "family"], {"en": "G", "de": "G", "fr": "R"}, clusters, ["de"])
+    groups += generalization_groups("en", "conll2003", ["wikiann", "corpus", "both", "cluster"], clusters)
+    table = groups_table(groups)
+    trained_by = table.drop_duplicates(["scheme", "group"]).set_index(["scheme", "group"])["run"]
+    assert trained_by[("cluster", "de_en")] == trained_by[("generalization", "cluster")] == "family/G"
+    assert trained_by[("cluster", "fr")] == trained_by[("family", "R")] == "monolingual/fr"
+    assert trained_by[("zeroshot", "en")] == trained_by[("generalization", "wikiann")] == "monolingual/en"
+    assert runs(table) == [
+        ("family", "G"),
+        ("monolingual", "fr"),
+        ("monolingual", "de"),
+        ("monolingual", "en"),
+        ("generalization", "corpus"),
+        ("generalization", "both"),
+    ]
+    assert read_run(table, "monolingual", "en") == {"train": ["en"], "evaluate": ["conll2003", "de", "en"]}
+    assert read_run(table, "family", "G") == {"train": ["de", "en"], "evaluate": ["conll2003", "de", "en"]}
+    with pytest.raises(KeyError, match="group cluster/de_en has no run of its own: its model is trained by run family/G"):
+        read_run(table, "cluster", "de_en")
+
+    # each group's scores are its run's on the languages the group evaluates
+    run_scores = pd.DataFrame(
+        [
+            {"scheme": scheme, "group": group, "language": lang, "class": "all", "seed": 1, "f1": 10.0 * i + j}
+            for i, (scheme, group) in enumerate(runs(table))
+            for j, lang in enumerate(read_run(table, scheme, group)["evaluate"])
+        ]
+    )
+    scores = scores_by_group(run_scores, table).set_index(["scheme", "group", "language"])["f1"]
+    assert len(scores) == (table["role"] == "evaluate").sum()
+    assert scores[("zeroshot", "en", "de")] == 31.0 and scores[("monolingual", "en", "en")] == 32.0
+    assert scores[("generalization", "wikiann", "conll2003")] == 30.0 and scores[("generalization", "cluster", "conll2003")] == 0.0
+    assert scores[("cluster", "de_en", "en")] == scores[("family", "G", "en")] == 2.0
+    # a run's extra test sets belong to the groups that asked for them
+    assert ("monolingual", "en", "conll2003") not in scores.index and ("monolingual", "en", "de") not in scores.index
+    with pytest.raises(ValueError, match=r"run monolingual/en has no scores on 'de', which group zeroshot/en evaluates"):
+        scores_by_group(run_scores[~((run_scores["group"] == "en") & (run_scores["language"] == "de"))], table)
 
 
 def test_table5_reads_the_generalization_runs_only():

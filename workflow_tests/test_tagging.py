@@ -574,6 +574,26 @@ def test_tables_2_and_3_and_the_sign_tests_by_hand():
     assert (test["embedder"], test["wins"], test["losses"], test["ties"]) == ("muse", 3, 0, 1) and test["p_value"] == pytest.approx(0.25)
 
 
+def test_a_run_without_the_reference_embedder_is_named_not_tested(caplog):
+    """tagging.task_embedders may leave LASER-top out of a task: its runs have no sign test, and the log says so."""
+    import pandas as pd
+
+    from xlclust.tagging.report import sign_tests
+
+    run = {"scenario": "zeroshot", "train_languages": "en", "seed": 1, "language": "nl", "id": "s0", "correct": 3}
+    sentences = pd.DataFrame(
+        [
+            {**run, "task": "ner", "embedder": "laser_top"},
+            {**run, "task": "ner", "embedder": "muse"},
+            {**run, "task": "pos", "embedder": "muse"},
+        ]
+    )
+    with caplog.at_level("WARNING", logger="xlclust.tagging.report"):
+        tests = sign_tests(sentences, "laser_top")
+    assert tests[["embedder", "task"]].values.tolist() == [["muse", "ner"]]
+    assert "no laser_top run of pos/zeroshot/en/1 to test the other embedders against" in caplog.text
+
+
 def test_a_rebuilt_encoder_never_resumes_another_runs_checkpoints(conll_runs, tmp_path):
     import shutil
 

@@ -4,11 +4,12 @@ import pandas as pd
 NER = config["ner"]
 
 
-def ner_group(wildcards):
-    """The train and evaluate languages of one NER group (known once the languages are clustered)."""
-    from xlclust.ner.groups import read_group
+def ner_run(wildcards):
+    """What one NER run trains on and the test sets its groups evaluate (known once the languages
+    are clustered; groups with the same training sets share one run)."""
+    from xlclust.ner.groups import read_run
 
-    return read_group(pd.read_csv(checkpoints.ner_groups.get().output[0]), wildcards.scheme, wildcards.group)
+    return read_run(pd.read_csv(checkpoints.ner_groups.get().output[0]), wildcards.scheme, wildcards.group)
 
 
 GENERALIZATION = NER["generalization"]  # Shaffer §6 / Table 5; None: not studied
@@ -36,19 +37,21 @@ def ner_split_file(name, split):
 
 
 def train_ner_inputs(wildcards):
-    group = ner_group(wildcards)
+    run = ner_run(wildcards)
     # not groups.csv itself: a run reruns when its own data sets change, not when another group's do
     inputs = {
-        "train": [ner_split_file(name, "train") for name in group["train"]],
-        "test": [ner_split_file(name, "test") for name in group["evaluate"]],
+        "train": [ner_split_file(name, "train") for name in run["train"]],
+        "test": [ner_split_file(name, "test") for name in run["evaluate"]],
     }
     return inputs | model_files(NER["model"])
 
 
 def ner_runs(wildcards):
-    """The score tables of every NER run: each group of results/ner/groups.csv × each seed."""
-    groups = pd.read_csv(checkpoints.ner_groups.get().output[0])[["scheme", "group"]].drop_duplicates()
-    return [f"results/ner/{g.scheme}/{g.group}/seed{seed}/scores.csv" for g in groups.itertuples() for seed in NER["seeds"]]
+    """The score tables of every NER run (one per distinct training set of results/ner/groups.csv) × each seed."""
+    from xlclust.ner.groups import runs
+
+    table = pd.read_csv(checkpoints.ner_groups.get().output[0])
+    return [f"results/ner/{scheme}/{group}/seed{seed}/scores.csv" for scheme, group in runs(table) for seed in NER["seeds"]]
 
 
 def ner_score_outputs():

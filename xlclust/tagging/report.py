@@ -4,10 +4,13 @@ against LASER-top on the same test sentences (per sentence: tokens tagged right)
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 
 from xlclust.tagging.significance import sign_test_p
 
+log = logging.getLogger(__name__)
 ALPHA = 0.05  # the paper's significance level
 
 
@@ -37,9 +40,14 @@ def table3(scores: pd.DataFrame) -> pd.DataFrame:
 
 def sign_tests(sentences: pd.DataFrame, reference: str) -> pd.DataFrame:
     """Every embedder against ``reference`` run for run (task, scenario, training set, seed) and
-    language, paired by sentence in one merge; significant at α = 0.05."""
+    language, paired by sentence in one merge; significant at α = 0.05. A run without a ``reference``
+    run beside it (``tagging.task_embedders`` left it out) is logged and has no test."""
     keys = ["task", "scenario", "train_languages", "seed", "language"]
     base = sentences.loc[sentences["embedder"] == reference, [*keys, "id", "correct"]].rename(columns={"correct": "reference_correct"})
+    runs = ["task", "scenario", "train_languages", "seed"]
+    unpaired = sentences[runs].drop_duplicates().merge(base[runs].drop_duplicates(), how="left", indicator=True)
+    for run in unpaired.loc[unpaired["_merge"] == "left_only", runs].itertuples(index=False):
+        log.warning("sign tests: no %s run of %s to test the other embedders against", reference, "/".join(map(str, run)))
     paired = sentences[sentences["embedder"] != reference].merge(base, on=[*keys, "id"])
     paired = paired.assign(win=paired["correct"] > paired["reference_correct"], loss=paired["correct"] < paired["reference_correct"])
     table = (
