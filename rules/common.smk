@@ -116,14 +116,10 @@ warn_about_unpinned_models()
 
 def model_source(name):
     """A model of `models` as xlclust.models.ModelSource's fields, the one spelling of where a model
-    comes from: location (a local directory or a Hub ID), revision, cache_dir. Remote code only for a
-    model the workflow pretrained itself (results/pretraining/models/...: its cluster tokenizer's code,
-    which xlclust.own_code checks is byte for byte the project's before anything runs)."""
+    comes from: location (a local directory or a Hub ID), revision, cache_dir. Whether a model's own
+    code may run is no field: xlclust.models decides it from the directory's files."""
     spec = model_spec(name)
-    source = {"location": spec.get("path") or spec["hub"], "revision": spec.get("revision"), "cache_dir": config["model_cache_dir"]}
-    if str(spec.get("path", "")).startswith("results/pretraining/models/"):
-        source["trust_remote_code"] = True
-    return source
+    return {"location": spec.get("path") or spec["hub"], "revision": spec.get("revision"), "cache_dir": config["model_cache_dir"]}
 
 
 def model_files(source):

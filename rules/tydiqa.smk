@@ -89,8 +89,6 @@ rule predict_tydiqa:
         languages=QA_LANGUAGES,
         features=TYDIQA["features"],
         prediction=TYDIQA["prediction"],
-        # remote code only for the workflow's own tokenizers, never for a Hub model's directory
-        trust_remote_code=lambda wildcards: QA_MODELS[wildcards.model]["trust_remote_code"],
     script:
         "../scripts/predict_tydiqa.py"
 

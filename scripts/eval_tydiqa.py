@@ -29,7 +29,7 @@ rows = []
 with tempfile.TemporaryDirectory() as model_dir:  # the scores are the output; the weights are not kept
     spec = FinetuneSpec(seed=int(wildcards.seed), **params.training)
     summary = finetune(ModelSource(**params.model), questions, spec, features, params.checkpoints, f"{model_dir}/model")
-    tokenizer, model = ModelSource(f"{model_dir}/model", trust_remote_code=True).load(AutoModelForQuestionAnswering)
+    tokenizer, model = ModelSource(f"{model_dir}/model").load(AutoModelForQuestionAnswering)
     for lang, path in zip(params.test_languages, snakemake.input.dev):
         answers, _ = answer_questions(model, tokenizer, pq.read_table(path).to_pylist(), features, PredictionSpec(**params.prediction))
         scores = squad_scores(answers, gold_answers(path))

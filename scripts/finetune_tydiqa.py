@@ -13,7 +13,7 @@ from xlclust.tydiqa.finetune import finetune
 start_job(snakemake)
 params = snakemake.params
 model = params.model
-source = ModelSource(snakemake.input.get("model", model.get("hub")), model.get("revision"), model["trust_remote_code"], params.cache_dir)
+source = ModelSource(snakemake.input.get("model", model.get("hub")), model.get("revision"), cache_dir=params.cache_dir)
 questions = pq.read_table(snakemake.input.train).to_pylist()
 finetune(
     source,

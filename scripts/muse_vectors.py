@@ -28,7 +28,7 @@ if params.location == "aligned":  # the alignment stage's mapped subword space, 
     pieces = pq.read_table(snakemake.input.pieces).sort_by("rank").column("piece").to_pylist()
     found, matrix = aligned_word_vectors(pieces, np.load(snakemake.input.mapped), words)
 else:
-    found, matrix = read_vectors(fetch(params.location, params.cache_dir, params.sha256, params.key), words)
+    found, matrix = read_vectors(fetch(params.location, params.cache_dir, params.sha256, params.key), words, params.key)
 table = pa.table({"word": found, "vector": pa.FixedSizeListArray.from_arrays(pa.array(matrix.reshape(-1)), matrix.shape[1])})
 with atomic_path(snakemake.output[0], suffix=".parquet") as tmp:
     pq.write_table(table, tmp)

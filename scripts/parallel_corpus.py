@@ -9,7 +9,7 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 
 from xlclust.atomic import write_text_atomic
 from xlclust.errors import XlclustError
-from xlclust.lowres.parallel import check_parallel, eflomal_links, one_to_one, parse_links, read_side, split_names, write_table
+from xlclust.lowres.parallel import check_parallel, eflomal_links, gold_links, one_to_one, read_side, split_names, write_table
 from xlclust.lowres.words import tokenize_lines
 from xlclust.runlog import start_job
 
@@ -27,10 +27,8 @@ tokenizers = ["whitespace", "whitespace"] if source.get("pretokenized") else par
 english_words = tokenize_lines(english, tokenizers[0], "en", params.max_words)
 other_words = tokenize_lines(other, tokenizers[1], lang, params.max_words)
 if source.get("links"):
-    lines = read_side(source["links"], params.cache_dir, sums.get("links"), f"{key}.links")[: len(english)]
-    if len(lines) != len(english):
-        raise XlclustError(f"{source['links']}: {len(lines)} lines of links for {len(english)} sentence pairs")
-    links = [one_to_one(parse_links(line, True, source.get("links_base", 0), f"{source['links']}:{n}")) for n, line in enumerate(lines, 1)]
+    lines = read_side(source["links"], params.cache_dir, sums.get("links"), f"{key}.links")
+    links = [one_to_one(pairs) for pairs in gold_links(lines, english_words, other_words, source, key)]
 else:
     with tempfile.TemporaryDirectory() as workdir:
         links = [one_to_one(pairs) for pairs in eflomal_links(english_words, other_words, workdir)]

@@ -10,7 +10,7 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import pandas as pd
 import pyarrow.parquet as pq
 
-from xlclust.alignment.dictionaries import read_dictionary
+from xlclust.alignment.dictionaries import check_order, read_dictionary
 from xlclust.atomic import atomic_directory
 from xlclust.lowres.anchors import dictionary_pairs, identical_pairs, type_anchors, vecmap_layer
 from xlclust.lowres.contextual import load_encoder
@@ -26,19 +26,22 @@ params, wildcards = snakemake.params, snakemake.wildcards
 set_threads(snakemake.threads)
 settings = settings_from(VecmapSettings, params.vecmap, "lowres.vecmap")
 source = ModelSource(**params.encoder)
+lang, english = params.languages
+if wildcards.vecmap_method == "vecmap_sup":  # read (and checked) before the anchors are computed
+    spec = params.dictionary
+    where = f"lowres.dictionaries.{lang}.file"
+    dictionary = read_dictionary(spec["file"], spec["format"], spec["pivot_first"], where, spec.get("sha256", {}).get("file"))
 encoder = load_encoder(source, params.encode_batch_size)
 anchors = {}
-for lang, path in zip(params.languages, snakemake.input.sentences):
+for side, path in zip(params.languages, snakemake.input.sentences):  # side: not lang, which stays the language's
     sentences = pq.read_table(path, columns=["words"]).column(0).to_pylist()
-    anchors[lang] = type_anchors(encoder, sentences, lang, settings.words, settings.sentences_per_word, params.seed)
-lang, english = params.languages
+    anchors[side] = type_anchors(encoder, sentences, side, settings.words, settings.sentences_per_word, params.seed)
 if wildcards.vecmap_method == "vecmap_id":
     seeds = identical_pairs(anchors[lang].words, anchors[english].words)
 else:
-    spec = params.dictionary
-    seeds = dictionary_pairs(
-        anchors[lang].words, anchors[english].words, read_dictionary(spec["file"], spec["format"], spec["pivot_first"])
-    )
+    seeds = dictionary_pairs(anchors[lang].words, anchors[english].words, dictionary)
+    swapped = dictionary_pairs(anchors[lang].words, anchors[english].words, [(b, a) for a, b in dictionary])
+    check_order(len(seeds), len(swapped), len(dictionary), f"{spec['file']} (config key 'lowres.dictionaries.{lang}')")
 search = settings_from(SearchSettings, params.search, "search")
 weight, report = vecmap_layer(anchors[lang], anchors[english], seeds, settings.normalize, settings.self_learning, settings.rounds, search)
 with atomic_directory(snakemake.output.layers) as tmp:

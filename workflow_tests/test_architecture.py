@@ -136,3 +136,59 @@ def test_common_smk_keeps_only_what_every_stage_uses():
     assert helpers <= stages and all(
         f'include: "helpers/{stage}.smk"' in (REPO / "rules" / f"{stage}.smk").read_text() for stage in helpers
     )
+
+
+GATE = "xlclust/models.py"  # the one module that loads Hugging Face models, configs and tokenizers
+# shipped beside the workflow's model directories and run from there (they import nothing from xlclust)
+SHIPPED = {"xlclust/tokenization/cluster.py", "xlclust/tokenization/grouped.py", "xlclust/grouping/reduced.py"}
+EMBEDDINGS = {"Embedding", "EmbeddingBag"}  # torch's nn.Embedding.from_pretrained takes a tensor: no loader
+
+
+def _is_torch_embedding(node: ast.expr) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in EMBEDDINGS
+    return isinstance(node, ast.Attribute) and node.attr in EMBEDDINGS and isinstance(node.value, (ast.Name, ast.Attribute))
+
+
+def loader_calls(source: str, name: str) -> list[str]:
+    """Where ``source`` calls a ``from_pretrained`` (other than torch's embeddings') or passes
+    ``trust_remote_code``, as a keyword or a dict key spread into a call."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "from_pretrained" and not _is_torch_embedding(node.value):
+            found.append((node.lineno, f"{name}:{node.lineno} uses {ast.unparse(node)}"))
+        if isinstance(node, ast.Call) and any(keyword.arg == "trust_remote_code" for keyword in node.keywords):
+            found.append((node.lineno, f"{name}:{node.lineno} passes trust_remote_code"))
+        if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "trust_remote_code" for k in node.keys):
+            found.append((node.lineno, f"{name}:{node.lineno} passes trust_remote_code"))
+        if isinstance(node, ast.Call) and any(isinstance(a, ast.Constant) and a.value == "from_pretrained" for a in node.args):
+            found.append((node.lineno, f"{name}:{node.lineno} uses from_pretrained by name"))
+    return [text for _, text in sorted(found)]
+
+
+def test_only_the_model_gate_loads_models_or_grants_remote_code():
+    """xlclust.models decides whether a model's own code runs (issue 35): no other module calls a
+    ``from_pretrained`` or passes ``trust_remote_code``."""
+    paths = [path for folder in ("xlclust", "scripts") for path in sorted((REPO / folder).rglob("*.py"))]
+    calls = {str(path.relative_to(REPO)): loader_calls(path.read_text(encoding="utf-8"), str(path.relative_to(REPO))) for path in paths}
+    assert calls[GATE]  # the gate is where the loading is
+    assert [call for name, found in calls.items() if name != GATE and name not in SHIPPED for call in found] == []
+
+
+def test_the_loader_rule_catches_a_planted_call():
+    planted = """import torch
+from torch import nn
+from transformers import AutoConfig
+config = AutoConfig.from_pretrained("x")
+tokenizer = load("x", trust_remote_code=True)
+rows = nn.Embedding.from_pretrained(weights)
+bag = torch.nn.EmbeddingBag.from_pretrained(weights)
+model = loader(**{"trust_remote_code": True})
+load = getattr(AutoModel, "from_pretrained")
+"""
+    assert loader_calls(planted, "planted.py") == [
+        "planted.py:4 uses AutoConfig.from_pretrained",
+        "planted.py:5 passes trust_remote_code",
+        "planted.py:8 passes trust_remote_code",
+        "planted.py:9 uses from_pretrained by name",
+    ]

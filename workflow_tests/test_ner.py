@@ -101,7 +101,7 @@ def test_a_language_without_training_sentences_is_an_error(tmp_path):
         files[split] = str(tmp_path / split)
         (tmp_path / split).write_text(text, encoding="utf-8")
     source = ner_source({"files": {"format": "rahimi", **files}})
-    with pytest.raises(NerDataError, match=r"train: no train sentences for 'en'"):
+    with pytest.raises(NerDataError, match=r"train: the file is empty: no sentences"):
         prepare_language(source, "en", CLASSES, {}, seed=1)
     missing = ner_source({"files": {"format": "conll", **files, "train": str(tmp_path / "missing")}})
     with pytest.raises(NerDataError, match="no such file"):

@@ -269,7 +269,7 @@ def sentence_examples(lines: list[str], count: int) -> list[dict]:
 def test_dpr_learns_its_training_pairs_and_the_run_scores_them(tiny_bert, tmp_path):
     from xlclust.models import ModelSource
     from xlclust.retrieval.dpr import finetune_dpr
-    from xlclust.retrieval.evaluation import dpr_run
+    from xlclust.retrieval.evaluation import dpr_run, metric_rows
     from xlclust.training.finetuning import FinetuneSpec
 
     directory, lines = tiny_bert
@@ -286,13 +286,18 @@ def test_dpr_learns_its_training_pairs_and_the_run_scores_them(tiny_bert, tmp_pa
     run, report = dpr_run(encoder, tokenizer, settings, tmp_path / "c.parquet", topics, tmp_path / "work", SearchSettings(), 20)
     qrels = {e["qid"]: {e["positives"][0]["docid"]: 1} for e in examples}
     assert report["passages"] == 200 and trec.ndcg(qrels, run) > 0.6  # chance: about 0.02
+    # the reported nDCG is trec_eval's on the written run: the scores are held as the file holds them
+    trec.write_run(tmp_path / "run.trec", run, "dpr")
+    assert trec.read_run(tmp_path / "run.trec") == run
+    reported = {row["metric"]: row["value"] for row in metric_rows(qrels, run, 20, with_recall=True)}
+    assert reported["ndcg@10"] == 100 * trec.ndcg(qrels, trec.read_run(tmp_path / "run.trec"), 10, 20)
     again = finetune_dpr(ModelSource(str(directory)), examples, spec, settings, tmp_path / "ck", "test")
-    assert again[2] == {"resumed_from": str(next((tmp_path / "ck").glob("encoder-*")))}  # a rerun does not train again
+    assert again[2] == json.loads(json.dumps(summary, default=str))  # a rerun does not train again, and reports the same training
 
 
 def test_monobert_learns_to_tell_its_positives_from_its_negatives(tiny_bert, tmp_path):
     from xlclust.models import ModelSource
-    from xlclust.retrieval.evaluation import reranked_run
+    from xlclust.retrieval.evaluation import metric_rows, reranked_run
     from xlclust.retrieval.rerank import finetune_monobert, relevance_scores, training_pairs
     from xlclust.training.finetuning import FinetuneSpec
 
@@ -314,6 +319,10 @@ def test_monobert_learns_to_tell_its_positives_from_its_negatives(tiny_bert, tmp
     qrels = {e["qid"]: {e["positives"][0]["docid"]: 1} for e in examples}
     topics = {e["qid"]: e["query"] for e in examples}
     reranked = reranked_run(model, tokenizer, first_stage, topics, tmp_path / "corpus.parquet", depth=100, max_length=64)
+    trec.write_run(tmp_path / "reranked.trec", reranked, "monobert")
+    assert trec.read_run(tmp_path / "reranked.trec") == reranked  # scored as written
+    reported = metric_rows(qrels, reranked, 100, with_recall=False)[0]["value"]
+    assert reported == 100 * trec.ndcg(qrels, trec.read_run(tmp_path / "reranked.trec"), 10, 100)
     assert trec.ndcg(qrels, first_stage) == pytest.approx(1 / np.log2(3))
     assert trec.ndcg(qrels, reranked) > 0.9 and all(set(reranked[q]) == set(first_stage[q]) for q in topics)
 
@@ -335,8 +344,10 @@ def test_dpr_training_resumes_from_its_checkpoint_to_the_same_encoder(tiny_bert,
     directory, lines = tiny_bert
     examples = sentence_examples(lines, 60)
     settings = {"query_length": 16, "passage_length": 32, "pooling": "cls", "hard_negatives": 1}
-    spec = FinetuneSpec(learning_rate=1e-3, batch_size=10, epochs=2, seed=3, checkpoint_every=5)
-    whole, _, _ = dpr.finetune_dpr(ModelSource(str(directory)), examples, spec, settings, tmp_path / "whole", "test")
+    # the Trainer's first loss after a resume averages the steps since the resume: logging where it
+    # checkpoints makes the resumed log (and final_loss) the uninterrupted run's
+    spec = FinetuneSpec(learning_rate=1e-3, batch_size=10, epochs=2, seed=3, checkpoint_every=5, log_every=5)
+    whole, _, whole_summary = dpr.finetune_dpr(ModelSource(str(directory)), examples, spec, settings, tmp_path / "whole", "test")
 
     class Kill(TrainerCallback):
         def on_step_end(self, args, state, control, **kwargs):
@@ -350,6 +361,11 @@ def test_dpr_training_resumes_from_its_checkpoint_to_the_same_encoder(tiny_bert,
     monkeypatch.setattr(dpr, "train", real_train)
     resumed, _, summary = dpr.finetune_dpr(ModelSource(str(directory)), examples, spec, settings, tmp_path / "resumed", "test")
     assert summary["resumed_from"].endswith("checkpoint-5") and summary["steps"] == 12
+    # the summary is the uninterrupted run's but for where it resumed from and how long it took
+    varying = ("resumed_from", "train_seconds", "examples_per_second")
+    assert {k: v for k, v in summary.items() if k not in varying} == {k: v for k, v in whole_summary.items() if k not in varying}
+    again = dpr.finetune_dpr(ModelSource(str(directory)), examples, spec, settings, tmp_path / "resumed", "test")[2]
+    assert again == json.loads(json.dumps(summary, default=str))  # reusing the finished encoder reports its training
     for (name, a), (_, b) in zip(whole.state_dict().items(), resumed.state_dict().items()):
         assert torch.equal(a, b), name
 

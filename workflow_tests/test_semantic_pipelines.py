@@ -273,7 +273,7 @@ def grouped_reduced(backbones, tmp_path_factory):
     ranks = tokens.loc[~tokens["is_special"], "frequency_rank"].to_numpy()
     table = group_table(tokens, first_k_labels(np.argsort(ranks, kind="stable"), 0.5), method="firstk")
     save_grouped_model(tokenizer, model, table, directory / "firstk50", {})
-    tokenizer, model = load_masked_lm(ModelSource(str(directory / "firstk50"), trust_remote_code=True))
+    tokenizer, model = load_masked_lm(ModelSource(str(directory / "firstk50")))
     save_reduced_model(tokenizer, model, 8, directory / "d8", {})
     rows = [(lang, line, text) for lang in ("en", "ru") for line, text in enumerate(leipzig(lang, 200))]
     from xlclust.corpus.schema import MIX

@@ -294,12 +294,12 @@ def test_remote_code_runs_only_when_it_is_the_workflows_own(icebert, tmp_path):
     with pytest.raises(XlclustError, match=r"cluster.py: not the workflow's own code"):
         load_tokenizer(handed_over)
     with pytest.raises(XlclustError, match=r"cluster.py: not the workflow's own code"):
-        ModelSource(str(handed_over), trust_remote_code=True).load(None)
+        ModelSource(str(handed_over)).load(None)
     assert not marker.exists()
     shutil.copytree(directory, tmp_path / "remapped")
     config = tmp_path / "remapped" / "tokenizer_config.json"
     config.write_text(config.read_text().replace('"cluster.ClusterTokenizer"', '"someone/repo--evil.Tokenizer"'))
     with pytest.raises(XlclustError, match=r"auto_map names 'someone/repo--evil.Tokenizer'"):
         require_own_code(tmp_path / "remapped")
-    with pytest.raises(XlclustError, match=r"google-bert/bert-base-multilingual-cased: code is run only from the workflow's own"):
-        ModelSource("google-bert/bert-base-multilingual-cased", trust_remote_code=True).load(None)
+    with pytest.raises(XlclustError, match=r"auto_map names 'someone/repo--evil.Tokenizer'"):
+        ModelSource(str(tmp_path / "remapped")).load_tokenizer()

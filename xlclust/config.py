@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import json
+import logging
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import yaml
@@ -18,6 +22,9 @@ import yaml
 from xlclust.download import INSECURE, plain_http
 from xlclust.errors import ConfigError
 from xlclust.languages import known_languages
+from xlclust.locations import pinned_key
+
+log = logging.getLogger(__name__)
 
 
 def _with_defaults(validator_class):
@@ -129,6 +136,13 @@ def check_semantics(config: Mapping[str, Any], stage_checks: Sequence[Callable[[
     for check in stage_checks:
         check(config)
     _check_download_locations(config)
+    for key in unpinned_dictionaries(config):
+        log.warning(
+            "config key '%s': a remote dictionary without a pinned SHA-256; the job that reads it will refuse it and name "
+            "the sum to check and pin under '%s'",
+            key,
+            pinned_key(key),
+        )
     for lang in sources:
         if lang not in languages:
             raise ConfigError(
@@ -136,22 +150,73 @@ def check_semantics(config: Mapping[str, Any], stage_checks: Sequence[Callable[[
             )
 
 
-def _check_download_locations(config: Mapping[str, Any]) -> None:
-    """Every remote location the workflow downloads from must be https:// (see xlclust.download)."""
-    wikipedia = config["wikipedia"]
-    locations = {"wikipedia.mirror": wikipedia.get("mirror", "")}
-    for lang, source in wikipedia.get("sources", {}).items():
-        locations |= {f"wikipedia.sources.{lang}.{key}": source.get(key, "") for key in ("dump", "multistream_index", "checksums")}
-    locations["vocabulary.bpemb.base_url"] = config.get("vocabulary", {}).get("bpemb", {}).get("base_url", "")
-    for lang, spec in config.get("dictionaries", {}).items():
-        locations |= {f"dictionaries.{lang}.{key}": spec.get(key, "") for key in ("train", "test", "full")}
-    for lang, spec in config.get("lowres", {}).get("parallel", {}).items():
-        locations |= {f"lowres.parallel.{lang}.{key}": spec.get(key) or "" for key in ("english", "other", "links")}
-    for lang, spec in config.get("lowres", {}).get("dictionaries", {}).items():
-        locations[f"lowres.dictionaries.{lang}.file"] = spec["file"]
-    for key, location in locations.items():
-        if plain_http(location):
-            raise ConfigError(f"config key '{key}': {location}: {INSECURE}")
+def _check_download_locations(section: Mapping[str, Any] | list, path: tuple = ()) -> None:
+    """Every remote location anywhere in the config (dumps, BPEmb, dictionaries, task files) must be
+    https:// (see xlclust.download): a plain http:// one is refused here, naming its key, rather than
+    in the job that would read it."""
+    for name, value in section.items() if isinstance(section, Mapping) else enumerate(section):
+        if isinstance(value, str) and plain_http(value):
+            raise ConfigError(f"config key '{config_key((*path, name))}': {value}: {INSECURE}")
+        if isinstance(value, Mapping | list):
+            _check_download_locations(value, (*path, name))
+
+
+def unpinned_dictionaries(config: Mapping[str, Any]) -> list[str]:
+    """The config keys of remote dictionary locations (``dictionaries.*``, ``lowres.dictionaries.*``)
+    of configured languages that have no SHA-256 pinned beside them."""
+    entries = {f"dictionaries.{lang}": spec for lang, spec in config.get("dictionaries", {}).items() if lang in config["languages"]}
+    lowres = config.get("lowres", {})
+    entries |= {
+        f"lowres.dictionaries.{lang}": spec for lang, spec in lowres.get("dictionaries", {}).items() if lang in lowres.get("languages", [])
+    }
+    return [
+        f"{prefix}.{field}"
+        for prefix, spec in entries.items()
+        for field in ("train", "test", "full", "file")
+        if urlsplit(spec.get(field) or "").scheme in ("http", "https", "ftp") and not spec.get("sha256", {}).get(field)
+    ]
+
+
+def hub_cache(cache_dir: str | None) -> Path:
+    """The Hub cache ``from_pretrained(cache_dir=...)`` reads: ``model_cache_dir``, else HF_HUB_CACHE or HF_HOME/hub."""
+    if cache_dir:
+        return Path(cache_dir).expanduser()
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    return Path(os.environ.get("HF_HOME", "~/.cache/huggingface")).expanduser() / "hub"
+
+
+def local_model_directory(spec: Mapping[str, Any], cache_dir: str | None) -> Path | None:
+    """Where a ``models`` entry's files are on this machine without a download: its ``path``, or its
+    pinned ``revision`` in the Hub cache; None where they are not (yet): the job checks them then."""
+    if spec.get("path"):
+        directory = Path(spec["path"])
+    elif spec.get("hub") and spec.get("revision"):
+        repository = hub_cache(cache_dir) / f"models--{spec['hub'].replace('/', '--')}"
+        ref = repository / "refs" / spec["revision"]  # a branch or tag name: the commit it was cached at
+        commit = ref.read_text(encoding="utf-8").strip() if ref.is_file() else spec["revision"]
+        directory = repository / "snapshots" / commit
+    else:
+        return None
+    return directory if (directory / "config.json").is_file() else None
+
+
+def model_limits(directory: Path) -> dict[str, int | None]:
+    """``positions`` (the longest input: the model's positions, or its tokenizer's limit where lower) and
+    ``hidden_size`` of a local model, read from its config.json (and tokenizer_config.json) as JSON."""
+    files = {name: directory / name for name in ("config.json", "tokenizer_config.json")}
+    read = {}
+    for name, path in files.items():
+        try:
+            read[name] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        except (OSError, ValueError) as error:
+            raise ConfigError(f"{path}: not readable as JSON ({error}); fix or remove the model's files") from None
+    limits = [value for value in (read["config.json"].get("max_position_embeddings"),) if isinstance(value, int)]
+    tokenizer_limit = read["tokenizer_config.json"].get("model_max_length")
+    if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < 1_000_000:
+        limits.append(tokenizer_limit)
+    hidden = read["config.json"].get("hidden_size")
+    return {"positions": min(limits) if limits else None, "hidden_size": hidden if isinstance(hidden, int) else None}
 
 
 def tydiqa_languages(config: Mapping[str, Any]) -> list[str]:

@@ -15,6 +15,7 @@ import ipaddress
 import logging
 import os
 import time
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +33,9 @@ NETWORK_CHUNK = 1 << 16  # what a broken connection can lose of the block being 
 ATTEMPTS = 4
 BACKOFF_SECONDS = 2.0
 RETRIED_STATUS = {408, 425, 429, 500, 502, 503, 504}
+# the most a zip member may declare (uncompressed) before it is read: the published archives read here
+# (parallel corpora, XNLI, PanLex) hold members of a few hundred MB at most; a zip bomb declares more
+ZIP_MEMBER_LIMIT = 8 << 30
 
 
 class TransientError(Exception):
@@ -175,3 +179,30 @@ def fetch_verified(location: str, cache_dir: str | os.PathLike, sha256: str | No
         problem = "has no SHA-256 pinned" if sha256 is None else f"does not match its pinned SHA-256 {sha256}"
         raise DownloadError(f"{where}: {location} {problem}; the file in {target} has {digest}. Check it and pin that sum under {where}")
     return target
+
+
+def read_verified_text(location: str, cache_dir: str | os.PathLike, sha256: str | None, where: str, pin_key: str | None = None) -> str:
+    """The text of a local file, or of a remote one downloaded once into ``cache_dir`` and checked
+    against its pinned ``sha256`` (:func:`fetch_verified`). ``where`` names the location's config key,
+    ``pin_key`` the key its sum is pinned under (by default ``where``)."""
+    remote = local_path(location) is None
+    return read_text(fetch_verified(location, cache_dir, sha256, (pin_key or where) if remote else where))
+
+
+def zip_member_info(archive: zipfile.ZipFile, member: str, where: str, limit: int | None = None) -> zipfile.ZipInfo:
+    """``member``'s entry, refused before extraction where it declares more than ``limit`` bytes
+    uncompressed (``where`` names the archive and its config key). zipfile stops at the declared
+    size, so a member cannot inflate past what this checked."""
+    limit = ZIP_MEMBER_LIMIT if limit is None else limit
+    info = archive.getinfo(member)
+    if info.file_size > limit:
+        raise XlclustError(
+            f"{where}: {archive.filename}#{member} declares {info.file_size} bytes uncompressed, more than the {limit} "
+            "read from a zip archive; check the archive (download.ZIP_MEMBER_LIMIT)"
+        )
+    return info
+
+
+def read_zip_member(archive: zipfile.ZipFile, member: str, where: str, limit: int | None = None) -> bytes:
+    """``member``'s bytes once its declared size is checked (:func:`zip_member_info`)."""
+    return archive.read(zip_member_info(archive, member, where, limit))

@@ -17,3 +17,9 @@ def local_path(location: str) -> Path | None:
     if parsed.scheme in ("http", "https", "ftp"):
         return None
     return Path(location)
+
+
+def pinned_key(location_key: str) -> str:
+    """Where a dictionary location's SHA-256 is pinned: ``dictionaries.ar.train`` → ``dictionaries.ar.sha256.train``."""
+    parent, _, name = location_key.rpartition(".")
+    return f"{parent}.sha256.{name}"

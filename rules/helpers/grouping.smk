@@ -28,11 +28,11 @@ def grouped_model_inputs(wildcards):
 
 def pipeline_model(pipeline):
     """Where a pipeline's model lives, as ModelSource fields: a backbone is read where `models` says;
-    an operation's result from its directory, with the workflow's own code (grouped tokenizers,
-    reduced models) allowed after xlclust.own_code's check."""
+    an operation's result from its directory (its own code, grouped tokenizers and reduced models,
+    runs only as xlclust.models' gate decides)."""
     if is_backbone(pipeline):
         return model_source(pipeline)
-    return {"location": pipeline_directory(pipeline), "revision": None, "cache_dir": None, "trust_remote_code": True}
+    return {"location": pipeline_directory(pipeline), "revision": None, "cache_dir": None}
 
 
 def pipeline_directory(pipeline):

@@ -11,12 +11,12 @@ def qa_models():
     """Every model fine-tuned on TyDi QA: name → tokenizer, size and where it comes from (a
     workflow model's directory, or a model of `models`)."""
     models = {
-        f"{t}-{s}": {"tokenizer": t, "size": s, "path": pretrained_model(t, s), "trust_remote_code": True}
+        f"{t}-{s}": {"tokenizer": t, "size": s, "path": pretrained_model(t, s)}
         for t in PRETRAINING["tokenizers"]
         for s in PRETRAINING["sizes"]
     }
     for name in TYDIQA["reference_models"]:
-        models[name] = {"tokenizer": name, "trust_remote_code": False} | MODELS[name]
+        models[name] = {"tokenizer": name} | MODELS[name]
     return models
 
 

@@ -14,23 +14,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xlclust.download import read_location_text
+from xlclust.download import read_verified_text
 from xlclust.errors import XlclustError
+from xlclust.locations import pinned_key
 from xlclust.settings import settings_from
+from xlclust.textfiles import clean_text, config_hint, empty_file
 from xlclust.vocabulary.joint import CONTROL
 from xlclust.vocabulary.normalization import normalize
 from xlclust.vocabulary.space import WORD_START
 
 log = logging.getLogger(__name__)
 FORMATS = {"muse": None, "xling": "\t"}  # MUSE: any whitespace; xling-eval: tab separated
+DICTIONARY_CACHE = "resources/dictionaries"  # remote dictionaries, downloaded once (relative to the workflow's directory)
 
 
-def parse_dictionary(text: str, fmt: str, where: str, pivot_first: bool) -> list[tuple[str, str]]:
-    """(language word, pivot word) pairs of a dictionary file, in file order, duplicates dropped."""
+def parse_dictionary(text: str, fmt: str, where: str, pivot_first: bool, config_key: str | None = None) -> list[tuple[str, str]]:
+    """(language word, pivot word) pairs of a dictionary file, in file order, duplicates dropped (a
+    source word legitimately has several translations, so a repeated word is no error); a file
+    without a pair is an error naming it and ``config_key``."""
     if fmt not in FORMATS:
-        raise XlclustError(f"{where}: unknown dictionary format {fmt!r}; use muse or xling")
+        raise XlclustError(f"{where}{config_hint(config_key)}: unknown dictionary format {fmt!r}; use muse or xling")
     pairs, seen = [], set()
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(clean_text(text).splitlines(), 1):
         if not line.strip():
             continue
         fields = line.strip().split(FORMATS[fmt])
@@ -41,11 +46,18 @@ def parse_dictionary(text: str, fmt: str, where: str, pivot_first: bool) -> list
         if pair not in seen:
             seen.add(pair)
             pairs.append(pair)
+    if not pairs:
+        raise empty_file(where, "dictionary pairs", config_key)
     return pairs
 
 
-def read_dictionary(location: str, fmt: str, pivot_first: bool) -> list[tuple[str, str]]:
-    return parse_dictionary(read_location_text(location), fmt, location, pivot_first)
+def read_dictionary(
+    location: str, fmt: str, pivot_first: bool, config_key: str | None = None, sha256: str | None = None, cache_dir=DICTIONARY_CACHE
+) -> list[tuple[str, str]]:
+    """A remote file is downloaded once into ``cache_dir`` and checked against ``sha256``, pinned in
+    config beside the location (``dictionaries.<lang>.sha256.<train|test|full>``, the key named in the refusal)."""
+    where, pin_key = (f"config key '{config_key}'", f"config key '{pinned_key(config_key)}'") if config_key else (location, None)
+    return parse_dictionary(read_verified_text(location, cache_dir, sha256, where, pin_key), fmt, location, pivot_first, config_key)
 
 
 def split_by_frequency(pairs: list[tuple[str, str]], train_words: int, test_words: int) -> tuple[list, list]:
@@ -71,6 +83,23 @@ def restrict_to_vocabulary(pairs, language_pieces: list[str], pivot_pieces: list
         (language[a], pivot[b]) for a, b in ((normalize(a), normalize(b)) for a, b in pairs) if a in language and b in pivot
     )
     return np.array(list(rows), dtype=np.int64).reshape(-1, 2)
+
+
+def check_order(kept: int, swapped: int, total: int, where: str) -> None:
+    """A file whose sides are swapped (``pivot_first`` wrong) keeps few of its ``total`` pairs, and read
+    the other way would keep many (``swapped``): each side's words are entries of its own language's
+    vocabulary, rarely of the other's (shared names and numerals fit both ways alike, hence the margin).
+    One more lookup per pair, with no word lists beyond the vocabularies already loaded."""
+    if swapped >= 10 and swapped > 2 * kept:
+        raise XlclustError(
+            f"{where}: {kept} of {total} pairs fit the vocabularies as read, {swapped} with the two sides swapped: "
+            "the file's language order looks the other way round; check its 'pivot_first'"
+        )
+
+
+def check_direction(pairs, language_pieces: list[str], pivot_pieces: list[str], kept: int, where: str) -> None:
+    swapped = len(restrict_to_vocabulary([(b, a) for a, b in pairs], language_pieces, pivot_pieces))
+    check_order(kept, swapped, len(pairs), where)
 
 
 def unsupervised_seed(language_pieces: list[str], pivot_pieces: list[str], kind: str) -> np.ndarray:
@@ -115,6 +144,7 @@ class DictionarySpec:
     test_words: int | None = None
     unsupervised: str | None = None
     min_count: int | None = None
+    sha256: Mapping[str, str] | None = None  # location field (train, test, full) → its pinned SHA-256
 
     @classmethod
     def from_config(cls, section: Mapping, lang: str) -> DictionarySpec:
@@ -144,12 +174,15 @@ def seed_dictionary(
         return train, np.zeros((0, 2), np.int64), report
     fmt, pivot_first = spec.format, spec.pivot_first
     if spec.full is not None:
-        pairs = read_dictionary(spec.full, fmt, pivot_first)
+        pairs = read_dictionary(spec.full, fmt, pivot_first, f"dictionaries.{lang}.full", (spec.sha256 or {}).get("full"))
         splits = dict(zip(("train", "test"), split_by_frequency(pairs, spec.train_words, spec.test_words)))
         sources = {"train": spec.full, "test": spec.full}
     elif spec.train is not None:
         sources = {name: getattr(spec, name) for name in ("train", "test") if getattr(spec, name) is not None}
-        splits = {name: read_dictionary(location, fmt, pivot_first) for name, location in sources.items()}
+        splits = {
+            name: read_dictionary(location, fmt, pivot_first, f"dictionaries.{lang}.{name}", (spec.sha256 or {}).get(name))
+            for name, location in sources.items()
+        }
     else:
         raise XlclustError(f"{where}: give 'train' (and 'test'), 'full', or 'unsupervised'")
     if not splits.get("train"):  # an empty file, or no training split: nothing to align with
@@ -159,6 +192,7 @@ def seed_dictionary(
     for name in ("train", "test"):
         pairs = splits.get(name, [])
         rows[name] = restrict_to_vocabulary(pairs, language_pieces, pivot_pieces)
+        check_direction(pairs, language_pieces, pivot_pieces, len(rows[name]), f"{sources.get(name)} (config key 'dictionaries.{lang}')")
         report[name] = (
             {"source": sources.get(name), **coverage(len(pairs), len(rows[name]), f"{sources.get(name)} ({name})")} if pairs else None
         )

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from xlclust.atomic import atomic_path
+from xlclust.download import read_zip_member
 from xlclust.errors import ConfigError, XlclustError
 from xlclust.grouping.pair_sources import concepticon_pairs, muse_pairs, panlex_pairs
 from xlclust.locations import local_path
@@ -44,7 +45,7 @@ def swadesh_files(location: str, varieties: dict[str, str], fetch: Fetch, cache_
                     raise ConfigError(f"grouping.clsa.panlex.varieties.{lang}: {archive} has no swadesh207/{path.name}")
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with atomic_path(path, suffix=".txt") as tmp:
-                    tmp.write_bytes(zipped.read(members[path.name]))
+                    tmp.write_bytes(read_zip_member(zipped, members[path.name], "grouping.clsa.panlex.location"))
     for lang, path in files.items():
         if not path.is_file():
             raise ConfigError(f"grouping.clsa.panlex.varieties.{lang}: {path} not found")
@@ -61,18 +62,19 @@ def gather_pairs(sources: list[str], spec: dict, fetch: Fetch) -> tuple[list[tup
             for lang in spec["muse"]["languages"]:
                 first, second = (pivot, lang) if source == "muse" else (lang, pivot)
                 location = spec["muse"]["location"].format(source=first, target=second)
-                found += muse_pairs(str(fetch(location, "grouping.clsa.muse.location")))
+                found += muse_pairs(str(fetch(location, "grouping.clsa.muse.location")), "grouping.clsa.muse.location")
         elif source == "panlex":
             if not spec["panlex"]["location"]:
                 raise ConfigError("grouping.clsa.panlex.location: a pair set uses PanLex, but no location is given")
             files = swadesh_files(spec["panlex"]["location"], spec["panlex"]["varieties"], fetch, spec["cache_dir"])
             for first, second in itertools.combinations(sorted(files), 2):
-                found += panlex_pairs(files[first], files[second])
+                found += panlex_pairs(files[first], files[second], "grouping.clsa.panlex")
         elif source == "concepticon":
             for position, concept_list in enumerate(spec["concepticon"]["lists"]):
-                path = fetch(concept_list["location"], f"grouping.clsa.concepticon.lists[{position}].location")
+                key = f"grouping.clsa.concepticon.lists[{position}].location"
+                path = fetch(concept_list["location"], key)
                 for first, second in itertools.combinations(sorted(concept_list["columns"]), 2):
-                    found += concepticon_pairs(path, concept_list["columns"][first], concept_list["columns"][second])
+                    found += concepticon_pairs(path, concept_list["columns"][first], concept_list["columns"][second], key)
         else:
             raise ConfigError(f"grouping.clsa.pair_sets: unknown source {source!r}; known: {', '.join(SOURCES)}")
         counts[source] = len(found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from xlclust.config import local_model_directory, model_limits
 from xlclust.errors import ConfigError
 from xlclust.pipelines import expand_pipelines, parse_pipeline, pipeline_choices
 
@@ -54,3 +55,44 @@ def check_grouping(config: Mapping[str, Any]) -> None:
         raise ConfigError("config key 'grouping.evaluation.masakhaner.files': MasakhaNER is evaluated, but no files are given")
     if "cpt" in str(grouping.get("pipelines", [])) and not grouping.get("continual", {}).get("languages"):
         raise ConfigError("config key 'grouping.continual.languages': continual pretraining (cpt) needs the languages of its corpus")
+    check_model_limits(config)
+
+
+def check_model_limits(config: Mapping[str, Any]) -> None:
+    """Lengths the evaluation encodes (MasakhaNER, XNLI, MIRACL) and the reduction's dimensions against
+    each backbone's positions and hidden size, where its files are on this machine (its config.json
+    read as JSON, no model loaded); a backbone not downloaded yet is checked first thing in its job
+    (xlclust.training.finetuning.load_classifier, xlclust.retrieval.dpr, xlclust.grouping.reduction)."""
+    grouping, models = config.get("grouping", {}), config.get("models", {})
+    evaluation = grouping.get("evaluation", {})
+    miracl = evaluation.get("miracl", {})
+    lengths = {}
+    if "miracl_retrieval" in evaluation.get("tasks", []):
+        retrieval = miracl.get("retrieval", {})
+        lengths |= {f"grouping.evaluation.miracl.retrieval.{key}": retrieval.get(key) for key in ("query_length", "passage_length")}
+    if "miracl_reranking" in evaluation.get("tasks", []):
+        lengths["grouping.evaluation.miracl.reranking.max_length"] = miracl.get("reranking", {}).get("max_length")
+    if {"masakhaner", "xnli"} & set(evaluation.get("tasks", [])):
+        lengths["grouping.evaluation.max_length"] = evaluation.get("max_length")
+    dims = {}
+    for path in expand_pipelines(grouping.get("pipelines", []), pipeline_choices(grouping)):
+        reduction = parse_pipeline(path, "config key 'grouping.pipelines'").step("reduction")
+        if reduction is not None:
+            dims.setdefault(path.split("/")[0], set()).add(int(reduction.fields["dim"]))
+    for backbone in grouping.get("backbones", []):
+        directory = local_model_directory(models[backbone], config.get("model_cache_dir"))
+        if directory is None:
+            continue
+        limits = model_limits(directory)
+        for key, length in lengths.items():
+            if length is not None and limits["positions"] is not None and length > limits["positions"]:
+                raise ConfigError(
+                    f"config key '{key}': {length} subwords, but the backbone {backbone!r} ({directory}) takes at most "
+                    f"{limits['positions']}; lower it to {limits['positions']} or less"
+                )
+        too_wide = sorted(dim for dim in dims.get(backbone, ()) if limits["hidden_size"] is not None and dim > limits["hidden_size"])
+        if too_wide:
+            raise ConfigError(
+                f"config key 'grouping.reduction.dims': {too_wide} is more than the backbone {backbone!r} ({directory}) has: its "
+                f"hidden size is {limits['hidden_size']}; give dimensions up to {limits['hidden_size']}"
+            )

@@ -21,7 +21,7 @@ import pandas as pd
 from xlclust.atomic import atomic_directory
 from xlclust.errors import XlclustError
 from xlclust.grouping.groups import representatives
-from xlclust.models import ModelSource
+from xlclust.models import ModelSource, load_local_model
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def _check_saved(model, directory) -> None:
     import torch
     from transformers import AutoModelForMaskedLM
 
-    loaded = AutoModelForMaskedLM.from_pretrained(directory).state_dict()
+    loaded = load_local_model(directory, AutoModelForMaskedLM).state_dict()
     for name, tensor in model.state_dict().items():
         if name not in loaded or not torch.equal(loaded[name], tensor):
             raise XlclustError(f"the grouped model does not load back as written: parameter {name} differs")

@@ -56,10 +56,9 @@ def reduce_model(model, dim: int) -> None:
 def load_reduced_back(directory):
     from transformers import AutoModelForMaskedLM
 
-    from xlclust.own_code import require_own_code
+    from xlclust.models import load_local_model
 
-    require_own_code(directory)
-    return AutoModelForMaskedLM.from_pretrained(directory, trust_remote_code=True)
+    return load_local_model(directory, AutoModelForMaskedLM)  # its reduced.py goes through the own-code check
 
 
 def save_reduced_model(tokenizer, model, dim: int, out_dir, metadata: dict) -> dict:

@@ -102,13 +102,13 @@ def load_encoder(source, batch_size: int = 64, weights: str | None = None) -> Co
     from transformers import AutoModel
 
     from xlclust.errors import XlclustError
-    from xlclust.models import ModelSource
+    from xlclust.models import ModelSource, load_local_model
 
     if weights is not None and (Path(weights) / "tokenizer_config.json").is_file():
         source, weights = ModelSource(str(weights)), None
     tokenizer, model = source.load(AutoModel)
     if weights is not None:
-        model = AutoModel.from_pretrained(weights)
+        model = load_local_model(weights, AutoModel)
     if not tokenizer.is_fast:
         raise XlclustError(f"{source.location}: its tokenizer has no fast version, which word positions need")
     return ContextualEncoder(model, tokenizer, batch_size)

@@ -13,7 +13,6 @@ directions and intersected; only one-to-one links are kept (Cao et al.'s ``keep_
 from __future__ import annotations
 
 import gzip
-import io
 import logging
 import os
 import zipfile
@@ -22,27 +21,30 @@ from pathlib import Path
 import numpy as np
 
 from xlclust.atomic import atomic_path
-from xlclust.download import fetch_verified
+from xlclust.download import fetch_verified, read_zip_member
 from xlclust.errors import XlclustError
+from xlclust.textfiles import decode, empty_file
 
 log = logging.getLogger(__name__)
 
 
 def read_lines(path: Path, member: str | None, where: str) -> list[str]:
-    """The lines of a text file, a gzip file, or a member of a zip archive."""
+    """The lines of a text file, a gzip file, or a member of a zip archive; none is an error naming the
+    file and ``where`` (the config key)."""
     if member is not None:
         with zipfile.ZipFile(path) as archive:
             if member not in archive.namelist():
                 raise XlclustError(f"{where}: {path} has no member {member!r} (it has {', '.join(archive.namelist()[:8])})")
-            data = archive.read(member)
+            data = read_zip_member(archive, member, where)
     elif path.suffix == ".gz":
         data = gzip.decompress(path.read_bytes())
     else:
         data = path.read_bytes()
-    try:
-        return io.StringIO(data.decode("utf-8")).read().splitlines()
-    except UnicodeDecodeError as error:
-        raise XlclustError(f"{where}: {path}{'#' + member if member else ''}: not UTF-8 ({error})") from error
+    name = f"{path}{'#' + member if member else ''}"
+    text = decode(data, name)
+    if not text.strip():
+        raise empty_file(name, "lines", where)
+    return text.splitlines()
 
 
 def read_side(location: str, cache_dir, sha256: str | None, where: str) -> list[str]:
@@ -62,6 +64,39 @@ def parse_links(line: str, sure_only: bool, base: int, where: str) -> np.ndarray
             continue
         links.append((int(left) - base, int(right) - base))
     return np.array(links, dtype=np.int64).reshape(-1, 2)
+
+
+def _fits(links: np.ndarray, first: int, second: int) -> bool:
+    return len(links) == 0 or bool(links.min() >= 0 and links[:, 0].max() < first and links[:, 1].max() < second)
+
+
+def gold_links(lines: list[str], english: list[list[str]], other: list[list[str]], source: dict, where: str) -> list[np.ndarray]:
+    """The sure links of a gold alignment file (config ``source``: ``links``, ``links_base``,
+    ``links_english_first``) as (English word, other word) pairs, one array per sentence pair; a link
+    outside its two sentences is an error naming the file and line, before numpy indexes with it.
+
+    The language order is checked against the sentences: read the configured way round every link must
+    fit its two sentences' lengths; when some do not but every line fits the other way round, the file
+    is the other language first. Sentence pairs of different lengths make this cheap (no word lists)
+    and reliable on any real file (a swapped file leaves some line's links outside the shorter side)."""
+    base, english_first, name = source.get("links_base", 0), source.get("links_english_first", True), source["links"]
+    if len(lines) < len(english):
+        raise XlclustError(f"{name} ({where}): {len(lines)} lines of links for {len(english)} sentence pairs")
+    parsed = [parse_links(line, True, base, f"{name}:{n}") for n, line in enumerate(lines[: len(english)], 1)]
+    parsed = [p if english_first else p[:, ::-1] for p in parsed]
+    for number, (links, e, o) in enumerate(zip(parsed, english, other), 1):
+        if _fits(links, len(e), len(o)):
+            continue
+        if links.min() < 0:
+            hint = f"a link below {base}: the file counts words from 0, set {where}.links_base: 0"
+        elif all(_fits(p[:, ::-1], len(a), len(b)) for p, a, b in zip(parsed, english, other)):
+            hint = f"every line fits with the two sides swapped: set {where}.links_english_first: {str(not english_first).lower()}"
+        else:
+            hint = f"check {where}.links_base and {where}.links_english_first"
+        raise XlclustError(
+            f"{name}:{number}: links {parsed[number - 1].tolist()[:6]} go beyond the sentences ({len(e)} English and {len(o)} other words); {hint}"
+        )
+    return parsed
 
 
 def one_to_one(links: np.ndarray) -> np.ndarray:

@@ -18,7 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from xlclust.download import read_zip_member
 from xlclust.errors import XlclustError
+from xlclust.textfiles import clean_text, decode, empty_file, read_text
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +44,11 @@ class XnliFiles:
     test: str
 
 
-def _rows(text: str, where: str, required: tuple[str, ...]) -> list[tuple[int, dict]]:
-    reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+def _rows(text: str, where: str, required: tuple[str, ...], config_key: str | None = None) -> list[tuple[int, dict]]:
+    reader = csv.reader(io.StringIO(clean_text(text)), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
     if header is None:
-        raise XnliDataError(f"{where}: empty file")
+        raise empty_file(where, "header and pairs", config_key, XnliDataError)
     missing = [column for column in required if column not in header]
     if missing:
         raise XnliDataError(f"{where}:1: no column {missing[0]!r} in the header {header[:8]}")
@@ -57,6 +59,8 @@ def _rows(text: str, where: str, required: tuple[str, ...]) -> list[tuple[int, d
         if len(fields) != len(header):
             raise XnliDataError(f"{where}:{number}: {len(fields)} tab-separated fields, the header has {len(header)}")
         rows.append((number, dict(zip(header, fields))))
+    if not rows:  # a header alone would leave a split without pairs, and the evaluation an index error
+        raise empty_file(where, "pairs", config_key, XnliDataError, header_only=True)
     return rows
 
 
@@ -69,14 +73,15 @@ def _example(where: str, number: int, premise: str, hypothesis: str, label: str)
     return {"id": f"{where}:{number}", "premise": premise, "hypothesis": hypothesis, "label": LABELS.index(label)}
 
 
-def parse_train(text: str, where: str) -> list[dict]:
+def parse_train(text: str, where: str, config_key: str | None = None) -> list[dict]:
     """XNLI-MT's translated training file (``premise``, ``hypo``, ``label``)."""
-    return [_example(where, n, row["premise"], row["hypo"], row["label"]) for n, row in _rows(text, where, ("premise", "hypo", "label"))]
+    rows = _rows(text, where, ("premise", "hypo", "label"), config_key)
+    return [_example(where, n, row["premise"], row["hypo"], row["label"]) for n, row in rows]
 
 
-def parse_evaluation(text: str, where: str, language: str) -> list[dict]:
+def parse_evaluation(text: str, where: str, language: str, config_key: str | None = None) -> list[dict]:
     """One language's pairs of XNLI-1.0's dev or test file."""
-    rows = _rows(text, where, ("language", "gold_label", "sentence1", "sentence2"))
+    rows = _rows(text, where, ("language", "gold_label", "sentence1", "sentence2"), config_key)
     examples = [_example(where, n, row["sentence1"], row["sentence2"], row["gold_label"]) for n, row in rows if row["language"] == language]
     if not examples:
         raise XnliDataError(f"{where}: no pairs of language {language!r} (it has {sorted({row['language'] for _, row in rows})})")
@@ -88,19 +93,21 @@ def read_location(location: str, fetch: Callable[[str], Path]) -> tuple[str, str
     archive, _, member = location.partition("#")
     path = fetch(archive)
     if not member:
-        return path.read_text(encoding="utf-8"), str(path)
+        return read_text(path, "utf-8", XnliDataError), str(path)
     with zipfile.ZipFile(path) as zipped:
         if member not in zipped.namelist():
             raise XnliDataError(f"{path}: the archive has no member {member!r}")
-        return zipped.read(member).decode("utf-8"), f"{path}#{member}"
+        return decode(read_zip_member(zipped, member, location), f"{path}#{member}", "utf-8", XnliDataError), f"{path}#{member}"
 
 
-def read_files(files: XnliFiles, language: str, split: str, fetch: Callable[[str], Path]) -> list[dict]:
+def read_files(
+    files: XnliFiles, language: str, split: str, fetch: Callable[[str], Path], config_key: str = "grouping.evaluation.xnli.files"
+) -> list[dict]:
     if split == "train":
         text, where = read_location(files.train.format(lang=language), fetch)
-        return parse_train(text, where)
+        return parse_train(text, where, f"{config_key}.train")
     text, where = read_location(getattr(files, split), fetch)
-    return parse_evaluation(text, where, language)
+    return parse_evaluation(text, where, language, f"{config_key}.{split}")
 
 
 def read_hub(name: str, revision: str | None, language: str, split: str, cache_dir: str | None = None) -> list[dict]:

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from xlclust.atomic import atomic_directory
 from xlclust.errors import XlclustError
-from xlclust.own_code import require_own_code
+from xlclust.models import load_local_tokenizer
 from xlclust.tokenization.fast_encoder import FastEncoder, TokenizerEncoder, corpus_encoder
 
 log = logging.getLogger(__name__)
@@ -40,10 +40,7 @@ MANIFEST = "manifest.json"
 
 
 def load_tokenizer(path: str | os.PathLike):
-    from transformers import AutoTokenizer
-
-    require_own_code(path)
-    return AutoTokenizer.from_pretrained(str(path), trust_remote_code=True)
+    return load_local_tokenizer(path)
 
 
 def shard_row_groups(mix_path: str | os.PathLike, shard_lines: int) -> list[list[int]]:

@@ -101,10 +101,9 @@ def load_initial_model(path: str | os.PathLike, tokenizer, max_length: int):
     never resumes another's checkpoints."""
     from transformers import AutoModelForMaskedLM
 
-    from xlclust.own_code import require_own_code
+    from xlclust.models import load_local_model
 
-    require_own_code(path)  # a dimension-reduced model carries the workflow's own model code
-    model = AutoModelForMaskedLM.from_pretrained(path, trust_remote_code=True)
+    model = load_local_model(path, AutoModelForMaskedLM)  # a dimension-reduced model carries the workflow's own code
     if model.get_input_embeddings().weight.shape[0] != len(tokenizer):
         raise ConfigError(
             f"{path}: {model.get_input_embeddings().weight.shape[0]} embedding rows, but its tokenizer has {len(tokenizer)} IDs"

@@ -11,6 +11,7 @@ draw of ``hard_negatives`` of its judged negatives.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from pathlib import Path
@@ -18,13 +19,14 @@ from pathlib import Path
 import numpy as np
 
 from xlclust.atomic import atomic_directory
-from xlclust.errors import ConfigError
+from xlclust.errors import ConfigError, XlclustError
 from xlclust.models import ModelSource
 from xlclust.training.checkpoint import fingerprint, lines_digest
 from xlclust.training.finetuning import FinetuneSpec, batched_outputs, feature_rows, position_limit, train
 
 log = logging.getLogger(__name__)
 POOLINGS = ("cls", "mean")
+SUMMARY = "training.json"  # the training summary, saved with the finished encoder
 
 
 def pool(hidden, attention_mask, pooling: str):
@@ -120,8 +122,8 @@ def finetune_dpr(source: ModelSource, examples: list[dict], spec: FinetuneSpec, 
     final = Path(checkpoint_root) / f"encoder-{fingerprint(identity | {'spec': repr(spec)})}"
     if (final / "config.json").is_file():
         log.info("the trained encoder is there already: %s", final)
-        tokenizer, encoder = ModelSource(str(final), trust_remote_code=source.trust_remote_code).load(AutoModel)
-        return encoder, tokenizer, {"resumed_from": str(final)}
+        tokenizer, encoder = ModelSource(str(final)).load(AutoModel)
+        return encoder, tokenizer, _saved_summary(final)
     set_seed(spec.seed)
     tokenizer, encoder = source.load(AutoModel, add_pooling_layer=False) if _takes_pooling_flag(source) else source.load(AutoModel)
     _check_settings(encoder, tokenizer, settings, config_key)
@@ -131,19 +133,24 @@ def finetune_dpr(source: ModelSource, examples: list[dict], spec: FinetuneSpec, 
     with atomic_directory(final) as directory:
         encoder.save_pretrained(directory)
         tokenizer.save_pretrained(directory)
+        (directory / SUMMARY).write_text(json.dumps(run.summary, indent=1, default=str) + "\n", encoding="utf-8")
     run.remove_checkpoints()
     encoder.name_or_path = str(final)  # what the corpus encodings are kept under
     return encoder, tokenizer, run.summary
 
 
+def _saved_summary(final: Path) -> dict:
+    """The training summary kept beside a finished encoder: a rerun that reuses the encoder reports
+    what the run that trained it reported."""
+    path = final / SUMMARY
+    if not path.is_file():
+        raise XlclustError(f"{final}: a trained encoder without its {SUMMARY} (saved by an older xlclust); delete {final} to train again")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def _takes_pooling_flag(source: ModelSource) -> bool:
     """BERT-like encoders take ``add_pooling_layer`` (the unused pooler would get no gradient)."""
-    from transformers import AutoConfig
-
-    config = AutoConfig.from_pretrained(
-        source.location, revision=source.revision, cache_dir=source.cache_dir, trust_remote_code=source.trust_remote_code
-    )
-    return config.model_type in ("bert", "xlm-roberta", "roberta")  # reduced models keep their family's type
+    return source.load_config().model_type in ("bert", "xlm-roberta", "roberta")  # reduced models keep their family's type
 
 
 def embed(encoder, tokenizer, features: list[dict], pooling: str, batch_size: int, desc: str) -> np.ndarray:

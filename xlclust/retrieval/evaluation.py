@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import numpy as np
 import pyarrow.parquet as pq
 
 from xlclust.retrieval import dpr, trec
@@ -25,6 +24,9 @@ def read_topics_table(path) -> dict[str, str]:
 
 
 def metric_rows(qrels: trec.Qrels, run: trec.Run, depth: int, with_recall: bool) -> list[dict]:
+    """nDCG@10 (and recall@depth) of ``run`` with its scores as the run file holds them, so that
+    trec_eval on the written file reports the same numbers."""
+    run = trec.as_written(run)
     rows = [{"metric": "ndcg@10", "value": 100 * trec.ndcg(qrels, run, 10, depth)}]
     if with_recall:
         rows.append({"metric": f"recall@{depth}", "value": 100 * trec.recall(qrels, run, depth)})
@@ -34,7 +36,8 @@ def metric_rows(qrels: trec.Qrels, run: trec.Run, depth: int, with_recall: bool)
 def dpr_run(
     encoder, tokenizer, settings: dict, corpus, topics: dict[str, str], work_dir: Path, search_settings: SearchSettings, depth: int
 ):
-    """(run, index report): the ``depth`` best passages of every topic over the whole corpus; the
+    """(run, index report): the ``depth`` best passages of every topic over the whole corpus, their
+    scores rounded as the run file holds them (:func:`trec.written_score`); the
     corpus encoding (shards) and an approximate index resume from ``work_dir``, kept per trained
     encoder (the name of its saved directory, :func:`dpr.finetune_dpr`)."""
     work_dir = Path(work_dir) / Path(encoder.name_or_path).name
@@ -53,7 +56,10 @@ def dpr_run(
         work_dir / "shards", queries, depth, search_settings, work_dir / f"index-{search_settings.index}{INDEX_SUFFIX}"
     )
     names = docids(corpus)
-    run = {qid: {names[r]: float(s) for s, r in zip(score_row, row) if r >= 0} for qid, score_row, row in zip(qids, scores, rows)}
+    run = {
+        qid: {names[r]: trec.written_score(float(s)) for s, r in zip(score_row, row) if r >= 0}
+        for qid, score_row, row in zip(qids, scores, rows)
+    }
     return run, report | {"passages": shards["passages"], "shards_encoded_now": shards["encoded"]}
 
 
@@ -75,5 +81,5 @@ def reranked_run(model, tokenizer, candidates: trec.Run, topics: dict[str, str],
     )
     run: dict[str, dict[str, float]] = {qid: {} for qid in chosen}
     for (qid, docid), score in zip(pairs, scores):
-        run[qid][docid] = float(np.round(score, 6))
+        run[qid][docid] = trec.written_score(float(score))
     return run

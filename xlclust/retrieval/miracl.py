@@ -15,7 +15,6 @@ A local copy (``source: files``) has the same relative paths under ``files.topic
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from pathlib import Path
 from xlclust.errors import ConfigError, XlclustError
 from xlclust.retrieval.layout import CORPUS_FILE, corpus_dir, qrels_path, topics_path
 from xlclust.retrieval.trec import read_qrels
+from xlclust.textfiles import UniqueKeys, data_lines, text_lines
 
 
 @dataclass(frozen=True)
@@ -108,20 +108,15 @@ class MiraclSource:
         return [self.file("corpus", name) for name in names]
 
 
-def read_topics(path: str | os.PathLike) -> dict[str, str]:
-    """A topics file: ``qid\\tquery`` a line."""
-    topics = {}
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            line = line.rstrip("\n")
-            if not line.strip():
-                continue
-            qid, tab, query = line.partition("\t")
-            if not tab or not qid or not query.strip():
-                raise XlclustError(f"{path}, line {number}: a topic line is 'qid<TAB>query'")
-            if qid in topics:
-                raise XlclustError(f"{path}, line {number}: topic {qid} appears twice")
-            topics[qid] = query.strip()
+def read_topics(path: str | os.PathLike, config_key: str | None = None) -> dict[str, str]:
+    """A topics file: ``qid\tquery`` a line, each qid once."""
+    topics, seen = {}, UniqueKeys(path, "topic")
+    for number, line in data_lines(path, "topics", config_key):
+        qid, tab, query = line.partition("\t")
+        if not tab or not qid or not query.strip():
+            raise XlclustError(f"{path}, line {number}: a topic line is 'qid<TAB>query'")
+        seen.add(qid, number)
+        topics[qid] = query.strip()
     return topics
 
 
@@ -129,25 +124,42 @@ def read_split(source: MiraclSource, lang: str, split: str) -> tuple[dict[str, s
     """(topics, qrels) of one language and split; every judged topic must have its query."""
     topics_file = source.file("topics", topics_path(lang, split))
     qrels_file = source.file("topics", qrels_path(lang, split))
-    topics, qrels = read_topics(topics_file), read_qrels(qrels_file)
+    topics, qrels = read_topics(topics_file, source.config_key), read_qrels(qrels_file, source.config_key)
     missing = sorted(set(qrels) - set(topics))
     if missing:
         raise XlclustError(f"{qrels_file}: {len(missing)} judged topics have no query in {topics_file}, e.g. {missing[:3]}")
     return topics, qrels
 
 
-def iter_passages(paths: list[Path]) -> Iterator[dict]:
-    """The passages of corpus files (JSON lines, gzipped or not), each checked for its three fields."""
+def _passage(line: str, path: Path, number: int) -> dict:
+    try:
+        passage = json.loads(line)
+    except ValueError as error:
+        raise XlclustError(f"{path}, line {number}: not JSON ({error})") from None
+    if not isinstance(passage, dict) or not all(isinstance(passage.get(key), str) for key in ("docid", "title", "text")):
+        raise XlclustError(f"{path}, line {number}: a passage is an object with string docid, title and text")
+    return {"docid": passage["docid"], "title": passage["title"], "text": passage["text"]}
+
+
+def _first_place(paths: list[Path], docid: str) -> str:
+    """Where ``docid`` first appears (searched again only when it turned out twice: the corpus keeps a set, not places)."""
     for path in paths:
-        opener = gzip.open if path.name.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
-                if not line.strip():
-                    continue
-                try:
-                    passage = json.loads(line)
-                except ValueError as error:
-                    raise XlclustError(f"{path}, line {number}: not JSON ({error})") from None
-                if not isinstance(passage, dict) or not all(isinstance(passage.get(key), str) for key in ("docid", "title", "text")):
-                    raise XlclustError(f"{path}, line {number}: a passage is an object with string docid, title and text")
-                yield {"docid": passage["docid"], "title": passage["title"], "text": passage["text"]}
+        for number, line in text_lines(path):
+            if line.strip() and _passage(line, path, number)["docid"] == docid:
+                return f"{path}:{number}"
+    return "?"
+
+
+def iter_passages(paths: list[Path], config_key: str | None = None) -> Iterator[dict]:
+    """The passages of corpus files (JSON lines, gzipped or not), each checked for its three fields;
+    an empty file, or a docid met twice, is an error naming the file(s) and line(s)."""
+    seen: set[str] = set()
+    for path in paths:
+        for number, line in data_lines(path, "passages", config_key):
+            passage = _passage(line, path, number)
+            if passage["docid"] in seen:
+                raise XlclustError(
+                    f"{path}:{number}: passage {passage['docid']} appears twice in the corpus, first at {_first_place(paths, passage['docid'])}"
+                )
+            seen.add(passage["docid"])
+            yield passage

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 
 from xlclust.atomic import write_text_atomic
 from xlclust.errors import XlclustError
+from xlclust.textfiles import UniqueKeys, data_lines, text_lines
 
 Run = Mapping[str, Mapping[str, float]]  # query ID → document ID → score
 Qrels = Mapping[str, Mapping[str, int]]  # query ID → document ID → relevance level
@@ -66,32 +67,47 @@ def recall(qrels: Qrels, run: Run, cutoff: int = 100) -> float:
     return mean(per_query(qrels, run, recall_at, cutoff=cutoff))
 
 
-def _read_table(path: str | os.PathLike, layout: str, value_column: int, convert, what: str) -> dict[str, dict]:
-    """qid → docid → converted value of a whitespace-separated TREC file whose lines are ``layout``."""
+def _read_table(
+    path: str | os.PathLike, layout: str, value_column: int, convert, what: str, config_key: str | None = None
+) -> dict[str, dict]:
+    """qid → docid → converted value of a whitespace-separated TREC file whose lines are ``layout``; a
+    (qid, docid) given twice, or qrels without a line, is an error (trec_eval refuses both; an empty run
+    file is a run that found nothing)."""
     table: dict[str, dict] = {}
-    width = len(layout.split())
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            fields = line.split()
-            if not fields:
-                continue
-            if len(fields) != width:
-                raise XlclustError(f"{path}, line {number}: a {what} line has {width} fields ({layout}), found {len(fields)}")
-            try:
-                table.setdefault(fields[0], {})[fields[2]] = convert(fields[value_column])
-            except ValueError:
-                raise XlclustError(f"{path}, line {number}: {layout.split()[value_column]} {fields[value_column]!r} is not valid") from None
+    width, seen = len(layout.split()), UniqueKeys(path, f"{what} (qid, docid)")
+    for number, line in data_lines(path, f"{what} lines", config_key) if what == "qrels" else text_lines(path):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) != width:
+            raise XlclustError(f"{path}, line {number}: a {what} line has {width} fields ({layout}), found {len(fields)}")
+        seen.add((fields[0], fields[2]), number)
+        try:
+            table.setdefault(fields[0], {})[fields[2]] = convert(fields[value_column])
+        except ValueError:
+            raise XlclustError(f"{path}, line {number}: {layout.split()[value_column]} {fields[value_column]!r} is not valid") from None
     return table
 
 
-def read_qrels(path: str | os.PathLike) -> dict[str, dict[str, int]]:
+def read_qrels(path: str | os.PathLike, config_key: str | None = None) -> dict[str, dict[str, int]]:
     """A TREC qrels file (``qid iteration docid level``)."""
-    return _read_table(path, "qid Q0 docid relevance", 3, int, "qrels")
+    return _read_table(path, "qid Q0 docid relevance", 3, int, "qrels", config_key)
 
 
-def read_run(path: str | os.PathLike) -> dict[str, dict[str, float]]:
+def read_run(path: str | os.PathLike, config_key: str | None = None) -> dict[str, dict[str, float]]:
     """A TREC run file (``qid Q0 docid rank score tag``)."""
-    return _read_table(path, "qid Q0 docid rank score tag", 4, float, "run")
+    return _read_table(path, "qid Q0 docid rank score tag", 4, float, "run", config_key)
+
+
+def written_score(score: float) -> float:
+    """``score`` as a run file holds it (6 decimals, as :func:`run_lines` formats it): metrics computed
+    from these values agree with trec_eval's on the written file, also where scores tie at 1e-6."""
+    return float(f"{score:.6f}")
+
+
+def as_written(run: Run) -> dict[str, dict[str, float]]:
+    """``run`` with every score rounded as the run file holds it (:func:`written_score`)."""
+    return {qid: {docid: written_score(score) for docid, score in scores.items()} for qid, scores in run.items()}
 
 
 def run_lines(run: Run, tag: str, depth: int | None = None) -> Iterable[str]:

@@ -16,6 +16,9 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from xlclust.errors import XlclustError
 
 PARAMS = ("num_embeddings", "padding_idx", "embed_dim", "hidden_size", "num_layers", "bidirectional")
+# what a checkpoint's params may declare (the published encoder: 73,640 BPE symbols, 320, 512, 5 layers):
+# a crafted file must not make the encoder's allocation exhaust memory before its weights are compared
+BOUNDS = {"num_embeddings": (1, 1_000_000), "embed_dim": (1, 4096), "hidden_size": (1, 4096), "num_layers": (1, 32)}
 WEIGHTS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
@@ -92,9 +95,7 @@ def load_laser(path: str | os.PathLike) -> tuple[LaserEncoder, dict[str, int]]:
         found = sorted(checkpoint) if isinstance(checkpoint, dict) else type(checkpoint).__name__
         raise XlclustError(f"{path}: not a LASER encoder checkpoint (expected params, model and dictionary; found {found})")
     params = checkpoint["params"]
-    missing = [key for key in PARAMS if key not in params]
-    if missing:
-        raise XlclustError(f"{path}: the checkpoint's params lack {missing}")
+    check_params(params, path)
     encoder = LaserEncoder(**{key: params[key] for key in PARAMS})
     model = checkpoint["model"]
     try:
@@ -103,6 +104,25 @@ def load_laser(path: str | os.PathLike) -> tuple[LaserEncoder, dict[str, int]]:
     except (KeyError, RuntimeError) as error:
         raise XlclustError(f"{path}: the encoder's weights do not fit its params ({error})") from None
     return encoder.eval(), dict(checkpoint["dictionary"])
+
+
+def check_params(params, path) -> None:
+    """Refuse params that are missing, of the wrong type, or beyond :data:`BOUNDS`, before anything is allocated."""
+    if not isinstance(params, dict):
+        raise XlclustError(f"{path}: the checkpoint's params are a {type(params).__name__}, not a mapping; not a LASER checkpoint")
+    missing = [key for key in PARAMS if key not in params]
+    if missing:
+        raise XlclustError(f"{path}: the checkpoint's params lack {missing}")
+    for key, (low, high) in BOUNDS.items():
+        value = params[key]
+        if type(value) is not int or not low <= value <= high:
+            raise XlclustError(f"{path}: the checkpoint's params.{key} is {value!r}, outside {low}..{high}; not a LASER encoder this reads")
+    if type(params["padding_idx"]) is not int or not 0 <= params["padding_idx"] < params["num_embeddings"]:
+        raise XlclustError(
+            f"{path}: the checkpoint's params.padding_idx {params['padding_idx']!r} is not a symbol ID (0..{params['num_embeddings'] - 1})"
+        )
+    if not isinstance(params["bidirectional"], bool):
+        raise XlclustError(f"{path}: the checkpoint's params.bidirectional is {params['bidirectional']!r}, not true or false")
 
 
 def save_laser(encoder: LaserEncoder, dictionary: dict[str, int], path: str | os.PathLike) -> None:

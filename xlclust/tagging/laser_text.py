@@ -9,11 +9,11 @@ from __future__ import annotations
 import io
 import os
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from xlclust.errors import XlclustError
+from xlclust.textfiles import empty_file, read_text
 
 SEPARATOR = "@@"
 UNSUPPORTED = {"el": "LASER romanizes Greek first", "zh": "LASER segments Chinese with jieba", "ja": "LASER segments Japanese with MeCab"}
@@ -23,23 +23,27 @@ def subword_nmt_codes(path: str | os.PathLike) -> io.StringIO:
     """fastBPE's codes (or subword-nmt's own) as subword-nmt reads them (``#version: 0.2`` and ``left right`` a line); a
     malformed line fails with the file and line (subword-nmt itself would exit the process)."""
     merges = ["#version: 0.2"]
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_text(path).splitlines(), 1):
         if number == 1 and line.startswith("#version"):  # codes subword-nmt learnt (the demo's)
             continue
         fields = line.split(" ")
         if len(fields) not in (2, 3) or not all(fields[:2]):
             raise XlclustError(f"{path}:{number}: expected 'left right [count]' in LASER's BPE codes: {line[:80]!r}")
         merges.append(f"{fields[0]} {fields[1]}")
+    if len(merges) == 1:
+        raise empty_file(path, "BPE merges")
     return io.StringIO("\n".join(merges) + "\n")
 
 
 def read_bpe_vocabulary(path: str | os.PathLike) -> set[str]:
     vocabulary = set()
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_text(path).splitlines(), 1):
         fields = line.split(" ")
         if len(fields) != 2 or not fields[1].isdigit():
             raise XlclustError(f"{path}:{number}: expected 'piece count' in LASER's BPE vocabulary: {line[:80]!r}")
         vocabulary.add(fields[0])
+    if not vocabulary:
+        raise empty_file(path, "BPE vocabulary entries")
     return vocabulary
 
 

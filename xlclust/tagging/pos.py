@@ -7,18 +7,19 @@ is refused.)"""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from xlclust.errors import XlclustError
+from xlclust.textfiles import empty_file, read_text
 
 UNIVERSAL_TAGS = (".", "ADJ", "ADP", "ADV", "CONJ", "DET", "NOUN", "NUM", "PRON", "PRT", "VERB", "X")
 
 
-def read_tag_map(path: str | os.PathLike) -> dict[str, str]:
+def read_tag_map(path: str | os.PathLike, config_key: str | None = None) -> dict[str, str]:
     """A treebank tag → universal tag mapping; a malformed line, a tag mapped twice or a target outside
     the 12 universal tags fails with the file and line."""
     mapping: dict[str, str] = {}
-    text = Path(path).read_text(encoding="utf-8")
+    lines: dict[str, int] = {}  # where each tag is first mapped
+    text = read_text(path)
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -29,10 +30,13 @@ def read_tag_map(path: str | os.PathLike) -> dict[str, str]:
             raise XlclustError(f"{path}:{number}: expected 'TAG<TAB>UNIVERSAL' with one of {' '.join(UNIVERSAL_TAGS)}: {line[:80]!r}")
         tag, universal = fields
         if mapping.get(tag, universal) != universal:
-            raise XlclustError(f"{path}:{number}: {tag!r} is mapped to {mapping[tag]} above and to {universal} here")
+            raise XlclustError(
+                f"{path}:{number}: {tag!r} is mapped to {mapping[tag]} on line {lines[tag]} and to {universal} on line {number}"
+            )
         mapping[tag] = universal
+        lines.setdefault(tag, number)
     if not mapping:
-        raise XlclustError(f"{path}: no tag mappings")
+        raise empty_file(path, "tag mappings", config_key)
     return mapping
 
 

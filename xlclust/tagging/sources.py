@@ -35,7 +35,7 @@ def task_source(
         return source, None, None
     map_path = fetch(section["map"], cache_dir, sha256, f"{key}.map")
     pos = PosSettings(map=Path(section["map"]).name, truncated=section.get("truncated", False), extra=dict(section.get("extra", {})))
-    return source, pos, read_tag_map(map_path)
+    return source, pos, read_tag_map(map_path, f"{key}.map")
 
 
 def laser_files(settings: dict, output: str | os.PathLike, cache_dir: str | os.PathLike, sha256: dict[str, str]) -> None:

@@ -9,16 +9,17 @@ import os
 import numpy as np
 
 from xlclust.errors import XlclustError
-from xlclust.textfiles import text_lines
+from xlclust.textfiles import empty_file, text_lines
 
 
-def read_vectors(path: str | os.PathLike, wanted: set[str]) -> tuple[list[str], np.ndarray]:
+def read_vectors(path: str | os.PathLike, wanted: set[str], config_key: str | None = None) -> tuple[list[str], np.ndarray]:
     """The ``wanted`` words the file has (the first row of a word written twice) and their vectors."""
-    words, rows, dim, remaining = [], [], None, set(wanted)
+    words, rows, dim, remaining, vectors = [], [], None, set(wanted), 0
     for number, line in text_lines(path, "utf-8", XlclustError):
         if number == 1 and len(line.split()) == 2:  # the header
             dim = int(line.split()[1])
             continue
+        vectors += bool(line.strip())
         word, _, values = line.rstrip("\n").partition(" ")
         if word not in remaining:
             continue
@@ -30,8 +31,8 @@ def read_vectors(path: str | os.PathLike, wanted: set[str]) -> tuple[list[str], 
         remaining.discard(word)
         words.append(word)
         rows.append(vector)
-    if dim is None:
-        raise XlclustError(f"{path}: no vectors")
+    if not vectors:
+        raise empty_file(path, "vectors", config_key, header_only=dim is not None)
     return words, np.stack(rows) if rows else np.zeros((0, dim), np.float32)
 
 

@@ -21,7 +21,7 @@ import pyarrow as pa
 from xlclust.errors import XlclustError
 from xlclust.settings import DatasetSource
 from xlclust.subsample import subsample
-from xlclust.textfiles import text_lines
+from xlclust.textfiles import required, text_lines
 
 log = logging.getLogger(__name__)
 SPLITS = ("train", "dev", "test")
@@ -65,8 +65,12 @@ class CheckedSentences:
     problems: list[dict] = field(default_factory=list)
 
 
-def read_rahimi(path: str | os.PathLike, language: str, encoding: str = "utf-8") -> Iterator[Sentence]:
+def read_rahimi(path: str | os.PathLike, language: str, encoding: str = "utf-8", config_key: str | None = None) -> Iterator[Sentence]:
     """Rahimi et al.'s WikiAnn files: ``lang:token<TAB>TAG`` a line, a blank line between sentences."""
+    return required(_rahimi(path, language, encoding), path, "sentences", config_key, NerDataError)
+
+
+def _rahimi(path: str | os.PathLike, language: str, encoding: str = "utf-8") -> Iterator[Sentence]:
     prefix = f"{language}:"
     tokens, tags, start = [], [], 0
     for number, line in text_lines(path, encoding, NerDataError):
@@ -89,10 +93,16 @@ def read_rahimi(path: str | os.PathLike, language: str, encoding: str = "utf-8")
         yield Sentence(tokens, tags, f"{path}:{start}")
 
 
-def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int = -1, encoding: str = "utf-8") -> Iterator[Sentence]:
+def read_conll(
+    path: str | os.PathLike, token_column: int = 0, tag_column: int = -1, encoding: str = "utf-8", config_key: str | None = None
+) -> Iterator[Sentence]:
     """CoNLL column files (CoNLL-2002/2003): whitespace-separated columns, the token in
     ``token_column`` and the tag in ``tag_column``; blank lines and ``-DOCSTART-`` lines end sentences.
     Every line has as many columns as the first."""
+    return required(_conll(path, token_column, tag_column, encoding), path, "sentences", config_key, NerDataError)
+
+
+def _conll(path: str | os.PathLike, token_column: int = 0, tag_column: int = -1, encoding: str = "utf-8") -> Iterator[Sentence]:
     tokens, tags, start, width = [], [], 0, None
     for number, line in text_lines(path, encoding, NerDataError):
         columns = line.split()
@@ -120,8 +130,12 @@ def read_conll(path: str | os.PathLike, token_column: int = 0, tag_column: int =
         yield Sentence(tokens, tags, f"{path}:{start}")
 
 
-def read_jsonl(path: str | os.PathLike, encoding: str = "utf-8") -> Iterator[Sentence]:
+def read_jsonl(path: str | os.PathLike, encoding: str = "utf-8", config_key: str | None = None) -> Iterator[Sentence]:
     """JSON lines with ``tokens`` and ``tags`` lists of equal length (BasqueGLUE's NERCid)."""
+    return required(_jsonl(path, encoding), path, "sentences", config_key, NerDataError)
+
+
+def _jsonl(path: str | os.PathLike, encoding: str = "utf-8") -> Iterator[Sentence]:
     import json
 
     for number, line in text_lines(path, encoding, NerDataError):

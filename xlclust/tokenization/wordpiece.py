@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from xlclust.errors import XlclustError
+from xlclust.models import load_local_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +139,6 @@ def extend_wordpiece(tokenizer, pieces: list[str], directory: str | os.PathLike)
     """Save ``tokenizer`` into ``directory`` with ``pieces`` appended to its WordPiece vocabulary, as
     E-BERT appends them to mBERT's vocab.txt: the old IDs stay, the new ones follow the last. Returns
     the tokenizer loaded back from ``directory``."""
-    from transformers import AutoTokenizer
-
     state = wordpiece_state(tokenizer)
     vocabulary = state["model"]["vocab"]
     already = [piece for piece in pieces if piece in vocabulary]
@@ -153,7 +152,7 @@ def extend_wordpiece(tokenizer, pieces: list[str], directory: str | os.PathLike)
     vocab_file = directory / "vocab.txt"
     if vocab_file.exists():  # the slow tokenizer's copy of the same vocabulary
         vocab_file.write_text("".join(f"{piece}\n" for piece in sorted(vocabulary, key=vocabulary.get)), encoding="utf-8")
-    extended = AutoTokenizer.from_pretrained(directory)
+    extended = load_local_tokenizer(directory)
     if extended.convert_tokens_to_ids(pieces) != list(range(first, first + len(pieces))) or len(extended) != first + len(pieces):
         raise XlclustError(f"{directory}: the extended tokenizer does not read back with the appended pieces at their IDs")
     return extended

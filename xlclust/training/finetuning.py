@@ -10,13 +10,14 @@ import json
 import logging
 import math
 import os
+import pickle
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-from xlclust.errors import ConfigError
+from xlclust.errors import ConfigError, XlclustError
 from xlclust.training.checkpoint import fingerprint
 from xlclust.training.runtime import Preempted, StopRequest, choose_precision
 
@@ -186,10 +187,39 @@ def run_trainer(model, arguments, examples, collator, callbacks: list | None, re
             data_collator=collator,
             callbacks=[*(callbacks or []), _stop_callback(stop)],
         )
-        result = trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+        result = _train_from(trainer, resume)
     if stop.requested:
         raise Preempted(f"stopped by a signal at step {trainer.state.global_step} after saving its checkpoint; rerun to resume")
     return trainer, result
+
+
+def _train_from(trainer, resume: Path | None):
+    """``trainer.train``, from ``resume`` where given. The Trainer reads a checkpoint's optimizer,
+    scheduler and RNG states weights-only; a file that holds anything else is refused, never unpickled."""
+    try:
+        return trainer.train(resume_from_checkpoint=str(resume) if resume else None)
+    except pickle.UnpicklingError as error:
+        if resume is None:
+            raise
+        raise XlclustError(
+            f"{_refused_file(resume)}: holds objects other than tensors and plain values, which are not loaded "
+            f"(loading them could run code from the file); this is not a checkpoint the workflow wrote. "
+            f"Delete {resume} to resume from an earlier checkpoint (or to start the run again)."
+        ) from error
+
+
+def _refused_file(checkpoint: Path) -> Path:
+    """Which of the checkpoint's pickled files the Trainer's weights-only load refused (the error does not say)."""
+    import torch
+
+    for path in sorted(checkpoint.glob("*.pt*")) + sorted(checkpoint.glob("*.bin")):
+        if path.name == "training_args.bin":  # saved as a whole object, and never loaded on resume
+            continue
+        try:
+            torch.load(path, map_location="cpu", weights_only=True)
+        except pickle.UnpicklingError:
+            return path
+    return checkpoint
 
 
 def train(

@@ -19,7 +19,7 @@ from xlclust.errors import XlclustError
 from xlclust.locations import local_path
 from xlclust.settings import DatasetSource
 from xlclust.subsample import subsample
-from xlclust.textfiles import undecodable
+from xlclust.textfiles import empty_file, read_text
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +67,18 @@ class CheckedSplit:
     problems: list[dict] = field(default_factory=list)
 
 
-def read_squad_json(path: str | os.PathLike, language: str) -> list[dict]:
+def read_squad_json(path: str | os.PathLike, language: str, config_key: str | None = None) -> list[dict]:
     """The questions of a SQuAD v1.1 JSON file (``{"data": [{"title", "paragraphs": [{"context",
     "qas": [{"id", "question", "answers": [{"text", "answer_start"}]}]}]}]}``) as flat records.
 
     A missing or mistyped field is an error naming the file, its place and the question ID."""
+    text = read_text(path, "utf-8", QADataError)
+    if not text.strip():
+        raise empty_file(path, "questions", config_key, QADataError)
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise QADataError(f"{path}: not valid JSON ({error})") from error
-    except UnicodeDecodeError:
-        raise undecodable(path, "utf-8", QADataError) from None
     articles = _field(document, "data", list, path, "the top level")
     records = []
     for a, article in enumerate(articles):
@@ -103,7 +103,7 @@ def read_squad_json(path: str | os.PathLike, language: str) -> list[dict]:
                         "language": language,
                     }
                 )
-    return records
+    return records  # none: prepare_split refuses the language, naming the file
 
 
 def _field(container, name: str, kind: type, path, where: str):

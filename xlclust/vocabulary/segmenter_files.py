@@ -26,7 +26,8 @@ def load_model_proto(path: str | os.PathLike) -> model_pb2.ModelProto:
 
 def drop_training_paths(path: str | os.PathLike) -> None:
     """Clear what SentencePiece records of the training run in a model it trained — its temporary
-    paths and its thread count (the pieces do not depend on it) — so that reruns, with any number
+    paths and its thread count (BPE's pieces do not depend on it; unigram trains on one thread,
+    :func:`xlclust.vocabulary.segmenter_training.run_sentencepiece_trainer`) — so that reruns, with any number
     of cores, write identical bytes."""
     path = Path(path)
     proto = load_model_proto(path)

@@ -18,6 +18,11 @@ from xlclust.vocabulary.segmenter_files import drop_training_paths
 def run_sentencepiece_trainer(sentences: Iterable[str], *, seed: int, **options) -> None:
     """Train on ``sentences`` with the trainer's flags ``options`` (``model_prefix`` to write files,
     ``model_writer`` to receive the model's bytes)."""
+    if options.get("model_type", "unigram") == "unigram":  # SentencePiece's default type
+        # unigram's EM sums each thread's share of the expected counts in float, so the pieces and
+        # scores differ with the thread count; one thread gives the same bytes on any machine (BPE
+        # merges by exact counts and keeps the threads it is given)
+        options["num_threads"] = 1
     spm.set_random_generator_seed(seed)
     spm.SentencePieceTrainer.train(sentence_iterator=iter(sentences), minloglevel=2, **options)
 
