@@ -178,7 +178,7 @@ def unpinned_dictionaries(config: Mapping[str, Any]) -> list[str]:
 
 
 def hub_cache(cache_dir: str | None) -> Path:
-    """The Hub cache ``from_pretrained(cache_dir=...)`` reads: ``model_cache_dir``, else HF_HUB_CACHE or HF_HOME/hub."""
+    """The Hub cache a model load reads (its ``cache_dir``): ``model_cache_dir``, else HF_HUB_CACHE or HF_HOME/hub."""
     if cache_dir:
         return Path(cache_dir).expanduser()
     if os.environ.get("HF_HUB_CACHE"):

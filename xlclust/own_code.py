@@ -1,4 +1,4 @@
-"""``trust_remote_code`` for the workflow's own tokenizers and models only.
+"""Remote code for the workflow's own tokenizers and models only (the gate is :mod:`xlclust.models`).
 
 The workflow's tokenizers carry their Python code (``register_for_auto_class``): copies of
 :mod:`xlclust.tokenization.cluster` and :mod:`xlclust.tokenization.grouped`; its dimension-reduced

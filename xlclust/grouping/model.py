@@ -1,11 +1,11 @@
 """Hugging Face masked-LM models as a grouping source, and the grouped model they become.
 
-A model is loaded by Hub name or local path (``from_pretrained``: the Hub cache is the normal
-path, a local directory works offline). Its input-embedding rows are grouped; the grouped model
+A model is loaded by Hub name or local path, through :mod:`xlclust.models` (the Hub cache is the
+normal path, a local directory works offline). Its input-embedding rows are grouped; the grouped model
 has one embedding row per group — the mean of its members' rows, as in "Tomato, Tomahto, Tomate"
 §2.1 (First-k: the kept token's own row; dropped tokens read as the unknown token) — and the
 same for an untied output layer and its bias. Its tokenizer is a ``GroupedTokenizer`` over the
-original one, saved with its code, so both load with ``from_pretrained``.
+original one, saved with its code, so both load as Hugging Face directories.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def grouped_tokenizer(tokenizer, table: pd.DataFrame, work_dir):
 
 
 def save_grouped_model(tokenizer, model, table: pd.DataFrame, out_dir, metadata: dict) -> None:
-    """The grouped model and tokenizer in one ``from_pretrained`` directory, written atomically."""
+    """The grouped model and tokenizer in one Hugging Face model directory, written atomically."""
     group_model_embeddings(model, table)
     with tempfile.TemporaryDirectory() as work_dir, atomic_directory(out_dir) as tmp:
         grouped_tokenizer(tokenizer, table, work_dir).save_pretrained(tmp)

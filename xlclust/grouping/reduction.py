@@ -1,5 +1,5 @@
-"""Dimension reduction of a model's input embeddings ("Tomato, Tomahto, Tomate" §2.3), saved so that
-``from_pretrained`` loads it: the model's own classes with their word embeddings replaced by the
+"""Dimension reduction of a model's input embeddings ("Tomato, Tomahto, Tomate" §2.3), saved as a
+Hugging Face model directory: the model's own classes with their word embeddings replaced by the
 (V, d) modules of :mod:`xlclust.grouping.reduced`, whose code travels with the model."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def load_reduced_back(directory):
 
 def save_reduced_model(tokenizer, model, dim: int, out_dir, metadata: dict) -> dict:
     """Reduce ``model`` to ``dim`` dimensions and write it, its code and ``tokenizer`` into one
-    ``from_pretrained`` directory (atomically), checked by loading it back. Returns the sizes."""
+    Hugging Face model directory (atomically), checked by loading it back. Returns the sizes."""
     import torch
 
     from xlclust.grouping import reduced
