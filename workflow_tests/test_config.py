@@ -4,25 +4,12 @@ import re
 import pytest
 import yaml
 
+from workflow_tests.paper_config import PAPER, SCHEMA, validated
 from workflow_tests.realdata import REPO
 from xlclust.config import config_key, per_language
 from xlclust.errors import ConfigError
 from xlclust.languages import known_languages
 from xlclust.workflow_config import validate_workflow_config
-
-SCHEMA = REPO / "schemas" / "config.schema.yaml"
-PAPER = yaml.safe_load((REPO / "config.yaml").read_text())
-
-
-def validated(**changes):
-    config = copy.deepcopy(PAPER)
-    for dotted, value in changes.items():
-        node = config
-        *parents, last = dotted.split("__")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = value
-    return validate_workflow_config(config, SCHEMA)
 
 
 def test_paper_config_is_valid_and_gets_defaults():

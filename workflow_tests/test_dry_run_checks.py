@@ -3,33 +3,17 @@ positions and reduction dimensions beyond its hidden size (its config.json read 
 directory or the Hub cache), plain http:// anywhere in the config; remote dictionaries pinned by
 SHA-256 and zip members' declared sizes checked before extraction."""
 
-import copy
 import hashlib
 import json
 import logging
 import zipfile
 
 import pytest
-import yaml
 
-from workflow_tests.realdata import REPO
+from workflow_tests.paper_config import PAPER, validated
 from xlclust.errors import ConfigError, XlclustError
-from xlclust.workflow_config import validate_workflow_config
 
-SCHEMA = REPO / "schemas" / "config.schema.yaml"
-PAPER = yaml.safe_load((REPO / "config.yaml").read_text())
 MBERT = PAPER["models"]["mbert"]
-
-
-def validated(**sections):
-    config = copy.deepcopy(PAPER)
-    for dotted, value in sections.items():
-        node = config
-        *parents, last = dotted.split("__")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = value
-    return validate_workflow_config(config, SCHEMA)
 
 
 def cached_model(cache, hub: str, revision: str, positions: int, hidden: int, tokenizer_limit: int | None = None):
