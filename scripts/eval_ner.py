@@ -18,7 +18,15 @@ start_job(snakemake)
 params, wildcards = snakemake.params, snakemake.wildcards
 spec = FinetuneSpec(seed=int(wildcards.seed), **params.training)
 train = pq.read_table(snakemake.input.train).to_pylist()
-model, tokenizer, run = finetune_ner(ModelSource(**params.model), train, params.classes, spec, params.max_length, params.checkpoints)
+model, tokenizer, run = finetune_ner(
+    ModelSource(**params.model),
+    train,
+    params.classes,
+    spec,
+    params.max_length,
+    params.checkpoints,
+    max_length_key="grouping.evaluation.max_length",
+)
 tests = {lang: pq.read_table(path).to_pylist() for lang, path in zip(params.test_languages, snakemake.input.test)}
 scores, _, cut = evaluate_languages(model, tokenizer, tests, params.classes, params.max_length, mode="conlleval")
 overall = pd.DataFrame(scores).query("`class` == 'all'")

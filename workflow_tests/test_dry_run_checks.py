@@ -68,6 +68,14 @@ def test_reduction_dims_beyond_a_local_backbones_hidden_size_fail_the_dry_run(tm
     assert validated(models=models, grouping__backbones=["small"], grouping__pipelines=pipelines, grouping__reduction__dims=[256, 128])
 
 
+def test_ners_max_length_beyond_a_cached_models_positions_fails_the_dry_run(tmp_path):
+    xlmr = PAPER["models"][PAPER["ner"]["model"]]
+    cached_model(tmp_path, xlmr["hub"], xlmr["revision"], positions=514, hidden=768, tokenizer_limit=512)
+    with pytest.raises(ConfigError, match=r"'ner\.max_length': 600 subwords, but the model 'xlmr' .* at most 512"):
+        validated(model_cache_dir=str(tmp_path), ner__max_length=600)
+    assert validated(model_cache_dir=str(tmp_path))["ner"]["max_length"] == 300  # Shaffer §3.3's 300 fits
+
+
 def test_a_backbone_not_on_this_machine_is_left_to_its_job(tmp_path):
     # nothing cached: the job checks the lengths once it has loaded the model (xlclust.retrieval.dpr)
     assert validated(model_cache_dir=str(tmp_path), grouping__evaluation__miracl__retrieval__passage_length=600)

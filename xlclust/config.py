@@ -227,3 +227,17 @@ def tydiqa_languages(config: Mapping[str, Any]) -> list[str]:
 def per_language(mapping: Mapping[str, Any], lang: str) -> Any:
     """The value for ``lang`` in a ``{default: ..., <lang>: ...}`` mapping."""
     return mapping.get(lang, mapping["default"])
+
+
+def check_length_fits(config: Mapping[str, Any], model_name: str, length: int, key: str) -> None:
+    """``length`` subwords (config ``key``) against the positions of ``models.<model_name>``, where its
+    files are on this machine (:func:`local_model_directory`); a model not there yet is checked by its
+    job once loaded (xlclust.training.finetuning.load_classifier)."""
+    spec = config.get("models", {}).get(model_name)
+    directory = local_model_directory(spec, config.get("model_cache_dir")) if spec else None
+    positions = model_limits(directory)["positions"] if directory else None
+    if positions is not None and length > positions:
+        raise ConfigError(
+            f"config key '{key}': {length} subwords, but the model {model_name!r} ({directory}) takes at most {positions}; "
+            f"lower it to {positions} or less"
+        )

@@ -29,7 +29,7 @@ def require_own_code(location: str | os.PathLike) -> None:
     directory = Path(location)
     if not directory.is_dir():
         raise XlclustError(
-            f"{location}: code is run only from the workflow's own tokenizer directories, never from the Hub or another source"
+            f"{location}: code is run only from the workflow's own model and tokenizer directories, never from the Hub or another source"
         )
     own = {name: path.read_bytes() for name, path in OWN_MODULES.items()}
     for code in sorted(directory.rglob("*.py")):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from xlclust.config import check_length_fits
 from xlclust.errors import ConfigError
 
 
 def check_ner(config: Mapping[str, Any]) -> None:
     """NER's model is configured, its schemes' languages have families, its cluster representation
-    is one langclust computes, its held-out and generalization languages are WikiAnn's."""
+    is one langclust computes, its held-out and generalization languages are WikiAnn's, and its
+    max_length fits the model's positions where the model is on this machine."""
     wikiann, clustering, ner = (config.get(key, {}) for key in ("wikiann", "langclust", "ner"))
     if not wikiann or not ner:
         return
@@ -31,6 +33,7 @@ def check_ner(config: Mapping[str, Any]) -> None:
         if lang not in languages:
             raise ConfigError(f"config key 'ner.zero_shot.held_out[{position}]': {lang!r} is not one of wikiann.languages")
     _check_generalization(ner.get("generalization"), languages)
+    check_length_fits(config, ner["model"], ner["max_length"], "ner.max_length")
 
 
 def _check_generalization(study: Mapping[str, Any] | None, languages: list[str]) -> None:

@@ -56,13 +56,15 @@ def finetune_ner(
     max_length: int,
     checkpoint_root: str | os.PathLike,
     callbacks: list | None = None,
+    max_length_key: str = "ner.max_length",
 ):
     """Train a new head on ``sentences`` (dicts with ``id``, ``tokens``, ``tags``); returns
-    (model, tokenizer, summary). Checkpoints and resume as :func:`xlclust.training.finetuning.train`."""
+    (model, tokenizer, summary). Checkpoints and resume as :func:`xlclust.training.finetuning.train`;
+    ``max_length`` beyond the model's positions is refused naming ``max_length_key``."""
     from transformers import AutoModelForTokenClassification
 
     labels = label_names(classes)
-    tokenizer, model = load_classifier(source, AutoModelForTokenClassification, labels, spec.seed, max_length, "ner.training.max_length")
+    tokenizer, model = load_classifier(source, AutoModelForTokenClassification, labels, spec.seed, max_length, max_length_key)
     started = time.perf_counter()
     features, _ = encode(sentences, tokenizer, max_length, labels)
     log.info("%d sentences encoded in %.1f s", len(sentences), time.perf_counter() - started)
