@@ -41,6 +41,7 @@ def all_targets():
         "results/clusters/clusters.png",
         "results/clusters/cliques.png",
         *grouping_targets(),
+        *inspection_targets(),
         *grouping_eval_targets(),
         *pretraining_targets(),
         *tydiqa_targets(),

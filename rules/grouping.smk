@@ -1,7 +1,8 @@
 # "Tomato, Tomahto, Tomate" §2.1: semantic groups (k-means) and the First-k baseline over the joint
 # mapped vocabulary or a Hugging Face model's input embeddings; grouped models for the latter. The
 # {pipeline} wildcard is 'vocabulary' or a pipeline (xlclust/pipelines.py): a backbone and the operations
-# of Fig. 2 (CLSA, grouping, dimension reduction, continual pretraining), each a model directory in turn.
+# of Fig. 2 in the order dimension reduction, CLSA, grouping, continual pretraining, each a model
+# directory in turn.
 
 
 include: "helpers/grouping.smk"
@@ -12,7 +13,7 @@ wildcard_constraints:
     backbone="[A-Za-z0-9_]+",
     pairs="[A-Za-z0-9_]+",
     dim="[0-9]+",
-    method="kmeans|firstk|lexicon",
+    method="kmeans|l2kmeans|firstk|lexicon",
     ratio="[0-9]+",
 
 
@@ -37,16 +38,19 @@ rule pipeline_embeddings:
         "../scripts/pipeline_embeddings.py"
 
 
+# §2.1: spherical k-means (kmeans{r}, the paper's); App. E, Fig. 12: Euclidean k-means (l2kmeans{r}).
 rule semantic_grouping:
     input:
         tokens="results/grouping/{pipeline}/tokens.parquet",
         embeddings="results/grouping/{pipeline}/embeddings.npy",
     output:
-        **group_map_files("kmeans"),
+        **group_map_files("{method}"),
     log:
-        "logs/semantic_grouping/{pipeline}/kmeans{ratio}.log",
+        "logs/semantic_grouping/{pipeline}/{method}{ratio}.log",
     benchmark:
-        "logs/benchmarks/semantic_grouping/{pipeline}/kmeans{ratio}.tsv"
+        "logs/benchmarks/semantic_grouping/{pipeline}/{method}{ratio}.tsv"
+    wildcard_constraints:
+        method="kmeans|l2kmeans",
     conda:
         "../envs/model.yaml"
     threads: job_threads(2)
@@ -191,11 +195,37 @@ rule clsa_pairs:
         "../scripts/clsa_pairs.py"
 
 
+# App. B's round-trip pairs: MUSE's words that are each other's nearest neighbours in the model's own
+# input embeddings (xlclust.grouping.roundtrip), for a pair set with the source roundtrip.
+rule roundtrip_pairs:
+    input:
+        unpack(lambda wildcards: pipeline_model_files(wildcards.pipeline)),
+        unpack(roundtrip_dictionary_files),
+    output:
+        pairs="results/grouping/{pipeline}/roundtrip/pairs.tsv",
+        counts="results/grouping/{pipeline}/roundtrip/pairs.json",
+    log:
+        "logs/roundtrip_pairs/{pipeline}.log",
+    conda:
+        "../envs/model.yaml"
+    threads: job_threads(2)
+    resources:
+        mem_mb=16000,
+        runtime=30,
+    params:
+        model=lambda wildcards: pipeline_model(wildcards.pipeline),
+        spec=GROUPING["clsa"],
+        search=search_settings(),
+    script:
+        "../scripts/roundtrip_pairs.py"
+
+
 # CLSA (§2.2): the model's input embedding rows of single-subword translation pairs pulled together
-# with InfoNCE; every other tensor untouched.
+# with InfoNCE; every other tensor untouched. A reduced model's (V, d) rows train in the reduced space.
 rule clsa:
     input:
         unpack(lambda wildcards: pipeline_model_files(wildcards.pipeline)),
+        unpack(roundtrip_input),
         pairs="results/grouping/pairs/{pairs}.tsv",
     output:
         directory("results/grouping/{pipeline}/clsa-{pairs}/model"),

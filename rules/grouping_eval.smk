@@ -1,7 +1,10 @@
-# "Tomato, Tomahto, Tomate" §3, Table 2: each pipeline's model (and the backbone, the oracle) fine-tuned
-# per task and language — MasakhaNER (span F1), XNLI (accuracy; in-language and zero-shot from
-# English), TyDi QA GoldP (EM/F1; all training data and English only) — →
-# results/grouping_eval_scores.csv, Table 5 and the score-versus-r_G (or d) figures (Figs. 3–6, 9).
+# "Tomato, Tomahto, Tomate" Table 2, App. A: each evaluated pipeline's model (grouping.evaluation: the
+# backbones, the reference, grouping.pipelines) fine-tuned per task with Table 2's settings —
+# MasakhaNER (span F1), XNLI (accuracy), TyDi QA GoldP (EM/F1), MIRACL retrieval and reranking
+# (nDCG@10) — once on all the task's training languages together (`all`, App. A) and, for the
+# pipelines of grouping.evaluation.zero_shot, on one language's (zero-shot elsewhere, Fig. 9); each
+# run scored on every test language → results/grouping_eval_scores.csv, Table 5 and the figures.
+# The runs: xlclust/grouping_eval/runs.py; {eval_lang} of a run is its training (`all` or a code).
 
 
 include: "helpers/grouping_eval.smk"
@@ -91,7 +94,8 @@ rule eval_ner:
         classes=EVALUATION["masakhaner"]["classes"],
         max_length=EVALUATION["max_length"],
         training=EVALUATION["masakhaner"]["training"],
-        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
+        train_languages=lambda wildcards: eval_train_languages(wildcards.eval_task, wildcards.eval_lang),
+        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task),
         checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.pipeline}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_ner.py"
@@ -121,16 +125,18 @@ rule eval_xnli:
         model=lambda wildcards: pipeline_model(wildcards.pipeline),
         max_length=EVALUATION["max_length"],
         training=EVALUATION["xnli"]["training"],
-        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
+        train_languages=lambda wildcards: eval_train_languages(wildcards.eval_task, wildcards.eval_lang),
+        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task),
         checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.pipeline}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_xnli.py"
 
 
-# TyDi QA's training questions of one evaluation training: every language's (all), or one language's.
+# TyDi QA's training questions of one evaluation training: every language's with training questions
+# (all, App. A), or one language's.
 rule tydiqa_eval_train:
     input:
-        unpack(tydiqa_dataset_files),
+        unpack(tydiqa_eval_train_files),
     output:
         questions="results/grouping_eval/data/tydiqa/train/{eval_lang}.parquet",
         counts="results/grouping_eval/data/tydiqa/train/{eval_lang}.csv",
@@ -144,7 +150,7 @@ rule tydiqa_eval_train:
         runtime=30,
     params:
         dataset=TYDIQA["dataset"],
-        languages=lambda wildcards: QA_LANGUAGES if wildcards.eval_lang == "all" else [wildcards.eval_lang],
+        languages=lambda wildcards: eval_train_languages("tydiqa", wildcards.eval_lang),
         limit=TYDIQA["limit"]["train"],
         seed=config["seed"],
         cache_dir=TYDIQA["cache_dir"],
@@ -177,22 +183,27 @@ rule eval_tydiqa:
         features=TYDIQA["features"],
         prediction=TYDIQA["prediction"],
         training=EVALUATION["tydiqa"]["training"],
-        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
+        train_languages=lambda wildcards: eval_train_languages(wildcards.eval_task, wildcards.eval_lang),
+        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task),
         checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.pipeline}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_tydiqa.py"
 
 
+# Table 5 (App. G) and Figs. 3-7, 9-12 from every run's scores, each against the reference its
+# caption names (xlclust/grouping_eval/report.py, studies.py, figures.py).
 rule grouping_eval_scores:
     input:
         scores=[eval_run_file(run) for run in eval_runs()],
+        models=eval_report_model_files(),  # Fig. 6's embedding sizes are read from their configs
     output:
         scores="results/grouping_eval_scores.csv",
         table5=report("results/grouping_eval/table5.csv", caption="../report/grouping_eval_table.rst", category="4 Semantic grouping"),
         figures=[
-            report(grouping_eval_figure(study), caption=f"../report/grouping_eval_{study}.rst", category="4 Semantic grouping")
-            for study in GROUPING_EVAL_STUDIES
+            report(grouping_eval_figure(figure), caption=f"../report/grouping_eval_{figure}.rst", category="4 Semantic grouping")
+            for figure in GROUPING_EVAL_FIGURES
         ],
+        fig10="results/grouping_eval/fig10.csv",
     log:
         "logs/grouping_eval_scores.log",
     conda:
@@ -203,12 +214,14 @@ rule grouping_eval_scores:
         runtime=10,
     params:
         runs=eval_runs(),
+        references=eval_references(),
+        models=eval_report_models(),
     script:
         "../scripts/grouping_eval_scores.py"
 
 
 # MIRACL (Zhang et al. 2023): a language's corpus, dev topics and judgements; its training examples
-# (training languages only); BM25's candidates for reranking.
+# (training languages only; a run's `all` reads every one's); BM25's candidates for reranking.
 rule miracl_data:
     input:
         unpack(miracl_data_files),
@@ -304,7 +317,8 @@ rule eval_miracl_retrieval:
         model=lambda wildcards: pipeline_model(wildcards.pipeline),
         spec=EVALUATION["miracl"],
         search=search_settings(),
-        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
+        train_languages=lambda wildcards: eval_train_languages(wildcards.eval_task, wildcards.eval_lang),
+        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task),
         checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.pipeline}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_miracl_retrieval.py"
@@ -334,7 +348,8 @@ rule eval_miracl_reranking:
     params:
         model=lambda wildcards: pipeline_model(wildcards.pipeline),
         spec=EVALUATION["miracl"],
-        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task, wildcards.eval_lang),
+        train_languages=lambda wildcards: eval_train_languages(wildcards.eval_task, wildcards.eval_lang),
+        test_languages=lambda wildcards: eval_test_languages(wildcards.eval_task),
         checkpoints=lambda wildcards: f"{GROUPING['continual']['checkpoint_dir']}/eval/{wildcards.pipeline}/{wildcards.eval_task}/{wildcards.eval_lang}/seed{wildcards.seed}",
     script:
         "../scripts/eval_miracl_reranking.py"

@@ -1,4 +1,5 @@
-"""Rule clsa: cross-lingual subword alignment of a pipeline's model (§2.2)."""
+"""Rule clsa: cross-lingual subword alignment of a pipeline's model (§2.2); a pair set with the
+``roundtrip`` source adds the model's own round-trip pairs (rule roundtrip_pairs, App. B)."""
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
@@ -13,5 +14,8 @@ start_job(snakemake)
 params, wildcards = snakemake.params, snakemake.wildcards
 settings = settings_from(ClsaSettings, params.training | {"seed": params.seed}, "grouping.clsa.training")
 tokenizer, masked_lm = load_masked_lm(ModelSource(**params.model))
+pairs = read_pairs(snakemake.input.pairs)
+if hasattr(snakemake.input, "roundtrip"):
+    pairs = list(dict.fromkeys(pairs + read_pairs(snakemake.input.roundtrip)))
 metadata = {"pipeline": wildcards.pipeline, "model": params.model, "pair_set": wildcards.pairs}
-save_aligned_model(tokenizer, masked_lm, read_pairs(snakemake.input.pairs), settings, snakemake.output[0], metadata)
+save_aligned_model(tokenizer, masked_lm, pairs, settings, snakemake.output[0], metadata)

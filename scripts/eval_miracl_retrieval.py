@@ -1,5 +1,6 @@
-"""Rule eval_miracl_retrieval: a pipeline's model trained as a DPR bi-encoder on one MIRACL language
-(one seed); each test language's whole corpus encoded (resumable shards) and searched through xlclust.search,
+"""Rule eval_miracl_retrieval: a pipeline's model trained as a DPR bi-encoder on MIRACL training
+examples (one seed: every training language's together, App. A's all, or one language's); each test
+language's whole corpus encoded (resumable shards) and searched through xlclust.search,
 its run file and nDCG@10 / recall@100 (Table 2)."""
 
 import json
@@ -11,8 +12,9 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import pandas as pd
 
 from xlclust.atomic import atomic_directory, write_csv_atomic, write_text_atomic
+from xlclust.grouping_eval.data import training_rows
+from xlclust.grouping_eval.runs import scenario
 from xlclust.models import ModelSource
-from xlclust.retrieval.corpus import read_examples
 from xlclust.retrieval.dpr import finetune_dpr
 from xlclust.retrieval.evaluation import dpr_run, metric_rows, read_topics_table
 from xlclust.retrieval.trec import read_qrels, write_run
@@ -28,7 +30,12 @@ spec = FinetuneSpec(seed=int(wildcards.seed), **settings["training"])
 model_settings = {key: value for key, value in settings.items() if key != "training"}
 checkpoints = Path(params.checkpoints)
 encoder, tokenizer, summary = finetune_dpr(
-    ModelSource(**params.model), read_examples(inputs.train), spec, model_settings, checkpoints, "grouping.evaluation.miracl.retrieval"
+    ModelSource(**params.model),
+    training_rows(inputs.train, params.train_languages, key="qid"),
+    spec,
+    model_settings,
+    checkpoints,
+    "grouping.evaluation.miracl.retrieval",
 )
 # config search (device, lists, probes, links, the run's seed) with the index kind of its own documented key,
 # grouping.evaluation.miracl.retrieval.index (search.index does not reach this stage)
@@ -47,9 +54,8 @@ with atomic_directory(snakemake.output.runs) as runs:
             params.spec["depth"],
         )
         write_run(runs / f"run-{lang}.trec", run, f"dpr-{wildcards.pipeline}".replace("/", "_"))
-        scenario = "in_language" if lang == wildcards.eval_lang else "zero_shot"
         rows += [
-            {"language": lang, "scenario": scenario, **row}
+            {"language": lang, "scenario": scenario(wildcards.eval_lang, lang), **row}
             for row in metric_rows(read_qrels(qrels), run, params.spec["depth"], with_recall=True)
         ]
 write_csv_atomic(pd.DataFrame(rows), snakemake.output.scores)

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 from transformers import AutoModelForQuestionAnswering
 
 from xlclust.atomic import write_csv_atomic, write_text_atomic
+from xlclust.grouping_eval.runs import scenario
 from xlclust.models import ModelSource
 from xlclust.runlog import start_job
 from xlclust.training.finetuning import FinetuneSpec
@@ -33,8 +34,8 @@ with tempfile.TemporaryDirectory() as model_dir:  # the scores are the output; t
     for lang, path in zip(params.test_languages, snakemake.input.dev):
         answers, _ = answer_questions(model, tokenizer, pq.read_table(path).to_pylist(), features, PredictionSpec(**params.prediction))
         scores = squad_scores(answers, gold_answers(path))
-        scenario = "in_language" if wildcards.eval_lang in ("all", lang) else "zero_shot"
-        rows += [{"language": lang, "scenario": scenario, "metric": metric, "value": scores[metric]} for metric in ("EM", "F1")]
+        label = scenario(wildcards.eval_lang, lang)
+        rows += [{"language": lang, "scenario": label, "metric": metric, "value": scores[metric]} for metric in ("EM", "F1")]
 write_csv_atomic(pd.DataFrame(rows), snakemake.output.scores)
 write_text_atomic(snakemake.output.summary, json.dumps(summary, indent=1, default=str) + "\n")
 shutil.rmtree(params.checkpoints, ignore_errors=True)  # this run's checkpoints only serve a resume

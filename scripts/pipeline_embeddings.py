@@ -1,5 +1,6 @@
 """Rule pipeline_embeddings: the token table and embedding rows of a pipeline's vocabulary (a model's input
-embeddings, or the joint mapped vocabulary) that grouping groups."""
+embeddings, or the joint mapped vocabulary) that grouping groups. A reduced model's rows are its (V, d)
+ones (§4.2: grouping after dimension reduction); the table carries First-k's order (xlclust.grouping.emergence)."""
 
 import logging
 

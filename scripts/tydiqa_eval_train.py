@@ -1,5 +1,6 @@
 """Rule tydiqa_eval_train: the TyDi QA GoldP training questions of one evaluation training (all: every
-language's; a language code: that language's) → a checked Parquet question table."""
+language's that has training questions, App. A; a language code: that language's) → a checked Parquet
+question table."""
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 

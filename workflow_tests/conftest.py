@@ -38,7 +38,7 @@ COMPARED = {
     "results/grouping/tiny/firstk10/token2cid.parquet": [],
     "results/grouping/tiny/kmeans10/model": ["model.safetensors", "token_groups.json"],
     "results/grouping/tiny/clsa-demo/kmeans20/translations.json": [],
-    "results/grouping/tiny/clsa-demo/kmeans20/d8/model": ["model.safetensors"],
+    "results/grouping/tiny/d8/model": ["model.safetensors"],
     "results/tokenizers/icebert": ["cluster_tokenizer.json"],
     "results/tokenizers/baseline": ["sentencepiece.model"],
     "results/pretraining/encoded/mix/icebert": ["shard-00001.parquet"],

@@ -104,3 +104,69 @@ def test_pairs_from_panlex_swadesh_and_concepticon_as_published(tmp_path):
     with pytest.raises(XlclustError, match="no column 'KLINGON'"):
         concepticon_pairs(lists / "Vulic-2020-2244.tsv", "KLINGON", "ENGLISH")
     assert muse_pairs(shared_data() / "dictionaries/muse/en-ru.txt")[:2] == [("and", "и"), ("was", "был")]
+
+
+def test_an_aligned_model_loads_back_with_its_decoder_bias(tiny_bert, tmp_path):
+    """Untied, a model ties nothing when loaded: BERT's decoder bias (one tensor with the head's bias)
+    must be saved on its own, or it comes back re-initialized."""
+    from xlclust.grouping.clsa import save_aligned_model
+    from xlclust.grouping.model import load_masked_lm
+    from xlclust.models import ModelSource
+
+    tokenizer, model = load_masked_lm(ModelSource(str(tiny_bert)))
+    with torch.no_grad():
+        model.cls.predictions.bias.copy_(torch.linspace(-1, 1, len(model.cls.predictions.bias)))
+    bias = model.get_output_embeddings().bias.detach().clone()
+    save_aligned_model(tokenizer, model, muse_pairs()[:3000], ClsaSettings(epochs=1), tmp_path / "aligned", {})
+    _, loaded = load_masked_lm(ModelSource(str(tmp_path / "aligned")))
+    assert torch.equal(loaded.get_output_embeddings().bias, bias)
+
+
+# --- round-trip pairs (App. B) ---------------------------------------------------------------
+
+
+def test_mutual_nearest_neighbours_on_a_planted_matrix():
+    from xlclust.grouping.roundtrip import mutual_nearest_ids
+
+    weight = np.array(
+        [
+            [1.0, 0.0, 0.0],  # 0: left
+            [0.0, 1.0, 0.0],  # 1: left
+            [0.0, 0.0, 1.0],  # 2: left, and right (a subword both sides share)
+            [0.9, 0.1, 0.0],  # 3: right, 0's mutual partner
+            [0.7, 0.7, 0.0],  # 4: right, as near 0 as 1, but each has a nearer one: nobody's partner
+            [0.1, 5.0, 0.2],  # 5: right, 1's mutual partner (the norm plays no part)
+            [0.0, 0.3, 0.9],  # 6: right, 2's nearest but for 2 itself
+            [0.95, 0.0, 0.05],  # 7: left, 3 its nearest, but 3's nearest is 0
+        ],
+        dtype=np.float32,
+    )
+    assert mutual_nearest_ids(weight, [0, 1, 2], [2, 3, 4, 5, 6]).tolist() == [[0, 3], [1, 5], [2, 6]]  # 2 never pairs itself
+    assert mutual_nearest_ids(weight, [7, 0], [3]).tolist() == [[0, 3]]  # one way is not enough
+    assert mutual_nearest_ids(weight, [2], [2]).shape == (0, 2)
+    assert mutual_nearest_ids(weight, [], [3]).shape == (0, 2)
+
+
+def test_roundtrip_pairs_are_mutual_nearest_single_subwords_of_the_dictionary(tiny_bert):
+    from transformers import AutoModelForMaskedLM, AutoTokenizer
+
+    from xlclust.grouping.clsa_pairs import single_subword_ids
+    from xlclust.grouping.roundtrip import roundtrip_pairs
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_bert)
+    weight = AutoModelForMaskedLM.from_pretrained(tiny_bert).get_input_embeddings().weight.detach().numpy()
+    dictionary = muse_pairs()
+    pairs, counts = roundtrip_pairs(tokenizer, weight, {"ru": dictionary})
+    english = single_subword_ids([a for a, _ in dictionary], tokenizer)
+    russian = single_subword_ids([b for _, b in dictionary], tokenizer)
+    assert counts["ru"] == {"pivot_words": len(english), "words": len(russian), "pairs": len(pairs)} and len(pairs) > 10
+    # by brute force: every pair is each other's nearest by cosine among the other side's words
+    en_ids, ru_ids = np.unique(list(english.values())), np.unique(list(russian.values()))
+    norms = np.linalg.norm(weight, axis=1, keepdims=True)
+    unit = weight / np.where(norms == 0, 1, norms)
+    similarity = unit[en_ids] @ unit[ru_ids].T
+    similarity[en_ids[:, None] == ru_ids[None, :]] = -np.inf
+    forward, backward = similarity.argmax(axis=1), similarity.argmax(axis=0)
+    expected = {(int(en_ids[i]), int(ru_ids[forward[i]])) for i in range(len(en_ids)) if backward[forward[i]] == i}
+    found = {(english.get(a, russian.get(a)), russian.get(b, english.get(b))) for a, b in pairs}
+    assert found == expected

@@ -16,6 +16,9 @@ PAPER = yaml.safe_load((REPO / "config.yaml").read_text())
 STUDIES_TURNED_ON = {
     "grouping.embeddings",
     "grouping.backbones",
+    "grouping.compared_backbones",
+    "grouping.inspection.groupings",
+    "grouping.inspection.keywords",
     "grouping.pipelines",
     "grouping.translation_check",
     "grouping.continual.languages",

@@ -4,6 +4,7 @@ embeddings, and loading both back with ``from_pretrained``."""
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from transformers import AutoModelForMaskedLM, AutoTokenizer, BertConfig, BertForMaskedLM
@@ -128,3 +129,76 @@ def test_a_grouped_tokenizer_refuses_bad_groups_and_new_tokens(tiny, tmp_path):
     grouped = grouped_tokenizer(tokenizer, kmeans_table(tokenizer, model), tmp_path / "work")
     with pytest.raises(ValueError, match="vocabulary is fixed"):
         grouped.add_tokens(["brand-new-token"])
+
+
+# --- First-k's order: the tokenizer's emergence order where its files have one (§2.1) --------------
+
+
+def bpe_with_shuffled_ids():
+    """A tokenizers BPE trained on a few words, its vocabulary renumbered so that the ID order is not
+    the merge order; and the merges' results in the order they emerged."""
+    import json
+
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    trained = Tokenizer(models.BPE(unk_token="[UNK]"))
+    trained.pre_tokenizer = pre_tokenizers.Whitespace()
+    corpus = ["low lower lowest newer newest wider widest slow slower"] * 5
+    trained.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=60, special_tokens=["[UNK]", "[PAD]"]))
+    model = json.loads(trained.to_str())["model"]
+    merges = [tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m) for m in model["merges"]]
+    specials = ["[UNK]", "[PAD]"]
+    others = [token for token in model["vocab"] if token not in specials]
+    shuffled = [others[i] for i in np.random.default_rng(0).permutation(len(others))]
+    vocab = {token: i for i, token in enumerate(specials + shuffled)}
+    tokenizer = Tokenizer(models.BPE(vocab=vocab, merges=merges, unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]")
+    alphabet = sorted((t for t in others if len(t) == 1), key=vocab.get)
+    return fast, alphabet, [a + b for a, b in merges]
+
+
+def test_first_k_keeps_a_bpe_tokenizers_alphabet_then_its_merges_in_merge_order():
+    from xlclust.grouping.emergence import emergence_ranks
+
+    tokenizer, alphabet, merged = bpe_with_shuffled_ids()
+    ranks, kind = emergence_ranks(tokenizer)
+    order = [tokenizer.convert_ids_to_tokens(int(i)) for i in np.argsort(ranks)]
+    assert kind == "bpe" and order == ["[UNK]", "[PAD]", *alphabet, *merged]
+    assert not np.array_equal(ranks, np.arange(len(ranks)))  # not the ID order
+    # First-k at a ratio: the specials always, then the alphabet and the earliest merges
+    tokens = pd.DataFrame(
+        {
+            "token": tokenizer.convert_ids_to_tokens(list(range(len(tokenizer)))),
+            "language": "",
+            "is_special": [t in ("[UNK]", "[PAD]") for t in tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))],
+            "is_unknown": np.arange(len(tokenizer)) == tokenizer.unk_token_id,
+            "token_id": np.arange(len(tokenizer)),
+        }
+    )
+    tokens["frequency_rank"] = np.where(tokens["is_special"], -1, ranks)
+    groupable = tokens.loc[~tokens["is_special"]]
+    labels = first_k_labels(np.argsort(groupable["frequency_rank"].to_numpy(), kind="stable"), 0.5)
+    table = group_table(tokens, labels, method="firstk")
+    kept = set(table.loc[table["kind"] == "kept", "token"])
+    k = len(kept)
+    assert kept == set([*alphabet, *merged][:k]) and set(table.loc[table["kind"] == "special", "token"]) == {"[UNK]", "[PAD]"}
+
+
+def test_first_k_keeps_the_id_order_of_wordpiece_and_unigram_and_says_which(tiny, tmp_path):
+    from xlclust.demo.tiny_model import build_tiny_xlmr
+    from xlclust.grouping.emergence import ORDERS, emergence_ranks
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny)
+    ranks, kind = emergence_ranks(tokenizer)
+    assert kind == "wordpiece" and np.array_equal(ranks, np.arange(len(tokenizer)))
+    build_tiny_xlmr(
+        real_sentences("en", 300), tmp_path / "xlmr", vocab_size=500, hidden_size=8, layers=1, heads=2, max_positions=34, seed=0
+    )
+    unigram = AutoTokenizer.from_pretrained(tmp_path / "xlmr")
+    ranks, kind = emergence_ranks(unigram)
+    assert kind == "unigram" and np.array_equal(ranks, np.arange(len(unigram)))
+    assert "emergence order cannot be had from the tokenizer files" in ORDERS["unigram"]
+    tokens, _ = model_vocabulary(tokenizer, AutoModelForMaskedLM.from_pretrained(tiny))
+    assert set(tokens["first_k_order"]) == {"wordpiece"} and (tokens.loc[tokens["is_special"], "frequency_rank"] == -1).all()

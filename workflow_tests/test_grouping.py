@@ -3,8 +3,16 @@ import pandas as pd
 import pytest
 
 from xlclust.cluster.clusters import renumber_by_first_appearance
-from xlclust.grouping.groups import first_k_labels, group_names, group_summary, group_table, representatives, size_distribution
-from xlclust.grouping.kmeans import n_groups, spherical_kmeans
+from xlclust.grouping.groups import (
+    first_k_labels,
+    group_names,
+    group_summary,
+    group_table,
+    kmeans_labels,
+    representatives,
+    size_distribution,
+)
+from xlclust.grouping.kmeans import l2_kmeans, n_groups, nearest_centroids_l2, spherical_kmeans
 from xlclust.grouping.vocabulary import vocabulary_source
 
 
@@ -43,6 +51,51 @@ def test_group_counts_follow_the_ratio():
         spherical_kmeans(np.ones((10, 2)), 20, seed=0)
     with pytest.raises(ValueError, match="unknown k-means init"):
         spherical_kmeans(np.ones((10, 2)), 2, seed=0, init="forgy")
+
+
+def directions_with_varied_norms(groups=20, per_group=30, dim=16, seed=0):
+    """Planted groups that differ only in direction: each row its group's unit direction (plus a
+    little noise) scaled by a norm from 0.1 to 10, so rows of one group lie far apart in L2."""
+    rng = np.random.default_rng(seed)
+    directions = rng.standard_normal((groups, dim)).astype(np.float32)
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    unit = np.repeat(directions, per_group, axis=0) + 0.03 * rng.standard_normal((groups * per_group, dim)).astype(np.float32)
+    norms = np.exp(rng.uniform(np.log(0.1), np.log(10), groups * per_group)).astype(np.float32)
+    return unit * norms[:, None], np.repeat(np.arange(groups), per_group)
+
+
+def purity(labels, truth):
+    """The share of rows whose k-means group's majority planted group is their own."""
+    majority = {g: np.bincount(truth[labels == g]).argmax() for g in np.unique(labels)}
+    return float(np.mean([majority[g] == t for g, t in zip(labels, truth)]))
+
+
+def test_l2_kmeans_is_euclidean_and_does_worse_than_cosine_where_only_directions_differ():
+    """App. E, Fig. 12: the cosine objective groups by direction; Euclidean k-means (l2kmeans) is
+    misled by the rows' norms."""
+    points, truth = directions_with_varied_norms()
+    cosine = kmeans_labels(points, 20 / len(points), seed=0, init="k-means++", max_iterations=25, method="kmeans")
+    euclidean = kmeans_labels(points, 20 / len(points), seed=0, init="k-means++", max_iterations=25, method="l2kmeans")
+    assert purity(cosine.labels, truth) >= 0.9
+    assert purity(euclidean.labels, truth) < 0.5
+    # each objective is its own: unit centroids for cosine, the members' plain means for L2
+    assert np.allclose(np.linalg.norm(cosine.centroids, axis=1), 1, atol=1e-5)
+    assert not np.allclose(np.linalg.norm(euclidean.centroids, axis=1), 1, atol=1e-2)
+    distances = ((points[:, None, :] - euclidean.centroids[None]) ** 2).sum(-1)
+    assert np.array_equal(euclidean.labels, distances.argmin(axis=1))  # nearest centroid in L2 (no group was empty)
+    assert len(np.unique(euclidean.labels)) == 20
+    again = l2_kmeans(points, 20, seed=0)
+    assert np.array_equal(again.labels, euclidean.labels)  # seeded
+    with pytest.raises(ValueError, match="unknown k-means method 'l1kmeans'"):
+        kmeans_labels(points, 0.1, seed=0, init="k-means++", max_iterations=2, method="l1kmeans")
+
+
+def test_the_l2_assignment_is_the_brute_force_nearest_centroid():
+    rng = np.random.default_rng(1)
+    points, centroids = rng.standard_normal((200, 5)).astype(np.float32) * 3, rng.standard_normal((7, 5)).astype(np.float32)
+    labels, distance = nearest_centroids_l2(points, centroids)
+    brute = ((points[:, None, :] - centroids[None]) ** 2).sum(-1)
+    assert np.array_equal(labels, brute.argmin(axis=1)) and np.allclose(distance, brute.min(axis=1), rtol=1e-4, atol=1e-4)
 
 
 def test_renumbering_follows_row_order():

@@ -1,17 +1,17 @@
 """The semantic-grouping evaluation ("Tomato, Tomahto, Tomate" Table 2): XNLI read from files in its
 published TSV layouts (bad input named by file and line), real MasakhaNER files through the NER
-loader, NLI fine-tuning end to end, and the scores relative to the oracle, Table 5, the figure."""
+loader, NLI fine-tuning end to end (the scores, Table 5 and the figures: test_grouping_eval_report.py)."""
 
 import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from workflow_tests.realdata import shared_data
 from xlclust.errors import XlclustError
-from xlclust.grouping_eval.data import localized_ner_files, prepare_xnli
-from xlclust.grouping_eval.report import STUDIES, run_rows, study_figure, study_lines, table5, with_relative
+from xlclust.grouping_eval.data import localized_ner_files, prepare_xnli, training_rows, write_pair_tables
 from xlclust.nli.data import LABELS, XnliDataError, XnliFiles, parse_evaluation, parse_train, read_files
 from xlclust.settings import DatasetSource
 from xlclust.token_classification.data import prepare_language
@@ -98,6 +98,43 @@ def test_xnli_files_read_in_their_published_layouts(xnli_files, tmp_path):
     assert tables["train"].num_rows == 100 and counts[0]["pairs_read"] == 300 and tables["test"].num_rows == 60
 
 
+def test_xnli_all_is_every_languages_training_set_limited_per_language(xnli_files, tmp_path):
+    """App. A's `all` XNLI training: each language's XNLI-MT set drawn to limit.train, then concatenated."""
+    files = {
+        "train": str(xnli_files / "multinli.train.{lang}.tsv"),
+        "dev": str(xnli_files / "xnli.dev.tsv"),
+        "test": str(xnli_files / "xnli.test.tsv"),
+    }
+    spec = {"source": "files", "files": files, "limit": {"train": 120}, "hub": {}}
+    paths = []
+    for lang in ("en", "sw"):
+        tables, counts = prepare_xnli(spec, lang, str(tmp_path / "cache"), {}, seed=1)
+        outputs = type("Outputs", (), {split: str(tmp_path / f"{lang}.{split}.parquet") for split in ("train", "dev", "test")})
+        outputs.counts = str(tmp_path / f"{lang}.counts.csv")
+        write_pair_tables(tables, counts, outputs)
+        paths.append(outputs.train)
+    rows = training_rows(paths, ["en", "sw"])
+    assert len(rows) == 240 and [r["language"] for r in rows] == ["en"] * 120 + ["sw"] * 120
+    assert {r["premise"] for r in rows[120:]} <= set(leipzig("sw", 400))
+    assert len({r["id"] for r in rows}) == 240  # the ids name their file: unique across languages
+    assert training_rows(paths[1], ["sw"]) == rows[120:]  # a language-code training: its own set alone
+    with pytest.raises(ValueError, match="2 training tables for 1 languages"):
+        training_rows(paths, ["en"])
+
+
+def test_miracl_all_keeps_each_languages_query_ids_apart(tmp_path):
+    from xlclust.retrieval.corpus import write_examples
+
+    passage = {"title": "t", "text": "x"}
+    paths = []
+    for lang in ("sw", "te"):
+        paths.append(tmp_path / f"{lang}.parquet")
+        write_examples([{"qid": "7", "query": f"q {lang}", "positives": [passage], "negatives": []}], paths[-1])
+    rows = training_rows(paths, ["sw", "te"], key="qid")
+    assert [(r["qid"], r["query"]) for r in rows] == [("sw:7", "q sw"), ("te:7", "q te")]  # the trainers seed draws by qid
+    assert training_rows(paths[:1], ["sw"], key="qid")[0]["qid"] == "7"  # one language: its ids as they are
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
@@ -135,6 +172,16 @@ def test_real_masakhaner_files_load_through_the_ner_loader(tmp_path):
         assert {"B-DATE", "B-PER", "B-LOC", "B-ORG"} <= tags, lang
         # the published files are clean but for a test sentence or two opening a date with I-DATE
         assert len(problems) <= 2 and all(p["action"] == "read as B-DATE" for p in problems), lang
+    # App. A's `all` MasakhaNER training: the languages' train tables together
+    paths, sizes = [], {}
+    for lang in ("swa", "yor"):
+        local = localized_ner_files(files, lang, str(tmp_path), {}, "grouping.evaluation.masakhaner.files")
+        tables, counts, problems = prepare_language(DatasetSource(files=local), lang, ["DATE", "LOC", "ORG", "PER"], {}, 1)
+        paths.append(tmp_path / f"{lang}.train.parquet")
+        pq.write_table(tables["train"], paths[-1])
+        sizes[lang] = tables["train"].num_rows
+    rows = training_rows(paths, ["swa", "yor"])
+    assert len(rows) == sizes["swa"] + sizes["yor"] and rows[-1]["language"] == "yor" and rows[-1]["tokens"]
     # a tag outside the classes is named by file and line
     bad = tmp_path / "bad"
     bad.mkdir()
@@ -162,67 +209,3 @@ def test_nli_fine_tuning_learns_the_pairs(xnli_files, tmp_path):
     # chance: 33; with the project's own initialization the tiny model reaches 40-65 over model seeds 0-4
     # (41.7 with this one): a learning check, not a figure (the demo's XNLI figures are pinned exactly)
     assert accuracy(test, predict_labels(model, tokenizer, test, 128)) > 40
-
-
-def test_scores_relative_to_the_oracle_table5_and_the_figure(tmp_path):
-    def scores(*rows):
-        return pd.DataFrame(rows, columns=["language", "scenario", "metric", "value"])
-
-    frame = pd.concat(
-        [
-            run_rows("mbert", "xnli", "en", 1, scores(("en", "in_language", "accuracy", 80.0), ("sw", "zero_shot", "accuracy", 60.0))),
-            run_rows(
-                "mbert/kmeans10", "xnli", "en", 1, scores(("en", "in_language", "accuracy", 72.0), ("sw", "zero_shot", "accuracy", 57.0))
-            ),
-            run_rows("mbert/clsa-all/kmeans10", "xnli", "sw", 1, scores(("sw", "in_language", "accuracy", 66.0))),
-            run_rows("mbert", "xnli", "sw", 1, scores(("sw", "in_language", "accuracy", 70.0))),
-        ],
-        ignore_index=True,
-    )
-    result = with_relative(frame).set_index(["pipeline", "language", "scenario"])
-    assert result.loc[("mbert/kmeans10", "en", "in_language"), "relative"] == pytest.approx(90.0)
-    assert result.loc[("mbert/kmeans10", "sw", "zero_shot"), "relative"] == pytest.approx(95.0)
-    assert result.loc[("mbert/clsa-all/kmeans10", "sw", "in_language"), "relative"] == pytest.approx(100 * 66 / 70)
-    row = result.loc[("mbert/clsa-all/kmeans10", "sw", "in_language")]
-    assert (row["clsa"], row["method"], row["ratio"], row["continual"]) == ("all", "kmeans", 10, False)
-    table = table5(with_relative(frame)).set_index(["pipeline", "scenario"])
-    assert table.loc[("mbert/kmeans10", "in_language"), "mean"] == 72.0 and table.loc[("mbert", "in_language"), "languages"] == 2
-
-
-def test_each_study_figure_compares_its_own_pipelines(tmp_path):
-    def run(pipeline, accuracy, scenario="in_language", language="sw"):
-        scores = pd.DataFrame([(language, scenario, "accuracy", accuracy)], columns=["language", "scenario", "metric", "value"])
-        return run_rows(pipeline, "xnli", "en" if scenario == "zero_shot" else language, 1, scores)
-
-    frame = with_relative(
-        pd.concat(
-            [
-                run("mbert", 80.0),
-                run("mbert", 60.0, "zero_shot"),
-                run("mbert/kmeans10", 72.0),
-                run("mbert/kmeans5", 64.0),
-                run("mbert/firstk10", 40.0),
-                run("mbert/kmeans10", 66.0, "zero_shot"),
-                run("mbert/clsa-all/kmeans10", 76.0),
-                run("mbert/d128/cpt", 68.0),
-                run("mbert/d8/cpt", 48.0),
-            ],
-            ignore_index=True,
-        )
-    )
-    points = {name: study_lines(frame, study) for name, study in STUDIES.items()}
-    grouping = points["grouping"][("xnli", "accuracy")]
-    assert set(grouping) == {"mbert kmeans", "mbert firstk"}  # CLSA, reduction and the oracle are not grouping alone
-    assert grouping["mbert kmeans"]["ratio"].tolist() == [5, 10] and grouping["mbert kmeans"]["perc"].tolist() == [80.0, 90.0]
-    clsa = points["clsa"][("xnli", "accuracy")]
-    assert clsa["mbert kmeans +CLSA(all)"]["perc"].tolist() == [95.0] and "mbert kmeans no CLSA" in clsa
-    reduction = points["reduction"][("xnli", "accuracy")]["mbert no CLSA ungrouped"]
-    assert reduction["dim"].tolist() == [8, 128] and reduction["perc"].tolist() == [60.0, 85.0]
-    assert points["zero_shot"][("xnli", "accuracy")]["mbert kmeans"]["perc"].tolist() == [110.0]
-    assert set(points["continual"][("xnli", "accuracy")]) == {"mbert kmeans no CPT", "mbert firstk no CPT"}
-    for name in STUDIES:
-        study_figure(frame, name, tmp_path / f"{name}.png")
-        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
-    # no run belongs to a study: its figure says so rather than failing or vanishing
-    study_figure(frame[frame["pipeline"] == "mbert"], "clsa", tmp_path / "empty.png")
-    assert (tmp_path / "empty.png").stat().st_size > 5_000

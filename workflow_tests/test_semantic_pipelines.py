@@ -6,6 +6,7 @@ group."""
 import copy
 import multiprocessing
 import os
+import re
 import signal
 import zipfile
 
@@ -26,7 +27,7 @@ from xlclust.grouping.model import load_masked_lm, model_vocabulary, save_groupe
 from xlclust.grouping.reduction import load_reduced_back, reduce_model, save_reduced_model
 from xlclust.grouping.translations import translation_sharing
 from xlclust.models import ModelSource
-from xlclust.pipelines import expand_pipelines, parse_pipeline
+from xlclust.pipelines import WILDCARD, expand_pipelines, parse_pipeline, pipeline_choices
 from xlclust.pretraining.encode import encode_corpus, encoded_shards
 from xlclust.pretraining.train import TrainingSpec, pretrain
 from xlclust.training import checkpoint as ckpt
@@ -53,29 +54,61 @@ def backbones(tmp_path_factory):
 
 
 def test_pipelines_parse_in_the_papers_order_and_describe_themselves():
-    pipeline = parse_pipeline("xlmr/clsa-all/kmeans10/d128/cpt")
-    assert [step.kind for step in pipeline.steps] == ["clsa", "grouping", "reduction", "continual"]
+    pipeline = parse_pipeline("xlmr/d128/clsa-all/kmeans10/cpt")
+    assert [step.kind for step in pipeline.steps] == ["reduction", "clsa", "grouping", "continual"]
     assert pipeline.describe() == {"backbone": "xlmr", "clsa": "all", "method": "kmeans", "ratio": 10, "dim": 128, "continual": True}
     assert parse_pipeline("mbert").describe() == {
         "backbone": "mbert",
         "clsa": "none",
-        "method": "oracle",
+        "method": "none",
         "ratio": 100,
         "dim": None,
         "continual": False,
     }
+    assert parse_pipeline("mbert/cpt").describe()["method"] == "none"
+    assert parse_pipeline("mbert/l2kmeans20").describe() | {"backbone": "x"} == {
+        "backbone": "x",
+        "clsa": "none",
+        "method": "l2kmeans",
+        "ratio": 20,
+        "dim": None,
+        "continual": False,
+    }
+    assert parse_pipeline("mbert/d32/cpt").describe()["dim"] == 32
     for bad, message in [
-        ("mbert/kmeans10/clsa-all", "in the order"),
-        ("mbert/kmeans10/firstk5", "at most once"),
+        ("mbert/kmeans10/clsa-all", "clsa-all after kmeans10: operations come in the order d{dim} → clsa-{pairs} → grouping → cpt"),
+        ("mbert/clsa-all/kmeans10/d128/cpt", "d128 after kmeans10"),  # the order before issue 36
+        ("mbert/cpt/kmeans10", "kmeans10 after cpt"),
+        ("mbert/clsa-all/d8/cpt", "d8 after clsa-all"),
+        ("mbert/kmeans10/firstk5", "at most once each; grouping comes 2 times"),
+        ("mbert/cpt/cpt", "at most once"),
         ("mbert/d128", "always followed by continual pretraining"),
+        ("mbert/d128/kmeans10", "always followed by continual pretraining"),
         ("mbert/prune50", "is no operation"),
+        ("mbert/l1kmeans5", "is no operation"),
     ]:
-        with pytest.raises(ConfigError, match=message):
+        with pytest.raises(ConfigError, match=re.escape(message)):
             parse_pipeline(bad)
 
 
+def test_the_pipeline_wildcard_matches_every_order_it_parses():
+    pattern = re.compile(WILDCARD)
+    for path in ["mbert", "mbert/d8/clsa-all/l2kmeans5/cpt", "xlmr_large/clsa-all", "mbert/firstk40/cpt", "mbert/lexicon10"]:
+        assert pattern.fullmatch(path), path
+        parse_pipeline(path)
+    assert not pattern.fullmatch("mbert/kmeans10/model")
+
+
 def test_templates_expand_over_the_configured_choices():
-    choices = {"backbone": ["mbert", "xlmr"], "method": ["kmeans", "firstk"], "ratio": [5, 40], "dim": [8], "pairs": ["all"]}
+    grouping = {
+        "backbones": ["mbert", "xlmr"],
+        "compared_backbones": ["xlmr", "xlmv"],
+        "ratios": [5, 40],
+        "reduction": {"dims": [8]},
+        "clsa": {"pair_sets": {"all": []}},
+    }
+    choices = pipeline_choices(grouping)
+    assert choices["method"] == ["kmeans", "firstk"] and choices["compared"] == ["xlmr", "xlmv"]
     paths = expand_pipelines(
         ["{backbone}/{grouping}", "{backbone}/clsa-{pairs}/kmeans{ratio}", "mbert/d{dim}/cpt", "mbert/kmeans5"], choices
     )
@@ -96,11 +129,17 @@ def test_templates_expand_over_the_configured_choices():
     ]
     with pytest.raises(ConfigError, match=r"grouping.pipelines\[0\]: '\{layer\}' names \['layer'\]"):
         expand_pipelines(["{layer}"], choices)
+    assert expand_pipelines(["{compared}/clsa-all/l2kmeans{ratio}"], choices) == [
+        "xlmr/clsa-all/l2kmeans5",
+        "xlmr/clsa-all/l2kmeans40",
+        "xlmv/clsa-all/l2kmeans5",
+        "xlmv/clsa-all/l2kmeans40",
+    ]
 
 
 def grouping_config(**changes):
     config = copy.deepcopy(PAPER)
-    config["grouping"] |= {"pipelines": ["{backbone}/clsa-all/kmeans10/d8/cpt"], "translation_check": "all"} | changes
+    config["grouping"] |= {"pipelines": ["{backbone}/d8/clsa-all/kmeans10/cpt"], "translation_check": "all"} | changes
     return validate_workflow_config(config, SCHEMA)
 
 
@@ -108,6 +147,8 @@ def grouping_config(**changes):
     "changes, message",
     [
         ({"backbones": ["tiny"]}, r"grouping.backbones\[0\]': 'tiny' is not a model"),
+        ({"compared_backbones": ["mbert", "tiny"]}, r"grouping.compared_backbones\[1\]': 'tiny' is not a model"),
+        ({"pipelines": ["{backbone}/clsa-all/kmeans10/d8/cpt"]}, "d8 after kmeans10"),
         ({"pipelines": ["{backbone}/clsa-none/kmeans10"]}, "uses the pair set 'none'"),
         ({"pipelines": ["other/kmeans10"]}, "starts from 'other'"),
         ({"pipelines": ["{backbone}/kmeans200"]}, "a percentage in 1..100"),
@@ -123,7 +164,7 @@ def grouping_config(**changes):
 )
 def test_the_config_check_names_a_bad_pipeline_setting(changes, message):
     grouping_config()
-    evaluation = {**PAPER["grouping"]["evaluation"], "exclude": ["{backbone}/clsa-all/kmeans10/d8/cpt"]}
+    evaluation = {**PAPER["grouping"]["evaluation"], "exclude": ["{backbone}/d8/clsa-all/kmeans10/cpt"]}
     grouping_config(evaluation=evaluation)  # a configured pipeline: built, not evaluated
     with pytest.raises(ConfigError, match=message):
         grouping_config(**changes)
@@ -266,15 +307,17 @@ def test_reduction_refuses_what_it_cannot_do(backbones, tmp_path):
 
 @pytest.fixture(scope="module")
 def grouped_reduced(backbones, tmp_path_factory):
-    """The tiny BERT grouped (First-k, 50 %), reduced to 8 dimensions, and a corpus in its IDs."""
+    """The tiny BERT reduced to 8 dimensions, then grouped (First-k, 50 %): bert/d8/firstk50, the
+    pipeline order (xlclust.pipelines); and a corpus in its IDs."""
     directory = tmp_path_factory.mktemp("pipeline")
     tokenizer, model = load_masked_lm(ModelSource(str(backbones / "bert")))
-    tokens, _ = model_vocabulary(tokenizer, model)
+    save_reduced_model(tokenizer, model, 8, directory / "reduced", {})
+    tokenizer, model = load_masked_lm(ModelSource(str(directory / "reduced")))
+    tokens, rows = model_vocabulary(tokenizer, model)
+    assert rows.shape[1] == 8  # grouping reads the reduced rows
     ranks = tokens.loc[~tokens["is_special"], "frequency_rank"].to_numpy()
     table = group_table(tokens, first_k_labels(np.argsort(ranks, kind="stable"), 0.5), method="firstk")
-    save_grouped_model(tokenizer, model, table, directory / "firstk50", {})
-    tokenizer, model = load_masked_lm(ModelSource(str(directory / "firstk50")))
-    save_reduced_model(tokenizer, model, 8, directory / "d8", {})
+    save_grouped_model(tokenizer, model, table, directory / "d8", {})
     rows = [(lang, line, text) for lang in ("en", "ru") for line, text in enumerate(leipzig(lang, 200))]
     from xlclust.corpus.schema import MIX
 
@@ -349,7 +392,7 @@ def test_table3_and_the_translations_table_read_each_run(tmp_path):
     summary = {"vocab_size": 600, "parameters": 2**20, "peak_memory_mb": 900.0, "precision": "bf16", "processes": 1}
     (run / "training.json").write_text(json.dumps(summary))
     (run / "throughput.csv").write_text("step,tokens,seconds,tokens_per_second\n10,5000,2.0,2500\n20,5000,3.0,1666.7\n")
-    table = continual_table({"xlmr/kmeans5/d8/cpt": str(run)}).iloc[0]
+    table = continual_table({"xlmr/d8/kmeans5/cpt": str(run)}).iloc[0]
     assert (table["ratio"], table["dim"], table["model_mb"], table["peak_memory_mb"]) == (5, 8, 4.0, 900.0)
     assert table["tokens_per_s"] == 2000.0 and table["steps_per_s"] == 4.0  # 10 000 tokens and 20 steps in 5 s
     check = tmp_path / "translations.json"
@@ -371,3 +414,49 @@ def test_example_groups_show_groups_mixing_scripts_first():
     examples = example_groups(table, 2, seed=0)
     assert list(examples["cluster_id"]) == [0, 2] and set(examples["scripts"]) == {"CYRILLIC,LATIN"}
     assert list(example_groups(table, 5, seed=0)["cluster_id"]) == [0, 2, 1]  # then the others; singletons never
+
+
+# --- the pipeline order of issue 36: reduction, then CLSA, then grouping -----------------------------
+
+
+def test_a_reduced_model_goes_through_clsa_and_grouping_and_loads_through_the_gate(backbones, tmp_path):
+    """bert/d8/clsa-x/kmeans20: CLSA trains the (V, 8) rows, k-means groups them, the grouped reduced
+    model keeps its padded embedding and sliced decoder and runs its masked-LM head."""
+    from xlclust.grouping.clsa import ClsaSettings, save_aligned_model
+    from xlclust.grouping.groups import kmeans_labels
+    from xlclust.models import load_local_model
+
+    tokenizer, model = load_masked_lm(ModelSource(str(backbones / "bert")))
+    save_reduced_model(tokenizer, model, 8, tmp_path / "d8", {})
+    tokenizer, model = load_masked_lm(ModelSource(str(tmp_path / "d8")))
+    words = [w for w in tokenizer.get_vocab() if w.isalpha() and len(w) > 2][:60]
+    before = model.get_input_embeddings().weight.detach().clone()
+    summary = save_aligned_model(tokenizer, model, list(zip(words[:30], words[30:])), ClsaSettings(epochs=3), tmp_path / "clsa", {})
+    assert summary["kept_pairs"] == 30
+    tokenizer, model = load_masked_lm(ModelSource(str(tmp_path / "clsa")))  # loads back as written (checked on save)
+    rows = model.get_input_embeddings().weight.detach()
+    assert type(model).__name__ == "ReducedBertForMaskedLM" and rows.shape == (before.shape[0], 8)
+    moved = (rows - before).abs().sum(dim=1) > 0
+    assert moved.sum() == 60 and not moved[tokenizer.convert_tokens_to_ids("[CLS]")]  # only the paired rows trained
+    tokens, embeddings = model_vocabulary(tokenizer, model)
+    assert embeddings.shape[1] == 8
+    grouping = kmeans_labels(embeddings, 0.2, seed=0, init="k-means++", max_iterations=10)
+    table = group_table(tokens, grouping.labels, method="kmeans")
+    save_grouped_model(tokenizer, model, table, tmp_path / "kmeans20", {})
+    grouped = load_local_model(tmp_path / "kmeans20", AutoModelForMaskedLM).eval()  # xlclust.models' gate
+    groups = int(table["cluster_id"].max()) + 1
+    assert type(grouped).__name__ == "ReducedBertForMaskedLM"
+    assert type(grouped.get_input_embeddings()).__name__ == "PaddedEmbedding"
+    assert type(grouped.get_output_embeddings()).__name__ == "SlicedDecoder"
+    assert grouped.get_input_embeddings().weight.shape == (groups, 8) and grouped.config.vocab_size == groups
+    grouped_tokenizer = AutoTokenizer.from_pretrained(tmp_path / "kmeans20", trust_remote_code=True)
+    batch = grouped_tokenizer(leipzig("en", 4), padding=True, return_tensors="pt")
+    assert int(batch["input_ids"].max()) < groups
+    with torch.no_grad():
+        logits = grouped(**batch).logits
+    assert logits.shape == (*batch["input_ids"].shape, groups) and torch.isfinite(logits).all()
+    # the group's row is the mean of its members' CLSA-trained reduced rows
+    member = table[(table["kind"] == "grouped")].iloc[0]
+    members = table.loc[(table["cluster_id"] == member["cluster_id"]) & (table["kind"] == "grouped"), "token_id"].to_numpy()
+    expected = rows[torch.tensor(members)].mean(dim=0)
+    assert torch.allclose(grouped.get_input_embeddings().weight[int(member["cluster_id"])], expected, atol=1e-6)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from xlclust.config import validate_config
 from xlclust.grouping.config_checks import check_grouping
+from xlclust.grouping_eval.runs import check_grouping_eval
 from xlclust.langclust.config_checks import check_langclust
 from xlclust.lowres.config_checks import check_lowres
 from xlclust.ner.config_checks import check_ner
@@ -16,7 +17,16 @@ from xlclust.pretraining.config_checks import check_pretraining
 from xlclust.tagging.config_checks import check_tagging
 from xlclust.tydiqa.config_checks import check_tydiqa
 
-STAGE_CHECKS = (check_grouping, check_pretraining, check_tydiqa, check_langclust, check_ner, check_lowres, check_tagging)
+STAGE_CHECKS = (
+    check_grouping,
+    check_grouping_eval,
+    check_pretraining,
+    check_tydiqa,
+    check_langclust,
+    check_ner,
+    check_lowres,
+    check_tagging,
+)
 
 
 def validate_workflow_config(config: dict, schema_path: str | Path) -> dict:

@@ -69,6 +69,20 @@ def clsa_pair_files(wildcards):
     return local_files(locations)
 
 
+def roundtrip_dictionary_files(wildcards):
+    """The MUSE dictionaries (pivot to each language) whose words round-trip pairs are found among."""
+    spec = GROUPING["clsa"]
+    locations = {f"muse_{lang}": spec["muse"]["location"].format(source=spec["pivot"], target=lang) for lang in spec["muse"]["languages"]}
+    return local_files(locations)
+
+
+def roundtrip_input(wildcards):
+    """The model's round-trip pairs (rule roundtrip_pairs) where the pair set has the source roundtrip."""
+    if "roundtrip" not in GROUPING["clsa"]["pair_sets"][wildcards.pairs]:
+        return {}
+    return {"roundtrip": f"results/grouping/{wildcards.pipeline}/roundtrip/pairs.tsv"}
+
+
 def translation_checks(pipeline):
     """A grouping step's translation check (grouping.translation_check), for model sources only."""
     if not GROUPING["translation_check"] or backbone_of(pipeline) == "vocabulary":
@@ -87,11 +101,12 @@ def group_map_files(method):
     }
 
 
-def grouping_outputs(pipeline, file):
+def grouping_outputs(pipeline, file, methods=("kmeans", "firstk")):
+    """A grouping source's files of each method (kmeans, l2kmeans, firstk, lexicon) at every ratio."""
     return expand(
         "results/grouping/{pipeline}/{method}{ratio}/{file}",
         pipeline=pipeline,
-        method=["kmeans", "firstk"],
+        method=list(methods),
         ratio=GROUPING["ratios"],
         file=file,
     )

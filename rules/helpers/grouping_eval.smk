@@ -1,54 +1,48 @@
 # The grouping_eval stage's helpers (rules/grouping_eval.smk): input functions, params and targets.
 from xlclust.pipelines import expand_pipelines, pipeline_choices
-from xlclust.grouping_eval.report import STUDIES as GROUPING_EVAL_STUDIES
+from xlclust.grouping_eval import runs as grouping_eval_runs
+from xlclust.grouping_eval.studies import FIGURES as GROUPING_EVAL_FIGURES
 from xlclust.retrieval.layout import corpus_dir, qrels_path, topics_path
 
 EVALUATION = GROUPING["evaluation"]
 
 
 def evaluated_pipelines():
-    """The oracle (grouping.evaluation.pipelines) and every pipeline of grouping.pipelines but those
-    grouping.evaluation.exclude leaves unevaluated."""
-    excluded = expand_pipelines(EVALUATION["exclude"], pipeline_choices(GROUPING))
-    evaluated = [*expand_pipelines(EVALUATION["pipelines"], pipeline_choices(GROUPING)), *grouping_pipelines()]
-    return [pipeline for pipeline in dict.fromkeys(evaluated) if pipeline not in excluded]
+    """grouping.evaluation.pipelines (the backbones as they are), the reference
+    (grouping.evaluation.reference, always) and every pipeline of grouping.pipelines but those
+    grouping.evaluation.exclude leaves unevaluated (xlclust/grouping_eval/runs.py)."""
+    return grouping_eval_runs.evaluated_pipelines(GROUPING)
 
 
-MIRACL_TASKS = ("miracl_retrieval", "miracl_reranking")
+MIRACL_TASKS = grouping_eval_runs.MIRACL_TASKS
 
 
 def eval_section(task):
     """A task's config section (MIRACL's two tasks share one)."""
-    return EVALUATION["miracl" if task in MIRACL_TASKS else task]
+    return grouping_eval_runs.section(EVALUATION, task)
 
 
-def miracl_test_languages():
-    spec = EVALUATION["miracl"]
-    return [*spec["languages"], *[lang for lang in spec["evaluation_only"] if lang not in spec["languages"]]]
+def tydiqa_train_languages():
+    """TyDi QA's languages with training questions (those the `all` training reads)."""
+    return grouping_eval_runs.tydiqa_train_languages(config)
 
 
-def eval_test_languages(task, train_language):
-    """A run's test languages: its own; every language for a zero-shot source and TyDi QA."""
-    if task == "tydiqa":
-        return QA_LANGUAGES
-    if train_language == eval_section(task).get("zero_shot_from"):
-        return miracl_test_languages() if task in MIRACL_TASKS else eval_section(task)["languages"]
-    return [train_language]
+def eval_test_languages(task, training=None):
+    """Every language a run of ``task`` is scored on, whatever its training (App. A: the `all` model
+    on every language; a language-code training zero-shot on the others, Fig. 9)."""
+    return grouping_eval_runs.scored_languages(EVALUATION, task, QA_LANGUAGES)
 
 
-def eval_trainings(task):
-    """A task's runs per pipeline and seed, by what they train on: each language, or TyDi QA's trainings."""
-    return EVALUATION["tydiqa"]["trainings"] if task == "tydiqa" else eval_section(task)["languages"]
+def eval_train_languages(task, training):
+    """Whose training data a training reads: `all`, every language with training data; a code, its own."""
+    return grouping_eval_runs.training_languages(EVALUATION, task, training, tydiqa_train_languages())
 
 
 def eval_runs():
-    """Every evaluation run: pipeline, task, training language, seed."""
-    runs = []
-    for pipeline in evaluated_pipelines() if GROUPING["backbones"] else []:
-        for task in EVALUATION["tasks"]:
-            for lang in eval_trainings(task):
-                runs += [{"pipeline": pipeline, "task": task, "train_language": lang, "seed": seed} for seed in EVALUATION["seeds"]]
-    return runs
+    """Every evaluation run: pipeline, task, train_language (`all` or a language code), seed; a
+    pipeline's tasks per grouping.evaluation.tasks_of, its language-code trainings only where
+    grouping.evaluation.zero_shot names it."""
+    return grouping_eval_runs.eval_runs(GROUPING)
 
 
 def eval_run_file(run, name="scores.csv"):
@@ -61,12 +55,31 @@ def grouping_eval_targets():
     return [
         "results/grouping_eval_scores.csv",
         "results/grouping_eval/table5.csv",
-        *(grouping_eval_figure(study) for study in GROUPING_EVAL_STUDIES),
+        "results/grouping_eval/fig10.csv",
+        *(grouping_eval_figure(figure) for figure in GROUPING_EVAL_FIGURES),
     ]
 
 
-def grouping_eval_figure(study):
-    return f"results/grouping_eval/{study}.png"
+def grouping_eval_figure(figure):
+    """A figure of "Tomato, Tomahto, Tomate" (fig3 … fig12; xlclust/grouping_eval/figures.py)."""
+    return f"results/grouping_eval/{figure}.png"
+
+
+def eval_references():
+    """Each backbone of grouping.backbones → its reference pipeline (grouping.evaluation.reference:
+    Table 5's perc denominator, Figs. 3-6 and 9-12); Fig. 7's other backbones use their own CLSA row."""
+    return {backbone: EVALUATION["reference"].format(backbone=backbone) for backbone in GROUPING["backbones"]}
+
+
+def eval_report_models():
+    """Each evaluated pipeline and its backbone → its model's ModelSource fields (Fig. 6's |V'|·d
+    and |V|·D are read from their configs)."""
+    pipelines = {pipeline for run in eval_runs() for pipeline in (run["pipeline"], backbone_of(run["pipeline"]))}
+    return {pipeline: pipeline_model(pipeline) for pipeline in sorted(pipelines)}
+
+
+def eval_report_model_files():
+    return sorted({path for pipeline in eval_report_models() for path in pipeline_model_files(pipeline).values()})
 
 
 def eval_data_files(wildcards):
@@ -82,27 +95,30 @@ def eval_data_files(wildcards):
 
 
 def eval_run_inputs(wildcards):
-    data = f"results/grouping_eval/data/{wildcards.eval_task}"
-    tests = eval_test_languages(wildcards.eval_task, wildcards.eval_lang)
-    if wildcards.eval_task == "tydiqa":  # the dev sets of the TyDi QA stage
+    """A run's model, its training data (one table per language it trains on: App. A's `all` reads
+    every language's) and every test language's data."""
+    task, training = wildcards.eval_task, wildcards.eval_lang
+    data = f"results/grouping_eval/data/{task}"
+    tests = eval_test_languages(task)
+    if task == "tydiqa":  # the dev sets of the TyDi QA stage
         return pipeline_model_files(wildcards.pipeline) | {
-            "train": f"{data}/train/{wildcards.eval_lang}.parquet",
+            "train": f"{data}/train/{training}.parquet",
             "dev": [f"results/tydiqa/data/dev/{lang}.parquet" for lang in tests],
         }
-    if wildcards.eval_task in MIRACL_TASKS:
+    if task in MIRACL_TASKS:
         return pipeline_model_files(wildcards.pipeline) | miracl_run_inputs(wildcards, tests)
     return pipeline_model_files(wildcards.pipeline) | {
-        "train": f"{data}/{wildcards.eval_lang}/train.parquet",
+        "train": [f"{data}/{lang}/train.parquet" for lang in eval_train_languages(task, training)],
         "test": [f"{data}/{lang}/test.parquet" for lang in tests],
     }
 
 
 def miracl_run_inputs(wildcards, tests):
-    """A MIRACL run's training examples, and each test language's corpus, dev topics, judgements and
-    (reranking) first-stage candidates."""
+    """A MIRACL run's training examples (each language's it trains on), and each test language's
+    corpus, dev topics, judgements and (reranking) first-stage candidates."""
     data = "results/grouping_eval/data/miracl"
     inputs = {
-        "train": f"{data}/{wildcards.eval_lang}/train.parquet",
+        "train": [f"{data}/{lang}/train.parquet" for lang in eval_train_languages(wildcards.eval_task, wildcards.eval_lang)],
         "corpus": [f"{data}/{lang}/corpus.parquet" for lang in tests],
         "topics": [f"{data}/{lang}/dev.parquet" for lang in tests],
         "qrels": [f"{data}/{lang}/dev.qrels" for lang in tests],
@@ -115,6 +131,15 @@ def miracl_run_inputs(wildcards, tests):
         else:
             inputs["candidates"] = [f"{data}/{lang}/bm25.trec" for lang in tests]
     return inputs
+
+
+def tydiqa_eval_train_files(wildcards):
+    """The local training files of a TyDi QA evaluation training's languages (from the Hub: none)."""
+    dataset = TYDIQA["dataset"]
+    if dataset["source"] != "files":
+        return {}
+    languages = eval_train_languages("tydiqa", wildcards.eval_lang)
+    return local_files({f"train_{lang}": dataset["files"]["train"][lang] for lang in languages})
 
 
 def miracl_data_files(wildcards):

@@ -19,6 +19,7 @@ import torch
 
 from xlclust.errors import XlclustError
 from xlclust.grouping.clsa_pairs import single_subword_pairs
+from xlclust.grouping.model import _check_saved
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,11 @@ def align_model_embeddings(model, pairs: np.ndarray, settings: ClsaSettings) -> 
         model.config.tie_word_embeddings = False
         if hasattr(model.config, "get_text_config"):
             model.config.get_text_config().tie_word_embeddings = False
+        # untied models tie nothing when loaded: a decoder bias that shares its tensor with another
+        # parameter (BERT's head bias) would be saved once and come back re-initialized
+        bias = getattr(output, "bias", None)
+        if bias is not None and sum(p.data_ptr() == bias.data_ptr() for _, p in model.named_parameters(remove_duplicate=False)) > 1:
+            output.bias = torch.nn.Parameter(bias.detach().clone())
     aligned, log_rows = align_rows(embeddings.weight, pairs, settings)
     with torch.no_grad():
         embeddings.weight.copy_(aligned)
@@ -110,7 +116,8 @@ def align_model_embeddings(model, pairs: np.ndarray, settings: ClsaSettings) -> 
 
 def save_aligned_model(tokenizer, model, pairs: list[tuple[str, str]], settings: ClsaSettings, out_dir, metadata: dict) -> dict:
     """CLSA on ``model`` with the single-subword pairs among ``pairs``; the model, its tokenizer, the
-    per-epoch log (``clsa_epochs.csv``) and a summary (``clsa.json``) in one directory, atomically."""
+    per-epoch log (``clsa_epochs.csv``) and a summary (``clsa.json``) in one directory, atomically,
+    checked by loading it back. A reduced model (§2.3) trains its (V, d) rows and keeps its code."""
     import json
     from dataclasses import asdict
 
@@ -127,6 +134,7 @@ def save_aligned_model(tokenizer, model, pairs: list[tuple[str, str]], settings:
     with atomic_directory(out_dir) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
+        _check_saved(model, tmp)
         pd.DataFrame(epochs).to_csv(tmp / "clsa_epochs.csv", index=False)
         (tmp / "clsa.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary

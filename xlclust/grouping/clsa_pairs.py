@@ -1,7 +1,9 @@
 """The translation pairs of a CLSA pair set (config ``grouping.clsa``), gathered from each lexicon's
-files: MUSE's dictionaries with the pivot (and, for ``muse_reverse``, their other direction), and
-every two languages' words of one concept in the multi-parallel PanLex Swadesh lists and Concepticon
-concept lists. Remote files are downloaded once and checked against their pinned SHA-256."""
+files: MUSE's dictionaries with the pivot (and, for ``muse_reverse``, their other direction, a
+source no default uses), and every two languages' words of one concept in the multi-parallel PanLex
+Swadesh lists and Concepticon concept lists. The ``roundtrip`` source (App. B) depends on the model:
+its pairs are the model's mutual nearest neighbours among MUSE's words
+(:mod:`xlclust.grouping.roundtrip`, rule roundtrip_pairs), not part of the pair set's file here. Remote files are downloaded once and checked against their pinned SHA-256."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from xlclust.locations import local_path
 log = logging.getLogger(__name__)
 
 Fetch = Callable[[str, str], Path]  # (location, config key) → a local file
-SOURCES = ("muse", "muse_reverse", "panlex", "concepticon")
+SOURCES = ("muse", "muse_reverse", "roundtrip", "panlex", "concepticon")
 
 
 def swadesh_files(location: str, varieties: dict[str, str], fetch: Fetch, cache_dir: str | Path) -> dict[str, Path]:
@@ -75,6 +77,8 @@ def gather_pairs(sources: list[str], spec: dict, fetch: Fetch) -> tuple[list[tup
                 path = fetch(concept_list["location"], key)
                 for first, second in itertools.combinations(sorted(concept_list["columns"]), 2):
                     found += concepticon_pairs(path, concept_list["columns"][first], concept_list["columns"][second], key)
+        elif source == "roundtrip":
+            pass  # the model's own mutual nearest neighbours: rule roundtrip_pairs (xlclust.grouping.roundtrip)
         else:
             raise ConfigError(f"grouping.clsa.pair_sets: unknown source {source!r}; known: {', '.join(SOURCES)}")
         counts[source] = len(found)
@@ -96,13 +100,20 @@ def read_pairs(path) -> list[tuple[str, str]]:
     return list(zip(table["source"], table["target"]))
 
 
+def single_subword_ids(words: list[str], tokenizer) -> dict[str, int]:
+    """The words that are one subword of ``tokenizer`` (as a word of running text: a word-initial
+    piece), not the unknown token, and their IDs; each word tokenized once."""
+    words = list(dict.fromkeys(words))
+    encoded = tokenizer(words, add_special_tokens=False)["input_ids"] if words else []
+    return {word: ids[0] for word, ids in zip(words, encoded) if len(ids) == 1 and ids[0] != tokenizer.unk_token_id}
+
+
 def single_subword_pairs(pairs: list[tuple[str, str]], tokenizer) -> tuple[np.ndarray, dict]:
     """The (source ID, target ID) pairs whose words are each one subword of ``tokenizer`` (as a word
     of running text: a word-initial piece), neither unknown, the two different; and counts of what was
     kept. Each distinct word is tokenized once."""
     words = sorted({word for pair in pairs for word in pair})
-    encoded = tokenizer(words, add_special_tokens=False)["input_ids"] if words else []
-    single = {word: ids[0] for word, ids in zip(words, encoded) if len(ids) == 1 and ids[0] != tokenizer.unk_token_id}
+    single = single_subword_ids(words, tokenizer)
     kept = sorted({(single[a], single[b]) for a, b in pairs if a in single and b in single and single[a] != single[b]})
     counts = {"pairs": len(pairs), "words": len(words), "single_subword_words": len(single), "kept_pairs": len(kept)}
     return np.asarray(kept, dtype=np.int64).reshape(-1, 2), counts

@@ -20,9 +20,10 @@ def check_grouping(config: Mapping[str, Any]) -> None:
                 f"config key 'grouping.embeddings[{position}]': {source!r} is neither 'vocabulary' nor a "
                 f"model under 'models' ({', '.join(models) or 'none'})"
             )
-    for position, backbone in enumerate(grouping.get("backbones", [])):
-        if backbone not in models:
-            raise ConfigError(f"config key 'grouping.backbones[{position}]': {backbone!r} is not a model under 'models'")
+    for key in ("backbones", "compared_backbones"):
+        for position, backbone in enumerate(grouping.get(key, [])):
+            if backbone not in models:
+                raise ConfigError(f"config key 'grouping.{key}[{position}]': {backbone!r} is not a model under 'models'")
     pair_sets = grouping.get("clsa", {}).get("pair_sets", {})
     check = grouping.get("translation_check")
     if check is not None and check not in pair_sets:
@@ -79,7 +80,9 @@ def check_model_limits(config: Mapping[str, Any]) -> None:
         reduction = parse_pipeline(path, "config key 'grouping.pipelines'").step("reduction")
         if reduction is not None:
             dims.setdefault(path.split("/")[0], set()).add(int(reduction.fields["dim"]))
-    for backbone in grouping.get("backbones", []):
+    for backbone in dict.fromkeys([*grouping.get("backbones", []), *grouping.get("compared_backbones", [])]):
+        if backbone not in models:
+            continue  # named by check_grouping
         directory = local_model_directory(models[backbone], config.get("model_cache_dir"))
         if directory is None:
             continue

@@ -14,18 +14,28 @@ import numpy as np
 import pandas as pd
 
 from xlclust.cluster.clusters import renumber_by_first_appearance
-from xlclust.grouping.kmeans import Grouping, n_groups, spherical_kmeans
+from xlclust.grouping.kmeans import KMEANS, Grouping, n_groups
 from xlclust.search import EXACT, SearchSettings
 
-METHODS = ("kmeans", "firstk", "lexicon")
+METHODS = ("kmeans", "l2kmeans", "firstk", "lexicon")
 
 
 def kmeans_labels(
-    embeddings: np.ndarray, ratio: float, *, seed: int, init: str, max_iterations: int, search: SearchSettings = EXACT
+    embeddings: np.ndarray,
+    ratio: float,
+    *,
+    seed: int,
+    init: str,
+    max_iterations: int,
+    search: SearchSettings = EXACT,
+    method: str = "kmeans",
 ) -> Grouping:
-    """Spherical k-means into r_G · |V| groups (``ratio`` a fraction)."""
+    """k-means into r_G · |V| groups (``ratio`` a fraction): spherical (``kmeans``, §2.1) or
+    Euclidean (``l2kmeans``, App. E)."""
+    if method not in KMEANS:
+        raise ValueError(f"unknown k-means method {method!r}; use one of {sorted(KMEANS)}")
     k = n_groups(len(embeddings), ratio)
-    return spherical_kmeans(embeddings, k, seed=seed, init=init, max_iterations=max_iterations, search=search)
+    return KMEANS[method](embeddings, k, seed=seed, init=init, max_iterations=max_iterations, search=search)
 
 
 def first_k_labels(order: np.ndarray, ratio: float) -> np.ndarray:
@@ -52,7 +62,7 @@ def group_table(tokens: pd.DataFrame, labels: np.ndarray, *, method: str) -> pd.
     all_labels = np.empty(len(tokens), dtype=np.int64)
     all_labels[~special] = labels
     all_labels[special] = (int(labels.max()) + 1 if len(labels) else 0) + np.arange(int(special.sum()))
-    table = tokens.reset_index(drop=True)
+    table = tokens.reset_index(drop=True).drop(columns=["first_k_order"], errors="ignore")  # the token table's, not the map's
     kinds = np.full(len(tokens), "special", dtype=object)
     kinds[~special] = np.where(dropped, "dropped", "kept" if method == "firstk" else "grouped")
     table["kind"] = kinds

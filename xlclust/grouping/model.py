@@ -5,7 +5,9 @@ normal path, a local directory works offline). Its input-embedding rows are grou
 has one embedding row per group — the mean of its members' rows, as in "Tomato, Tomahto, Tomate"
 §2.1 (First-k: the kept token's own row; dropped tokens read as the unknown token) — and the
 same for an untied output layer and its bias. Its tokenizer is a ``GroupedTokenizer`` over the
-original one, saved with its code, so both load as Hugging Face directories.
+original one, saved with its code, so both load as Hugging Face directories. A dimension-reduced model
+(:mod:`xlclust.grouping.reduced`, pipelines ``d{dim}/…/kmeans{r}``) stays one: its padded embedding and
+sliced decoder are resized in place, one d-dimensional row per group, and its ``reduced.py`` travels on.
 """
 
 from __future__ import annotations
@@ -40,15 +42,18 @@ def load_masked_lm(source: ModelSource):
 
 
 def model_vocabulary(tokenizer, model) -> tuple[pd.DataFrame, np.ndarray]:
-    """The token table (token, language '', is_special, is_unknown, token_id, frequency_rank =
-    token_id: First-k keeps the first IDs) and the embedding rows of the groupable (non-special)
-    tokens."""
+    """The token table (token, language '', is_special, is_unknown, token_id, frequency_rank: the
+    First-k order of :mod:`xlclust.grouping.emergence`, and first_k_order: its kind) and the embedding
+    rows of the groupable (non-special) tokens: a reduced model's (V, d) rows, the ones it groups."""
+    from xlclust.grouping.emergence import emergence_ranks
+
     size = len(tokenizer)
     weights = model.get_input_embeddings().weight.detach().float().cpu().numpy()
     if weights.shape[0] < size:
         raise XlclustError(f"the tokenizer has {size} tokens but the input embeddings only {weights.shape[0]} rows")
     special = np.zeros(size, dtype=bool)
     special[[i for i in tokenizer.all_special_ids if i is not None and i < size]] = True
+    ranks, order = emergence_ranks(tokenizer)
     tokens = pd.DataFrame(
         {
             "token": tokenizer.convert_ids_to_tokens(list(range(size))),
@@ -56,7 +61,8 @@ def model_vocabulary(tokenizer, model) -> tuple[pd.DataFrame, np.ndarray]:
             "is_special": special,
             "is_unknown": np.arange(size) == tokenizer.unk_token_id,
             "token_id": np.arange(size),
-            "frequency_rank": np.where(special, -1, np.arange(size)),
+            "frequency_rank": np.where(special, -1, ranks),
+            "first_k_order": order,
         }
     )
     return tokens, weights[:size][~special]
@@ -122,7 +128,7 @@ def group_model_embeddings(model, table: pd.DataFrame) -> None:
     _keep_parameters_apart(model, shared_before)
 
 
-def _check_saved(model, directory) -> None:
+def _check_saved(model, directory) -> None:  # also CLSA's (xlclust.grouping.clsa)
     """Load the saved model back: every tensor must come back as it was written."""
     import torch
     from transformers import AutoModelForMaskedLM

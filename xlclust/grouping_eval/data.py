@@ -55,6 +55,30 @@ def prepare_xnli(spec: dict, language: str, cache_dir: str, sha256: dict, seed: 
     return tables, counts
 
 
+def training_rows(paths, languages: list[str], key: str | None = None) -> list[dict]:
+    """A training's examples: each language's training table (``paths``, one per language, in the order
+    of ``languages``; a single path for one language) read and concatenated, each row with its
+    ``language``. ``key`` (MIRACL's ``qid``) is prefixed with the language (``sw:123``): ids are unique
+    within a language's files only, and the trainers seed each example's draws by it. The languages'
+    tables were each limited on their own (XNLI's ``limit.train`` pairs per language); the Trainer
+    shuffles the whole with the run's seed (App. A: all of a data set's training data, one model)."""
+    import pyarrow.parquet as pq
+
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)
+    if len(paths) != len(languages):
+        raise ValueError(f"{len(paths)} training tables for {len(languages)} languages ({', '.join(languages)})")
+    rows = []
+    for lang, path in zip(languages, paths):
+        table = pq.read_table(path).to_pylist()
+        for row in table:
+            row["language"] = lang
+            if key is not None and len(languages) > 1:
+                row[key] = f"{lang}:{row[key]}"
+        rows += table
+        log.info("training %s: %d examples of %s", lang, len(table), path)
+    return rows
+
+
 def write_pair_tables(tables: dict[str, pa.Table], counts: list[dict], outputs) -> None:
     import pyarrow.parquet as pq
 
