@@ -202,3 +202,31 @@ def test_first_k_keeps_the_id_order_of_wordpiece_and_unigram_and_says_which(tiny
     assert "emergence order cannot be had from the tokenizer files" in ORDERS["unigram"]
     tokens, _ = model_vocabulary(tokenizer, AutoModelForMaskedLM.from_pretrained(tiny))
     assert set(tokens["first_k_order"]) == {"wordpiece"} and (tokens.loc[tokens["is_special"], "frequency_rank"] == -1).all()
+
+
+def test_an_xlmr_head_untied_by_clsa_groups_both_its_biases(tmp_path):
+    """CLSA unties the output layer and gives the decoder its own bias; XLM-R's head keeps a second
+    bias (lm_head.bias) that resize_token_embeddings leaves at the old size: both are grouped (the
+    means of their members), and the grouped model loads back (it failed on the demo's tinyxlmr)."""
+    from transformers import XLMRobertaForMaskedLM
+
+    from xlclust.demo.tiny_model import build_tiny_xlmr
+
+    texts = [s for lang in ("en", "ru", "el") for s in real_sentences(lang, 200)]
+    build_tiny_xlmr(texts, tmp_path / "xlmr", vocab_size=400, hidden_size=16, layers=1, heads=2, max_positions=66, seed=0)
+    tokenizer = AutoTokenizer.from_pretrained(tmp_path / "xlmr")
+    model = XLMRobertaForMaskedLM.from_pretrained(tmp_path / "xlmr")
+    model.config.tie_word_embeddings = False
+    model.lm_head.decoder.weight = torch.nn.Parameter(model.lm_head.decoder.weight.detach().clone())
+    model.lm_head.decoder.bias = torch.nn.Parameter(torch.randn(len(tokenizer)))
+    model.lm_head.bias = torch.nn.Parameter(torch.randn(len(tokenizer)))
+    head_bias, decoder_bias = model.lm_head.bias.detach().clone(), model.lm_head.decoder.bias.detach().clone()
+    table = kmeans_table(tokenizer, model)
+    save_grouped_model(tokenizer, model, table, tmp_path / "grouped", {})
+    loaded = AutoModelForMaskedLM.from_pretrained(tmp_path / "grouped")
+    groups = int(table["cluster_id"].max()) + 1
+    assert loaded.lm_head.bias.shape == loaded.lm_head.decoder.bias.shape == (groups,)
+    members = table[table["kind"] != "dropped"].groupby("cluster_id")["token_id"].apply(list)
+    for group, token_ids in members.head(20).items():
+        assert torch.allclose(loaded.lm_head.bias[group], head_bias[token_ids].mean(), atol=1e-6)
+        assert torch.allclose(loaded.lm_head.decoder.bias[group], decoder_bias[token_ids].mean(), atol=1e-6)

@@ -114,7 +114,15 @@ def group_model_embeddings(model, table: pd.DataFrame) -> None:
     output = model.get_output_embeddings()
     tied = output is not None and output.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
     output_rows = None if output is None or tied else output.weight.detach().clone()
-    output_bias = None if output is None or getattr(output, "bias", None) is None else output.bias.detach().clone()
+    # every per-token vector: the decoder's bias and a head bias apart from it (XLM-R's lm_head.bias
+    # after CLSA untied the head, which resize_token_embeddings leaves at the old size)
+    decoder = next((name for name, module in model.named_modules() if output is not None and module is output), None)
+    head_biases = {f"{decoder}.bias", f"{decoder.rpartition('.')[0]}.bias"} if decoder else set()
+    vocab_vectors = {
+        name: parameter.detach().clone()
+        for name, parameter in model.named_parameters(remove_duplicate=False)
+        if name in head_biases and parameter.shape == (len(table),)
+    }
     shared_before = _shared_parameters(model)
     model.resize_token_embeddings(n_groups, mean_resizing=False)
     with torch.no_grad():
@@ -122,8 +130,13 @@ def group_model_embeddings(model, table: pd.DataFrame) -> None:
         output = model.get_output_embeddings()
         if output_rows is not None:
             output.weight.copy_(_group_means(output_rows, groups, use, n_groups))
-        if output_bias is not None:
-            output.bias.copy_(_group_means(output_bias, groups, use, n_groups))
+        for name, vector in vocab_vectors.items():
+            module_name, _, leaf = name.rpartition(".")
+            module, grouped = model.get_submodule(module_name), _group_means(vector, groups, use, n_groups)
+            if getattr(module, leaf).shape[0] == n_groups:
+                getattr(module, leaf).copy_(grouped)
+            else:
+                setattr(module, leaf, torch.nn.Parameter(grouped))
     model.config.vocab_size = n_groups
     _keep_parameters_apart(model, shared_before)
 
