@@ -138,7 +138,7 @@ def test_demo_runs_every_grouping_operation_and_clsa_groups_translations_togethe
     model = AutoModelForMaskedLM.from_pretrained(final, trust_remote_code=True)
     assert type(tokenizer).__name__ == "GroupedTokenizer" and type(model).__name__ == "ReducedBertForMaskedLM"
     assert model.get_input_embeddings().weight.shape == (len(tokenizer), 8)
-    assert json.loads((final / "training.json").read_text(encoding="utf-8"))["steps"] == 40
+    assert json.loads((final / "training.json").read_text(encoding="utf-8"))["steps"] == 24
     table3 = pd.read_csv(workdir / "results/grouping/table3.csv").set_index("pipeline")
     assert table3.loc["tiny/d8/clsa-demo/kmeans20/cpt", "dim"] == 8 and table3["peak_memory_mb"].gt(0).all()
     translations = pd.read_csv(workdir / "results/grouping/translations.csv").set_index("pipeline")
@@ -155,7 +155,7 @@ def test_demo_evaluates_every_pipeline_against_the_reference(demo_runs):
     workdir = demo_runs[0]
     scores = pd.read_csv(workdir / "results/grouping_eval_scores.csv")
     every_task = {"tiny/cpt", "tiny/clsa-demo/kmeans20/cpt", "tiny/d8/clsa-demo/kmeans20/cpt"}
-    xnli_only = {"tiny", "tiny/kmeans20", "tiny/l2kmeans20", "tiny/d8/cpt", "tiny/kmeans5/cpt", "tiny/clsa-demo/kmeans5/cpt"}
+    xnli_only = {"tiny", "tiny/kmeans20", "tiny/l2kmeans20", "tiny/d8/cpt", "tiny/kmeans5/cpt"}
     xnli_only |= {"tiny/clsa-demo_roundtrip/kmeans5/cpt", "tiny/clsa-demo", "tiny/clsa-demo/kmeans20"}
     xnli_only |= {"tinyxlmr/clsa-demo", "tinyxlmr/clsa-demo/kmeans20"}
     assert set(scores["pipeline"]) == every_task | xnli_only
@@ -177,7 +177,11 @@ def test_demo_evaluates_every_pipeline_against_the_reference(demo_runs):
     table = pd.read_csv(workdir / "results/grouping_eval/table5.csv").set_index(["pipeline", "task", "scenario", "metric"])
     assert table.loc[("tiny/cpt", "masakhaner", "in_language", "f1"), "mean"] > 25  # the stand-ins are learnt
     assert table.loc[("tiny/cpt", "xnli", "in_language", "accuracy"), "mean"] > 50  # chance: 33
-    assert table.loc[("tiny/kmeans20", "xnli", "in_language", "accuracy"), "perc"] > 70  # 20 % of the rows keep most of it
+    perc = table.xs(("xnli", "in_language", "accuracy"), level=("task", "scenario", "metric"))["perc"]
+    # the paper's claims on the demo: CLSA before grouping keeps more (Fig. 4), continual pretraining
+    # recovers what grouping loses (Fig. 3), even at 5 %
+    assert perc["tiny/clsa-demo/kmeans20"] > perc["tiny/kmeans20"] + 10
+    assert perc["tiny/clsa-demo/kmeans20/cpt"] > perc["tiny/kmeans20"] + 10 and perc["tiny/kmeans5/cpt"] > perc["tiny/kmeans20"]
     tydiqa = scores[scores["task"] == "tydiqa"]  # trained on every training question (the demo's: English), answered in every language
     assert set(tydiqa["language"]) == {"en", "qcy", "qgr"} and set(tydiqa["metric"]) == {"EM", "F1"}
     assert table.loc[("tiny/cpt", "tydiqa", "in_language", "F1"), "mean"] > 25
