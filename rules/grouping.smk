@@ -337,14 +337,16 @@ rule continual_corpus:
         "../scripts/sample_corpus.py"
 
 
+# The mix in a backbone's token IDs, once per backbone: reduction and CLSA keep its tokenizer, and a
+# grouped tokenizer segments as the original (continual_grouped_encoding maps this encoding).
 rule continual_encoded:
     input:
         corpus="results/grouping/continual/mix.parquet",
-        tokenizer=lambda wildcards: pipeline_directory(wildcards.pipeline),
+        tokenizer=lambda wildcards: pipeline_directory(wildcards.backbone),
     output:
-        directory("results/grouping/{pipeline}/encoded"),
+        directory("results/grouping/{backbone}/encoded"),
     log:
-        "logs/continual_encoded/{pipeline}.log",
+        "logs/continual_encoded/{backbone}.log",
     conda:
         "../envs/model.yaml"
     threads: job_threads(2)
@@ -357,10 +359,30 @@ rule continual_encoded:
         "../scripts/encode_corpus.py"
 
 
+# A grouped pipeline's corpus is its backbone's encoding with every token ID mapped to its group's (token_groups.json).
+rule continual_grouped_encoding:
+    input:
+        corpus=lambda wildcards: backbone_encoding(wildcards.pipeline),
+        model="results/grouping/{pipeline}/{method}{ratio}/model",
+        mix="results/grouping/continual/mix.parquet",  # its size sets the runtime (a directory's size_mb is its entry's)
+    output:
+        directory("results/grouping/{pipeline}/{method}{ratio}/encoded"),
+    log:
+        "logs/continual_grouped_encoding/{pipeline}/{method}{ratio}.log",
+    conda:
+        "../envs/corpus.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=lambda wildcards, input: 10 + int(input.size_mb / 100),  # ~60 MB/s of shards measured
+    script:
+        "../scripts/map_encoded.py"
+
+
 # §2.4: masked-LM training from the pipeline's model, on its own tokenization of the corpus.
 rule continual_pretrain:
     input:
-        corpus="results/grouping/{pipeline}/encoded",
+        corpus=lambda wildcards: continual_encoding(wildcards.pipeline),
         tokenizer=lambda wildcards: pipeline_directory(wildcards.pipeline),
         initial_model=lambda wildcards: pipeline_directory(wildcards.pipeline),
     output:

@@ -207,7 +207,7 @@ rule grouping_eval_scores:
     log:
         "logs/grouping_eval_scores.log",
     conda:
-        "../envs/cluster.yaml"
+        "../envs/model.yaml"  # the model configs are read through transformers
     threads: 1
     resources:
         mem_mb=2000,

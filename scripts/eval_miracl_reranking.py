@@ -12,7 +12,7 @@ import pandas as pd
 
 from xlclust.atomic import atomic_directory, write_csv_atomic, write_text_atomic
 from xlclust.grouping_eval.data import training_rows
-from xlclust.grouping_eval.runs import scenario
+from xlclust.grouping_eval.scenario import scenario
 from xlclust.models import ModelSource
 from xlclust.retrieval import trec
 from xlclust.retrieval.evaluation import metric_rows, read_topics_table, reranked_run

@@ -13,7 +13,7 @@ import pandas as pd
 
 from xlclust.atomic import atomic_directory, write_csv_atomic, write_text_atomic
 from xlclust.grouping_eval.data import training_rows
-from xlclust.grouping_eval.runs import scenario
+from xlclust.grouping_eval.scenario import scenario
 from xlclust.models import ModelSource
 from xlclust.retrieval.dpr import finetune_dpr
 from xlclust.retrieval.evaluation import dpr_run, metric_rows, read_topics_table

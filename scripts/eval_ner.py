@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 
 from xlclust.atomic import write_csv_atomic, write_text_atomic
 from xlclust.grouping_eval.data import training_rows
-from xlclust.grouping_eval.runs import scenario
+from xlclust.grouping_eval.scenario import scenario
 from xlclust.models import ModelSource
 from xlclust.ner.training import evaluate_languages, finetune_ner
 from xlclust.runlog import start_job

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 from transformers import AutoModelForQuestionAnswering
 
 from xlclust.atomic import write_csv_atomic, write_text_atomic
-from xlclust.grouping_eval.runs import scenario
+from xlclust.grouping_eval.scenario import scenario
 from xlclust.models import ModelSource
 from xlclust.runlog import start_job
 from xlclust.training.finetuning import FinetuneSpec

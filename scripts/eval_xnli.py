@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from xlclust.atomic import write_csv_atomic, write_text_atomic
 from xlclust.grouping_eval.data import training_rows
-from xlclust.grouping_eval.runs import scenario
+from xlclust.grouping_eval.scenario import scenario
 from xlclust.models import ModelSource
 from xlclust.nli.training import accuracy, finetune_nli, predict_labels
 from xlclust.runlog import start_job

@@ -8,6 +8,7 @@ import pytest
 from workflow_tests.paper_config import validated
 from xlclust.errors import ConfigError
 from xlclust.grouping_eval import runs
+from xlclust.grouping_eval.scenario import scenario
 from xlclust.training.finetuning import FinetuneSpec, training_arguments
 
 
@@ -87,8 +88,8 @@ def test_tasks_of_restricts_the_tasks_of_the_pipelines_it_names():
 
 
 def test_scores_are_in_language_for_all_and_zero_shot_from_a_language_elsewhere():
-    assert runs.scenario("all", "sw") == runs.scenario("all", "yo") == "in_language"
-    assert runs.scenario("en", "en") == "in_language" and runs.scenario("en", "sw") == "zero_shot"
+    assert scenario("all", "sw") == scenario("all", "yo") == "in_language"
+    assert scenario("en", "en") == "in_language" and scenario("en", "sw") == "zero_shot"
     evaluation = small_grouping()["evaluation"]
     # every training is scored on every test language; MIRACL's evaluation-only languages too (Table 5: 18)
     assert runs.scored_languages(evaluation, "miracl_retrieval") == ["en", "sw", "yo"]

@@ -44,6 +44,20 @@ def pipeline_model_files(pipeline):
     return model_files(pipeline) if is_backbone(pipeline) else {"model": pipeline_directory(pipeline)}
 
 
+def backbone_encoding(pipeline):
+    """The continual-pretraining mix in the pipeline's backbone's token IDs (rule continual_encoded)."""
+    return f"results/grouping/{backbone_of(pipeline)}/encoded"
+
+
+def continual_encoding(pipeline):
+    """The mix in a pipeline's token IDs: its backbone's encoding, or with a grouping step that
+    encoding mapped through the groups (rule continual_grouped_encoding). ``pipeline``: the one
+    before its cpt step (parsed with it: a reduction alone is no pipeline)."""
+    if parse_pipeline(f"{pipeline}/cpt").step("grouping"):
+        return f"results/grouping/{pipeline}/encoded"
+    return backbone_encoding(pipeline)
+
+
 def grouping_pipelines():
     """Every pipeline the config names (grouping.pipelines expanded over the configured choices)."""
     return expand_pipelines(GROUPING["pipelines"], pipeline_choices(GROUPING))

@@ -24,12 +24,11 @@ from typing import Any
 
 from xlclust.config import tydiqa_languages
 from xlclust.errors import ConfigError
+from xlclust.grouping_eval.scenario import ALL
 from xlclust.pipelines import expand_pipelines, parse_pipeline, pipeline_choices
 
 TASKS = ("masakhaner", "xnli", "tydiqa", "miracl_retrieval", "miracl_reranking")
 MIRACL_TASKS = ("miracl_retrieval", "miracl_reranking")
-ALL = "all"  # the training on every language's training data (App. A)
-IN_LANGUAGE, ZERO_SHOT = "in_language", "zero_shot"
 
 
 def section_name(task: str) -> str:
@@ -130,12 +129,6 @@ def tydiqa_train_languages(config: Mapping[str, Any]) -> list[str]:
     if dataset.get("source") == "files":
         return [lang for lang in languages if lang in (dataset.get("files") or {}).get("train", {})]
     return languages
-
-
-def scenario(training: str, language: str) -> str:
-    """A score's scenario: ``in_language`` for the ``all`` training and for a language-code training
-    scored on its own language, ``zero_shot`` for that training scored on any other."""
-    return IN_LANGUAGE if training in (ALL, language) else ZERO_SHOT
 
 
 def check_grouping_eval(config: Mapping[str, Any]) -> None:
