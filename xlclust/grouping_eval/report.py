@@ -26,7 +26,7 @@ COLUMNS = [*SETTINGS, "task", "scenario", "train_language", "language", "seed", 
 # a score and its reference's share these (plus language and, per row, seed)
 MATCH = ["task", "scenario", "train_language", "metric"]
 GROUP = [*SETTINGS, *MATCH]
-UNGROUPED = ("none", "oracle")  # describe()'s method of a pipeline without grouping (older: "oracle")
+UNGROUPED = ("none",)  # describe()'s method of a pipeline without grouping
 # the metric each task's figure panel shows (Table 5's)
 HEADLINE_METRICS = {"masakhaner": "f1", "xnli": "accuracy", "tydiqa": "F1", "miracl_retrieval": "ndcg@10", "miracl_reranking": "ndcg@10"}
 # Fig. 3's and Table 5's background colours (captions): their lower bounds in percent of the reference
