@@ -242,6 +242,12 @@ def test_tagging_settings_are_checked():
         validated(tagging__embedders=["bpe_bow", "muse", "laser_top"], tagging__task_embedders={"pos": ["laser_top", "laser_elmo"]})
     with pytest.raises(ConfigError, match=r"tagging\.confusion\.embedders': \['muse', 'laser_top'\] not all among NER's embedders"):
         validated(tagging__task_embedders={"ner": ["bpe_bow", "laser_top"]})
+    assert tagging["scenario_embedders"] == {}  # every embedder in every scenario
+    with pytest.raises(ConfigError, match=r"tagging\.scenario_embedders\.joint_a': \['laser_elmo'\] not among tagging\.embedders"):
+        validated(tagging__embedders=["bpe_bow", "muse", "laser_top"], tagging__scenario_embedders={"joint_a": ["laser_elmo"]})
+    with pytest.raises(ConfigError, match=r"tagging\.confusion\.embedders': \['muse', 'laser_top'\] not all among NER's embedders"):
+        validated(tagging__scenario_embedders={"zeroshot": ["bpe_bow", "laser_top"]})  # Fig. 5's muse not run zero-shot
+    assert validated(tagging__scenario_embedders={"joint_a": ["laser_top"]})  # Fig. 5 is zero-shot: joint_a may leave muse out
     with pytest.raises(ConfigError, match=r"tagging\.finetuned_models\.xlm': 'xlm2' is not a model of `models`"):
         validated(tagging__finetuned_models={"bert": "mbert", "xlm": "xlm2"})
     assert validated(tagging__muse={**tagging["muse"], "en": "aligned"})  # English is a language of the alignment stage

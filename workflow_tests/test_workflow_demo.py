@@ -410,11 +410,12 @@ def test_demo_compares_word_embedders_for_ner_and_pos_zero_shot_and_joint(demo_r
     workdir = demo_runs[0]
     embedders = {"bpe_bow", "bpe_gru", "muse", "laser_top", "laser_elmo", "lstm_nopre", "bert", "xlm"}
     runs = len(embedders) + 2  # (task, embedder): every embedder on NER, two on POS
+    joint = 3 + 2  # joint_a (tagging.scenario_embedders): laser_top, bpe_gru and bert on NER, both POS embedders
     scores = pd.read_csv(workdir / "results/tagging_scores.csv")
     assert list(scores.columns) == ["embedder", "task", "scenario", "train_languages", "seed", "language", "metric", "value", "sentences"]
     assert set(scores["embedder"]) == embedders and set(scores["metric"]) == {"f1", "accuracy"}
     assert set(scores.loc[scores["task"] == "pos", "embedder"]) == {"bpe_gru", "bert"}
-    assert len(scores) == runs * 2 * 3 and scores["value"].between(0, 100).all() and (scores["sentences"] == 200).all()
+    assert len(scores) == (runs + joint) * 3 and scores["value"].between(0, 100).all() and (scores["sentences"] == 200).all()
     english = scores[(scores["scenario"] == "zeroshot") & (scores["language"] == "en")].set_index(["task", "embedder"])["value"]
     learnt = {("ner", "bert"): 15, ("ner", "xlm"): 5, ("pos", "bpe_gru"): 75, ("pos", "bert"): 75}
     floors = pd.Series([learnt.get(key, 25) for key in english.index], index=english.index)  # 25: NER under the tagger
@@ -426,7 +427,7 @@ def test_demo_compares_word_embedders_for_ner_and_pos_zero_shot_and_joint(demo_r
     assert set(signs["embedder"]) == embedders - {"laser_top"} and (signs["reference"] == "laser_top").all()
     assert (signs["wins"] + signs["losses"] + signs["ties"] == 200).all()
     gains = pd.read_csv(workdir / "results/tagging/joint_gain.csv")
-    assert len(gains) == runs * 3 and np.allclose(gains["gain_a"], gains["joint_a"] - gains["zeroshot"], atol=0.011)
+    assert len(gains) == joint * 3 and np.allclose(gains["gain_a"], gains["joint_a"] - gains["zeroshot"], atol=0.011)
     bio = pd.read_csv(workdir / "results/tagging/bio_confusion.csv")
     assert set(bio["embedder"]) == {"muse", "laser_top"} and set(bio["gold"]) == {"B", "I", "O"}
     assert np.allclose(bio.groupby(["embedder", "gold"])["share"].sum(), 1.0, atol=1e-3)

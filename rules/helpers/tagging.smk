@@ -58,11 +58,14 @@ def tagging_run_languages(wildcards):
 
 
 def tagging_runs():
+    """Every run: each task's embedders (tagging.task_embedders) in each scenario that runs them
+    (tagging.scenario_embedders), on each training set, with each seed."""
     return [
         f"results/tagging/runs/{task}/{embedder}/{scenario}/{train}/seed{seed}"
         for task in TAGGING["tasks"]
         for embedder in TAGGING["task_embedders"].get(task, TAGGING["embedders"])
         for scenario in TAGGING["scenarios"]
+        if embedder in TAGGING["scenario_embedders"].get(scenario, TAGGING["embedders"])
         for train in tagging_train_sets(task, scenario)
         for seed in TAGGING["seeds"]
     ]

@@ -37,11 +37,12 @@ def _check_tagging_choices(config: Mapping[str, Any], tagging: Mapping[str, Any]
             raise ConfigError(
                 f"config key 'tagging.muse.{lang}': 'aligned' reads the alignment stage's space, but {lang!r} is not among `languages`"
             )
-    for task, embedders in tagging["task_embedders"].items():
-        if not set(embedders) <= set(tagging["embedders"]):
-            raise ConfigError(
-                f"config key 'tagging.task_embedders.{task}': {sorted(set(embedders) - set(tagging['embedders']))} not among tagging.embedders"
-            )
+    for key in ("task_embedders", "scenario_embedders"):
+        for name, embedders in tagging[key].items():
+            if not set(embedders) <= set(tagging["embedders"]):
+                raise ConfigError(
+                    f"config key 'tagging.{key}.{name}': {sorted(set(embedders) - set(tagging['embedders']))} not among tagging.embedders"
+                )
     focus = tagging["confusion"]
     if "ner" in tagging["tasks"]:
         evaluated = [*tagging["languages"], *tagging["evaluation_only"].get("ner", [])]
@@ -50,7 +51,14 @@ def _check_tagging_choices(config: Mapping[str, Any], tagging: Mapping[str, Any]
                 f"config key 'tagging.confusion.language': {focus['language']!r} is not a NER evaluation language ({evaluated})"
             )
         for name, chosen, among in (
-            ("embedders", focus["embedders"], tagging["task_embedders"].get("ner", tagging["embedders"])),
+            (
+                "embedders",
+                focus["embedders"],
+                sorted(
+                    set(tagging["task_embedders"].get("ner", tagging["embedders"]))
+                    & set(tagging["scenario_embedders"].get(focus["scenario"], tagging["embedders"]))
+                ),
+            ),
             ("scenario", [focus["scenario"]], tagging["scenarios"]),
         ):
             if not set(chosen) <= set(among):
