@@ -147,6 +147,12 @@ def test_evaluation_settings_are_checked_at_config_time(changes, message):
         validated(**changes)
 
 
+def test_trainings_are_not_checked_without_evaluation_runs():
+    """A config without backbones plans no evaluation run: its trainings are never read (the real-data
+    workflow test's config has no TyDi QA training files)."""
+    assert validated(grouping__backbones=[], grouping__evaluation__xnli__trainings=["all", "fa"])
+
+
 TABLE2 = {  # task block → (learning rate, batch size, epochs, warm-up ratio); β1 0.9 and β2 0.99 for all
     ("masakhaner",): (5e-5, 64, 50, 0.0),
     ("tydiqa",): (5e-5, 128, 3, 0.0),

@@ -42,29 +42,41 @@ def test_paper_config_plans_the_corpus_stage_for_nine_languages(tmp_path):
     assert counts["extract_wikipedia"] == str(64 + 24 + 8 + 4 + 4 + 4 + 2 * 29)
     assert counts["subword_vocab"] == "9" and counts["joint_vocabulary"] == "1"
     assert counts["seed_dictionary"] == "8" and counts["align_embeddings"] == "9" and counts["evaluate_bli"] == "1"
-    # "Tomato, Tomahto, Tomate" Fig. 2 for mBERT and XLM-R: CLSA (all pairs) once each; 8 groupings
-    # alone, after CLSA and before continual pretraining; 5 reductions; 8 + 5 continual pretrainings
-    assert counts["clsa"] == "2" and counts["clsa_pairs"] == "2"  # all (CLSA) and muse (the translation check)
-    assert counts["grouped_model"] == str(2 * 2 * 8) and counts["grouping_translations"] == str(2 * 2 * 8)
-    assert counts["reduce_dims"] == str(2 * 5) and counts["continual_pretrain"] == str(2 * 13)
+    # "Tomato, Tomahto, Tomate" on mBERT (§4.3), each figure's pipelines (config.yaml's grouping.pipelines).
+    # CLSA: mBERT with each of the 4 pair sets (Figs. 4, 11), at d = 128 and 32 (Fig. 5), and Fig. 7's
+    # three other backbones; the pair sets' files once each (muse also the translation check)
+    assert counts["clsa"] == str(4 + 2 + 3) and counts["clsa_pairs"] == "4" and counts["roundtrip_pairs"] == "1"
+    # grouped models: SG and First-k (8), CLSA + SG (4), at d = 128 and 32 (8), Fig. 11's other pair
+    # sets at 5 % (3), L2 k-means (4), Fig. 7's other backbones with CLSA (3 × 4), XLM-R's grid (8)
+    assert counts["grouped_model"] == str(8 + 4 + 8 + 3 + 4 + 12 + 8)
+    assert counts["grouping_translations"] == str(8 + 4 + 4 + 12)  # every pipeline that ends in a grouping
+    # reductions to 128, 32, 8, 2; continual pretraining: the reference, after SG and First-k (8), after
+    # CLSA + SG at d = 768, 128 and 32 (12), DR alone (4), Fig. 11's other pair sets (3); one encoding
+    # of the mix (mBERT's), mapped for the 23 grouped ones
+    assert counts["reduce_dims"] == "4" and counts["continual_pretrain"] == str(1 + 8 + 12 + 4 + 3)
+    assert counts["continual_encoded"] == "1" and counts["continual_grouped_encoding"] == str(8 + 12 + 3)
+    assert counts["grouping_inspection"] == "4"  # Fig. 8: the CLSA groupings at every ratio
     assert elapsed < 60
 
 
 def test_paper_config_plans_the_semantic_grouping_evaluation_grid(tmp_path):
-    """`snakemake results/grouping_eval_scores.csv`: every pipeline of Fig. 2 and both oracles, for
-    mBERT and XLM-R, fine-tuned on the 10 MasakhaNER and 15 XNLI languages, twice on TyDi QA and on the 16
-    MIRACL training languages for retrieval and for reranking (one seed)."""
+    """`snakemake results/grouping_eval_scores.csv`: mBERT itself, the reference and every pipeline of
+    the figures (61 models), each fine-tuned once per task on all its languages' training data (App. A),
+    and Fig. 9's five (the reference, CLSA + SG + CPT at the four ratios) also on English alone (one seed)."""
     result = snakemake("results/grouping_eval_scores.csv", "-n", "--quiet", "rules", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
-    models = 2 * (1 + 8 + 8 + 8 + 5)  # oracle, grouping, CLSA + grouping, grouping + CPT, reduction + CPT
-    assert counts["eval_ner"] == str(models * 10) and counts["eval_xnli"] == str(models * 15)
+    # mBERT, the reference, SG and First-k with and without CPT (16), CLSA + SG with and without CPT (8),
+    # at d = 128 and 32 (8), DR alone (4), Fig. 11's other pair sets (3), L2 k-means (4), Fig. 7 (4 + 12)
+    models = 1 + 1 + 16 + 8 + 8 + 4 + 3 + 4 + 16
+    zero_shot = 1 + 4
+    assert counts["eval_ner"] == str(models) and counts["eval_xnli"] == str(models + zero_shot)  # MasakhaNER: no English
     assert counts["masakhaner_data"] == "10" and counts["xnli_data"] == "15" and counts["grouping_eval_scores"] == "1"
-    assert counts["eval_tydiqa"] == str(models * 2) and counts["tydiqa_eval_train"] == "2"  # all training data; English
-    # MIRACL: 16 training languages (each a retrieval and a reranking run), 18 corpora (de, yo: evaluation only)
-    assert counts["eval_miracl_retrieval"] == counts["eval_miracl_reranking"] == str(models * 16)
+    assert counts["eval_tydiqa"] == str(models + zero_shot) and counts["tydiqa_eval_train"] == "2"  # all training data; English
+    # MIRACL: 16 training languages' examples (each read by the `all` runs), 18 corpora (de, yo: evaluation only)
+    assert counts["eval_miracl_retrieval"] == counts["eval_miracl_reranking"] == str(models + zero_shot)
     assert counts["miracl_data"] == counts["miracl_bm25"] == "18" and counts["miracl_train"] == "16"
-    assert counts["continual_pretrain"] == "26" and counts["clsa"] == "2"
+    assert counts["continual_pretrain"] == "28" and counts["clsa"] == "9"
 
 
 def test_fig7_backbones_are_configured_options(tmp_path):

@@ -51,8 +51,8 @@ def backbone_encoding(pipeline):
 
 def continual_encoding(pipeline):
     """The mix in a pipeline's token IDs: its backbone's encoding, or with a grouping step that
-    encoding mapped through the groups (rule continual_grouped_encoding). ``pipeline``: the one
-    before its cpt step (parsed with it: a reduction alone is no pipeline)."""
+    encoding mapped through the groups (by continual_grouped_encoding). The pipeline is the one
+    before its cpt step, parsed with it (a reduction alone is no pipeline)."""
     if parse_pipeline(f"{pipeline}/cpt").step("grouping"):
         return f"results/grouping/{pipeline}/encoded"
     return backbone_encoding(pipeline)
@@ -137,3 +137,17 @@ def grouping_targets():
     if grouping_pipelines():
         targets += ["results/grouping/table3.csv", "results/grouping/translations.csv"]
     return list(dict.fromkeys(targets))
+
+
+def inspection_groupings():
+    """The pipelines (each ending in a grouping) whose groups are inspected (Figs. 8 and 13)."""
+    groupings = expand_pipelines(GROUPING["inspection"]["groupings"], pipeline_choices(GROUPING))
+    for pipeline in groupings:
+        steps = parse_pipeline(pipeline, "grouping.inspection.groupings").steps
+        if not steps or steps[-1].kind != "grouping":
+            raise ValueError(f"grouping.inspection.groupings: {pipeline!r} does not end in a grouping (kmeansR, l2kmeansR, lexiconR)")
+    return groupings
+
+
+def inspection_targets():
+    return [f"results/grouping/{pipeline}/{name}" for pipeline in inspection_groupings() for name in ("inspection.csv", "inspection.png")]

@@ -162,6 +162,8 @@ def check_grouping_eval(config: Mapping[str, Any]) -> None:
                     f"config key 'grouping.continual.languages': the evaluated pipeline {path!r} is continually pretrained (cpt), "
                     "which needs the languages of its corpus"
                 )
+    if not grouping.get("backbones"):
+        return  # no evaluation runs: the trainings are never read (a config without the grouping stage)
     for name in ("masakhaner", "xnli", "miracl", "tydiqa"):
         spec = evaluation.get(name, {})
         if name == "tydiqa":
