@@ -88,3 +88,23 @@ def write_real_dump(directory: Path, lang: str, n_articles: int = 40, pages_per_
     )
     write_sha1sums([paths["dump"], paths["multistream_index"]], paths["checksums"])
     return paths
+
+
+def write_mix(rows: list[tuple[str, int, str]], path: Path) -> Path:
+    """A pretraining mix (xlclust.corpus.schema.MIX) of (language, line, text) rows, in row groups of 100."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from xlclust.corpus.schema import MIX
+
+    columns = {
+        "position": np.arange(len(rows)),
+        "lang": [r[0] for r in rows],
+        "line": [r[1] for r in rows],
+        "copy": np.zeros(len(rows), dtype=np.int32),
+        "n_tokens": [len(r[2].split()) for r in rows],
+        "text": [r[2] for r in rows],
+    }
+    pq.write_table(pa.table(columns, schema=MIX), path, row_group_size=100)
+    return path

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from workflow_tests.realdata import shared_data
+from workflow_tests.realdata import shared_data, write_mix
 from xlclust.errors import XlclustError
 from xlclust.grouping.groups import first_k_labels, group_table
 from xlclust.grouping.model import load_masked_lm, model_vocabulary, save_grouped_model
@@ -26,7 +26,6 @@ def leipzig(lang, n):
 @pytest.fixture(scope="module", params=["bert", "xlmr"])
 def encodings(request, tmp_path_factory):
     """A tiny backbone, its First-k 30 % grouping, and the mix encoded by each tokenizer directly."""
-    from xlclust.corpus.schema import MIX
     from xlclust.demo.tiny_model import build_tiny_model, build_tiny_xlmr
 
     directory = tmp_path_factory.mktemp(f"mapped-{request.param}")
@@ -40,18 +39,7 @@ def encodings(request, tmp_path_factory):
     save_grouped_model(tokenizer, model, table, directory / "grouped", {})
     rows = [(lang, line, text) for lang in ("en", "ru") for line, text in enumerate(leipzig(lang, 250))]
     rows.append(("en", 250, ""))  # an empty line: a row without IDs
-    mix = pa.table(
-        {
-            "position": np.arange(len(rows)),
-            "lang": [r[0] for r in rows],
-            "line": [r[1] for r in rows],
-            "copy": np.zeros(len(rows), dtype=np.int32),
-            "n_tokens": [len(r[2].split()) for r in rows],
-            "text": [r[2] for r in rows],
-        },
-        schema=MIX,
-    )
-    pq.write_table(mix, directory / "mix.parquet", row_group_size=100)
+    write_mix(rows, directory / "mix.parquet")
     for name in ("backbone", "grouped"):
         encode_corpus(directory / "mix.parquet", directory / name, directory / f"{name}-encoded", shard_lines=200, workers=1)
     return directory

@@ -12,13 +12,11 @@ import zipfile
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 import torch
 from transformers import AutoModelForMaskedLM, AutoModelForTokenClassification, AutoTokenizer
 
-from workflow_tests.realdata import shared_data
+from workflow_tests.realdata import shared_data, write_mix
 from workflow_tests.test_config import PAPER, SCHEMA
 from xlclust.errors import ConfigError, XlclustError
 from xlclust.grouping.clsa_pairs import gather_pairs, read_pairs, write_pairs
@@ -319,20 +317,7 @@ def grouped_reduced(backbones, tmp_path_factory):
     table = group_table(tokens, first_k_labels(np.argsort(ranks, kind="stable"), 0.5), method="firstk")
     save_grouped_model(tokenizer, model, table, directory / "d8", {})
     rows = [(lang, line, text) for lang in ("en", "ru") for line, text in enumerate(leipzig(lang, 200))]
-    from xlclust.corpus.schema import MIX
-
-    mix = pa.table(
-        {
-            "position": np.arange(len(rows)),
-            "lang": [r[0] for r in rows],
-            "line": [r[1] for r in rows],
-            "copy": np.zeros(len(rows), dtype=np.int32),
-            "n_tokens": [len(r[2].split()) for r in rows],
-            "text": [r[2] for r in rows],
-        },
-        schema=MIX,
-    )
-    pq.write_table(mix, directory / "mix.parquet", row_group_size=100)
+    write_mix(rows, directory / "mix.parquet")
     encode_corpus(directory / "mix.parquet", directory / "d8", directory / "encoded", shard_lines=200, workers=1)
     return directory
 
