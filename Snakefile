@@ -43,6 +43,7 @@ include: "rules/langclust.smk"
 include: "rules/ner.smk"
 include: "rules/lowres.smk"
 include: "rules/tagging.smk"
+include: "rules/comparison.smk"  # the papers' published numbers beside this run's
 include: "rules/demo.smk"  # the demo's stand-ins of every stage's inputs
 
 

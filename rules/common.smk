@@ -49,6 +49,8 @@ def all_targets():
         *ner_targets(),
         *lowres_targets(),
         *tagging_targets(),
+        "results/paper_comparison.csv",
+        "results/paper_comparison.html",
         *(["results/demo_figures.csv"] if "demo_world" in config else []),
     ]
 

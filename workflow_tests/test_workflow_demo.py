@@ -491,3 +491,19 @@ def test_the_report_collects_every_figure_and_opens_in_a_browser(demo_runs, tmp_
 
     image = Image.open(screenshot).convert("L")
     assert image.size == (1400, 1000) and np.unique(np.asarray(image)).size > 50  # a drawn page, not a blank one
+
+
+def test_demo_sets_every_paper_beside_its_published_numbers(demo_runs):
+    """results/paper_comparison.csv: every transcribed cell of the five papers; the demo computes some of
+    every paper's (its tiny models standing in for the papers'), and its page says it is a demo."""
+    workdir = demo_runs[0]
+    comparison = pd.read_csv(workdir / "results/paper_comparison.csv", keep_default_na=False, na_values=[""])
+    assert list(comparison.columns) == ["paper", "table", "row", "column", "language", "metric", "published", "ours", "difference"]
+    assert set(comparison["paper"]) == {"ICEBERT", "Tomato", "Shaffer", "Hangya", "Heijden"}
+    assert comparison["published"].notna().sum() >= 150
+    computed = comparison.dropna(subset=["ours"]).groupby("paper").size()
+    assert set(computed.index) == {"ICEBERT", "Tomato", "Shaffer", "Hangya", "Heijden"}
+    both = comparison.dropna(subset=["ours", "published"])
+    assert np.allclose(both["difference"], both["ours"] - both["published"])
+    page = (workdir / "results/paper_comparison.html").read_text(encoding="utf-8")
+    assert "A demo run" in page and page.count("<table") >= 10

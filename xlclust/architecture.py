@@ -55,7 +55,7 @@ LAYERS: list[set[str]] = [
     {"pretraining"},
     {"tydiqa", "langclust", "ner", "nli", "retrieval"},
     {"lowres", "tagging", "grouping_eval"},
-    {"workflow_config", "fidelity", "demo", "rulegraph"},
+    {"workflow_config", "fidelity", "demo", "rulegraph", "comparison"},
 ]
 SHARED_WITHIN = (0, len(LAYERS) - 1)  # the foundation's units, and the top's, may import each other
 
