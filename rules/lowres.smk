@@ -9,9 +9,11 @@ include: "helpers/lowres.smk"
 
 wildcard_constraints:
     lowres_lang="[a-z]{2,3}(-[a-z0-9]+)*",
-    lowres_method="base|mined|mined_intersection|linear_sup|full_sup|vecmap_id|vecmap_sup|ebert",
-    trained_method="mined|mined_intersection|linear_sup",
-    vecmap_method="vecmap_id|vecmap_sup",
+    # each method on mBERT, or on eBERT as ebert_<method> (xlclust.lowres.methods)
+    lowres_method="|".join(LOWRES_METHODS),
+    trained_method="(?:ebert_)?(?:mined|mined_intersection|linear_sup)",
+    full_method="(?:ebert_)?full_sup",
+    vecmap_method="(?:ebert_)?(?:vecmap_id|vecmap_sup)",
 
 
 # §4.1: a seeded sample of a language's Wikipedia sentences, split into words for mining.
@@ -86,7 +88,8 @@ rule alignment_layers:
         mem_mb=32000,
         runtime=720,
     params:
-        encoder=model_source(LOWRES["model"]),
+        encoder=method_encoder("trained_method"),
+        base=method_base("trained_method"),
         languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
         mining=mining_settings,
         training=LOWRES["update"],
@@ -98,18 +101,18 @@ rule alignment_layers:
         "../scripts/alignment_layers.py"
 
 
-# §4.2 (Cao et al. 2020): the whole LM trained on the parallel training sentences' links, English kept
-# near the original by a regularizer.
+# §4.2 (Cao et al. 2020): the whole LM (mBERT, or eBERT for ebert_full_sup) trained on the parallel
+# training sentences' links, English kept near the original by a regularizer.
 rule full_sup_model:
     input:
-        unpack(lambda wildcards: model_files(LOWRES["model"])),
+        unpack(lambda wildcards: method_backbone(wildcards.full_method, wildcards.lowres_lang)[0]),
         parallel="results/lowres/parallel/{lowres_lang}.parquet",
     output:
-        directory("results/lowres/models/full_sup/{lowres_lang}"),
+        directory("results/lowres/models/{full_method}/{lowres_lang}"),
     log:
-        "logs/full_sup_model/{lowres_lang}.log",
+        "logs/full_sup_model/{full_method}/{lowres_lang}.log",
     benchmark:
-        "logs/benchmarks/full_sup_model/{lowres_lang}.tsv"
+        "logs/benchmarks/full_sup_model/{full_method}/{lowres_lang}.tsv"
     conda:
         "../envs/model.yaml"
     threads: job_threads(4)
@@ -119,12 +122,12 @@ rule full_sup_model:
         mem_mb=32000,
         runtime=720,
     params:
-        encoder=model_source(LOWRES["model"]),
+        encoder=method_encoder("full_method"),
         languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
         training=LOWRES["update"],
         full_sup=LOWRES["full_sup"],
         seed=config["seed"],
-        checkpoints=lambda wildcards: f"{LOWRES['checkpoint_dir']}/full_sup/{wildcards.lowres_lang}",
+        checkpoints=lambda wildcards: f"{LOWRES['checkpoint_dir']}/{wildcards.full_method}/{wildcards.lowres_lang}",
     script:
         "../scripts/full_sup_model.py"
 
@@ -249,10 +252,13 @@ rule vecmap_layers:
         mem_mb=32000,
         runtime=480,
     params:
-        encoder=model_source(LOWRES["model"]),
+        encoder=method_encoder("vecmap_method"),
+        base=method_base("vecmap_method"),
         languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
         vecmap=LOWRES["vecmap"],
-        dictionary=lambda wildcards: LOWRES["dictionaries"].get(wildcards.lowres_lang) if wildcards.vecmap_method == "vecmap_sup" else None,
+        dictionary=lambda wildcards: (
+            LOWRES["dictionaries"].get(wildcards.lowres_lang) if base_method(wildcards.vecmap_method) == "vecmap_sup" else None
+        ),
         search=search_settings(),
         encode_batch_size=LOWRES["encode_batch_size"],
         seed=config["seed"],
@@ -281,10 +287,10 @@ rule word_retrieval:
         mem_mb=8000,
         runtime=120,
     params:
-        methods=lambda wildcards: lowres_language_methods(wildcards.lowres_lang),
-        encoder=model_source(LOWRES["model"]),
+        methods=lambda wildcards: lowres_language_methods(wildcards.lowres_lang),  # each with its backbone (encoder)
         languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
         csls_k=LOWRES["retrieval"]["csls_k"],
+        candidates=LOWRES["retrieval"]["candidates"],
         search=search_settings(),
         encode_batch_size=LOWRES["encode_batch_size"],
     script:
@@ -335,7 +341,7 @@ rule lowres_ner:
         mem_mb=16000,
         runtime=240,
     params:
-        encoder=model_source(LOWRES["model"]),
+        encoder=method_encoder("lowres_method"),
         languages=lambda wildcards: [wildcards.lowres_lang, LOWRES["english"]],
         classes=WIKIANN["classes"],
         settings=LOWRES["ner"],
@@ -396,7 +402,7 @@ rule mining_modes:
     input:
         retrieval="results/word_retrieval_scores.csv",
         ner="results/lowres_ner_scores.csv",
-        layers=expand("results/lowres/layers/{method}/{lang}", method=MINING_MODES, lang=LOWRES_LANGUAGES),
+        layers=mining_mode_layers(),
     output:
         report("results/lowres/mining_modes.csv", caption="../report/mined_pairs.rst", category="9 Low-resource alignment"),
     log:

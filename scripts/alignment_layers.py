@@ -1,6 +1,6 @@
 """Rule alignment_layers: one language's and English's linear layers over the frozen LM, trained on
 mined word pairs (Hangya et al. 2022 §3; mined_intersection: §5.3's mining) or on the parallel
-training sentences' links (linear_sup)."""
+training sentences' links (linear_sup); on mBERT, or on the language's eBERT (ebert_*: params.encoder)."""
 
 import json
 import logging
@@ -31,7 +31,7 @@ source = ModelSource(**params.encoder)
 languages = tuple(params.languages)  # (the language, English)
 update = settings_from(UpdateSettings, params.training, "lowres.update")
 encoder = load_encoder(source, params.encode_batch_size)
-mined = wildcards.trained_method in ("mined", "mined_intersection")
+mined = params.base in ("mined", "mined_intersection")  # the method without its backbone (ebert_mined: mined)
 if mined:
     sentences = {
         lang: pq.read_table(path, columns=["words"]).column(0).to_pylist() for lang, path in zip(languages, snakemake.input.sentences)

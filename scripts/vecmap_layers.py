@@ -1,6 +1,8 @@
 """Rule vecmap_layers: the vecmap baselines (Hangya et al. 2022 §4.2) — type-level anchors of the
 language and English, an orthogonal map seeded by identical words (vecmap_id) or a dictionary
-(vecmap_sup), saved as the language's layer (English's: the identity)."""
+(vecmap_sup) and refined by VecMap's self-learning (lowres.vecmap.self_learning), saved as the
+language's layer (English's: the identity); on mBERT, or on the language's eBERT (ebert_vecmap_*:
+params.encoder)."""
 
 import json
 import logging
@@ -27,7 +29,8 @@ set_threads(snakemake.threads)
 settings = settings_from(VecmapSettings, params.vecmap, "lowres.vecmap")
 source = ModelSource(**params.encoder)
 lang, english = params.languages
-if wildcards.vecmap_method == "vecmap_sup":  # read (and checked) before the anchors are computed
+supervised = params.base == "vecmap_sup"  # the method without its backbone (ebert_vecmap_sup: vecmap_sup)
+if supervised:  # read (and checked) before the anchors are computed
     spec = params.dictionary
     where = f"lowres.dictionaries.{lang}.file"
     dictionary = read_dictionary(spec["file"], spec["format"], spec["pivot_first"], where, spec.get("sha256", {}).get("file"))
@@ -36,14 +39,24 @@ anchors = {}
 for side, path in zip(params.languages, snakemake.input.sentences):  # side: not lang, which stays the language's
     sentences = pq.read_table(path, columns=["words"]).column(0).to_pylist()
     anchors[side] = type_anchors(encoder, sentences, side, settings.words, settings.sentences_per_word, params.seed)
-if wildcards.vecmap_method == "vecmap_id":
+if not supervised:
     seeds = identical_pairs(anchors[lang].words, anchors[english].words)
 else:
     seeds = dictionary_pairs(anchors[lang].words, anchors[english].words, dictionary)
     swapped = dictionary_pairs(anchors[lang].words, anchors[english].words, [(b, a) for a, b in dictionary])
     check_order(len(seeds), len(swapped), len(dictionary), f"{spec['file']} (config key 'lowres.dictionaries.{lang}')")
 search = settings_from(SearchSettings, params.search, "search")
-weight, report = vecmap_layer(anchors[lang], anchors[english], seeds, settings.normalize, settings.self_learning, settings.rounds, search)
+weight, report = vecmap_layer(
+    anchors[lang],
+    anchors[english],
+    seeds,
+    settings.normalize,
+    settings.self_learning,
+    settings.rounds,
+    search,
+    settings.refinement,
+    params.seed,
+)
 with atomic_directory(snakemake.output.layers) as tmp:
     LayerMaps({lang: weight}).save(
         tmp, {"languages": [lang, english], "method": wildcards.vecmap_method, "model": source.identity(), **report}

@@ -1,6 +1,7 @@
 """Rule word_retrieval: contextual word retrieval (CSLS) on one language's test sentences with
-English, both directions, for every method: its layers over the LM, the LM trained further, or the
-LM as it is. One table per language, a row per method and direction."""
+English, both directions, for every method: its layers over its backbone (mBERT, or the language's
+eBERT for ebert_*), the backbone trained further, or the backbone as it is. One table per language, a
+row per method and direction."""
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
 
@@ -21,19 +22,21 @@ params, wildcards = snakemake.params, snakemake.wildcards
 set_threads(snakemake.threads)
 english, other, links = read_split(snakemake.input.parallel, "test")
 search = settings_from(SearchSettings, params.search, "search")
-source = ModelSource(**params.encoder)
 other_to_english = [pairs[:, ::-1] for pairs in links]
-lm = None  # the LM as it is: loaded once for every method that only maps its outputs
+backbones = {}  # each backbone as it is (by location): loaded once for every method that only maps its outputs
 tables = []
 for method in params.methods:
+    source = ModelSource(**method["encoder"])
     if "weights" in method:
         encoder = load_encoder(source, params.encode_batch_size, method["weights"])
     else:
-        if lm is None:
-            lm = load_encoder(source, params.encode_batch_size)
-        encoder = lm
+        if source.location not in backbones:
+            backbones[source.location] = load_encoder(source, params.encode_batch_size)
+        encoder = backbones[source.location]
     maps = LayerMaps.load(method["layers"]) if "layers" in method else LayerMaps.identity()
-    rows = word_retrieval(encoder, maps, tuple(params.languages), (other, english), other_to_english, params.csls_k, search)
+    rows = word_retrieval(
+        encoder, maps, tuple(params.languages), (other, english), other_to_english, params.csls_k, search, params.candidates
+    )
     tables.append(pd.DataFrame(rows).assign(method=method["method"], language=wildcards.lowres_lang))
 table = pd.concat(tables, ignore_index=True)
-write_csv_atomic(table[["method", "language", "source", "target", "pairs", "accuracy"]], snakemake.output[0])
+write_csv_atomic(table[["method", "language", "source", "target", "pairs", "candidates", "accuracy"]], snakemake.output[0])

@@ -13,7 +13,7 @@ from xlclust.errors import ConfigError, XlclustError
 from xlclust.lowres.contextual import ContextualEncoder, WordVectors, last_subword_positions
 from xlclust.lowres.examples import AlignedExamples, MinedExamples, recorded_pairs
 from xlclust.lowres.layers import LayerMaps, build_layers
-from xlclust.lowres.mining import BACKWARD, FORWARD, mine_pairs
+from xlclust.lowres.mining import BOTH, FORWARD, mine_pairs
 from xlclust.lowres.parallel import check_parallel, eflomal_links, one_to_one, parse_links, read_lines, split_names
 from xlclust.lowres.retrieval import retrieval_accuracy
 from xlclust.lowres.settings import MiningSettings, UpdateSettings
@@ -76,20 +76,17 @@ def test_mining_finds_exactly_the_planted_pairs_above_the_threshold(mode):
     mined = mine_pairs(source, target, threshold=0.2, mode=mode)
     assert set(zip(mined.source.tolist(), mined.target.tolist())) == truth
     assert (mined.similarity > 0.99).all()
-    if mode == "forward_backward":  # each planted pair is found from both sides, as two examples
-        assert len(mined) == 2 * len(truth) and sorted(mined.direction.tolist()) == [FORWARD] * 30 + [BACKWARD] * 30
-    else:
-        assert len(mined) == len(truth)
+    assert len(mined) == len(truth) and mined.direction.tolist() == [BOTH] * 30  # each found from both sides, kept once
 
 
 def test_mining_keeps_one_directions_pairs_only_in_forward_backward():
     source = np.array([[1, 0], [1, 0.1]], np.float32)  # both sources' best target is target 0
     target = np.array([[1, 0], [0, 1]], np.float32)
     union = mine_pairs(source, target, 0.2, "forward_backward")
-    assert sorted(zip(union.source.tolist(), union.target.tolist(), union.direction.tolist())) == [(0, 0, 0), (0, 0, 1), (1, 0, 0)]
+    assert sorted(zip(union.source.tolist(), union.target.tolist(), union.direction.tolist())) == [(0, 0, BOTH), (1, 0, FORWARD)]
     both = mine_pairs(source, target, 0.2, "intersection")
     assert list(zip(both.source.tolist(), both.target.tolist())) == [(0, 0)]
-    assert len(mine_pairs(source, target, 0.999, "forward_backward")) == 2  # 1 > 0.999 only for the exact copies
+    assert len(mine_pairs(source, target, 0.999, "forward_backward")) == 1  # 1 > 0.999 only for the exact copies, from both sides
     with pytest.raises(ConfigError, match="mining mode 'union'"):
         mine_pairs(source, target, 0.2, "union")
 
@@ -438,7 +435,13 @@ def test_the_mining_modes_table_sets_forward_backward_beside_intersection():
     ner = pd.DataFrame(
         [
             {"method": method, "language": lang, "class": cls, "f1": f1}
-            for method, lang, f1 in [("mined", "sw", 0.5), ("mined_intersection", "sw", 0.7), ("mined", "af", 0.2)]
+            for method, lang, f1 in [
+                ("mined", "sw", 0.5),
+                ("mined_intersection", "sw", 0.7),
+                ("mined", "af", 0.2),
+                ("base", "sw", 0.4),
+                ("base", "af", 0.1),
+            ]
             for cls, f1 in [("PER", 0.0), ("all", f1)]
         ]
     )
@@ -451,7 +454,9 @@ def test_the_mining_modes_table_sets_forward_backward_beside_intersection():
         }
     )
     table = mining_modes(retrieval, ner, iterations)
-    assert table.to_dict("records") == [
+    assert table["f1_change"].round(6).tolist() == [0.1, 0.1, 0.3, 0.1, 0.3]  # against base, the only baseline here
+    columns = ["language", "method", "mode", "accuracy", "f1", "pairs_per_iteration", "mean_similarity"]
+    assert table[columns].to_dict("records") == [
         {
             "language": "af",
             "method": "mined",

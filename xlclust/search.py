@@ -183,19 +183,45 @@ def search_index(index, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.nda
     return canonical_order(similarities, rows.astype(np.int64, copy=False))
 
 
-class KeyIndex:
-    """The keys of a search, indexed once and searched by any number of query sets."""
+def factory_index(factory: str, train: np.ndarray, seed: int = 0, where: str = "index factory"):
+    """An empty inner-product index built by faiss's ``index_factory`` from a string such as
+    "IVF100,PQ8" (Hangya et al. 2022 App. C), trained on ``train`` (its k-means seeded by ``seed``);
+    fill it with :func:`add_keys`. ``where`` names the config key in errors."""
+    faiss = faiss_module()
+    train = np.ascontiguousarray(train, dtype=np.float32)
+    try:
+        index = faiss.index_factory(train.shape[1], factory, faiss.METRIC_INNER_PRODUCT)
+    except RuntimeError as error:
+        raise XlclustError(f"config key '{where}': faiss cannot build the index {factory!r}: {str(error).splitlines()[0]}") from error
+    ivf = faiss.try_extract_index_ivf(index)
+    if ivf is not None:
+        ivf.cp.seed = seed
+        ivf.cp.min_points_per_centroid = 1
+    if hasattr(index, "do_polysemous_training"):  # codes for Hamming pre-filtering, which search leaves off: slow, unused
+        index.do_polysemous_training = False
+    if not index.is_trained:
+        index.train(train)
+    return index
 
-    def __init__(self, keys: np.ndarray, settings: SearchSettings = EXACT):
+
+class KeyIndex:
+    """The keys of a search, indexed once and searched by any number of query sets. ``factory``: a
+    faiss index factory string (e.g. "IVF100,PQ8") that replaces ``settings.index``; ``where`` the
+    config key that set it."""
+
+    def __init__(self, keys: np.ndarray, settings: SearchSettings = EXACT, factory: str | None = None, where: str = "search.index"):
         if settings.index not in INDEXES:
             raise XlclustError(f"config key 'search.index': {settings.index!r} is not one of {INDEXES}")
         self.keys = np.ascontiguousarray(keys, dtype=np.float32)
-        self.settings = settings
+        self.settings, self.factory, self.where = settings, factory, where
         self.gpu = use_gpu(settings.device)
-        self.index = None if settings.index == "flat" else self._approximate()
+        self.index = None if settings.index == "flat" and factory is None else self._approximate()
 
     def _approximate(self):
-        index = approximate_index(self.settings, self.keys)
+        if self.factory is not None:
+            index = factory_index(self.factory, self.keys, self.settings.seed, self.where)
+        else:
+            index = approximate_index(self.settings, self.keys)
         add_keys(index, self.keys)
         return on_device(index, self.gpu)
 
@@ -210,8 +236,8 @@ class KeyIndex:
             similarities, rows = self.index.search(queries, k)
             if (rows < 0).any():
                 raise XlclustError(
-                    f"the {self.settings.index} index found fewer than {k} neighbours for some queries: "
-                    "raise search.ivf_probe or search.hnsw_ef_search, or use search.index: flat"
+                    f"the {self.factory or self.settings.index} index found fewer than {k} neighbours for some queries: "
+                    f"raise search.ivf_probe or search.hnsw_ef_search, or use an exact search ({self.where})"
                 )
         elif self.gpu:
             similarities, rows = faiss.knn_gpu(gpu_resources(), queries, self.keys, k, metric=faiss.METRIC_INNER_PRODUCT)

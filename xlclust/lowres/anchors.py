@@ -2,8 +2,9 @@
 a word type's vector is the mean of its contextual vectors over (up to) 100 sampled occurrences, for
 the most frequent word types of a language's sentences. An orthogonal map from the language's
 anchors onto English's — seeded by identically spelled words (``vecmap_id``) or a bilingual
-dictionary (``vecmap_sup``), solved by the alignment stage's Procrustes (and its self-learning, as an
-option) — then serves as the language's layer over the frozen LM.
+dictionary (``vecmap_sup``), refined by VecMap's self-learning (:mod:`xlclust.lowres.vecmap`; the
+alignment stage's Procrustes alone, or its self-learning, as options) — then serves as the
+language's layer over the frozen LM.
 
 Occurrences are chosen with numpy over the flattened corpus (no loop over tokens), and the sentences
 that hold them are encoded chunk by chunk into running sums, so memory stays at anchors × dimension.
@@ -19,6 +20,8 @@ import numpy as np
 from xlclust.alignment.procrustes import align, normalize
 from xlclust.errors import XlclustError
 from xlclust.lowres.contextual import ContextualEncoder
+from xlclust.lowres.settings import RefinementSettings
+from xlclust.lowres.vecmap import VECMAP_DEFAULTS, self_learning
 from xlclust.search import EXACT, SearchSettings
 
 log = logging.getLogger(__name__)
@@ -118,22 +121,30 @@ def vecmap_layer(
     target: Anchors,
     seed_pairs: np.ndarray,
     normalization: list[str],
-    self_learning: str,
+    self_learning_kind: str,
     rounds: int,
     search: SearchSettings = EXACT,
+    refinement: RefinementSettings | None = None,
+    seed: int = 0,
 ) -> tuple[np.ndarray, dict]:
     """The language's layer weight (Wᵀ of the orthogonal W mapping its anchors onto English's: a
-    layer computes x·weightᵀ = x·W) and a report."""
+    layer computes x·weightᵀ = x·W) and a report. ``self_learning_kind``: vecmap (its loop, with
+    ``refinement`` or vecmap's defaults), none (the seed's Procrustes), procb or mnn (``rounds`` of
+    the alignment stage's)."""
     if len(seed_pairs) == 0:
         raise XlclustError("no seed pair has anchors on both sides: nothing to map with")
+    source_vectors, target_vectors = normalize(source.vectors, normalization), normalize(target.vectors, normalization)
+    report = {"seed_pairs": len(seed_pairs), "anchors": [len(source.words), len(target.words)], "self_learning": self_learning_kind}
+    if self_learning_kind == "vecmap":
+        mapping, iterations = self_learning(source_vectors, target_vectors, seed_pairs, refinement or VECMAP_DEFAULTS, search.device, seed)
+        return mapping.T.copy(), report | {"iterations": iterations}
     result = align(
-        normalize(source.vectors, normalization),
-        normalize(target.vectors, normalization),
+        source_vectors,
+        target_vectors,
         seed_pairs,
-        self_learning=self_learning,
+        self_learning=self_learning_kind,
         rounds=rounds,
         most_frequent=min(len(source.words), len(target.words)),
         search=search,
     )
-    report = {"seed_pairs": len(seed_pairs), "anchors": [len(source.words), len(target.words)], "rounds": result.rounds}
-    return result.mapping.T.copy(), report
+    return result.mapping.T.copy(), report | {"rounds": result.rounds}

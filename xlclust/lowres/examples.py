@@ -16,7 +16,7 @@ from xlclust.atomic import atomic_path
 from xlclust.errors import XlclustError
 from xlclust.lowres.contextual import ContextualEncoder, WordVectors
 from xlclust.lowres.layers import LayerMaps
-from xlclust.lowres.mining import mine_pairs
+from xlclust.lowres.mining import BACKWARD, BOTH, mine_pairs
 from xlclust.lowres.settings import MiningSettings
 from xlclust.search import EXACT, SearchSettings
 
@@ -78,9 +78,13 @@ class MinedExamples:
                 raise XlclustError(f"no sentences of {lang} to mine")
 
     def sample(self, lang: str, iteration: int) -> np.ndarray:
-        """The sentences of ``lang`` mined at ``iteration``: a seeded sample, a fresh one each time."""
+        """The sentences of ``lang`` mined at ``iteration``: a seeded sample, a fresh one each time;
+        for English (the target side) ``mining.target_sentences`` of them where set (App. C, Table 10)."""
         count = len(self.sentences[lang])
-        size = min(count, self.mining.sentences_per_iteration)
+        wanted = self.mining.sentences_per_iteration
+        if lang == self.languages[1] and self.mining.target_sentences is not None:
+            wanted = self.mining.target_sentences
+        size = min(count, wanted)
         salt = self.languages.index(lang)
         return np.sort(np.random.default_rng([self.seed, iteration, salt]).choice(count, size=size, replace=False))
 
@@ -99,6 +103,7 @@ class MinedExamples:
                 self.mining.threshold,
                 self.mining.mode,
                 self.search,
+                self.mining.factory,
             )
             if len(mined) == 0:
                 raise XlclustError(
@@ -124,10 +129,11 @@ class MinedExamples:
             "source_words": len(source),
             "target_words": len(target),
             "pairs": len(source_rows),
-            "backward_pairs": int((state["direction"] == 1).sum()),
+            "backward_pairs": int((state["direction"] == BACKWARD).sum()),  # found from the target side only
+            "both_pairs": int((state["direction"] == BOTH).sum()),
             "mean_similarity": float(state["similarity"].mean()),
         }
-        keys = [state["source_sentence"], state["target_sentence"], state["direction"]]
+        keys = [state["source_sentence"], state["target_sentence"]]  # one example per sentence pair: the union has one set of pairs
         return grouped(source, target, source_rows, target_rows, keys, state, stats)
 
     def record(self, iteration: int, state: dict) -> None:

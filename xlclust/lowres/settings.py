@@ -11,7 +11,14 @@ class MiningSettings:
 
     sentences_per_iteration: int  # sentences sampled of each language before every mining
     threshold: float  # a pair is kept when its cosine similarity exceeds this
-    mode: str  # the method's: forward_backward (mined) keeps both directions' pairs; intersection (§5.3) pairs found in both
+    mode: str  # the method's: forward_backward (mined) the union of both directions' pairs; intersection (§5.3) pairs found in both
+    search: str = "exact"  # exact cosine (§3.1) or a faiss index factory string such as App. C's "IVF100,PQ8"
+    target_sentences: int | None = None  # English sentences sampled as candidates (App. C, Table 10); None: sentences_per_iteration
+
+    @property
+    def factory(self) -> str | None:
+        """The faiss index factory string of an approximate search; None for exact search."""
+        return None if self.search == "exact" else self.search
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,22 @@ class VecmapSettings:
     words: int  # the most frequent word types that get an anchor
     sentences_per_word: int  # occurrences averaged into an anchor
     normalize: list[str]  # the alignment stage's steps before the map (unit, center)
-    self_learning: str  # none, procb or mnn (the alignment stage's)
-    rounds: int
+    self_learning: str  # vecmap (its self-learning, §4.2's "iterative refinement"), none, or the alignment stage's procb / mnn
+    rounds: int  # procb / mnn rounds (vecmap's loop stops by its own criterion)
+    refinement: RefinementSettings | None = None  # vecmap's loop; None: vecmap's own defaults
+
+
+@dataclass(frozen=True)
+class RefinementSettings:
+    """``lowres.vecmap.refinement``: VecMap's self-learning loop (Artetxe et al. 2018), with the
+    defaults of its map_embeddings.py for a seed dictionary (--semi_supervised / --identical)."""
+
+    vocabulary_cutoff: int = 20000  # the most frequent words of each side a dictionary is induced over
+    csls_k: int = 10  # CSLS neighbourhood of the dictionary induction
+    threshold: float = 1e-6  # an improvement of the objective smaller than this does not count
+    stochastic_initial: float = 0.1  # keep probability of a similarity in the first iterations
+    stochastic_multiplier: float = 2.0  # the keep probability's growth after stochastic_interval iterations without improvement
+    stochastic_interval: int = 50
 
 
 @dataclass(frozen=True)

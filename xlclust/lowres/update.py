@@ -28,7 +28,7 @@ from xlclust.training.schedule import linear_schedule
 
 log = logging.getLogger(__name__)
 LOG_FIELDS = ["step", "iteration", "pairs", "loss", "learning_rate"]
-ITERATION_FIELDS = ["iteration", "step", "source_words", "target_words", "pairs", "backward_pairs", "mean_similarity"]
+ITERATION_FIELDS = ["iteration", "step", "source_words", "target_words", "pairs", "backward_pairs", "mean_similarity", "both_pairs"]
 LOSSES = ("sum", "mean")
 
 
