@@ -93,6 +93,44 @@ rule muse_vectors:
         "../scripts/muse_vectors.py"
 
 
+# §Training: the LASER-based taggers' dropouts and L2 by Gaussian-process Bayesian optimization, one
+# study per task and embedder (trained on English, scored on English dev), every trial in this one job.
+rule tagging_optimization:
+    input:
+        unpack(tagging_study_inputs),
+    output:
+        "results/tagging/optimization/{tagging_task}/{embedder}.csv",
+    log:
+        "logs/tagging_optimization/{tagging_task}/{embedder}.log",
+    benchmark:
+        "logs/benchmarks/tagging_optimization/{tagging_task}/{embedder}.tsv"
+    conda:
+        "../envs/model.yaml"
+    threads: job_threads(4)
+    resources:
+        gpu=1,
+        gpu_jobs=GPU_SLOT,
+        mem_mb=16000,
+        runtime=1440,
+    params:
+        english=TAGGING["english"],
+        classes=TAGGING["ner_classes"],
+        ner_mode=NER["evaluation"]["mode"],
+        tagger=TAGGING["tagger"],
+        embedder_settings={
+            "bpe_gru_hidden": TAGGING["bpe_gru_hidden"],
+            "lstm_nopre": TAGGING["lstm_nopre"],
+            "finetuned": TAGGING["finetuned"],
+        },
+        training=lambda wildcards: tagging_training(wildcards.embedder),
+        lowercase=lambda wildcards: wildcards.embedder in TAGGING["lowercase"],
+        study=TAGGING["optimization"],
+        seed=config["seed"],
+        checkpoints=lambda wildcards: f"checkpoints/tagging/optimization/{wildcards.tagging_task}/{wildcards.embedder}",
+    script:
+        "../scripts/tagging_optimization.py"
+
+
 # §Sequence tagging, §Training: one tagger per task, embedder, scenario, training set and seed,
 # scored on every evaluation language's test set; bert and xlm fine-tune the whole model under a
 # linear layer.
@@ -129,6 +167,7 @@ rule train_tagger:
             model_source(TAGGING["finetuned_models"][wildcards.embedder]) if wildcards.embedder in FINETUNED_EMBEDDERS else None
         ),
         training=lambda wildcards: tagging_training(wildcards.embedder),
+        lowercase=lambda wildcards: wildcards.embedder in TAGGING["lowercase"],
         checkpoints=lambda wildcards, output: output[0].replace("results/", "checkpoints/", 1),
     script:
         "../scripts/train_tagger.py"
@@ -158,6 +197,8 @@ rule tagging_scores:
         runtime=20,
     params:
         left_out=tagging_left_out(),
+        english=TAGGING["english"],
+        gain_leave_out=TAGGING["joint_gain_leave_out"],
         reference="laser_top",
         confusion=TAGGING["confusion"],
     script:

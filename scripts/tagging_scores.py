@@ -2,6 +2,7 @@
 LASER-top, the joint-training gains (Figs. 3–4), the B/I/O confusion of the chosen embedders (Fig. 5),
 the languages left out for missing data, and the zero-shot figure."""
 
+import logging
 from pathlib import Path
 
 import workflow_package  # noqa: F401  (first: makes the workflow's xlclust importable)
@@ -30,10 +31,13 @@ write_csv_atomic(scores, outputs.scores)
 write_csv_atomic(table2(scores), outputs.table2)
 write_csv_atomic(table3(scores), outputs.table3)
 write_csv_atomic(sign_tests(sentences, params.reference), outputs.signs)
-write_csv_atomic(pd.DataFrame(params.left_out, columns=["language", "task", "files"]), outputs.left_out)
-gains = joint_gain(scores)
+left_out = pd.DataFrame(params.left_out, columns=["language", "task", "embedders", "reason", "files"])
+for row in left_out.itertuples():
+    logging.getLogger("tagging_scores").warning("left out: %s %s for %s embedders (%s)", row.task, row.language, row.embedders, row.reason)
+write_csv_atomic(left_out, outputs.left_out)
+gains = joint_gain(scores, params.english)
 write_csv_atomic(gains, outputs.gains)
-joint_gain_figure(gains, outputs.gain_figure)
+joint_gain_figure(gains, params.gain_leave_out, outputs.gain_figure)
 focus = params.confusion
 bio = bio_confusion(confusion, focus["language"], focus["embedders"], focus["scenario"])
 write_csv_atomic(bio, outputs.confusion)

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 from xlclust.atomic import atomic_directory
 from xlclust.runlog import start_job
 from xlclust.settings import settings_from
+from xlclust.tagging.optimization import apply_chosen, chosen_values
 from xlclust.tagging.run import Resources, run_tagging
 from xlclust.tagging.training import TaggerTraining
 
@@ -25,6 +26,10 @@ for path in inputs.get("vectors", []):
         table.column("word").to_pylist(),
         np.asarray(table.column("vector").combine_chunks().flatten()).reshape(table.num_rows, -1),
     )
+tagger, training = params.tagger, settings_from(TaggerTraining, params.training, "tagging.training")
+study = inputs.get("optimization")
+if study:  # a LASER-based tagger: its study's dropouts and L2
+    tagger, training = apply_chosen(tagger, training, chosen_values(pd.read_csv(study), study))
 result = run_tagging(
     task=wildcards.tagging_task,
     embedder=wildcards.embedder,
@@ -37,11 +42,12 @@ result = run_tagging(
     classes=params.classes,
     ner_mode=params.ner_mode,
     resources=Resources(inputs.get("laser"), vectors, params.model),
-    tagger_settings=params.tagger,
+    tagger_settings=tagger,
     embedder_settings=params.embedder_settings,
-    training=settings_from(TaggerTraining, params.training, "tagging.training"),
+    training=training,
     seed=int(wildcards.seed),
     checkpoint_dir=params.checkpoints,
+    lowercase=params.lowercase,
 )
 run = {
     "embedder": wildcards.embedder,

@@ -265,7 +265,9 @@ def test_the_tagger_learns_a_tagging_its_inputs_determine():
     assert np.mean(np.concatenate(predicted) == np.concatenate(tags)) > 0.95
 
 
-def tiny_training_run(checkpoint_dir, optimizer="adam", epochs=6, patience=10, kill_at_step=None, dev_scores=None):
+def tiny_training_run(
+    checkpoint_dir, optimizer="adam", epochs=6, patience=10, kill_at_step=None, dev_scores=None, stop_on="no_improvement"
+):
     """A tiny tagger on a task its inputs determine; returns (state dict, log rows)."""
     import os
     import signal
@@ -281,7 +283,7 @@ def tiny_training_run(checkpoint_dir, optimizer="adam", epochs=6, patience=10, k
     pieces = [(np.concatenate([ids, [2]]), np.concatenate([np.arange(len(ids)), [-1]])) for ids in sentences]
     torch.manual_seed(0)
     tagger = TransformerCrfTagger(BpeBow(torch.nn.Embedding(10, 8, padding_idx=1), freeze=False), 3, model_dim=16, feedforward=16)
-    settings = TaggerTraining(optimizer, 1e-2, 1e-3, 0.95, epochs, 8, patience, 1.0)
+    settings = TaggerTraining(optimizer, 1e-2, 1e-3, 0.95, epochs, 8, patience, 1.0, stop_on)
     calls = iter(dev_scores or [])
 
     def dev_score(model):
@@ -329,6 +331,26 @@ def test_training_stops_after_patience_rounds_and_keeps_the_best_weights(tmp_pat
     assert [r["dev_score"] for r in rows] == [0.5, 0.9, 0.7, 0.8] and [r["best"] for r in rows] == [True, True, False, False]
     two_epochs, _ = tiny_training_run(tmp_path / "two", epochs=2)
     assert all(torch.equal(state[name], two_epochs[name]) for name in state)  # the second epoch's weights
+
+
+def test_the_baselines_stop_after_two_rounds_in_a_row_that_score_below_the_round_before(tmp_path):
+    """§Training: "two rounds of consecutive decreased performance" — a round above the one before
+    (though below the best) starts the count again, where no_improvement would have stopped."""
+    scores = [0.5, 0.9, 0.7, 0.8, 0.75, 0.6, 0.95]
+    _, rows = tiny_training_run(tmp_path / "d", epochs=10, patience=2, dev_scores=scores, stop_on="decrease")
+    assert [r["dev_score"] for r in rows] == [0.5, 0.9, 0.7, 0.8, 0.75, 0.6]
+    assert [r["best"] for r in rows] == [True, True, False, False, False, False]
+    _, rows = tiny_training_run(tmp_path / "n", epochs=10, patience=2, dev_scores=scores, stop_on="no_improvement")
+    assert [r["dev_score"] for r in rows] == [0.5, 0.9, 0.7, 0.8]
+
+
+def test_no_patience_runs_every_epoch_and_an_unknown_stop_rule_is_refused(tmp_path):
+    from xlclust.errors import ConfigError
+
+    _, rows = tiny_training_run(tmp_path / "all", epochs=4, patience=None, dev_scores=[0.9, 0.8, 0.7, 0.6], stop_on="decrease")
+    assert [r["epoch"] for r in rows] == [1, 2, 3, 4] and [r["best"] for r in rows] == [True, False, False, False]
+    with pytest.raises(ConfigError, match="stop_on 'worse'"):
+        tiny_training_run(tmp_path / "bad", epochs=1, stop_on="worse")
 
 
 def test_spanish_conll_tags_are_eagles_tags_cut_short_and_resolve_through_their_prefixes():
@@ -684,10 +706,10 @@ def test_joint_gains_and_the_bio_confusion_by_hand():
 
     from xlclust.tagging.report import bio_confusion, joint_gain
 
-    rows = [("zeroshot", 1, 50.0), ("zeroshot", 2, 54.0), ("joint_a", 1, 60.0), ("joint_a", 2, 62.0), ("monolingual", 1, 90.0)]
+    rows = [("zeroshot", 1, 50.0), ("joint_a", 1, 60.0), ("joint_a", 2, 62.0), ("joint_b", 1, 66.0), ("joint_b", 2, 65.0)]
     scores = pd.DataFrame(rows, columns=["scenario", "seed", "value"]).assign(task="ner", embedder="muse", language="nl")
-    [gain] = joint_gain(scores).to_dict("records")
-    assert (gain["zeroshot"], gain["joint_a"], gain["gain_a"]) == (52.0, 61.0, 9.0) and np.isnan(gain["gain_b"])
+    [gain] = joint_gain(scores, "en").to_dict("records")
+    assert (gain["baseline"], gain["baseline_value"], gain["joint_b"], gain["gain"]) == ("joint_a", 61.0, 65.5, 4.5)
     counts = [("B-PER", "B-PER", 3), ("B-PER", "B-LOC", 1), ("I-PER", "O", 2), ("O", "O", 10), ("B-ORG", "I-ORG", 1)]
     confusion = pd.DataFrame(counts, columns=["gold", "predicted", "tokens"]).assign(task="ner", language="nl", scenario="zeroshot")
     confusion = pd.concat([confusion.assign(embedder="muse"), confusion.assign(embedder="bert", language="es")])
@@ -718,3 +740,40 @@ def test_a_saved_laser_checkpoint_has_the_same_bytes_on_every_save(tmp_path):
     save_laser(encoder, dictionary, tmp_path / "one.pt")
     save_laser(encoder, dictionary, tmp_path / "two.pt")
     assert (tmp_path / "one.pt").read_bytes() == (tmp_path / "two.pt").read_bytes()
+
+
+def test_a_regularization_study_runs_every_trial_in_one_call_and_marks_the_best(conll_runs, tmp_path):
+    """§Training's Bayesian optimization at the demo's budget: one random trial and one guided one,
+    each a LASER-top tagger trained on the source language and scored on its dev set."""
+    from xlclust.tagging.optimization import run_study
+    from xlclust.tagging.run import Resources
+    from xlclust.tagging.training import TaggerTraining
+
+    data, laser = conll_runs
+    study = {
+        "bounds": {"embedding_dropout": [0.0, 0.5], "dropout": [0.0, 0.5], "weight_decay": [1e-5, 1e-2]},
+        "init_points": 1,
+        "iterations": 1,
+    }
+    settings = dict(
+        task="ner",
+        embedder="laser_top",
+        data=data,
+        english="nl",
+        classes=["PER", "LOC", "ORG", "MISC"],
+        ner_mode="conlleval",
+        resources=Resources(laser),
+        tagger_settings={"model_dim": 16, "heads": 2, "layers": 1, "feedforward": 16, "embedding_dropout": 0.25, "dropout": 0.15},
+        embedder_settings=EMBEDDER_SETTINGS,
+        training=TaggerTraining("sgd_1cycle", 0.05, 1e-3, 0.95, 2, 16, None, 1.0, "decrease"),
+        lowercase=True,
+        study=study,
+        seed=3,
+    )
+    trials = run_study(**settings, checkpoint_dir=tmp_path / "a")
+    assert list(trials["trial"]) == [0, 1] and trials["chosen"].sum() == 1
+    assert trials["embedding_dropout"].between(0, 0.5).all() and trials["weight_decay"].between(1e-5, 1e-2).all()
+    assert trials.loc[trials["chosen"], "dev_score"].item() == trials["dev_score"].max() and trials["dev_score"].between(0, 100).all()
+    assert trials.iloc[0]["dropout"] != trials.iloc[1]["dropout"]  # the guided trial is a new point
+    again = run_study(**settings, checkpoint_dir=tmp_path / "b")
+    assert again.equals(trials)  # seeded: the same study twice

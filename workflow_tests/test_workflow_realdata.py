@@ -276,6 +276,8 @@ def test_corpus_stage_on_real_text(tmp_path):
                     },
                 },
                 "tagger": {"model_dim": 32, "feedforward": 32},
+                # the Bayesian search of LASER's dropouts and L2 at its smallest budget: one random point, one GP step
+                "optimization": {"embedders": ["laser_top"], "init_points": 1, "iterations": 1},
                 "training": {
                     kind: {
                         "optimizer": optimizer,

@@ -1,5 +1,7 @@
 # The tagging stage's helpers (rules/tagging.smk): input functions, params and targets.
 
+from xlclust.tagging.config_checks import muse_left_out
+
 TAGGING = config["tagging"]
 
 
@@ -7,6 +9,9 @@ LASER_EMBEDDERS = ["bpe_bow", "bpe_gru", "laser_top", "laser_elmo", "lstm_nopre"
 
 
 FINETUNED_EMBEDDERS = ["bert", "xlm"]  # Transformers fine-tuned whole: models of `models`
+
+
+LASER_BASED = ["laser_top", "laser_elmo", "lstm_nopre"]  # §Training: SGD under 1cycle, regularization by BO
 
 
 def tagging_local_files(lang, task):
@@ -33,12 +38,27 @@ def tagging_languages(task):
 
 
 def tagging_left_out():
-    return [
-        {"language": lang, "task": task, "files": " ".join(tagging_local_files(lang, task).values())}
+    """What the runs leave out: optional languages whose licensed files are missing (every embedder),
+    and evaluation languages without MUSE vectors (the muse runs)."""
+    missing = [
+        {
+            "language": lang,
+            "task": task,
+            "embedders": "all",
+            "reason": "local files missing",
+            "files": " ".join(tagging_local_files(lang, task).values()),
+        }
         for task in TAGGING["tasks"]
         for lang in [*TAGGING["languages"], *TAGGING["evaluation_only"].get(task, [])]
         if lang in TAGGING["optional"] and not tagging_available(lang, task)
     ]
+    no_vectors = [
+        {"language": lang, "task": task, "embedders": "muse", "reason": "no MUSE vectors (tagging.muse)", "files": ""}
+        for task in TAGGING["tasks"]
+        if "muse" in TAGGING["task_embedders"].get(task, TAGGING["embedders"])
+        for lang in muse_left_out(TAGGING, tagging_languages(task)[1])
+    ]
+    return missing + no_vectors
 
 
 def tagging_train_sets(task, scenario):
@@ -52,6 +72,8 @@ def tagging_run_languages(wildcards):
     train, evaluation = tagging_languages(wildcards.tagging_task)
     if wildcards.tagging_scenario == "monolingual":
         return [wildcards.tagging_train], [wildcards.tagging_train]
+    if wildcards.embedder == "muse":  # no vectors, no muse run on the language: listed in left_out.csv
+        evaluation = [lang for lang in evaluation if lang not in muse_left_out(TAGGING, evaluation)]
     if wildcards.tagging_scenario == "zeroshot":
         return [TAGGING["english"]], evaluation
     return train, evaluation
@@ -84,14 +106,26 @@ def tagging_run_inputs(wildcards):
         inputs["vectors"] = [f"results/tagging/vectors/{lang}.parquet" for lang in dict.fromkeys([*train, *evaluation])]
     if wildcards.embedder in FINETUNED_EMBEDDERS:
         inputs |= model_files(TAGGING["finetuned_models"][wildcards.embedder])
+    if wildcards.embedder in TAGGING["optimization"]["embedders"]:
+        inputs["optimization"] = tagging_study(wildcards.tagging_task, wildcards.embedder)
     return inputs
+
+
+def tagging_study(task, embedder):
+    """The Bayesian-optimization study of a LASER-based tagger's regularization (rule tagging_optimization)."""
+    return f"results/tagging/optimization/{task}/{embedder}.csv"
+
+
+def tagging_study_inputs(wildcards):
+    """A study's data (English, train and dev) and LASER."""
+    return {"data": [tagging_data_dir(wildcards.tagging_task, TAGGING["english"])], "laser": "results/tagging/laser"}
 
 
 def tagging_training(embedder):
     """Which of tagging.training an embedder trains with."""
     if embedder in FINETUNED_EMBEDDERS:
         return TAGGING["training"]["finetuned"]
-    return TAGGING["training"]["laser" if embedder in ("laser_top", "laser_elmo", "lstm_nopre") else "baseline"]
+    return TAGGING["training"]["laser" if embedder in LASER_BASED else "baseline"]
 
 
 def tagging_vector_inputs(wildcards):

@@ -26,7 +26,29 @@ def check_tagging(config: Mapping[str, Any]) -> None:
                 )
             if task == "pos" and "map" not in tagging["data"][lang][task]:
                 raise ConfigError(f"config key 'tagging.data.{lang}.pos.map': POS data needs the universal-tags map of its tagset")
+    _check_muse_languages(tagging)
     _check_tagging_choices(config, tagging)
+
+
+def muse_left_out(tagging: Mapping[str, Any], evaluation: list[str]) -> list[str]:
+    """The evaluation languages the muse embedder's runs leave out: those without MUSE vectors in
+    ``tagging.muse`` (Table 2, note 2: none for Basque). Empty where muse does not run."""
+    if "muse" not in tagging["embedders"]:
+        return []
+    return [lang for lang in evaluation if lang not in tagging["muse"]]
+
+
+def _check_muse_languages(tagging: Mapping[str, Any]) -> None:
+    """The muse embedder trains on every training language: each needs its vectors (an evaluation-only
+    language without them is left out of the muse runs and listed instead)."""
+    if "muse" not in tagging["embedders"]:
+        return
+    for lang in tagging["languages"]:
+        if lang not in tagging["muse"]:
+            raise ConfigError(
+                f"config key 'tagging.muse.{lang}': the muse embedder trains on {lang!r} (tagging.languages) but has no vectors "
+                "for it; name its MUSE file, or leave muse out of tagging.embedders"
+            )
 
 
 def _check_tagging_choices(config: Mapping[str, Any], tagging: Mapping[str, Any]) -> None:

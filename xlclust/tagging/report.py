@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 
 from xlclust.tagging.significance import sign_test_p
@@ -60,16 +61,24 @@ def sign_tests(sentences: pd.DataFrame, reference: str) -> pd.DataFrame:
     return table[["embedder", "reference", *keys, "wins", "losses", "ties", "p_value", "significant"]]
 
 
-def joint_gain(scores: pd.DataFrame) -> pd.DataFrame:
-    """Figs. 3–4: per task, embedder and language, how much joint training (A, and B where run) gains
-    over zero-shot transfer from English; means over seeds."""
+def joint_gain(scores: pd.DataFrame, english: str) -> pd.DataFrame:
+    """Figs. 3–4 (§Joint training): per task, embedder and language, what joint training adds over
+    its baseline; means over seeds. Every language but English: scenario B (all of English, a quarter
+    of the rest) against A (a quarter of each). English: B against the monolingual baseline, which
+    is the run trained on all of English alone (``monolingual``, else ``zeroshot``: the same training
+    set). A language without both scores has no row."""
     means = scores.groupby(["task", "embedder", "language", "scenario"], sort=False)["value"].mean().unstack("scenario")
+    for scenario in ("zeroshot", "monolingual", "joint_a", "joint_b"):
+        if scenario not in means:
+            means[scenario] = float("nan")
+    is_english = means.index.get_level_values("language") == english
+    own = means["monolingual"].fillna(means["zeroshot"])
     table = pd.DataFrame(index=means.index)
-    for scenario in ("zeroshot", "joint_a", "joint_b"):
-        table[scenario] = means[scenario] if scenario in means else float("nan")
-    table["gain_a"] = table["joint_a"] - table["zeroshot"]
-    table["gain_b"] = table["joint_b"] - table["zeroshot"]
-    return table.dropna(subset=["zeroshot"]).dropna(subset=["joint_a", "joint_b"], how="all").reset_index().round(2)
+    table["baseline"] = np.where(is_english, "monolingual", "joint_a")
+    table["baseline_value"] = own.where(is_english, means["joint_a"])
+    table["joint_b"] = means["joint_b"]
+    table["gain"] = table["joint_b"] - table["baseline_value"]
+    return table.dropna(subset=["gain"]).reset_index().round(2)
 
 
 def bio_tag(tag: str) -> str:

@@ -98,6 +98,12 @@ def read_split(path: str | os.PathLike, language: str, names: list[str]) -> Spli
     return Split(language, table["id"], table["tokens"], [np.array([index[t] for t in tags], dtype=np.int64) for tags in table["tags"]])
 
 
+def lowercase_splits(splits: list[Split]) -> None:
+    """§Data lower-cases all text (``tagging.lowercase`` says for which embedders)."""
+    for split in splits:
+        split.tokens = [[token.lower() for token in tokens] for tokens in split.tokens]
+
+
 def featurize(splits: list[Split], embedder: str, resources: Resources, dictionary: dict[str, int] | None) -> np.ndarray | None:
     """Fill each split's embedder inputs (LASER's pieces through its ``dictionary``, or word IDs);
     for ``muse``, returns the embedding matrix of every language's words (row 0: unknown)."""
@@ -306,11 +312,14 @@ def run_tagging(
     training: TaggerTraining,
     seed: int,
     checkpoint_dir: str | os.PathLike,
+    lowercase: bool = False,
 ) -> TaggingResult:
     """One tagging run, from the data to the test scores (see the module's doc): the best dev
     round's tagger, scored on every evaluation language."""
     names = tag_names(task, classes)
     train, dev, test = read_splits(data, train_languages, eval_languages, names)
+    if lowercase:  # the test sentences too: the tagger reads what it was trained on
+        lowercase_splits([*train.values(), *dev.values(), *test.values()])
     inputs = embedder_inputs(embedder, resources, [*train.values(), *dev.values(), *test.values()], embedder_settings, seed)
     items, chosen_dev, sources = scenario_items(scenario, train, dev, train_languages, english, share, seed)
     log.info("%s %s %s: %d training sentences from %s", task, embedder, scenario, len(items), ", ".join(sources))
@@ -324,7 +333,7 @@ def run_tagging(
         "train": train_languages,
         "tagger": tagger_settings,
         "embedder_settings": embedder_settings,
-        "sentences": sentences_digest,
+        "sentences": sentences_digest,  # lower-cased or not
         "resources": inputs.digest,
     }
     model, rows = train_epochs(

@@ -1,6 +1,8 @@
 """Training a tagger (van der Heijden et al. §Training): the baselines with Adam (lr 1e-3, L2 1e-3),
 the LASER-based ones with SGD under the 1cycle policy; at most so many epochs, stopping after
-``patience`` dev rounds without improvement and keeping the best round's weights. A checkpoint after
+``patience`` bad dev rounds (``stop_on``: rounds in a row scoring below the round before — the
+baselines' rule as §Training states it — or rounds without a new best; ``patience`` None: no early
+stop) and keeping the best round's weights. A checkpoint after
 every epoch holds the model, optimizer, schedule, the best weights and the log, and batches and
 dropout follow from (seed, epoch): a killed run resumes to the weights of an uninterrupted one."""
 
@@ -23,6 +25,7 @@ from xlclust.training.schedule import linear_schedule
 log = logging.getLogger(__name__)
 
 OPTIMIZERS = ("adam", "sgd_1cycle", "adamw_linear")
+STOP_RULES = ("decrease", "no_improvement")
 LOG_FIELDS = ["epoch", "steps", "loss", "dev_score", "best", "learning_rate"]
 
 
@@ -36,8 +39,9 @@ class TaggerTraining:
     momentum: float  # SGD's momentum at the cycle's ends (it dips to 0.85 at the peak rate)
     epochs: int
     batch_size: int
-    patience: int  # dev rounds without a better score before stopping
+    patience: int | None  # bad dev rounds before stopping; None: every epoch runs
     max_grad_norm: float  # 0: no clipping
+    stop_on: str = "no_improvement"  # a bad round: "decrease" (below the round before) or "no_improvement" (no new best)
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
@@ -128,18 +132,21 @@ def train_one_epoch(
     return losses
 
 
-def dev_round(progress: EpochProgress, model, dev_score, losses: list[float], steps_per_epoch: int, learning_rate: float) -> None:
-    """Score the finished epoch on the dev sets, keep its weights if they are the best so far (or
-    count one more round without improvement), and log the epoch's row."""
+def dev_round(
+    progress: EpochProgress, model, dev_score, losses: list[float], steps_per_epoch: int, learning_rate: float, stop_on: str
+) -> None:
+    """Score the finished epoch on the dev sets, keep its weights if they are the best so far, count
+    the round as bad or not (``stop_on``), and log the epoch's row."""
     model.eval()
     with torch.no_grad():
         score = float(dev_score(model))
     improved = score > progress.best
     if improved:
-        progress.best, progress.bad_rounds = score, 0
         progress.best_state = {name: value.detach().clone() for name, value in model.state_dict().items()}
-    else:
-        progress.bad_rounds += 1
+    previous = progress.rows[-1]["dev_score"] if progress.rows else -np.inf
+    bad = score < previous if stop_on == "decrease" else not improved
+    progress.best = max(progress.best, score)
+    progress.bad_rounds = progress.bad_rounds + 1 if bad else 0
     progress.rows.append(
         {
             "epoch": progress.epoch,
@@ -182,7 +189,10 @@ def train_epochs(
     """Train ``model`` (anything with ``loss(batch)``: the taggers, or the LASER-style encoder–decoder)
     on ``examples`` items, ``batch_of(indices)`` building a batch; returns the model with its best dev
     round's weights (``dev_score``: higher is better) and the per-epoch log."""
+    if settings.stop_on not in STOP_RULES:
+        raise ConfigError(f"tagging training: stop_on {settings.stop_on!r} is not one of {STOP_RULES}")
     steps_per_epoch = -(-examples // settings.batch_size)
+    patience = np.inf if settings.patience is None else settings.patience
     trainable = [p for p in model.parameters() if p.requires_grad]
     device = next(model.parameters()).device  # batches follow the model (a GPU where the run has one)
     optimizer, schedule = optimizer_and_schedule(trainable, settings, steps_per_epoch)
@@ -190,7 +200,7 @@ def train_epochs(
     checkpoint_dir = Path(checkpoint_dir) / run
     progress = resume_progress(checkpoint_dir, run, model, optimizer, schedule)
     with StopRequest() as stop:
-        while progress.epoch < settings.epochs and progress.bad_rounds < settings.patience:
+        while progress.epoch < settings.epochs and progress.bad_rounds < patience:
             losses = train_one_epoch(
                 model,
                 batch_of,
@@ -206,7 +216,7 @@ def train_epochs(
                 on_step=on_step,
             )
             progress.epoch += 1
-            dev_round(progress, model, dev_score, losses, steps_per_epoch, schedule.get_last_lr()[0])
+            dev_round(progress, model, dev_score, losses, steps_per_epoch, schedule.get_last_lr()[0], settings.stop_on)
             save_epoch(checkpoint_dir, run, progress, model, optimizer, schedule)
     if progress.best_state is not None:
         model.load_state_dict(progress.best_state)
