@@ -1,11 +1,6 @@
 # The papers' published numbers (xlclust/data/published/tables.csv) beside this run's: one tidy table and
 # one page with each published table side by side.
-from xlclust.comparison.papers import ADAPTERS
-
-
-def paper_comparison_inputs(wildcards):
-    """Every result table an adapter reads, named {paper}_{name}."""
-    return {f"{adapter.PAPER}_{name}": path for adapter in ADAPTERS for name, path in adapter.INPUTS.items()}
+include: "helpers/comparison.smk"
 
 
 rule paper_comparison:
@@ -32,5 +27,6 @@ rule paper_comparison:
         runtime=10,
     params:
         demo="demo_world" in config,
+        papers=compared_papers(),
     script:
         "../scripts/paper_comparison.py"

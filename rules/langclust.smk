@@ -1,4 +1,4 @@
-# Shaffer (2021) §3.1-3.2: WikiAnn sentences, XLM-R fine-tuned for language identification, one
+# Shaffer (2021) §3: WikiAnn sentences, XLM-R fine-tuned for language identification, one
 # vector per sentence, Ward clustering and a majority vote per language → results/language_clusters.csv.
 import re
 

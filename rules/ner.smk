@@ -1,6 +1,6 @@
-# Shaffer (2021) §3.3-4: one NER model per language group (clusters, single languages, all languages,
+# Shaffer (2021) §4-5: one NER model per language group (clusters, single languages, all languages,
 # families, and the zero-shot check), span F1 per class on each member's test set → results/wikiann_ner_scores.csv;
-# §6: the generalization study (English trained on WikiAnn, CoNLL-2003, both, its cluster; CoNLL-2003's test set).
+# §5 / Table 5: the generalization study (English trained on WikiAnn, CoNLL-2003, both, its cluster; CoNLL-2003's test set).
 # Groups with the same training sets share one model: one train_ner run per distinct training set.
 
 
@@ -13,7 +13,7 @@ wildcard_constraints:
     ner_corpus="[A-Za-z0-9_-]+",
 
 
-# Shaffer (2021) §6: another corpus of the generalization language (CoNLL-2003 English), read and
+# Shaffer (2021) §5 / Table 5: another corpus of the generalization language (CoNLL-2003 English), read and
 # checked like WikiAnn's files.
 rule ner_corpus_data:
     input:

@@ -12,10 +12,11 @@ from xlclust.runlog import start_job
 
 start_job(snakemake)
 published = load_published()
-paths = {adapter.PAPER: {name: snakemake.input[f"{adapter.PAPER}_{name}"] for name in adapter.INPUTS} for adapter in ADAPTERS}
-comparison = run_comparison(published, ADAPTERS, paths)
+adapters = [adapter for adapter in ADAPTERS if adapter.PAPER in snakemake.params.papers]
+paths = {adapter.PAPER: {name: snakemake.input[f"{adapter.PAPER}_{name}"] for name in adapter.INPUTS} for adapter in adapters}
+comparison = run_comparison(published, adapters, paths)
 matched = comparison["ours"].notna()
 print(f"{len(comparison)} published cells, {int(matched.sum())} with a value of this run")
 print(comparison.groupby("paper", sort=False)["ours"].agg(cells="size", ours="count").to_string())
 write_csv_atomic(comparison, snakemake.output.table)
-write_text_atomic(snakemake.output.page, comparison_page(comparison, published, snakemake.params.demo))
+write_text_atomic(snakemake.output.page, comparison_page(comparison, published, snakemake.params.demo, snakemake.params.papers))

@@ -82,11 +82,13 @@ def test_an_adapter_answering_for_another_paper_is_refused():
 
 def test_the_page_lays_out_each_table_as_printed_and_labels_a_demo_run():
     ours = ours_frame([["Hangya", "Table 2", "mBERT", "Eu", "eu", "accuracy", 23.5]])
-    page = comparison_page(compare(PUBLISHED, ours), PUBLISHED, demo=True)
+    page = comparison_page(compare(PUBLISHED, ours), PUBLISHED, demo=True, compared=["Hangya"])
     assert DEMO_NOTICE in page and "<h2>Hangya</h2>" in page and "Table 2 (accuracy)" in page
     assert "20 / 23.5" in page and "10 / ·" in page and "— <abbr title=" in page
     assert "1 of 3 published cells" in page
-    assert DEMO_NOTICE not in comparison_page(compare(PUBLISHED, ours), PUBLISHED, demo=False)
+    assert "plans none of this paper's stage" not in page
+    other = comparison_page(compare(PUBLISHED, ours), PUBLISHED, demo=False, compared=[])
+    assert DEMO_NOTICE not in other and "plans none of this paper's stage" in other
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_a_changed_default_or_a_false_mark_is_caught():
     found = problems(rows(settings, config))
     assert found == [
         "pivot: marked ours but equals ICEBERT §2.2's value",
-        "ner.evaluation.mode: default 'strict' is not Shaffer §3.3's 'conlleval'",
+        "ner.evaluation.mode: default 'strict' is not Shaffer §4's 'conlleval'",
     ]
 
 

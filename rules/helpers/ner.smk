@@ -12,7 +12,7 @@ def ner_run(wildcards):
     return read_run(pd.read_csv(checkpoints.ner_groups.get().output[0]), wildcards.scheme, wildcards.group)
 
 
-GENERALIZATION = NER["generalization"]  # Shaffer §6 / Table 5; None: not studied
+GENERALIZATION = NER["generalization"]  # Shaffer §5 / Table 5; None: not studied
 
 
 def ner_corpus_files(wildcards):

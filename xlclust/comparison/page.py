@@ -30,8 +30,9 @@ def table_html(cells: pd.DataFrame) -> str:
     return layout.to_html(escape=False, border=0, classes="comparison")
 
 
-def comparison_page(comparison: pd.DataFrame, published: pd.DataFrame, demo: bool) -> str:
-    """The whole page, with the transcription's notes on the cells that have one."""
+def comparison_page(comparison: pd.DataFrame, published: pd.DataFrame, demo: bool, compared: list[str]) -> str:
+    """The whole page, with the transcription's notes on the cells that have one; ``compared``: the papers
+    whose stage this run's config plans (the others' published cells stand alone)."""
     comparison = comparison.merge(published[[*KEYS, "note"]], on=KEYS, how="left")
     parts = [
         "<!doctype html><meta charset='utf-8'><title>The papers' numbers beside this run's</title>",
@@ -47,6 +48,8 @@ def comparison_page(comparison: pd.DataFrame, published: pd.DataFrame, demo: boo
     )
     for paper, of_paper in comparison.groupby("paper", sort=False):
         parts.append(f"<h2>{html.escape(paper)}</h2>")
+        if paper not in compared:
+            parts.append("<p>This run's config plans none of this paper's stage: its published cells stand alone.</p>")
         for (table, metric), cells in of_paper.groupby(["table", "metric"], sort=False):
             parts.append(f"<h3>{html.escape(table)} ({html.escape(metric)})</h3>{table_html(cells)}")
     return "\n".join(parts) + "\n"

@@ -1,2 +1,2 @@
-"""Language clustering (Shaffer 2021 §3.1-3.2): language identification fine-tuning, one vector
+"""Language clustering (Shaffer 2021 §3): language identification fine-tuning, one vector
 per sentence, Ward clustering of the vectors and a majority vote per language."""

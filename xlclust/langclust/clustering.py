@@ -1,4 +1,4 @@
-"""Ward clustering of sentence vectors and a majority vote per language (Shaffer 2021 §3.2).
+"""Ward clustering of sentence vectors and a majority vote per language (Shaffer 2021 §3).
 
 Bottom-up agglomerative clustering with Ward linkage (Euclidean) builds one tree over every
 sentence; cutting it into k clusters gives the clustering for each k, the same as running the

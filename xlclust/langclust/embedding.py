@@ -1,4 +1,4 @@
-"""One vector per sentence (Shaffer 2021 §3.2): the final [CLS] state of the language-identification
+"""One vector per sentence (Shaffer 2021 §3): the final [CLS] state of the language-identification
 model — the vector its classification head reads (RoBERTa-style heads read it directly; BERT's
 passes it through its pooler first) — and, for comparison, the [CLS] and max-pooled final states
 of the model before fine-tuning, which the paper found put most languages in one cluster."""

@@ -1,4 +1,4 @@
-"""Language identification fine-tuning (Shaffer 2021 §3.1): a pretrained encoder with a sequence
+"""Language identification fine-tuning (Shaffer 2021 §3): a pretrained encoder with a sequence
 classification head learns which of the configured languages a sentence is in; its accuracy on
 held-out sentences says whether the [CLS] vectors it leaves behind know the languages apart."""
 

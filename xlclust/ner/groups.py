@@ -1,7 +1,7 @@
 """The language groups NER models are trained on (Shaffer 2021 §4): one model per language
 (monolingual), one for all (multilingual), one per linguistic family, one per language cluster,
 the zero-shot check — a cluster's model trained without some of its languages, evaluated on
-them — and the English generalization study (§6): models trained on WikiAnn, on another corpus of
+them — and the English generalization study (§5, Table 5): models trained on WikiAnn, on another corpus of
 the language, on both and on its cluster, scored on that corpus. Each group names the data sets it
 trains on and those it is evaluated on: WikiAnn languages by their code, another corpus by its name.
 
@@ -82,7 +82,7 @@ def language_groups(
 
 
 def generalization_groups(language: str, corpus: str, trainings, clusters: dict[str, int] | None) -> list[dict]:
-    """Shaffer (2021) §6 / Table 5: models for ``language`` trained on its WikiAnn sentences
+    """Shaffer (2021) §5 / Table 5: models for ``language`` trained on its WikiAnn sentences
     (``wikiann``), on another corpus of it (``corpus``, e.g. CoNLL-2003), on both, and on its
     language cluster's WikiAnn sentences (``cluster``); every one scored on the corpus's test set."""
     sources = {"wikiann": [language], "corpus": [corpus], "both": [language, corpus]}

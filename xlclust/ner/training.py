@@ -1,4 +1,4 @@
-"""NER fine-tuning and tagging (Shaffer 2021 §3.3): a pretrained encoder with a new token-
+"""NER fine-tuning and tagging (Shaffer 2021 §4-5): a pretrained encoder with a new token-
 classification head per run, trained on the sentences of every language of a group; a word's
 tag is read from its first subword (later subwords are not trained on), as in XTREME.
 
