@@ -83,7 +83,7 @@ def test_an_adapter_answering_for_another_paper_is_refused():
 def test_the_page_lays_out_each_table_as_printed_and_labels_a_demo_run():
     ours = ours_frame([["Hangya", "Table 2", "mBERT", "Eu", "eu", "accuracy", 23.5]])
     page = comparison_page(compare(PUBLISHED, ours), PUBLISHED, demo=True, compared=["Hangya"])
-    assert DEMO_NOTICE in page and "<h2>Hangya</h2>" in page and "Table 2 (accuracy)" in page
+    assert DEMO_NOTICE in page and "<h2>Hangya</h2>" in page and "Table 2 (accuracy)" in page and page.count("<table") == 1
     assert "20 / 23.5" in page and "10 / ·" in page and "— <abbr title=" in page
     assert "1 of 3 published cells" in page
     assert "plans none of this paper's stage" not in page
@@ -111,3 +111,14 @@ def test_a_cell_transcribed_twice_is_refused(tmp_path):
     published_frame([["Hangya", "Table 2", "mBERT", "Bn", "bn", "accuracy", "1", ""]] * 2).to_csv(path, index=False)
     with pytest.raises(XlclustError, match="line 3: a second row for the cell"):
         load_published(path)
+
+
+def test_a_table_printing_two_metrics_under_one_column_names_them_on_the_page():
+    published = published_frame(
+        [
+            ["Shaffer", "Table 3", "ar", "Monolingual / LOC", "ar", "f1", 90.1, ""],
+            ["Shaffer", "Table 3", "ar", "Monolingual / LOC", "ar", "f1_std", 0.4, ""],
+        ]
+    )
+    page = comparison_page(compare(published, ours_frame([])), published, demo=False, compared=["Shaffer"])
+    assert "Monolingual / LOC · f1</th>" in page and "Monolingual / LOC · f1_std</th>" in page and page.count("<table") == 1

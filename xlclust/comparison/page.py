@@ -23,10 +23,13 @@ def _cell(published: float, ours: float, note: str) -> str:
 
 
 def table_html(cells: pd.DataFrame) -> str:
-    """One table (one paper, table and metric): rows and columns in the order the transcription lists them."""
+    """One published table: its rows and columns in the order the transcription lists them; where a table
+    prints two metrics under one column (a score and its deviation), the column names its metric."""
     shown = cells.assign(cell=[_cell(p, o, n) for p, o, n in zip(cells["published"], cells["ours"], cells["note"])])
+    if shown.duplicated(["row", "column"]).any():
+        shown = shown.assign(column=shown["column"] + " · " + shown["metric"])
     layout = shown.pivot_table(index="row", columns="column", values="cell", aggfunc="first", sort=False)
-    layout = layout.reindex(index=pd.unique(cells["row"]), columns=pd.unique(cells["column"])).fillna("")
+    layout = layout.reindex(index=pd.unique(shown["row"]), columns=pd.unique(shown["column"])).fillna("")
     return layout.to_html(escape=False, border=0, classes="comparison")
 
 
@@ -50,6 +53,7 @@ def comparison_page(comparison: pd.DataFrame, published: pd.DataFrame, demo: boo
         parts.append(f"<h2>{html.escape(paper)}</h2>")
         if paper not in compared:
             parts.append("<p>This run's config plans none of this paper's stage: its published cells stand alone.</p>")
-        for (table, metric), cells in of_paper.groupby(["table", "metric"], sort=False):
-            parts.append(f"<h3>{html.escape(table)} ({html.escape(metric)})</h3>{table_html(cells)}")
+        for table, cells in of_paper.groupby("table", sort=False):
+            metrics = ", ".join(pd.unique(cells["metric"]))
+            parts.append(f"<h3>{html.escape(table)} ({html.escape(metrics)})</h3>{table_html(cells)}")
     return "\n".join(parts) + "\n"

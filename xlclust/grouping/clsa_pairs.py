@@ -10,48 +10,18 @@ from __future__ import annotations
 import csv
 import itertools
 import logging
-import zipfile
-from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from xlclust.alignment.panlex import Fetch, swadesh_files
 from xlclust.atomic import atomic_path
-from xlclust.download import read_zip_member
 from xlclust.errors import ConfigError, XlclustError
 from xlclust.grouping.pair_sources import concepticon_pairs, muse_pairs, panlex_pairs
-from xlclust.locations import local_path
 
 log = logging.getLogger(__name__)
 
-Fetch = Callable[[str, str], Path]  # (location, config key) → a local file
 SOURCES = ("muse", "muse_reverse", "roundtrip", "panlex", "concepticon")
-
-
-def swadesh_files(location: str, varieties: dict[str, str], fetch: Fetch, cache_dir: str | Path) -> dict[str, Path]:
-    """Each language's PanLex Swadesh file: from a directory of ``{variety}.txt`` files, or extracted
-    once from NLTK's ``panlex_swadesh.zip`` (its ``swadesh207/{variety}.txt`` members)."""
-    directory = local_path(location)
-    if directory is not None and directory.is_dir():
-        files = {lang: directory / f"{variety}.txt" for lang, variety in varieties.items()}
-    else:
-        archive = fetch(location, "grouping.clsa.panlex.location")
-        files = {lang: Path(cache_dir) / "panlex" / f"{variety}.txt" for lang, variety in varieties.items()}
-        with zipfile.ZipFile(archive) as zipped:
-            members = {Path(name).name: name for name in zipped.namelist() if Path(name).parent.name == "swadesh207"}
-            for lang, path in files.items():
-                if path.is_file():
-                    continue
-                if path.name not in members:
-                    raise ConfigError(f"grouping.clsa.panlex.varieties.{lang}: {archive} has no swadesh207/{path.name}")
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with atomic_path(path, suffix=".txt") as tmp:
-                    tmp.write_bytes(read_zip_member(zipped, members[path.name], "grouping.clsa.panlex.location"))
-    for lang, path in files.items():
-        if not path.is_file():
-            raise ConfigError(f"grouping.clsa.panlex.varieties.{lang}: {path} not found")
-    return files
 
 
 def gather_pairs(sources: list[str], spec: dict, fetch: Fetch) -> tuple[list[tuple[str, str]], dict[str, int]]:
@@ -68,7 +38,7 @@ def gather_pairs(sources: list[str], spec: dict, fetch: Fetch) -> tuple[list[tup
         elif source == "panlex":
             if not spec["panlex"]["location"]:
                 raise ConfigError("grouping.clsa.panlex.location: a pair set uses PanLex, but no location is given")
-            files = swadesh_files(spec["panlex"]["location"], spec["panlex"]["varieties"], fetch, spec["cache_dir"])
+            files = swadesh_files(spec["panlex"]["location"], spec["panlex"]["varieties"], fetch, spec["cache_dir"], "grouping.clsa.panlex")
             for first, second in itertools.combinations(sorted(files), 2):
                 found += panlex_pairs(files[first], files[second], "grouping.clsa.panlex")
         elif source == "concepticon":

@@ -9,24 +9,12 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable
 
 from xlclust.alignment.dictionaries import read_dictionary
-from xlclust.download import read_location_text
+from xlclust.alignment.panlex import cell_words, location_lines, unique_pairs
+from xlclust.alignment.panlex import panlex_pairs as panlex_pairs  # re-exported: one of CLSA's lexicons (read in the alignment stage)
 from xlclust.errors import XlclustError
-from xlclust.textfiles import clean_text, config_hint, empty_file
-
-NO_WORD = {"", "-"}  # Concepticon's mark of a concept a language has no word for
-
-
-def _words(cell: str, separators: str) -> list[str]:
-    for separator in separators[1:]:
-        cell = cell.replace(separator, separators[0])
-    return [word.strip() for word in cell.split(separators[0]) if word.strip() not in NO_WORD and " " not in word.strip()]
-
-
-def _unique(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    return list(dict.fromkeys(pairs))
+from xlclust.textfiles import config_hint, empty_file
 
 
 def muse_pairs(location: str | os.PathLike, config_key: str | None = None) -> list[tuple[str, str]]:
@@ -34,30 +22,12 @@ def muse_pairs(location: str | os.PathLike, config_key: str | None = None) -> li
     return read_dictionary(str(location), "muse", pivot_first=False, config_key=config_key)
 
 
-def _lines(location: str | os.PathLike, what: str, config_key: str | None) -> list[str]:
-    text = clean_text(read_location_text(str(location)))
-    if not text.strip():
-        raise empty_file(location, what, config_key)
-    return text.splitlines()
-
-
-def panlex_pairs(source: str | os.PathLike, target: str | os.PathLike, config_key: str | None = None) -> list[tuple[str, str]]:
-    """Every pair of single-word expressions of the same concept (the same line) in two PanLex
-    Swadesh files; the two files must list the same concepts."""
-    source_lines, target_lines = _lines(source, "concepts", config_key), _lines(target, "concepts", config_key)
-    if len(source_lines) != len(target_lines):
-        raise XlclustError(
-            f"{source} has {len(source_lines)} concept lines but {target} has {len(target_lines)}: not the same Swadesh list"
-        )
-    return _unique((a, b) for left, right in zip(source_lines, target_lines) for a in _words(left, "\t") for b in _words(right, "\t"))
-
-
 def concepticon_pairs(
     location: str | os.PathLike, source_column: str, target_column: str, config_key: str | None = None
 ) -> list[tuple[str, str]]:
     """Every pair of single words the two language columns of a Concepticon concept list give one
     concept (a cell may list several words, separated by commas, slashes or semicolons)."""
-    lines = _lines(location, "header and concepts", config_key)
+    lines = location_lines(location, "header and concepts", config_key)
     reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader)
     missing = [column for column in (source_column, target_column) if column not in header]
@@ -70,7 +40,7 @@ def concepticon_pairs(
         if len(fields) != len(header):
             raise XlclustError(f"{location}:{number}: {len(fields)} tab-separated fields, the header has {len(header)}")
         rows += 1
-        pairs += [(a, b) for a in _words(fields[columns[0]], ",/;") for b in _words(fields[columns[1]], ",/;")]
+        pairs += [(a, b) for a in cell_words(fields[columns[0]], ",/;") for b in cell_words(fields[columns[1]], ",/;")]
     if not rows:
         raise empty_file(location, "concepts", config_key, header_only=True)
-    return _unique(pairs)
+    return unique_pairs(pairs)
