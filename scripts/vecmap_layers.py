@@ -12,10 +12,11 @@ import workflow_package  # noqa: F401  (first: makes the workflow's xlclust impo
 import pandas as pd
 import pyarrow.parquet as pq
 
-from xlclust.alignment.dictionaries import check_order, read_dictionary
+from xlclust.alignment.dictionaries import check_order
 from xlclust.atomic import atomic_directory
 from xlclust.lowres.anchors import dictionary_pairs, identical_pairs, type_anchors, vecmap_layer
 from xlclust.lowres.contextual import load_encoder
+from xlclust.lowres.dictionary import lowres_dictionary
 from xlclust.lowres.layers import LayerMaps
 from xlclust.lowres.settings import VecmapSettings
 from xlclust.models import ModelSource
@@ -32,8 +33,7 @@ lang, english = params.languages
 supervised = params.base == "vecmap_sup"  # the method without its backbone (ebert_vecmap_sup: vecmap_sup)
 if supervised:  # read (and checked) before the anchors are computed
     spec = params.dictionary
-    where = f"lowres.dictionaries.{lang}.file"
-    dictionary = read_dictionary(spec["file"], spec["format"], spec["pivot_first"], where, spec.get("sha256", {}).get("file"))
+    dictionary = lowres_dictionary(spec, lang, english)
 encoder = load_encoder(source, params.encode_batch_size)
 anchors = {}
 for side, path in zip(params.languages, snakemake.input.sentences):  # side: not lang, which stays the language's

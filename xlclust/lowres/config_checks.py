@@ -25,10 +25,22 @@ def check_lowres(config: Mapping[str, Any]) -> None:
             raise ConfigError(
                 f"config key 'lowres.parallel.{lang}': no parallel corpus of {lang!r} with {lowres['english']!r} (english, other)"
             )
+    _check_dictionaries(lowres)
     wikiann = config.get("wikiann", {})
     if wikiann and wikiann["dataset"]["source"] == "files":
         for lang in [lowres["english"], *lowres["languages"]]:
             if lang not in wikiann["dataset"].get("files", {}):
                 raise ConfigError(
                     f"config key 'wikiann.dataset.files.{lang}': no WikiAnn files for {lang!r}, which zero-shot NER (lowres) reads"
+                )
+
+
+def _check_dictionaries(lowres: Mapping[str, Any]) -> None:
+    """A PanLex seed dictionary names the variety of its language and of English (its two files)."""
+    for lang, spec in lowres["dictionaries"].items():
+        for side in (lang, lowres["english"]):
+            if spec["format"] == "panlex_swadesh" and side not in spec["varieties"]:
+                raise ConfigError(
+                    f"config key 'lowres.dictionaries.{lang}.varieties': no PanLex variety for {side!r}; "
+                    f"name one (e.g. {lowres['english']}: eng-000)"
                 )
