@@ -158,7 +158,8 @@ def test_paper_config_plans_the_tagging_comparison(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     counts = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout, re.M))
     assert counts["train_tagger"] == str(2 * 8 * (1 + 3 + 2) * 3) and counts["tagging_data"] == str(5 + 3)
-    assert counts["muse_vectors"] == "5" and counts["laser_encoder"] == "1" and counts["tagging_scores"] == "1"
+    # MUSE's vectors for en, es, nl and hu: none for Basque (Table 2 note 2), German's files absent
+    assert counts["muse_vectors"] == "4" and counts["laser_encoder"] == "1" and counts["tagging_scores"] == "1"
 
 
 def test_aligned_muse_vectors_are_read_from_the_alignment_stage(tmp_path):
