@@ -43,6 +43,7 @@ LAYERS: list[set[str]] = [
         "config",
         "pipelines",
         "token_classification",
+        "realmodel",
     },
     {"corpus"},
     {"wiki"},
