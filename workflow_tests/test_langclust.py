@@ -50,7 +50,6 @@ def tiny_xlmr(tmp_path_factory):
     return directory
 
 
-@pytest.mark.workflow  # fine-tunes and clusters on real Leipzig text: the slower stage, outside the unit tests' two minutes
 def test_language_identification_and_clustering_of_leipzig_sentences(tiny_xlmr, tmp_path):
     from xlclust.langclust.embedding import REPRESENTATIONS, sentence_vectors
     from xlclust.langclust.identification import accuracy_table, finetune_langid, identify

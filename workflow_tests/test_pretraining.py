@@ -195,7 +195,6 @@ def train(corpus, tokenizer_dir, checkpoint_dir, spec, kill_at=None, signal_at=N
     return model, rows, summary
 
 
-@pytest.mark.workflow  # a whole training run killed and resumed: the slower stage, outside the unit tests' two minutes
 def test_loss_goes_down_and_a_killed_run_resumes_to_the_same_weights(corpora, tokenizers, tmp_path):
     corpus = corpora["icebert"][1]
     model, rows, summary = train(corpus, tokenizers["icebert"], tmp_path / "whole", small_spec())

@@ -344,7 +344,6 @@ def continual(directory, checkpoint_dir, kill_at=None):
     return model, rows, summary
 
 
-@pytest.mark.workflow  # a whole training run killed and resumed: the slower stage, outside the unit tests' two minutes
 def test_continual_pretraining_of_a_grouped_reduced_model_resumes_to_the_same_weights(grouped_reduced, tmp_path):
     tokenizer = AutoTokenizer.from_pretrained(grouped_reduced / "d8", trust_remote_code=True)
     assert type(tokenizer).__name__ == "GroupedTokenizer"

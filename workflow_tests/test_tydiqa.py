@@ -300,7 +300,6 @@ def test_the_best_valid_span_over_all_windows_is_cut_from_the_context():
 # --- fine-tuning --------------------------------------------------------------------------------------
 
 
-@pytest.mark.workflow  # a whole training run killed and resumed: the slower stage, outside the unit tests' two minutes
 def test_finetuning_is_deterministic_and_resumes_from_its_last_complete_checkpoint(tmp_path):
     import shutil
 
