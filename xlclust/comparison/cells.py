@@ -14,6 +14,12 @@ def cells_frame(rows: list[list]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=OURS_COLUMNS)
 
 
+def joined(*parts: pd.DataFrame) -> pd.DataFrame:
+    """The cells of a paper's several tables as one frame (an empty table adds nothing)."""
+    kept = [part for part in parts if len(part)]
+    return pd.concat(kept, ignore_index=True) if kept else cells_frame([])
+
+
 def printed_only(cells: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
     """The cells whose keys the transcription has (``published``: load_published()'s table). The
     adapters' labels come from explicit maps that the tests check against the transcription, so a

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from xlclust.comparison.cells import cells_frame, joined
 from xlclust.errors import XlclustError
 
 PAPER = "ICEBERT"
 INPUTS = {"tydiqa": "results/tydiqa_scores.csv", "bli": "results/bli_scores.csv"}
-OURS = ["paper", "table", "row", "column", "language", "metric", "ours"]
 
 # (tokenizer, size) of a TyDi QA model → Table 2's row. The workflow's pretrained models are
 # {tokenizer}-{size}; a reference model of `models` has its own name as tokenizer. The demo's `tiny`
@@ -50,7 +50,7 @@ def table2_cells(scores: pd.DataFrame) -> pd.DataFrame:
             continue  # a model Table 2 does not have (e.g. a grouping tokenizer)
         for source, (column, metric) in TABLE2_METRICS.items():
             rows.append([PAPER, "Table 2", label, column, "", metric, values[source]])
-    return pd.DataFrame(rows, columns=OURS)
+    return cells_frame(rows)
 
 
 def bli_cells(bli: pd.DataFrame) -> pd.DataFrame:
@@ -62,12 +62,8 @@ def bli_cells(bli: pd.DataFrame) -> pd.DataFrame:
         for metric, value in zip(average["metric"], average["value"])
         if metric in BLI_METRICS
     ]
-    return pd.DataFrame(rows, columns=OURS)
+    return cells_frame(rows)
 
 
 def our_cells(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    missing = sorted(set(INPUTS) - set(tables))
-    if missing:
-        raise XlclustError(f"{PAPER} adapter: no table {missing} (expected {INPUTS})")
-    parts = [part for part in (table2_cells(tables["tydiqa"]), bli_cells(tables["bli"])) if len(part)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OURS)
+    return joined(table2_cells(tables["tydiqa"]), bli_cells(tables["bli"]))

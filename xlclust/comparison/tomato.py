@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from xlclust.errors import XlclustError
+from xlclust.comparison.cells import cells_frame, joined
 from xlclust.pipelines import parse_pipeline
 
 PAPER = "Tomato"
 INPUTS = {"table3": "results/grouping/table3.csv", "table5": "results/grouping_eval/table5.csv"}
-OURS = ["paper", "table", "row", "column", "language", "metric", "ours"]
 
 # Our backbone (a `models` key) → the paper's backbone and its full embedding dimension d (the d a
 # pipeline without dDIM has). The demo's tiny models stand in by role: `tiny` is the grouped backbone
@@ -114,7 +113,7 @@ def table5_cells(table5: pd.DataFrame) -> pd.DataFrame:
         rows.append([PAPER, "Table 5", label, name, "", metric, record.mean * factor])
         if pd.notna(record.perc):
             rows.append([PAPER, "Table 5", label, name.rsplit(" ", 1)[0] + " perc", "", "perc", record.perc])
-    return pd.DataFrame(rows, columns=OURS)
+    return cells_frame(rows)
 
 
 def table3_row(pipeline: str) -> str | None:
@@ -135,12 +134,8 @@ def table3_cells(table3: pd.DataFrame) -> pd.DataFrame:
         for source, (column, metric, factor) in TABLE3_COLUMNS.items() if label else ():
             if pd.notna(record[source]):
                 rows.append([PAPER, "Table 3", label, column, "", metric, record[source] * factor])
-    return pd.DataFrame(rows, columns=OURS)
+    return cells_frame(rows)
 
 
 def our_cells(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    missing = sorted(set(INPUTS) - set(tables))
-    if missing:
-        raise XlclustError(f"{PAPER} adapter: no table {missing} (expected {INPUTS})")
-    parts = [part for part in (table3_cells(tables["table3"]), table5_cells(tables["table5"])) if len(part)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OURS)
+    return joined(table3_cells(tables["table3"]), table5_cells(tables["table5"]))
