@@ -4,6 +4,7 @@ every package its script may import: its own imports and, module by module, thos
 modules it loads, lazy imports inside functions too (less the few in LAZY_ELSEWHERE)."""
 
 import ast
+import functools
 import importlib.metadata
 import re
 import sys
@@ -82,6 +83,7 @@ def module_file(name: str) -> Path | None:
     return next((p for p in (path / "__init__.py", path.with_suffix(".py")) if p.is_file()), None)
 
 
+@functools.cache  # every rule's script reaches the same modules: each is parsed once
 def all_imports(path: Path) -> list[tuple[str, list[str]]]:
     """Every absolute import of a module, lazy ones inside functions too: (module, imported names)."""
     found = []
@@ -93,6 +95,7 @@ def all_imports(path: Path) -> list[tuple[str, list[str]]]:
     return found
 
 
+@functools.cache
 def module_level_imports(path: Path) -> list[tuple[str, list[str]]]:
     """The imports a module runs when it is loaded (not those inside functions)."""
     found = []
@@ -140,6 +143,11 @@ def packages_needed(script: Path) -> set[str]:
 RULES = rule_envs_and_scripts()
 
 
+@functools.cache
+def installed_distributions() -> dict[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
 def test_every_script_rule_is_found():
     assert len(RULES) > 40 and {"pretrain", "subword_vocab", "extract_wikipedia"} <= set(RULES)
 
@@ -147,7 +155,7 @@ def test_every_script_rule_is_found():
 @pytest.mark.parametrize("rule", sorted(RULES))
 def test_a_rules_env_holds_what_its_script_imports(rule):
     env, script = RULES[rule]
-    distributions = importlib.metadata.packages_distributions()
+    distributions = installed_distributions()
     needed = {canonical(distributions.get(module, [module])[0]) for module in packages_needed(script)}
     held = {BUILDS.get(name, name) for name in ENVS[env]}
     assert needed - held == set(), f"rule {rule} ({script.name}) in envs/{env}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import functools
 import json
 import logging
 import os
@@ -39,6 +40,14 @@ def _with_defaults(validator_class):
         yield from validate_properties(validator, properties, instance, schema)
 
     return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+
+
+@functools.lru_cache(maxsize=4)
+def _schema_validator(path: str, mtime_ns: int):
+    """The default-filling validator of the schema file at ``path`` as of ``mtime_ns`` (parsing the
+    schema costs more than validating with it, and tests validate hundreds of configs)."""
+    schema = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return _with_defaults(jsonschema.validators.validator_for(schema))(schema)
 
 
 # renamed config keys (CHANGELOG.md, "Renamed"): a dotted-path pattern of the old key → its new name
@@ -92,9 +101,8 @@ def validate_config(config: dict, schema_path: str | Path, stage_checks: Sequenc
     Returns the same dict. Raises ConfigError naming the first offending key.
     """
     refuse_renamed_keys(config)
-    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
-    validator_class = _with_defaults(jsonschema.validators.validator_for(schema))
-    validator = validator_class(schema)
+    path = Path(schema_path).resolve()
+    validator = _schema_validator(str(path), path.stat().st_mtime_ns)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         raise ConfigError(_describe(jsonschema.exceptions.best_match(errors)))
