@@ -100,7 +100,7 @@ AVERAGE = "avg"
 def with_average(table: pd.DataFrame) -> pd.DataFrame:
     """The table with, per retrieval and metric, the unweighted mean over its directed language pairs
     (source = target = ``avg``; n: their test pairs together; coverage: the mean) — the figure
-    ICEBERT §2.3 reports (P@1 .193, P@5 .384, P@10 .454, MRR .283 for PROC)."""
+    ICEBERT §2.2 reports (P@1 .193, P@5 .384, P@10 .454, MRR .283 for PROC)."""
     import pandas as pd
 
     if table.empty:
