@@ -457,7 +457,7 @@ def test_a_laser_style_encoder_learns_from_translation_and_saves_in_lasers_layou
     torch.manual_seed(0)
     model = LaserTranslator(len(dictionary), 16, 16, 2, 32, languages=1)
     before = retrieval(model)
-    settings = TaggerTraining("adam", 2e-2, 0.0, 0.9, 10, 32, 10, 1.0)
+    settings = TaggerTraining("adam", 2e-2, 0.0, 0.9, 10, 32, 10, 1.0, "no_improvement")
     model, rows = train_epochs(
         model, batch_of, len(pairs), lambda m: -float(m.loss(batch_of(range(len(pairs))))), settings, 0, tmp_path / "ckpt", {"t": 1}
     )
@@ -553,7 +553,7 @@ def test_a_tagging_run_trains_and_scores_every_evaluation_language(conll_runs, f
         resources=Resources(laser, vectors, finetuned_models.get(embedder)),
         tagger_settings={"model_dim": 16, "heads": 2, "layers": 1, "feedforward": 16},
         embedder_settings={**EMBEDDER_SETTINGS, "finetuned": {"dropout": 0.1, "max_length": 48, "unlisted_language": None}},
-        training=TaggerTraining("adamw_linear" if embedder in ("bert", "xlm") else "adam", 1e-2, 0.0, 0.9, 2, 16, 2, 1.0),
+        training=TaggerTraining("adamw_linear" if embedder in ("bert", "xlm") else "adam", 1e-2, 0.0, 0.9, 2, 16, 2, 1.0, "no_improvement"),
         seed=1,
     )
     result = run_tagging(**settings, checkpoint_dir=tmp_path / "a")
@@ -645,7 +645,7 @@ def test_a_rebuilt_encoder_never_resumes_another_runs_checkpoints(conll_runs, tm
             resources=Resources(directory),
             tagger_settings={"model_dim": 16, "heads": 2, "layers": 1, "feedforward": 16},
             embedder_settings=EMBEDDER_SETTINGS,
-            training=TaggerTraining("adam", 1e-2, 0.0, 0.9, 1, 16, 2, 1.0),
+            training=TaggerTraining("adam", 1e-2, 0.0, 0.9, 1, 16, 2, 1.0, "no_improvement"),
             seed=1,
             checkpoint_dir=tmp_path / "checkpoints",
         )

@@ -117,7 +117,7 @@ def test_a_studys_chosen_values_replace_the_taggers_dropouts_and_l2(tmp_path):
     assert values == {"embedding_dropout": 0.4, "dropout": 0.05, "weight_decay": 3e-3}
     tagger, training = apply_chosen(
         {"model_dim": 300, "embedding_dropout": 0.25, "dropout": 0.15},
-        TaggerTraining("sgd_1cycle", 0.1, 1e-3, 0.95, 15, 32, None, 5.0),
+        TaggerTraining("sgd_1cycle", 0.1, 1e-3, 0.95, 15, 32, None, 5.0, "no_improvement"),
         values,
     )
     assert tagger == {"model_dim": 300, "embedding_dropout": 0.4, "dropout": 0.05} and training.weight_decay == 3e-3

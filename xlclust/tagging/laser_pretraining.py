@@ -146,9 +146,8 @@ def pretrain_laser(
             losses = [float(trained.loss(batch_of(dev)(range(s, min(s + 256, len(dev)))))) for s in range(0, len(dev), 256)]
             return -float(np.mean(losses))
 
-        training = TaggerTraining(
-            "adam", settings["learning_rate"], 0.0, 0.9, settings["epochs"], settings["batch_size"], settings["epochs"], 1.0
-        )
+        epochs, rate = settings["epochs"], settings["learning_rate"]
+        training = TaggerTraining("adam", rate, 0.0, 0.9, epochs, settings["batch_size"], epochs, 1.0, "no_improvement")
         identity = {"laser_pretraining": settings, "dictionary": len(dictionary), "pairs": len(train)}
         model, rows = train_epochs(model, batch_of(train), len(train), dev_score, training, seed, checkpoint_dir, identity)
         save_laser(model.encoder, dictionary, tmp / "laser.pt")

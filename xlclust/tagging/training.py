@@ -41,7 +41,7 @@ class TaggerTraining:
     batch_size: int
     patience: int | None  # bad dev rounds before stopping; None: every epoch runs
     max_grad_norm: float  # 0: no clipping
-    stop_on: str = "no_improvement"  # a bad round: "decrease" (below the round before) or "no_improvement" (no new best)
+    stop_on: str  # a bad round: "decrease" (below the round before) or "no_improvement" (no new best)
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
