@@ -44,7 +44,8 @@ if not supervised:
 else:
     seeds = dictionary_pairs(anchors[lang].words, anchors[english].words, dictionary)
     swapped = dictionary_pairs(anchors[lang].words, anchors[english].words, [(b, a) for a, b in dictionary])
-    check_order(len(seeds), len(swapped), len(dictionary), f"{spec['file']} (config key 'lowres.dictionaries.{lang}')")
+    where = f"{spec['file']} (config key 'lowres.dictionaries.{lang}')"
+    check_order(len(seeds), len(swapped), len(dictionary), where, "varieties" if spec["format"] == "panlex_swadesh" else "pivot_first")
 search = settings_from(SearchSettings, params.search, "search")
 weight, report = vecmap_layer(
     anchors[lang],

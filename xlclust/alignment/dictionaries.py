@@ -85,15 +85,16 @@ def restrict_to_vocabulary(pairs, language_pieces: list[str], pivot_pieces: list
     return np.array(list(rows), dtype=np.int64).reshape(-1, 2)
 
 
-def check_order(kept: int, swapped: int, total: int, where: str) -> None:
+def check_order(kept: int, swapped: int, total: int, where: str, order_key: str = "pivot_first") -> None:
     """A file whose sides are swapped (``pivot_first`` wrong) keeps few of its ``total`` pairs, and read
     the other way would keep many (``swapped``): each side's words are entries of its own language's
     vocabulary, rarely of the other's (shared names and numerals fit both ways alike, hence the margin).
-    One more lookup per pair, with no word lists beyond the vocabularies already loaded."""
+    One more lookup per pair, with no word lists beyond the vocabularies already loaded. ``order_key``:
+    the config key that sets the order in the file's format."""
     if swapped >= 10 and swapped > 2 * kept:
         raise XlclustError(
             f"{where}: {kept} of {total} pairs fit the vocabularies as read, {swapped} with the two sides swapped: "
-            "the file's language order looks the other way round; check its 'pivot_first'"
+            f"the file's language order looks the other way round; check its '{order_key}'"
         )
 
 
