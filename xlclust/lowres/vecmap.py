@@ -62,7 +62,8 @@ def induce(queries, keys, key_hubness, keep: float, generator):
         best.append(similarity.max(dim=1).values)
         similarity -= key_hubness / 2
         if keep < 1.0:
-            similarity *= torch.rand(similarity.shape, generator=generator, device=similarity.device) >= 1 - keep
+            # drawn on the CPU's generator whatever the device: one seed gives one mask on CPUs and GPUs
+            similarity *= torch.rand(similarity.shape, generator=generator).to(similarity.device) >= 1 - keep
         partners.append(similarity.argmax(dim=1))
     return torch.cat(partners), torch.cat(best)
 
@@ -84,7 +85,7 @@ def self_learning(
     sources = torch.as_tensor(seed_pairs[:, 0], device=where)
     targets = torch.as_tensor(seed_pairs[:, 1], device=where)
     src_size, trg_size = min(len(x), settings.vocabulary_cutoff), min(len(z), settings.vocabulary_cutoff)
-    generator = torch.Generator(device=where).manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
     best_objective, last_improvement, keep, iteration, rows = -100.0, 0, settings.stochastic_initial, 1, []
     while True:
         end = False
