@@ -33,7 +33,11 @@ EXPECTED = [("ni", "I"), ("zu", "thou"), ("zuek", "thou")]
 def test_a_panlex_dictionary_pairs_one_concepts_words_from_the_zip_and_from_a_directory(tmp_path):
     archive = swadesh_zip(tmp_path / "panlex_swadesh.zip")
     assert lowres_dictionary(panlex_spec(archive), "eu", "en", tmp_path / "cache") == EXPECTED
-    assert (tmp_path / "cache" / "panlex" / "eus-000.txt").is_file()  # extracted once, beside the download
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()[:16]
+    assert (tmp_path / "cache" / "panlex" / digest / "eus-000.txt").is_file()  # extracted once, beside the download
+    # another archive (a re-pinned release) in the same cache is extracted anew, not read from the first's files
+    renamed = swadesh_zip(tmp_path / "newer.zip", {**SWADESH, "eus-000": "gu\n\nzu\n\n"})
+    assert lowres_dictionary(panlex_spec(renamed), "eu", "en", tmp_path / "cache") == [("gu", "I"), ("zu", "thou")]
     directory = tmp_path / "swadesh"
     directory.mkdir()
     for variety, text in SWADESH.items():

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from xlclust.atomic import atomic_path
-from xlclust.download import read_location_text, read_zip_member
+from xlclust.download import file_digest, read_location_text, read_zip_member
 from xlclust.errors import ConfigError, XlclustError
 from xlclust.locations import local_path
 from xlclust.textfiles import clean_text, empty_file
@@ -46,7 +46,8 @@ def swadesh_files(
     location: str, varieties: dict[str, str], fetch: Fetch, cache_dir: str | Path, config_key: str, location_name: str = "location"
 ) -> dict[str, Path]:
     """Each language's Swadesh file: from a directory of ``{variety}.txt`` files, or extracted once
-    into ``cache_dir/panlex`` from the zip (its ``swadesh207/{variety}.txt`` members). Errors name
+    into ``cache_dir/panlex/<the zip's SHA-256, 16 digits>`` from the zip (its ``swadesh207/{variety}.txt``
+    members: a new archive never reads an older one's extraction). Errors name
     ``{config_key}.{location_name}`` (the location) or ``{config_key}.varieties.<lang>``."""
     location_key = f"{config_key}.{location_name}"
     directory = local_path(location)
@@ -54,7 +55,8 @@ def swadesh_files(
         files = {lang: directory / f"{variety}.txt" for lang, variety in varieties.items()}
     else:
         archive = fetch(location, location_key)
-        files = {lang: Path(cache_dir) / "panlex" / f"{variety}.txt" for lang, variety in varieties.items()}
+        extracted = Path(cache_dir) / "panlex" / file_digest(archive, "sha256")[:16]
+        files = {lang: extracted / f"{variety}.txt" for lang, variety in varieties.items()}
         with zipfile.ZipFile(archive) as zipped:
             members = {Path(name).name: name for name in zipped.namelist() if Path(name).parent.name == "swadesh207"}
             for lang, path in files.items():
