@@ -7,6 +7,18 @@ from typing import Any
 
 from xlclust.errors import ConfigError
 
+PANLEX = "panlex_swadesh"  # lowres.dictionaries.<lang>.format of a PanLex Swadesh seed dictionary
+
+
+def panlex_varieties(spec: Mapping[str, Any], lang: str, english: str) -> dict[str, str]:
+    """The PanLex varieties of ``lang`` and ``english`` a ``panlex_swadesh`` dictionary names."""
+    varieties = spec.get("varieties", {})
+    missing = [side for side in (lang, english) if side not in varieties]
+    if missing:
+        key = f"lowres.dictionaries.{lang}.varieties"
+        raise ConfigError(f"config key '{key}': no PanLex variety for {missing[0]!r}; name one (e.g. {english}: eng-000)")
+    return {side: varieties[side] for side in (lang, english)}
+
 
 def check_lowres(config: Mapping[str, Any]) -> None:
     """The low-resource system: its model is a registered one, every language has a parallel corpus
@@ -38,9 +50,5 @@ def check_lowres(config: Mapping[str, Any]) -> None:
 def _check_dictionaries(lowres: Mapping[str, Any]) -> None:
     """A PanLex seed dictionary names the variety of its language and of English (its two files)."""
     for lang, spec in lowres["dictionaries"].items():
-        for side in (lang, lowres["english"]):
-            if spec["format"] == "panlex_swadesh" and side not in spec["varieties"]:
-                raise ConfigError(
-                    f"config key 'lowres.dictionaries.{lang}.varieties': no PanLex variety for {side!r}; "
-                    f"name one (e.g. {lowres['english']}: eng-000)"
-                )
+        if spec["format"] == PANLEX:
+            panlex_varieties(spec, lang, lowres["english"])

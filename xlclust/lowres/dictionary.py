@@ -13,10 +13,8 @@ from typing import Any
 from xlclust.alignment.dictionaries import DICTIONARY_CACHE, read_dictionary
 from xlclust.alignment.panlex import panlex_pairs, swadesh_files
 from xlclust.download import fetch_verified
-from xlclust.errors import ConfigError
 from xlclust.locations import local_path, pinned_key
-
-PANLEX = "panlex_swadesh"
+from xlclust.lowres.config_checks import PANLEX, panlex_varieties
 
 
 def lowres_dictionary(spec: Mapping[str, Any], lang: str, english: str, cache_dir: str | Path = DICTIONARY_CACHE) -> list[tuple[str, str]]:
@@ -27,13 +25,10 @@ def lowres_dictionary(spec: Mapping[str, Any], lang: str, english: str, cache_di
     sha256 = spec.get("sha256", {}).get("file")
     if spec.get("format", "muse") != PANLEX:
         return read_dictionary(spec["file"], spec.get("format", "muse"), spec.get("pivot_first", False), f"{key}.file", sha256, cache_dir)
-    varieties = spec.get("varieties", {})
-    missing = [side for side in (lang, english) if side not in varieties]
-    if missing:
-        raise ConfigError(f"config key '{key}.varieties': no PanLex variety for {missing[0]!r}; name one (e.g. {english}: eng-000)")
+    varieties = panlex_varieties(spec, lang, english)
 
     def fetch(location: str, where: str) -> Path:  # a remote zip's refusal names where to pin its sum
         return fetch_verified(location, cache_dir, sha256, f"config key '{pinned_key(where) if local_path(location) is None else where}'")
 
-    files = swadesh_files(spec["file"], {side: varieties[side] for side in (lang, english)}, fetch, cache_dir, key, "file")
+    files = swadesh_files(spec["file"], varieties, fetch, cache_dir, key, "file")
     return panlex_pairs(files[lang], files[english], key)
