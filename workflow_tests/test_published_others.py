@@ -186,7 +186,7 @@ def test_every_mapped_label_is_one_the_transcription_prints(published):
         return set(published.loc[published["paper"] == paper, key])
 
     assert set(hangya.ROWS.values()) <= labels("Hangya", "row")
-    assert set(hangya.MODES) | {"bestBERT"} <= labels("Hangya", "row")
+    assert set(hangya.MODES.values()) | {"bestBERT"} <= labels("Hangya", "row")
     assert set(hangya.COLUMNS.values()) == labels("Hangya", "column")
     assert set(heijden.EMBEDDERS.values()) <= labels("Heijden", "column")
     assert {f"{t} / {lang}" for t in heijden.TASKS.values() for lang in heijden.LANGUAGES.values()} >= labels("Heijden", "row")
@@ -316,6 +316,17 @@ def test_hangya_table5_is_each_mode_against_the_better_baseline():
     assert ours_value(table5, "Table 5", "bestBERT", "Ne", "f1") == 38.13  # eBERT beats mBERT on Ne
     assert ours_value(table5, "Table 5", "forward-backward", "Ne", "relative_f1_change") == pytest.approx(5.62)
     assert len(table5) == 5  # Bn: best and both modes; Ne: no eBERT intersection run, no cell
+
+
+def test_hangya_table5_has_no_best_bert_where_mbert_did_not_run():
+    """bestBERT is the better of two: with mBERT's score missing it is unknown, not eBERT's (as
+    results/lowres/mining_modes.csv's best_bert, which refuses such a run)."""
+    ner = ner_rows(
+        [["ebert", "gu", "all", 30.0], ["ebert_mined", "gu", "all", 35.0], ["base", "ne", "all", 20.0], ["mined", "ne", "all", 22.5]]
+    )
+    cells = hangya.our_cells({"retrieval": RETRIEVAL[RETRIEVAL["language"] == "zz"], "ner": ner})
+    table5 = cells[cells["table"] == "Table 5"]
+    assert sorted(zip(table5["row"], table5["language"], table5["ours"])) == [("bestBERT", "ne", 20.0), ("forward-backward", "ne", 2.5)]
 
 
 def test_hangya_adapter_gives_no_cells_for_languages_the_paper_lacks():

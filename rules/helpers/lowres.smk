@@ -1,6 +1,6 @@
 # The lowres stage's helpers (rules/lowres.smk): input functions, params and targets.
 from xlclust.lowres.methods import METHODS as LOWRES_METHODS
-from xlclust.lowres.methods import base_method, ebert_model_dir, method_files, on_ebert, planned_runs
+from xlclust.lowres.methods import MINING_MODES, base_method, ebert_model_dir, method_files, on_ebert, planned_runs
 
 LOWRES_LANGUAGES = LOWRES["languages"]
 
@@ -12,7 +12,6 @@ def parallel_files(wildcards):
 
 
 # the mining methods and their direction rule (Hangya et al. 2022 §3.1 and §5.3)
-MINING_MODES = {"mined": "forward_backward", "mined_intersection": "intersection"}
 
 
 def mining_settings(wildcards):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from xlclust.comparison.cells import cells_frame, printed_only
+from xlclust.lowres.report import MINING_METHODS, against_best_bert, best_bert, headline
 
 PAPER = "Hangya"
 # Table 5 is not read from results/lowres/mining_modes.csv: that file holds absolute F1 and is made only
@@ -29,12 +30,8 @@ ROWS = {
     "ebert_vecmap_id": "eBERT_vecmap_id",
     "ebert_vecmap_sup": "eBERT_vecmap_sup",
 }
-# Table 5: the baselines its best-BERT row picks from, and each mining mode's method on that baseline
-BASELINES = ("base", "ebert")
-MODES = {
-    "intersection": {"base": "mined_intersection", "ebert": "ebert_mined_intersection"},
-    "forward-backward": {"base": "mined", "ebert": "ebert_mined"},
-}
+# Table 5's rows: our mining modes (xlclust.lowres.report.MINING_METHODS) as the table prints them
+MODES = {"intersection": "intersection", "forward_backward": "forward-backward"}
 # the paper's languages (Table 1), as its tables' columns print them
 COLUMNS = {lang: lang.capitalize() for lang in ("bn", "eu", "mk", "ml", "af", "sw", "kn", "gu", "ne")}
 AVERAGE = "avg"  # the retrieval table's source/target of the mean of both directions
@@ -60,23 +57,21 @@ def table3_cells(f1: pd.DataFrame) -> list[list]:
     return [[PAPER, "Table 3", ROWS[m], COLUMNS[lang], lang, "f1", value] for (lang, m), value in f1.stack().dropna().items() if m in ROWS]
 
 
-def table5_cells(f1: pd.DataFrame) -> list[list]:
-    """Per language: the better baseline's F1 (bestBERT; mBERT where both tie) and each mining mode's
-    F1 on that baseline minus it, in F1 points (the table's 'relative change', +3.13 for Bn)."""
-    cells = []
-    for lang, scores in f1.iterrows():
-        baselines = scores.reindex(list(BASELINES)).dropna()
-        if baselines.empty:
-            continue
-        best = baselines.idxmax()
-        cells.append([PAPER, "Table 5", "bestBERT", COLUMNS[lang], lang, "f1", baselines[best]])
-        for mode, methods in MODES.items():
-            mined = scores.get(methods[best])
-            if mined is not None and pd.notna(mined):
-                cells.append([PAPER, "Table 5", mode, COLUMNS[lang], lang, "relative_f1_change", mined - baselines[best]])
+def table5_cells(ner: pd.DataFrame) -> list[list]:
+    """Per language: the better baseline's F1 (bestBERT, as results/lowres/mining_modes.csv picks it;
+    no cells where base has no score) and each mining mode's F1 on that baseline minus it, in F1
+    points (the table's 'relative change', +3.13 for Bn)."""
+    ner = ner[ner["language"].isin(list(COLUMNS))]
+    best = best_bert(ner, require_base=False)
+    cells = [[PAPER, "Table 5", "bestBERT", COLUMNS[lang], lang, "f1", f1] for lang, f1 in zip(best["language"], best["best_bert"])]
+    scores = headline(ner, "f1")
+    mined = against_best_bert(scores[scores["method"].isin(list(MINING_METHODS))], best)
+    mined = mined[mined["on_best_bert"]]
+    for method, lang, change in zip(mined["method"], mined["language"], mined["f1_change"]):
+        cells.append([PAPER, "Table 5", MODES[MINING_METHODS[method]], COLUMNS[lang], lang, "relative_f1_change", change])
     return cells
 
 
 def our_cells(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     f1 = overall_f1(tables["ner"])
-    return printed_only(cells_frame(table2_cells(tables["retrieval"]) + table3_cells(f1) + table5_cells(f1)))
+    return printed_only(cells_frame(table2_cells(tables["retrieval"]) + table3_cells(f1) + table5_cells(tables["ner"])))

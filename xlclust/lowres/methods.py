@@ -13,6 +13,7 @@ PREFIX = f"{EBERT}_"
 # the methods on a backbone: the LM as it is, its layers (mined, linear_sup, vecmap) or the LM trained further
 BASE_METHODS = ("base", "mined", "mined_intersection", "linear_sup", "full_sup", "vecmap_id", "vecmap_sup")
 METHODS = (*BASE_METHODS, EBERT, *(PREFIX + method for method in BASE_METHODS if method != "base"))
+MINING_MODES = {"mined": "forward_backward", "mined_intersection": "intersection"}  # lowres.mining.mode of each mining method
 
 
 def split_method(method: str) -> tuple[str, str]:

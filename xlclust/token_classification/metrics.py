@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import warnings
 
-OVERALL = "all"  # the micro-average over every class, the figure NER tables report
+from xlclust.token_classification import OVERALL
+
 MODES = ("strict", "conlleval")
 
 
