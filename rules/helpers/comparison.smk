@@ -2,7 +2,8 @@
 from xlclust.comparison.papers import ADAPTERS
 
 # A paper's cells of ours come from its stage's results: where the config plans none of them, the
-# paper's published cells stand alone (the page says so).
+# paper's published cells stand alone (the page says so). Today only Tomato's stage can plan nothing
+# (grouping_eval with no pipelines); the other four always plan their tables.
 PLANNED_STAGE = {
     "ICEBERT": tydiqa_targets,
     "Tomato": grouping_eval_targets,
