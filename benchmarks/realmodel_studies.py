@@ -1,5 +1,5 @@
 """Issue 38, step 2: first results on real text with the converted multilingual-e5-small (the model
-directory benchmarks/realmodel_convert.py writes). Four studies, each calling the library's stage:
+directory benchmarks/realmodel_convert.py writes). Five studies, each calling the library's stage:
 
 - grouping: spherical k-means (xlclust.grouping.groups.kmeans_labels, faiss) of the input-embedding
   rows at r_G 5 % and 10 %, First-k at 5 % (XLM-R's unigram vocabulary: the ID = score order) and a
@@ -11,7 +11,10 @@ directory benchmarks/realmodel_convert.py writes). Four studies, each calling th
   config's lowres settings) on the 1,000 Leipzig sentences of xx and en (the whole pool), the
   precision of the mined word-type pairs against MUSE's xx-en dictionary, per iteration;
 - langclust: mean-pooled e5 sentence vectors of Leipzig sentences, one mean per language, Ward
-  (xlclust.langclust.clustering) cut at the number of families, adjusted Rand index.
+  (xlclust.langclust.clustering) cut at the number of families, adjusted Rand index;
+- langid: Shaffer's language-ID fine-tuning (xlclust.langclust.identification) on a subsample of
+  other Leipzig sentences, its accuracy on the langclust sentences, and their clusters from the
+  fine-tuned [CLS] vectors and from the [CLS] and max-pooled vectors before fine-tuning.
 
 Rows go into benchmarks/results/realmodel.csv (same study, setting and metric replaced), the command,
 machine and times into the ``studies`` section of benchmarks/results/realmodel.md.
@@ -51,7 +54,7 @@ RESULTS = REPO / "benchmarks" / "results"
 DATA = Path(os.environ.get("XLCLUST_TEST_DATA", REPO.parent / "shared" / "data"))
 MUSE = DATA / "dictionaries" / "muse"
 LEIPZIG = DATA / "leipzig-sentences"
-STUDIES = ("grouping", "clsa", "mining", "langclust")
+STUDIES = ("grouping", "clsa", "mining", "langclust", "langid")
 log = logging.getLogger("realmodel_studies")
 
 
@@ -220,39 +223,89 @@ def mining_study(model, tokenizer, args, times: dict) -> list[dict]:
     return [r for lang in args.mining_pairs for r in mining_pair(encoder, lang, args, times)]
 
 
-def langclust_study(model, tokenizer, args, times: dict) -> list[dict]:
+def clustering_rows(setting: str, vectors, languages: list[str], kept: list[str]) -> list[dict]:
+    """Ward clusters of the languages' mean vectors, and the sentence-majority clusters, against the
+    family and genus table (adjusted Rand index), cut at as many clusters as the table has groups."""
     from sklearn.metrics import adjusted_rand_score
 
     from xlclust.langclust.clustering import cluster_languages, cut, ward_tree
-    from xlclust.realmodel.embed import sentence_vectors
 
-    codes = sorted(path.stem for path in LEIPZIG.glob("*.txt"))
-    kept, families, left_out = language_families(codes)
-    log.info("left out: %s", left_out)
-    texts = [(code, text) for code in kept for text in leipzig(code, args.per_language)]
-    start = time.perf_counter()
-    vectors = sentence_vectors(model, tokenizer, [text for _, text in texts])
-    times[f"langclust: encode {len(texts)} sentences ({args.per_language} x {len(kept)} languages)"] = time.perf_counter() - start
-    languages = [code for code, _ in texts]
     names, means = language_means(vectors, languages)
     rows = []
     for level, label in ((0, "family"), (1, "genus")):
         gold = dict(zip(kept, language_families(kept, level)[1]))
         k = len(set(gold.values()))
         predicted = cut(ward_tree(means), k)
-        rows.append(
-            row(
-                "langclust",
-                f"mean_vectors/{label}",
-                "adjusted_rand_index",
-                adjusted_rand_score([gold[c] for c in names], predicted),
-                len(names),
-            )
-        )
+        score = adjusted_rand_score([gold[c] for c in names], predicted)
+        rows.append(row("langclust", f"{setting}/{label}", "adjusted_rand_index", score, len(names)))
         _, _, chosen = cluster_languages(vectors, languages, [k])
         score = adjusted_rand_score([gold[c] for c in chosen["language"]], chosen["cluster"])
-        rows.append(row("langclust", f"sentence_majority/{label}", "adjusted_rand_index", score, len(chosen)))
-        rows.append(row("langclust", f"mean_vectors/{label}", "clusters", k, len(names)))
+        rows.append(
+            row("langclust", f"{setting.replace('mean_vectors', 'sentence_majority')}/{label}", "adjusted_rand_index", score, len(chosen))
+        )
+        rows.append(row("langclust", f"{setting}/{label}", "clusters", k, len(names)))
+    return rows
+
+
+def clustered_languages() -> list[str]:
+    codes = sorted(path.stem for path in LEIPZIG.glob("*.txt"))
+    kept, _, left_out = language_families(codes)
+    log.info("left out (no family in the table): %s", left_out)
+    return kept
+
+
+def langclust_study(model, tokenizer, args, times: dict) -> list[dict]:
+    from xlclust.realmodel.embed import sentence_vectors
+
+    kept = clustered_languages()
+    texts = [(code, text) for code in kept for text in leipzig(code, args.per_language)]
+    start = time.perf_counter()
+    vectors = sentence_vectors(model, tokenizer, [text for _, text in texts])
+    times[f"langclust: encode {len(texts)} sentences ({args.per_language} x {len(kept)} languages)"] = time.perf_counter() - start
+    return clustering_rows("mean_vectors", vectors, [code for code, _ in texts], kept)
+
+
+def langid_study(model, tokenizer, args, times: dict) -> list[dict]:
+    """Shaffer's §3 on a subsample: e5 fine-tuned to identify the languages (the paper's 3 epochs,
+    batches of 20, config langclust.langid.training), then the [CLS] vectors of the held-out sentences
+    (the langclust study's) clustered, beside the [CLS] and max-pooled vectors before fine-tuning."""
+    from xlclust.langclust.embedding import REPRESENTATIONS, sentence_vectors
+    from xlclust.langclust.identification import accuracy_table, finetune_langid, identify
+    from xlclust.models import ModelSource
+    from xlclust.training.finetuning import FinetuneSpec
+
+    settings = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))["langclust"]["langid"]
+    kept = clustered_languages()
+    held_out = [(code, text) for code in kept for text in leipzig(code, args.per_language)]
+    train = [(code, text) for code in kept for text in leipzig(code)[args.per_language :][: args.langid_train]]
+    spec = FinetuneSpec(seed=args.seed, **settings["training"])
+    rows = []
+    with tempfile.TemporaryDirectory() as work:
+        start = time.perf_counter()
+        tuned, tuned_tokenizer, summary = finetune_langid(
+            ModelSource(str(args.model)),
+            [text for _, text in train],
+            kept,
+            [code for code, _ in train],
+            spec,
+            settings["max_length"],
+            Path(work) / "checkpoints",
+            Path(work) / "langid",
+        )
+        times[f"langid: fine-tune on {len(train)} sentences ({args.langid_train} x {len(kept)}, {spec.epochs:g} epochs)"] = (
+            time.perf_counter() - start
+        )
+        texts, languages = [text for _, text in held_out], [code for code, _ in held_out]
+        accuracy = accuracy_table(languages, identify(tuned, tuned_tokenizer, texts, settings["max_length"]))
+        overall = accuracy[accuracy["language"] == "all"].iloc[0]
+        rows.append(row("langid", "finetuned", "langid_accuracy", overall["accuracy"] / 100, len(texts)))  # a fraction, as every share here
+        rows.append(row("langid", "finetuned", "training_sentences", len(train), len(train)))
+        sources = {"finetuned": ModelSource(str(Path(work) / "langid")), "pretrained": ModelSource(str(args.model))}
+        for name, (model_name, pooling) in REPRESENTATIONS.items():
+            start = time.perf_counter()
+            vectors, _ = sentence_vectors(sources[model_name], texts, pooling, settings["max_length"])
+            times[f"langid: encode {len(texts)} sentences ({name})"] = time.perf_counter() - start
+            rows += clustering_rows(f"{name}/mean_vectors", vectors, languages, kept)
     return rows
 
 
@@ -268,6 +321,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--mining-pairs", nargs="+", default=["ru", "ar"], help="languages mined against English")
     parser.add_argument("--iterations", type=int, default=2, help="mining iterations (an update between two)")
     parser.add_argument("--per-language", type=int, default=100, help="Leipzig sentences per language for langclust")
+    parser.add_argument("--langid-train", type=int, default=50, help="Leipzig sentences per language to fine-tune language ID on")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--extra-seeds", nargs="*", type=int, default=[], help="further k-means seeds of kmeans5 (its seed-to-seed spread)")
     parser.add_argument("--results", type=Path, default=RESULTS)
@@ -298,7 +352,8 @@ def main(argv: list[str] | None = None) -> None:
         if name in ("grouping", "clsa"):
             replace_rows(path, (grouping_study if name == "grouping" else clsa_study)(grouper, times))
         else:
-            replace_rows(path, (mining_study if name == "mining" else langclust_study)(model, tokenizer, args, times))
+            study = {"mining": mining_study, "langclust": langclust_study, "langid": langid_study}[name]
+            replace_rows(path, study(model, tokenizer, args, times))
         replace_section(args.results / "realmodel.md", section, note(args, command, times))
 
 
