@@ -26,6 +26,7 @@ machine and times into the ``studies`` section of benchmarks/results/realmodel.m
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import platform
@@ -87,6 +88,7 @@ class Grouper:
         train, test = split_by_source(pairs, args.test_fraction, args.seed)
         self.train_ids, self.train_counts = single_subword_pairs(train, tokenizer)
         self.test_ids, self.test_counts = single_subword_pairs(test, tokenizer)
+        self.with_trained_word = np.isin(self.test_ids, np.unique(self.train_ids)).any(axis=1)  # rows CLSA moves
         log.info("pairs: train %s, held out %s", self.train_counts, self.test_counts)
 
     def kmeans(self, rows: np.ndarray, ratio: float, seed: int | None = None):
@@ -106,8 +108,7 @@ class Grouper:
         rows.append(row(study, setting, "mixed_script_groups_with_translation", mixed, shared["mixed_script_groups"]))
         groups = table.sort_values("token_id")["cluster_id"].to_numpy()
         together = groups[self.test_ids[:, 0]] == groups[self.test_ids[:, 1]]
-        trained = np.isin(self.test_ids, np.unique(self.train_ids)).any(axis=1)  # a row CLSA moves
-        for name, chosen in (("with", trained), ("without", ~trained)):
+        for name, chosen in (("with", self.with_trained_word), ("without", ~self.with_trained_word)):
             metric = f"translations_sharing_group_{name}_trained_word"
             rows.append(row(study, setting, metric, together[chosen].mean() if chosen.any() else float("nan"), int(chosen.sum())))
         return rows
@@ -153,7 +154,7 @@ def clsa_study(grouper: Grouper, times: dict) -> list[dict]:
         row("clsa", "heldout", "clsa_pair_retrieval_before", retrieval_accuracy(weight, grouper.test_ids), len(grouper.test_ids)),
         row("clsa", "heldout", "clsa_pair_retrieval_after", retrieval_accuracy(aligned, grouper.test_ids), len(grouper.test_ids)),
     ]
-    moved = np.isin(grouper.test_ids, np.unique(grouper.train_ids)).any(axis=1).mean()
+    moved = grouper.with_trained_word.mean()
     rows.append(row("clsa", "heldout", "pairs_with_a_trained_word", moved, len(grouper.test_ids)))
     start = time.perf_counter()
     grouping = grouper.kmeans(aligned.numpy(), 0.05)
@@ -178,12 +179,21 @@ class Iterations:
         return self.provider.build(iteration, maps, state)
 
 
+@functools.cache
+def paper_config() -> dict:
+    """config.yaml validated as the Snakefile validates it (the schema's defaults filled in)."""
+    from xlclust.workflow_config import validate_workflow_config
+
+    config = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+    return validate_workflow_config(config, REPO / "schemas" / "config.schema.yaml")
+
+
 def lowres_settings():
     from xlclust.lowres.settings import MiningSettings, UpdateSettings
     from xlclust.settings import settings_from
 
-    config = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))["lowres"]
-    update = {"max_grad_norm": 1.0, "checkpoint_every": 10**9, "log_every": 100} | config["update"]  # the schema's defaults
+    config = paper_config()["lowres"]
+    update = config["update"] | {"checkpoint_every": 10**9}  # a throw-away run: no checkpoints
     mining = config["mining"] | {"mode": "forward_backward"}  # the ``mined`` method's mining
     return settings_from(MiningSettings, mining, "lowres.mining"), settings_from(UpdateSettings, update, "lowres.update")
 
@@ -223,9 +233,10 @@ def mining_study(model, tokenizer, args, times: dict) -> list[dict]:
     return [r for lang in args.mining_pairs for r in mining_pair(encoder, lang, args, times)]
 
 
-def clustering_rows(setting: str, vectors, languages: list[str], kept: list[str]) -> list[dict]:
+def clustering_rows(prefix: str, vectors, languages: list[str], kept: list[str]) -> list[dict]:
     """Ward clusters of the languages' mean vectors, and the sentence-majority clusters, against the
-    family and genus table (adjusted Rand index), cut at as many clusters as the table has groups."""
+    family and genus table (adjusted Rand index), cut at as many clusters as the table has groups;
+    ``prefix`` begins the rows' settings (a representation's name and '/', or nothing)."""
     from sklearn.metrics import adjusted_rand_score
 
     from xlclust.langclust.clustering import cluster_languages, cut, ward_tree
@@ -237,13 +248,11 @@ def clustering_rows(setting: str, vectors, languages: list[str], kept: list[str]
         k = len(set(gold.values()))
         predicted = cut(ward_tree(means), k)
         score = adjusted_rand_score([gold[c] for c in names], predicted)
-        rows.append(row("langclust", f"{setting}/{label}", "adjusted_rand_index", score, len(names)))
+        rows.append(row("langclust", f"{prefix}mean_vectors/{label}", "adjusted_rand_index", score, len(names)))
         _, _, chosen = cluster_languages(vectors, languages, [k])
         score = adjusted_rand_score([gold[c] for c in chosen["language"]], chosen["cluster"])
-        rows.append(
-            row("langclust", f"{setting.replace('mean_vectors', 'sentence_majority')}/{label}", "adjusted_rand_index", score, len(chosen))
-        )
-        rows.append(row("langclust", f"{setting}/{label}", "clusters", k, len(names)))
+        rows.append(row("langclust", f"{prefix}sentence_majority/{label}", "adjusted_rand_index", score, len(chosen)))
+        rows.append(row("langclust", f"{prefix}mean_vectors/{label}", "clusters", k, len(names)))
     return rows
 
 
@@ -262,7 +271,7 @@ def langclust_study(model, tokenizer, args, times: dict) -> list[dict]:
     start = time.perf_counter()
     vectors = sentence_vectors(model, tokenizer, [text for _, text in texts])
     times[f"langclust: encode {len(texts)} sentences ({args.per_language} x {len(kept)} languages)"] = time.perf_counter() - start
-    return clustering_rows("mean_vectors", vectors, [code for code, _ in texts], kept)
+    return clustering_rows("", vectors, [code for code, _ in texts], kept)
 
 
 def langid_study(model, tokenizer, args, times: dict) -> list[dict]:
@@ -274,15 +283,16 @@ def langid_study(model, tokenizer, args, times: dict) -> list[dict]:
     from xlclust.models import ModelSource
     from xlclust.training.finetuning import FinetuneSpec
 
-    settings = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))["langclust"]["langid"]
+    settings = paper_config()["langclust"]["langid"]
     kept = clustered_languages()
-    held_out = [(code, text) for code in kept for text in leipzig(code, args.per_language)]
-    train = [(code, text) for code in kept for text in leipzig(code)[args.per_language :][: args.langid_train]]
+    lines = {code: leipzig(code, args.per_language + args.langid_train) for code in kept}  # each file read once
+    held_out = [(code, text) for code in kept for text in lines[code][: args.per_language]]
+    train = [(code, text) for code in kept for text in lines[code][args.per_language :]]
     spec = FinetuneSpec(seed=args.seed, **settings["training"])
     rows = []
     with tempfile.TemporaryDirectory() as work:
         start = time.perf_counter()
-        tuned, tuned_tokenizer, summary = finetune_langid(
+        tuned, tuned_tokenizer, _ = finetune_langid(
             ModelSource(str(args.model)),
             [text for _, text in train],
             kept,
@@ -305,7 +315,7 @@ def langid_study(model, tokenizer, args, times: dict) -> list[dict]:
             start = time.perf_counter()
             vectors, _ = sentence_vectors(sources[model_name], texts, pooling, settings["max_length"])
             times[f"langid: encode {len(texts)} sentences ({name})"] = time.perf_counter() - start
-            rows += clustering_rows(f"{name}/mean_vectors", vectors, languages, kept)
+            rows += clustering_rows(f"{name}/", vectors, languages, kept)
     return rows
 
 
